@@ -1,0 +1,38 @@
+/**
+ * The `int8cosim` command line. Each sub-command lives in its own file and exports `run(argv)`; this file only
+ * dispatches and turns errors into exit codes: a CosimError (user error) prints one line, anything else (a bug)
+ * prints its stack.
+ */
+import { CosimError, UsageError } from '../quant/errors.ts';
+
+type Runner = (argv: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runner }> }> = {
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`);
+  return ['usage: int8cosim <command> [options]   (int8cosim <command> --help for its options)', '', 'commands:', ...lines].join('\n');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      console.log(usage());
+      return;
+    }
+    const command = COMMANDS[name];
+    if (command === undefined) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    const { run } = await command.load();
+    await run(rest);
+  } catch (err) {
+    if (err instanceof CosimError) {
+      console.error(`int8cosim ${name ?? ''}: ${err.message}`);
+      process.exitCode = process.exitCode || 1;
+    } else {
+      console.error(err);
+      process.exitCode = 70; // EX_SOFTWARE: a bug, not a user error
+    }
+  }
+}

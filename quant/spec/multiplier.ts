@@ -1,0 +1,123 @@
+/**
+ * Fixed-point multipliers, after TFLite's `QuantizeMultiplier` and `MultiplyByQuantizedMultiplier` and gemmlowp's
+ * fixed-point primitives. A real multiplier M >= 0 is carried as (m0, shift) with M ~= m0 * 2^(shift - 31),
+ * m0 in [2^30, 2^31 - 1] (or 0), shift in [-31, 30]; positive shift is a left shift.
+ *
+ * Two requantization modes, both exact for every int32 x:
+ *
+ *  single (TFLite's TFLITE_SINGLE_ROUNDING build, the project default):
+ *      y = sat32( floor( (x * m0 + 2^(t-1)) / 2^t ) ),   t = 31 - shift in [1, 62]
+ *    one rounding of the exact 62-bit product, ties toward +infinity; the result saturates to int32 (TFLite only
+ *    DCHECKs that it fits; hardware saturates).
+ *
+ *  double (TFLite's default build):
+ *      y = RoundingDivideByPOT( SaturatingRoundingDoublingHighMul( wrap32(x * 2^l), m0 ), r )
+ *    with l = max(shift, 0), r = max(-shift, 0). The left shift is applied first and wraps modulo 2^32 exactly as
+ *    TFLite's `x * (1 << left_shift)` does on every target. Two roundings: the high-mul rounds ties toward +infinity
+ *    (its nudge of 2^30, or 1 - 2^30 for a negative product, before truncating), RoundingDivideByPOT rounds ties
+ *    away from zero.
+ *
+ * Corner cases: SRDHM(INT32_MIN, INT32_MIN) is the one overflow and returns INT32_MAX; m0 = 0 gives 0 in both
+ * modes; single mode at shift = 30 with x * m0 near 2^62 saturates.
+ */
+import { INT32_MAX, INT32_MIN, floorShift64, mul64, add64 } from './int32.ts';
+import { frexp, roundHalfAwayFromZero } from './rounding.ts';
+
+export type RoundingMode = 'single' | 'double';
+export const ROUNDING_MODES: readonly RoundingMode[] = ['single', 'double'] as const;
+
+export const SHIFT_MIN = -31;
+export const SHIFT_MAX = 30;
+export const M0_MIN = 2 ** 30;
+export const M0_MAX = INT32_MAX;
+
+export interface QuantizedMultiplier {
+  /** Q0.31 mantissa in [2^30, 2^31 - 1], or 0 for a zero (or flushed) multiplier. */
+  m0: number;
+  /** Power-of-two exponent in [-31, 30]; positive shifts left. */
+  shift: number;
+}
+
+/**
+ * TFLite `QuantizeMultiplier`: frexp, then round the mantissa half away from zero to Q0.31. A mantissa that rounds
+ * up to 2^31 becomes 2^30 with shift + 1; shift < -31 flushes to zero; shift > 30 saturates to (2^31 - 1, 30).
+ */
+export function quantizeMultiplier(real: number): QuantizedMultiplier {
+  if (!Number.isFinite(real) || real < 0) {
+    throw new RangeError(`quantizeMultiplier: expected a finite multiplier >= 0, got ${real}`);
+  }
+  if (real === 0) return { m0: 0, shift: 0 };
+  let [q, shift] = frexp(real);
+  let qFixed = roundHalfAwayFromZero(q * 2 ** 31);
+  if (qFixed === 2 ** 31) {
+    qFixed /= 2;
+    shift += 1;
+  }
+  if (shift < SHIFT_MIN) return { m0: 0, shift: 0 };
+  if (shift > SHIFT_MAX) return { m0: M0_MAX, shift: SHIFT_MAX };
+  return { m0: qFixed, shift };
+}
+
+/** The real value a (m0, shift) pair stands for. */
+export function dequantizeMultiplier(m0: number, shift: number): number {
+  return m0 * 2 ** (shift - 31);
+}
+
+const scratch = new Float64Array(2);
+
+/**
+ * gemmlowp SaturatingRoundingDoublingHighMul: the high 32 bits of 2*a*b, rounded (nudge 2^30, or 1 - 2^30 for a
+ * negative product, then C division truncating toward zero by 2^31). Only a = b = INT32_MIN overflows; it
+ * saturates to INT32_MAX.
+ */
+export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
+  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
+  mul64(a, b, scratch);
+  const negative = (scratch[0] as number) < 0;
+  add64(scratch, negative ? 1 - 2 ** 30 : 2 ** 30);
+  const hi = scratch[0] as number;
+  const lo = scratch[1] as number;
+  if (hi >= 0) return floorShift64(hi, lo, 31);
+  // truncation toward zero of a negative value: ceil(v / 2^31) = floor((v + 2^31 - 1) / 2^31)
+  add64(scratch, 2 ** 31 - 1);
+  return floorShift64(scratch[0] as number, scratch[1] as number, 31);
+}
+
+/**
+ * gemmlowp RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero, exponent in [0, 31].
+ */
+export function roundingDivideByPOT(x: number, exponent: number): number {
+  if (!(exponent >= 0 && exponent <= 31)) {
+    throw new RangeError(`roundingDivideByPOT: exponent must be in [0, 31], got ${exponent}`);
+  }
+  const mask = 2 ** exponent - 1;
+  const remainder = x & mask;
+  const threshold = (mask >>> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/** Single-rounding requantization: sat32(floor((x*m0 + 2^(t-1)) / 2^t)), t = 31 - shift. */
+export function multiplyByQuantizedMultiplierSingle(x: number, m0: number, shift: number): number {
+  const t = 31 - shift;
+  mul64(x, m0, scratch);
+  add64(scratch, 2 ** (t - 1));
+  const y = floorShift64(scratch[0] as number, scratch[1] as number, t);
+  return y < INT32_MIN ? INT32_MIN : y > INT32_MAX ? INT32_MAX : y;
+}
+
+/** Double-rounding requantization (TFLite default): RDBPOT(SRDHM(wrap32(x << l), m0), r). */
+export function multiplyByQuantizedMultiplierDouble(x: number, m0: number, shift: number): number {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** left), m0), right);
+}
+
+/**
+ * TFLite `MultiplyByQuantizedMultiplier(x, m0, shift)` in the chosen rounding mode. x is any int32, m0 in
+ * [0, 2^31 - 1], shift in [-31, 30].
+ */
+export function multiplyByQuantizedMultiplier(x: number, m0: number, shift: number, mode: RoundingMode): number {
+  return mode === 'single'
+    ? multiplyByQuantizedMultiplierSingle(x, m0, shift)
+    : multiplyByQuantizedMultiplierDouble(x, m0, shift);
+}

@@ -1,0 +1,296 @@
+// int8cosim weight-stationary systolic array: the ports, timing and registers of docs/ARCHITECTURE.md.
+// An activation beat presented in cycle t leaves as an output row in cycle t + Rows + Cols + 1.
+//
+//   ports -> u_ctrl (weight-row decode, parameter registers, control line)
+//         -> u_skew (row r delayed r cycles) -> u_array (PEs) -> u_deskew (column c delayed Cols-1-c cycles)
+//         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> o_*_q
+module systolic_top #(
+  parameter int Rows         = 8,
+  parameter int Cols         = 8,
+  parameter int AccDepth     = 1024,
+  parameter int RoundingMode = 0,
+  localparam int RowW  = $clog2(Rows),
+  localparam int ColW  = $clog2(Cols),
+  localparam int AddrW = $clog2(AccDepth)
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  // weights
+  input  logic               w_en_i,
+  input  logic               w_bank_i,
+  input  logic [RowW-1:0]    w_row_i,
+  input  logic [8*Cols-1:0]  w_data_i,
+  // activations
+  input  logic               a_en_i,
+  input  logic               a_bank_i,
+  input  logic               a_first_i,
+  input  logic               a_last_i,
+  input  logic [AddrW-1:0]   a_addr_i,
+  input  logic [8*Rows-1:0]  a_data_i,
+  // requantization parameters of one column
+  input  logic               p_en_i,
+  input  logic [ColW-1:0]    p_col_i,
+  input  logic [31:0]        p_bias_i,
+  input  logic [31:0]        p_m0_i,
+  input  logic [7:0]         p_shift_i,
+  // per-tensor output configuration
+  input  logic               c_en_i,
+  input  logic [7:0]         c_zp_i,
+  input  logic [7:0]         c_min_i,
+  input  logic [7:0]         c_max_i,
+  // output rows
+  output logic               o_valid_o,
+  output logic [AddrW-1:0]   o_addr_o,
+  output logic [8*Cols-1:0]  o_data_o,
+  output logic [32*Cols-1:0] o_acc_o
+);
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Parameter checks (elaboration time)
+  // ---------------------------------------------------------------------------------------------------------
+  if (Rows < 2 || Rows > 32) begin : g_bad_rows
+`ifdef __ICARUS__
+    initial $fatal(1, "systolic_top: Rows must be in [2, 32], got %0d", Rows);
+`else
+    $error("systolic_top: Rows must be in [2, 32]");
+`endif
+  end
+  if (Cols < 2 || Cols > 32) begin : g_bad_cols
+`ifdef __ICARUS__
+    initial $fatal(1, "systolic_top: Cols must be in [2, 32], got %0d", Cols);
+`else
+    $error("systolic_top: Cols must be in [2, 32]");
+`endif
+  end
+  if (AccDepth < 2 || AccDepth > 4096 || (AccDepth & (AccDepth - 1)) != 0) begin : g_bad_depth
+`ifdef __ICARUS__
+    initial $fatal(1, "systolic_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth);
+`else
+    $error("systolic_top: AccDepth must be a power of two in [2, 4096]");
+`endif
+  end
+  if (RoundingMode != 0 && RoundingMode != 1) begin : g_bad_mode
+`ifdef __ICARUS__
+    initial $fatal(1, "systolic_top: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode);
+`else
+    $error("systolic_top: RoundingMode must be 0 (single) or 1 (double)");
+`endif
+  end
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Controller
+  // ---------------------------------------------------------------------------------------------------------
+  logic [Rows-1:0]    w_row_en;
+  logic [32*Cols-1:0] bias;
+  logic [32*Cols-1:0] m0;
+  logic [8*Cols-1:0]  shift;
+  logic [7:0]         zp;
+  logic [7:0]         act_min;
+  logic [7:0]         act_max;
+  logic [AddrW-1:0]   rd_addr;
+  logic               acc_en;
+  logic               acc_first;
+  logic               acc_last;
+  logic [AddrW-1:0]   acc_addr;
+
+  systolic_ctrl #(
+    .Rows    (Rows),
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_ctrl (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .w_en_i     (w_en_i),
+    .w_row_i    (w_row_i),
+    .w_row_en_o (w_row_en),
+    .a_en_i     (a_en_i),
+    .a_first_i  (a_first_i),
+    .a_last_i   (a_last_i),
+    .a_addr_i   (a_addr_i),
+    .p_en_i     (p_en_i),
+    .p_col_i    (p_col_i),
+    .p_bias_i   (p_bias_i),
+    .p_m0_i     (p_m0_i),
+    .p_shift_i  (p_shift_i),
+    .c_en_i     (c_en_i),
+    .c_zp_i     (c_zp_i),
+    .c_min_i    (c_min_i),
+    .c_max_i    (c_max_i),
+    .bias_o     (bias),
+    .m0_o       (m0),
+    .shift_o    (shift),
+    .zp_o       (zp),
+    .min_o      (act_min),
+    .max_o      (act_max),
+    .rd_addr_o  (rd_addr),
+    .acc_en_o   (acc_en),
+    .acc_first_o(acc_first),
+    .acc_last_o (acc_last),
+    .acc_addr_o (acc_addr)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Input skew: row r = {bank, valid, activation} passes through r registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [10*Rows-1:0] skew_in;
+  logic [10*Rows-1:0] skew_out;
+  logic [8*Rows-1:0]  row_a;
+  logic [Rows-1:0]    row_v;
+  logic [Rows-1:0]    row_bank;
+
+  for (genvar r = 0; r < Rows; r++) begin : g_row
+    assign skew_in[10*r +: 10] = {a_bank_i, a_en_i, a_data_i[8*r +: 8]};
+    assign row_a[8*r +: 8]     = skew_out[10*r +: 8];
+    assign row_v[r]            = skew_out[10*r + 8];
+    assign row_bank[r]         = skew_out[10*r + 9];
+  end
+
+  systolic_skew #(
+    .Lanes     (Rows),
+    .Width     (10),
+    .Descending(1'b0)
+  ) u_skew (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .in_i  (skew_in),
+    .out_o (skew_out)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // PE array and de-skew: column c's bottom psum_q passes through Cols-1-c registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] col_psum;
+  logic [32*Cols-1:0] aligned_psum;
+
+  systolic_array #(
+    .Rows(Rows),
+    .Cols(Cols)
+  ) u_array (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .w_row_en_i(w_row_en),
+    .w_bank_i  (w_bank_i),
+    .w_data_i  (w_data_i),
+    .a_i       (row_a),
+    .v_i       (row_v),
+    .bank_i    (row_bank),
+    .psum_o    (col_psum)
+  );
+
+  systolic_skew #(
+    .Lanes     (Cols),
+    .Width     (32),
+    .Descending(1'b1)
+  ) u_deskew (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .in_i  (col_psum),
+    .out_o (aligned_psum)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Accumulators
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] acc;
+  logic               acc_valid;
+  logic [AddrW-1:0]   acc_out_addr;
+
+  systolic_acc #(
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_acc (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .rd_addr_i  (rd_addr),
+    .en_i       (acc_en),
+    .first_i    (acc_first),
+    .last_i     (acc_last),
+    .addr_i     (acc_addr),
+    .psum_i     (aligned_psum),
+    .acc_o      (acc),
+    .acc_valid_o(acc_valid),
+    .acc_addr_o (acc_out_addr)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Requantizers and output registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] req_x;
+  logic [8*Cols-1:0]  req_q;
+
+  for (genvar c = 0; c < Cols; c++) begin : g_col
+    logic signed [31:0] y_unused;  // the multiplier output is exposed for the requantizer's own test only
+    systolic_requant #(
+      .RoundingMode(RoundingMode)
+    ) u_requant (
+      .acc_i  (acc[32*c +: 32]),
+      .bias_i (bias[32*c +: 32]),
+      .m0_i   (m0[32*c +: 32]),
+      .shift_i(shift[8*c +: 8]),
+      .zp_i   (zp),
+      .min_i  (act_min),
+      .max_i  (act_max),
+      .x_o    (req_x[32*c +: 32]),
+      .y_o    (y_unused),
+      .q_o    (req_q[8*c +: 8])
+    );
+  end
+
+  logic               o_valid_q, o_valid_d;
+  logic [AddrW-1:0]   o_addr_q, o_addr_d;
+  logic [8*Cols-1:0]  o_data_q, o_data_d;
+  logic [32*Cols-1:0] o_acc_q, o_acc_d;
+
+  assign o_valid_d = acc_valid;
+  assign o_addr_d  = acc_valid ? acc_out_addr : o_addr_q;
+  assign o_data_d  = acc_valid ? req_q : o_data_q;
+  assign o_acc_d   = acc_valid ? req_x : o_acc_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      o_valid_q <= 1'b0;
+      o_addr_q  <= '0;
+      o_data_q  <= '0;
+      o_acc_q   <= '0;
+    end else begin
+      o_valid_q <= o_valid_d;
+      o_addr_q  <= o_addr_d;
+      o_data_q  <= o_data_d;
+      o_acc_q   <= o_acc_d;
+    end
+  end
+
+  assign o_valid_o = o_valid_q;
+  assign o_addr_o  = o_addr_q;
+  assign o_data_o  = o_data_q;
+  assign o_acc_o   = o_acc_q;
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Simulation assertions: the cheap host duties of docs/ARCHITECTURE.md section 5, and known outputs
+  // ---------------------------------------------------------------------------------------------------------
+`ifndef SYNTHESIS
+  always @(posedge clk_i) begin
+    if (rst_ni) begin
+      if (w_en_i) begin
+        assert (32'(w_row_i) < 32'(Rows))
+          else $error("systolic_top: w_row_i = %0d is not a PE row (Rows = %0d)", w_row_i, Rows);
+      end
+      if (a_en_i) begin
+        assert (32'(a_addr_i) < 32'(AccDepth))
+          else $error("systolic_top: a_addr_i = %0d >= AccDepth = %0d", a_addr_i, AccDepth);
+      end
+      if (p_en_i) begin
+        assert (32'(p_col_i) < 32'(Cols))
+          else $error("systolic_top: p_col_i = %0d is not a column (Cols = %0d)", p_col_i, Cols);
+        assert (!p_m0_i[31])
+          else $error("systolic_top: p_m0_i = %0d is negative", $signed(p_m0_i));
+        assert ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30)
+          else $error("systolic_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i));
+      end
+      assert (!$isunknown({o_valid_o, o_addr_o, o_data_o, o_acc_o}))
+        else $error("systolic_top: an output is unknown (X or Z) after reset");
+    end
+  end
+`endif
+
+endmodule

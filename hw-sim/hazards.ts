@@ -1,0 +1,131 @@
+/**
+ * The host's duties of docs/ARCHITECTURE.md section 5, checked cycle by cycle (optional: ArraySim runs it when
+ * constructed with `{ checkHazards: true }`). A broken rule throws HazardError naming the cycle and the rule; a port
+ * word outside its port's range throws RangeCheckError.
+ *
+ * The checker cannot know which weights or parameters the host *meant* a beat to use, so it checks the rules in the
+ * form that needs no intent:
+ *  - rules 1 and 2, per PE row: a beat issued in cycle t on bank b passes PE row r in cycles t+r .. t+r+C-1, so a
+ *    write to (bank b, row r) in cycle s must not fall in [t+r, t+r+C-2] (it would change the weight between
+ *    columns of one beat). A write before that window serves the beat (rule 2), one after it comes after the
+ *    beat's last use (rule 1).
+ *  - rule 3: a run of parameter writes in consecutive cycles is one parameter set; no requantization may happen
+ *    strictly inside the run (it would see part of the old and part of the new set).
+ *  - rule 4: a non-`first` beat must hit an address opened by a `first` beat and not yet closed by a `last` beat.
+ */
+import { HazardError, RangeCheckError } from '../quant/errors.ts';
+import { IN, aDataOffset, type ArrayConfig } from './ports.ts';
+
+const RING = 128; // > R + C for every allowed size
+
+export class HazardChecker {
+  private readonly rows: number;
+  private readonly cols: number;
+  private readonly depth: number;
+  /** Bank used by the beat issued in cycle t (slot t % RING), or -1; ringCycle says which cycle a slot holds. */
+  private readonly ringBank = new Int32Array(RING);
+  private readonly ringCycle = new Float64Array(RING);
+  /** Accumulator addresses opened by a `first` beat and not yet closed by a `last` one. */
+  private readonly open: Uint8Array;
+  private paramRunStart = -1;
+  private lastParamCycle = -2;
+  private lastRequantCycle = -1;
+
+  constructor(cfg: ArrayConfig) {
+    this.rows = cfg.rows;
+    this.cols = cfg.cols;
+    this.depth = cfg.accDepth;
+    this.open = new Uint8Array(cfg.accDepth);
+    this.reset();
+  }
+
+  reset(): void {
+    this.ringBank.fill(-1);
+    this.ringCycle.fill(-1);
+    this.open.fill(0);
+    this.paramRunStart = -1;
+    this.lastParamCycle = -2;
+    this.lastRequantCycle = -1;
+  }
+
+  /**
+   * Checks the inputs of cycle t before they are clocked in. `requant` says whether the requantizer works in this
+   * cycle (acc_valid_q is 1).
+   */
+  observe(t: number, inBuf: Int32Array, o: number, requant: boolean): void {
+    this.checkRanges(t, inBuf, o);
+    const slot = t % RING;
+    const aEn = inBuf[o + IN.aEn] === 1;
+    this.ringCycle[slot] = t;
+    this.ringBank[slot] = aEn ? (inBuf[o + IN.aBank] as number) : -1;
+    if (requant) this.lastRequantCycle = t;
+    if (aEn) this.checkAccumulator(t, inBuf, o);
+    if (inBuf[o + IN.wEn] === 1) this.checkWeightWrite(t, inBuf[o + IN.wBank] as number, inBuf[o + IN.wRow] as number);
+    if (inBuf[o + IN.pEn] === 1 || inBuf[o + IN.cEn] === 1) this.checkParamWrite(t);
+  }
+
+  private checkWeightWrite(s: number, bank: number, r: number): void {
+    const C = this.cols;
+    for (let t = Math.max(0, s - r - C + 2); t <= s - r; t++) {
+      const slot = t % RING;
+      if (this.ringCycle[slot] === t && this.ringBank[slot] === bank) {
+        throw new HazardError(
+          `cycle ${s}: weight write to bank ${bank} row ${r} while the beat of cycle ${t} on that bank is inside PE row ${r} ` +
+            `(it uses the row in cycles ${t + r}..${t + r + C - 1}; a write must come by cycle ${t + r - 1} to serve it ` +
+            `(rule 2) or from cycle ${t + r + C - 1} on (rule 1))`,
+        );
+      }
+    }
+  }
+
+  private checkParamWrite(p: number): void {
+    if (this.lastParamCycle !== p - 1) this.paramRunStart = p;
+    this.lastParamCycle = p;
+    if (this.lastRequantCycle > this.paramRunStart) {
+      throw new HazardError(
+        `cycle ${p}: requantization parameters written in cycles ${this.paramRunStart}..${p} while a row was ` +
+          `requantized in cycle ${this.lastRequantCycle} with part of the old and part of the new set (rule 3)`,
+      );
+    }
+  }
+
+  private checkAccumulator(t: number, inBuf: Int32Array, o: number): void {
+    const addr = inBuf[o + IN.aAddr] as number;
+    const first = inBuf[o + IN.aFirst] === 1;
+    const last = inBuf[o + IN.aLast] === 1;
+    if (!first && this.open[addr] === 0) {
+      throw new HazardError(
+        `cycle ${t}: beat adds to accumulator address ${addr}, which no 'first' beat of this pass has written ` +
+          `(or a 'last' beat already closed it) (rule 4)`,
+      );
+    }
+    this.open[addr] = last ? 0 : 1;
+  }
+
+  private checkRanges(t: number, b: Int32Array, o: number): void {
+    const R = this.rows;
+    const C = this.cols;
+    for (const k of [IN.wEn, IN.wBank, IN.aEn, IN.aBank, IN.aFirst, IN.aLast, IN.pEn, IN.cEn]) {
+      const v = b[o + k] as number;
+      if (v !== 0 && v !== 1) throw new RangeCheckError(`cycle ${t}: input word ${k} is a 1-bit port and must be 0 or 1, got ${v}`);
+    }
+    const check = (what: string, v: number, lo: number, hi: number): void => {
+      if (!(v >= lo && v <= hi)) throw new RangeCheckError(`cycle ${t}: ${what} must be in [${lo}, ${hi}], got ${v}`);
+    };
+    if (b[o + IN.wEn] === 1) {
+      check('w_row', b[o + IN.wRow] as number, 0, R - 1);
+      for (let c = 0; c < C; c++) check(`w_data[${c}]`, b[o + IN.wData + c] as number, -128, 127);
+    }
+    if (b[o + IN.aEn] === 1) {
+      check('a_addr', b[o + IN.aAddr] as number, 0, this.depth - 1);
+      const a0 = o + aDataOffset({ cols: C });
+      for (let r = 0; r < R; r++) check(`a_data[${r}]`, b[a0 + r] as number, -128, 127);
+    }
+    if (b[o + IN.pEn] === 1) check('p_col', b[o + IN.pCol] as number, 0, C - 1);
+    if (b[o + IN.cEn] === 1) {
+      check('c_zp', b[o + IN.cZp] as number, -128, 127);
+      check('c_min', b[o + IN.cMin] as number, -128, 127);
+      check('c_max', b[o + IN.cMax] as number, b[o + IN.cMin] as number, 127);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Parses the top level of out/cosim/report.json (written by `int8cosim cosim`) and of the trainer's
+ * summary.json into ReportData and the pointers to the other files the loader reads.
+ */
+import { At, int, isObject, num, obj, opt, optAny, req, str, fraction, type Json } from './check.ts';
+import {
+  parseAccuracy, parseBits, parseConfusion, parseLayers, parseMismatch, parsePeUtilization, parseSweep, parseSynthesis,
+  parseTraining,
+} from './parse-sections.ts';
+import type { AccuracySet, ReportData, TrainingCurves } from './types.ts';
+
+export interface ReportPointers {
+  /** The training summary: `summaryPath`, or `<modelDir>/summary.json`. */
+  summaryPath?: string;
+  /** The synthesis report, when report.json names it (default: out/synth/report.json beside out/cosim). */
+  synthPath?: string;
+}
+
+function parseRounding(v: unknown, at: At): string {
+  if (v === 0 || v === 1) return v === 0 ? 'single' : 'double';
+  return str(v, at);
+}
+
+function parseVerilator(v: unknown, at: At): string {
+  if (isObject(v)) return optAny(v, ['version', 'name'], at, str) ?? JSON.stringify(v);
+  return typeof v === 'boolean' ? (v ? 'yes' : 'no') : str(v, at);
+}
+
+export function parseReportJson(v: unknown, file: string): { data: ReportData; pointers: ReportPointers } {
+  const at = new At(file);
+  const o = obj(v, at);
+  const data: ReportData = {
+    dataset: req(o, 'dataset', at, str),
+    network: req(o, 'network', at, str),
+    bits: req(o, 'bits', at, parseBits),
+    array: req(o, 'array', at, (x, a) => {
+      const ao = obj(x, a);
+      return { rows: req(ao, 'rows', a, (y, b) => int(y, b, 1)), cols: req(ao, 'cols', a, (y, b) => int(y, b, 1)) };
+    }),
+    accuracy: opt(o, 'accuracy', at, parseAccuracy) ?? {},
+  };
+  const put = <K extends keyof ReportData>(k: K, x: ReportData[K] | undefined): void => {
+    if (x !== undefined) data[k] = x;
+  };
+  put('roundingMode', opt(o, 'roundingMode', at, parseRounding));
+  put('images', opt(o, 'images', at, int));
+  put('utilization', opt(o, 'utilization', at, fraction));
+  put('verilator', opt(o, 'verilator', at, parseVerilator));
+  put('wallSeconds', opt(o, 'wallSeconds', at, num));
+
+  const cycles = opt(o, 'cycles', at, obj);
+  if (cycles !== undefined) {
+    const total = opt(cycles, 'total', at.key('cycles'), int);
+    if (total !== undefined) data.cycles = { total };
+    put('perLayer', opt(cycles, 'perLayer', at.key('cycles'), parseLayers));
+  }
+  put('perLayer', opt(o, 'perLayer', at, parseLayers) ?? data.perLayer);
+
+  const mismatches = opt(o, 'mismatches', at, obj);
+  if (mismatches !== undefined) {
+    data.mismatches = { count: req(mismatches, 'count', at.key('mismatches'), int) };
+    put('mismatch', opt(mismatches, 'first', at.key('mismatches'), parseMismatch));
+  }
+  put('mismatch', opt(o, 'mismatch', at, parseMismatch) ?? data.mismatch);
+  if (data.mismatch !== undefined && data.mismatch.vcdPath === undefined) {
+    const vcd = optAny(o, ['vcdPath', 'vcd'], at, str) ?? (mismatches && optAny(mismatches, ['vcdPath', 'vcd'], at.key('mismatches'), str));
+    if (vcd !== undefined) data.mismatch.vcdPath = vcd;
+  }
+
+  put('training', opt(o, 'training', at, parseTraining));
+  put('sweep', opt(o, 'sweep', at, parseSweep));
+  put('peUtilization', opt(o, 'peUtilization', at, parsePeUtilization));
+  put('confusion', opt(o, 'confusion', at, parseConfusion));
+  put('synthesis', opt(o, 'synthesis', at, parseSynthesis));
+
+  const pointers: ReportPointers = {};
+  const modelDir = opt(o, 'modelDir', at, str);
+  const summaryPath = opt(o, 'summaryPath', at, str) ?? (modelDir === undefined ? undefined : `${modelDir.replace(/\/+$/, '')}/summary.json`);
+  if (summaryPath !== undefined) pointers.summaryPath = summaryPath;
+  const synthPath = opt(o, 'synthPath', at, str);
+  if (synthPath !== undefined) pointers.synthPath = synthPath;
+  return { data, pointers };
+}
+
+/** The trainer's summary.json: curves under `curves`, `training`, `history` or the top level; accuracies. */
+export function parseSummaryJson(v: unknown, file: string): { training?: TrainingCurves; accuracy: AccuracySet; sweep?: ReportData['sweep'] } {
+  const at = new At(file);
+  const o: Json = obj(v, at);
+  let training: TrainingCurves | undefined;
+  for (const k of ['curves', 'training', 'history', 'phases']) {
+    training = opt(o, k, at, parseTraining);
+    if (training !== undefined) break;
+  }
+  training ??= parseTraining(o, at);
+  const r: { training?: TrainingCurves; accuracy: AccuracySet; sweep?: ReportData['sweep'] } = {
+    accuracy: opt(o, 'accuracy', at, parseAccuracy) ?? {},
+  };
+  if (training !== undefined) r.training = training;
+  const sweep = opt(o, 'sweep', at, parseSweep);
+  if (sweep !== undefined) r.sweep = sweep;
+  return r;
+}
+
+export function parseSynthJson(v: unknown, file: string): ReportData['synthesis'] {
+  return parseSynthesis(v, new At(file));
+}

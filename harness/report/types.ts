@@ -1,0 +1,145 @@
+/**
+ * The input of the HTML report: everything the page shows, in one object. It is a superset of the keys that
+ * `int8cosim cosim` writes to out/cosim/report.json; the loader (load.ts) fills the optional sections from the
+ * training summary (model/summary.json) and out/synth/report.json when they exist. An optional section that is
+ * absent is shown as "not run": nothing here is ever made up.
+ *
+ * Accuracies are fractions in [0, 1]; utilizations are fractions of busy PE-cycles in [0, 1].
+ */
+
+/** One epoch of a training phase (float or QAT). Validation fields are optional. */
+export interface EpochRow {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  seconds?: number;
+  imagesPerSecond?: number;
+}
+
+export interface TrainingCurves {
+  float: EpochRow[];
+  qat: EpochRow[];
+}
+
+/** Test-set accuracy of every stage of the flow; a stage that did not run is absent. */
+export interface AccuracySet {
+  float?: number;
+  ptq?: number;
+  qat?: number;
+  integer?: number;
+  hwsim?: number;
+  rtl?: number;
+}
+
+export const ACCURACY_STAGES = ['float', 'ptq', 'qat', 'integer', 'hwsim', 'rtl'] as const;
+export type AccuracyStage = (typeof ACCURACY_STAGES)[number];
+
+export interface BitWidths {
+  weights: number;
+  activations: number;
+}
+
+/** One configuration of a bit-width sweep. */
+export interface SweepRow {
+  dataset: string;
+  network: string;
+  bits: BitWidths;
+  float?: number;
+  ptq?: number;
+  qat?: number;
+  integer?: number;
+}
+
+/** Per-layer performance of the array (hw-sim stats). Cycle counts are whole cycles of the layer's GEMMs. */
+export interface LayerRow {
+  name: string;
+  type: string;
+  cycles: number;
+  macs?: number;
+  /** Fraction of PE-cycles doing a useful MAC during this layer. */
+  utilization?: number;
+  fillCycles?: number;
+  drainCycles?: number;
+  stallCycles?: number;
+}
+
+/** Fraction of cycles each PE was busy over the whole run, row-major: values[r * cols + c]. */
+export interface PeUtilization {
+  rows: number;
+  cols: number;
+  values: number[];
+}
+
+/** The RTL's predictions against the truth: matrix[truth][predicted] counts images. */
+export interface Confusion {
+  labels: string[];
+  matrix: number[][];
+}
+
+/** The first mismatch between the RTL and hw-sim, and where its VCD window is. */
+export interface MismatchInfo {
+  layer: string;
+  tile: string;
+  /** The cycle of the mismatch (docs/ARCHITECTURE.md section 4 numbering). */
+  cycle: number;
+  /** What differed, e.g. "o_data_o[3]" or "pe(1,2).psum_q". */
+  where: string;
+  /** The PE (or for an output port, the column) where it differed, when known. */
+  row?: number;
+  col?: number;
+  expected: number;
+  actual: number;
+  /** The VCD window around the mismatch (relative to the working directory or to report.json). */
+  vcdPath?: string;
+  /** Signals to draw (VCD names, dotted scope paths or leaf names); default: the array's ports and the PE. */
+  signals?: string[];
+  /** Cycle number of the first rising clock edge in the VCD; default: floor(time of that edge / clock period). */
+  vcdFirstCycle?: number;
+}
+
+/** One synthesis result (out/synth/report.json). */
+export interface SynthRow {
+  target: string;
+  rows?: number;
+  cols?: number;
+  luts?: number;
+  ffs?: number;
+  dsps?: number;
+  brams?: number;
+  fmaxMHz?: number;
+  /** Other numeric figures the synthesis report gives, shown as extra columns. */
+  extra?: Record<string, number>;
+}
+
+export const SECTION_IDS = ['training', 'accuracy', 'sweep', 'performance', 'confusion', 'mismatch', 'synthesis'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export interface ReportData {
+  dataset: string;
+  network: string;
+  bits: BitWidths;
+  array: { rows: number; cols: number };
+  roundingMode?: string;
+  images?: number;
+  accuracy: AccuracySet;
+  cycles?: { total: number };
+  /** Whole-run utilization of the array. */
+  utilization?: number;
+  mismatches?: { count: number };
+  verilator?: string;
+  wallSeconds?: number;
+
+  training?: TrainingCurves;
+  sweep?: SweepRow[];
+  perLayer?: LayerRow[];
+  peUtilization?: PeUtilization;
+  confusion?: Confusion;
+  mismatch?: MismatchInfo;
+  synthesis?: SynthRow[];
+
+  /** Where each part came from (shown in the footer), and why a section is empty when a file was missing. */
+  sources?: { report?: string; summary?: string; synth?: string; vcd?: string };
+  notes?: Partial<Record<SectionId, string>>;
+}

@@ -1,0 +1,49 @@
+/**
+ * Fake quantization (quantize-dequantize) in tfjs, consistent with quant/spec to the bit:
+ *   q = clamp(roundHalfAwayFromZero(x / scale) + zeroPoint, qmin, qmax),   y = (q - zeroPoint) * scale
+ * with integer zero points and the same tie rule as `quantizeValue` (tf.round would round ties to even, so the
+ * rounding is written sign(v) * floor(|v| + 0.5)). The gradient is the straight-through estimator: dy passes
+ * where the unclamped code lies inside [qmin, qmax] and is zero outside; scale and zero point get no gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** roundHalfAwayFromZero on a tensor (no gradient of its own; used inside the STE). */
+export function roundHalfAwayFromZeroT(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.sign(x), tf.floor(tf.add(tf.abs(x), 0.5))));
+}
+
+/**
+ * Fake-quantizes x. `scale` and `zeroPoint` are numbers (per tensor) or 1-D tensors broadcast along the last
+ * axis (per channel). The result keeps x's shape.
+ */
+export function fakeQuantize(
+  x: tf.Tensor,
+  scale: number | tf.Tensor,
+  zeroPoint: number | tf.Tensor,
+  qmin: number,
+  qmax: number,
+): tf.Tensor {
+  const op = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const code = tf.add(roundHalfAwayFromZeroT(tf.div(input, scale)), zeroPoint);
+    const inside = tf.logicalAnd(tf.greaterEqual(code, qmin), tf.lessEqual(code, qmax));
+    save([inside]);
+    const value = tf.mul(tf.sub(tf.clipByValue(code, qmin, qmax), zeroPoint), scale);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.where(saved[0] as tf.Tensor, dy, tf.zerosLike(dy)),
+    };
+  });
+  return op(x);
+}
+
+/**
+ * Rounds x to the grid of `step` (an int32 bias at scale step, which never saturates here): round(x / step) * step,
+ * with the identity as gradient.
+ */
+export function fakeQuantizeBias(x: tf.Tensor, step: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((input: tf.Tensor) => ({
+    value: tf.mul(roundHalfAwayFromZeroT(tf.div(input, step)), step),
+    gradFunc: (dy: tf.Tensor) => dy,
+  }));
+  return op(x);
+}

@@ -1,0 +1,142 @@
+/**
+ * Shared helpers of the RTL tests: find Verilator and Icarus (a missing tool fails the test with the apt-get
+ * command that installs it, never a skip), read rtl/files.f, and build testbenches into .cache/rtl/<hash>/ so that
+ * a re-run with the same sources and parameters reuses the build.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BuildError, ToolMissingError } from '../../quant/errors.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RTL_DIR = join(ROOT, 'rtl');
+export const TEST_RTL_DIR = join(ROOT, 'test', 'rtl');
+const CACHE = join(ROOT, '.cache', 'rtl');
+
+const INSTALL: Record<string, string> = {
+  verilator: 'apt-get install -y verilator g++ make',
+  iverilog: 'apt-get install -y iverilog',
+  vvp: 'apt-get install -y iverilog',
+};
+
+/** Throws ToolMissingError (with the install command) unless `tool --version` (or -V) runs. */
+export function requireTool(tool: 'verilator' | 'iverilog' | 'vvp'): void {
+  const r = spawnSync(tool, [tool === 'verilator' ? '--version' : '-V'], { encoding: 'utf8' });
+  if (r.error !== undefined) {
+    throw new ToolMissingError(`${tool} is not installed (the RTL tests need it); install it with: sudo ${INSTALL[tool]}`);
+  }
+}
+
+/** The RTL source files in compile order (rtl/files.f), absolute. */
+export function rtlFiles(): string[] {
+  return readFileSync(join(RTL_DIR, 'files.f'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('#') && !l.startsWith('//'))
+    .map((l) => join(RTL_DIR, l));
+}
+
+/** Runs a command; throws BuildError with its output when it fails. Returns stdout + stderr. */
+export function run(cmd: string, args: string[], cwd: string, what: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.error !== undefined || r.status !== 0) {
+    throw new BuildError(`${what} failed (${cmd} ${args.join(' ')}):\n${out.slice(-4000)}`, { cause: r.error });
+  }
+  return out;
+}
+
+export interface TbBuild {
+  /** Top module of the testbench. */
+  top: string;
+  /** Sources, absolute, in order. */
+  files: string[];
+  /** -G / -P parameter values of the testbench top. */
+  params: Record<string, number>;
+  /** +define+ names (value '' for a bare name). */
+  defines?: Record<string, string>;
+}
+
+function buildDir(kind: string, b: TbBuild): string {
+  const h = createHash('sha256');
+  h.update(kind);
+  h.update(JSON.stringify({ top: b.top, params: b.params, defines: b.defines ?? {}, files: b.files }));
+  for (const f of b.files) h.update(readFileSync(f));
+  return join(CACHE, `${kind}-${b.top}-${h.digest('hex').slice(0, 16)}`);
+}
+
+function defineArgs(b: TbBuild): string[] {
+  return Object.entries(b.defines ?? {}).map(([k, v]) => (v === '' ? `+define+${k}` : `+define+${k}=${v}`));
+}
+
+/** Builds a self-contained Verilator executable (--binary) of the testbench; returns its path. */
+export function verilatorBinary(b: TbBuild): string {
+  requireTool('verilator');
+  const dir = buildDir('vl', b);
+  const exe = join(dir, 'obj', 'tb');
+  if (existsSync(join(dir, 'done'))) return exe;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    '--binary', // a complete executable: main(), timing, $finish
+    '--assert', // the RTL's immediate assertions are live
+    '-Wall', // the testbench and the RTL build warning-free
+    '-j', '2', // the machine has two cores
+    '--x-assign', 'unique', // X assignments get arbitrary values, not a convenient 0
+    '--top-module', b.top,
+    '-Mdir', 'obj',
+    '-o', 'tb',
+    ...Object.entries(b.params).map(([k, v]) => `-G${k}=${v}`),
+    ...defineArgs(b),
+    ...b.files,
+  ];
+  run('verilator', args, dir, `Verilator build of ${b.top}`);
+  writeFileSync(join(dir, 'done'), '');
+  return exe;
+}
+
+/** Compiles the testbench with Icarus Verilog (-g2012); returns the .vvp path. */
+export function icarusBuild(b: TbBuild): string {
+  requireTool('iverilog');
+  const dir = buildDir('iv', b);
+  const vvp = join(dir, 'tb.vvp');
+  if (existsSync(join(dir, 'done'))) return vvp;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    '-g2012',
+    '-s', b.top,
+    '-o', vvp,
+    ...Object.entries(b.params).map(([k, v]) => `-P${b.top}.${k}=${v}`),
+    ...Object.entries(b.defines ?? {}).map(([k, v]) => (v === '' ? `-D${k}` : `-D${k}=${v}`)),
+    ...b.files,
+  ];
+  run('iverilog', args, dir, `Icarus build of ${b.top}`);
+  writeFileSync(join(dir, 'done'), '');
+  return vvp;
+}
+
+/** A fresh scratch folder under .cache/rtl/run/. */
+export function scratchDir(name: string): string {
+  const dir = join(CACHE, 'run', `${name}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** 32-bit words as 8-digit hex lines ($readmemh). */
+export function hexWords(words: ArrayLike<number>): string {
+  let s = '';
+  for (let i = 0; i < words.length; i++) s += `${((words[i] as number) >>> 0).toString(16).padStart(8, '0')}\n`;
+  return s;
+}
+
+/** $writememh output (one hex number a line, comments and blank lines skipped) as strings. */
+export function readHexLines(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('//'));
+}

@@ -8,6 +8,7 @@ import { CosimError, UsageError } from '../quant/errors.ts';
 type Runner = (argv: string[]) => Promise<void>;
 
 const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runner }> }> = {
+  train: { about: 'float training, PTQ baseline, QAT fine-tuning, export of bit-exact int8 parameters', load: () => import('./train.ts') },
 };
 
 function usage(): string {

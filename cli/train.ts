@@ -1,0 +1,125 @@
+/**
+ * `int8cosim train`: float training, the PTQ baseline, QAT fine-tuning and the export of bit-exact integer
+ * parameters (quant/format) with summary.json beside them. Same seed, same flags: bit-identical export.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { UsageError } from '../quant/errors.ts';
+import type { RoundingMode } from '../quant/spec/index.ts';
+import { checkExportDir, writeExport } from '../model/export/write-export.ts';
+import { checkTrainFlags } from '../model/ensure.ts';
+import { trainModel, TRAIN_DEFAULTS } from '../model/pipeline.ts';
+import { progressBar } from '../model/progress.ts';
+import type { TrainSummary } from '../model/summary.ts';
+
+const HELP = `usage: int8cosim train [options]
+
+  --dataset <mnist|fashion>   dataset (default mnist)
+  --network <cnn|tfc>         network (default cnn)
+  --wbits <2..8>              weight bit width (default 8)
+  --abits <2..8>              activation bit width (default 8)
+  --float-epochs <n>          float training epochs (default 3)
+  --qat-epochs <n>            QAT fine-tuning epochs (default 2)
+  --seed <n>                  seed of initialisation and shuffles (default 1)
+  --rounding <single|double>  requantization rounding mode of the export (default single)
+  --out <folder>              output folder (default out/train/<network>-<dataset>-w<W>a<A>)
+  --batch-size <n>            mini-batch (default ${TRAIN_DEFAULTS.batchSize})
+  --float-lr <x>, --qat-lr <x> peak Adam learning rates (default ${TRAIN_DEFAULTS.floatLearningRate}, ${TRAIN_DEFAULTS.qatLearningRate})
+  --train-limit <n>, --test-limit <n>   use only the first n images (quick runs)
+  --no-bn                     networks without BatchNorm
+`;
+
+function num(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got '${v}'`);
+  return n;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+export function resultTable(s: TrainSummary): string {
+  const w = `W${s.bits.weight}A${s.bits.activation}`;
+  const rows: Array<[string, number]> = [
+    ['float', s.accuracy.float],
+    [`PTQ ${w} (fake-quant)`, s.accuracy.ptq],
+    [`QAT ${w} (fake-quant)`, s.accuracy.qat],
+    [`QAT ${w} (integer, golden model)`, s.accuracy.integer],
+  ];
+  const a = s.agreement;
+  return [
+    `${s.network} on ${s.dataset}, ${s.images.test} test images, seed ${s.seed}, ${s.epochs.float} float + ${s.epochs.qat} QAT epochs, ${s.wallSeconds.toFixed(0)} s`,
+    ...rows.map(([k, v]) => `  ${k.padEnd(34)} ${pct(v).padStart(7)}`),
+    `  golden vs fake-quant: argmax agreement ${pct(a.argmax)} (need >= ${pct(a.target.minArgmaxAgreement)}), ` +
+      `accuracy delta ${(a.accuracyDelta * 100).toFixed(2)} pp (need <= ${(a.target.maxAccuracyDelta * 100).toFixed(2)}): ${a.passed ? 'PASS' : 'FAIL'}`,
+  ].join('\n');
+}
+
+export async function run(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        dataset: { type: 'string', default: 'mnist' },
+        network: { type: 'string', default: 'cnn' },
+        wbits: { type: 'string' },
+        abits: { type: 'string' },
+        'float-epochs': { type: 'string' },
+        'qat-epochs': { type: 'string' },
+        seed: { type: 'string' },
+        rounding: { type: 'string', default: 'single' },
+        out: { type: 'string' },
+        'batch-size': { type: 'string' },
+        'float-lr': { type: 'string' },
+        'qat-lr': { type: 'string' },
+        'train-limit': { type: 'string' },
+        'test-limit': { type: 'string' },
+        'no-bn': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (cause) {
+    throw new UsageError(`${(cause as Error).message} (int8cosim train --help lists the options)`, { cause });
+  }
+  const v = parsed.values;
+  if (v.help) {
+    console.log(HELP);
+    return;
+  }
+  const flags = checkTrainFlags({
+    dataset: v.dataset as string,
+    network: v.network as string,
+    weightBits: num('wbits', v.wbits, 8),
+    activationBits: num('abits', v.abits, 8),
+    floatEpochs: num('float-epochs', v['float-epochs'], 3),
+    qatEpochs: num('qat-epochs', v['qat-epochs'], 2),
+    seed: num('seed', v.seed, 1),
+    roundingMode: v.rounding as RoundingMode,
+  });
+  const optional = (name: string, x: string | undefined, lo: number, integer: boolean): number | undefined => {
+    if (x === undefined) return undefined;
+    const n = num(name, x, 0);
+    if (n < lo || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} expects ${integer ? 'an integer' : 'a number'} >= ${lo}, got '${x}'`);
+    return n;
+  };
+  const batchSize = optional('batch-size', v['batch-size'], 1, true);
+  const floatLearningRate = optional('float-lr', v['float-lr'], 0, false);
+  const qatLearningRate = optional('qat-lr', v['qat-lr'], 0, false);
+  const trainLimit = optional('train-limit', v['train-limit'], 1, true);
+  const testLimit = optional('test-limit', v['test-limit'], 1, true);
+  const out = v.out ?? join('out', 'train', `${flags.network}-${flags.dataset}-w${flags.weightBits}a${flags.activationBits}`);
+  const target = checkExportDir(out); // before any training: a bad folder fails fast
+  const { model, summary } = await trainModel({
+    ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'],
+    onProgress: progressBar(), log: (m) => console.error(m),
+  });
+  writeExport(target, model, summary);
+  console.log(resultTable(summary));
+  console.log(`exported to ${target} (manifest.json, tensors/, hex/, summary.json)`);
+  if (!summary.agreement.passed) process.exitCode = 1;
+}

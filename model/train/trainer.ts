@@ -88,7 +88,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
     let seen = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const frac = globalStep / totalSteps;
-      optimizer.learningRate = (o.learningRate * (1 + Math.cos(Math.PI * frac))) / 2;
+      (optimizer as unknown as { learningRate: number }).learningRate = (o.learningRate * (1 + Math.cos(Math.PI * frac))) / 2;
       if (o.qat) {
         if (o.bnFreeze !== undefined && frac >= o.bnFreeze) o.qat.bnFrozen = true;
         if (o.observerFreeze !== undefined && frac >= o.observerFreeze) for (const ob of o.qat.observers) ob.freeze();
@@ -106,7 +106,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
           hits = tf.sum(tf.equal(tf.argMax(r.logits, 1), tf.argMax(y, 1))).dataSync()[0] as number;
           return tf.losses.softmaxCrossEntropy(y, r.logits) as tf.Scalar;
         }, vars);
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(grads as tf.NamedTensorMap as Parameters<typeof optimizer.applyGradients>[0]);
         return [value.dataSync()[0] as number, hits];
       });
       updateRunningStats(stats, stats[0] ? perElement(stats[0], idx.length) : 1);

@@ -23,7 +23,9 @@ export function fakeQuantize(
   qmin: number,
   qmax: number,
 ): tf.Tensor {
-  const op = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
     const code = tf.add(roundHalfAwayFromZeroT(tf.div(input, scale)), zeroPoint);
     const inside = tf.logicalAnd(tf.greaterEqual(code, qmin), tf.lessEqual(code, qmax));
     save([inside]);
@@ -33,7 +35,7 @@ export function fakeQuantize(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.where(saved[0] as tf.Tensor, dy, tf.zerosLike(dy)),
     };
   });
-  return op(x);
+  return op(x) as tf.Tensor;
 }
 
 /**
@@ -41,9 +43,9 @@ export function fakeQuantize(
  * with the identity as gradient.
  */
 export function fakeQuantizeBias(x: tf.Tensor, step: tf.Tensor): tf.Tensor {
-  const op = tf.customGrad((input: tf.Tensor) => ({
-    value: tf.mul(roundHalfAwayFromZeroT(tf.div(input, step)), step),
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+    value: tf.mul(roundHalfAwayFromZeroT(tf.div(args[0] as tf.Tensor, step)), step),
     gradFunc: (dy: tf.Tensor) => dy,
   }));
-  return op(x);
+  return op(x) as tf.Tensor;
 }

@@ -1,0 +1,128 @@
+/**
+ * ensureTrainedModel: reuse a trained model whose inputs are unchanged, train it otherwise. The cache key is a
+ * sha256 over the trainer's source files (model/, quant/fakequant, quant/spec, quant/format, quant/golden), the
+ * tfjs versions, the dataset files and the flags. Entries live in .cache/models/<hash>/ (the quant/format model
+ * directory plus summary.json); a run trains into a temporary folder renamed at the end, so a failed or killed run
+ * never leaves a cache entry.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { readModel } from '../quant/format/index.ts';
+import { UsageError } from '../quant/errors.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
+import { checkDatasetName, datasetSourceFiles } from './data/dataset.ts';
+import { checkNetworkName } from './net/spec.ts';
+import { repoRoot } from './paths.ts';
+import { trainModel, type TrainOptions } from './pipeline.ts';
+import { readSummary, writeExport } from './export/write-export.ts';
+import type { TrainSummary } from './summary.ts';
+import type { ProgressEvent } from './train/trainer.ts';
+
+export interface EnsureOptions {
+  dataset: string;
+  network: string;
+  weightBits: number;
+  activationBits: number;
+  floatEpochs: number;
+  qatEpochs: number;
+  seed: number;
+  roundingMode: RoundingMode;
+  cacheDir?: string;
+  onProgress?: (e: ProgressEvent) => void;
+  log?: (message: string) => void;
+}
+
+export interface EnsureResult {
+  modelDir: string;
+  summary: TrainSummary;
+  cached: boolean;
+}
+
+const SOURCE_DIRS = ['model', 'quant/fakequant', 'quant/spec', 'quant/format', 'quant/golden'];
+
+function listTs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listTs(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+function checkInt(name: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new UsageError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+  return v;
+}
+
+/** Checks every flag the trainer takes; throws one UsageError naming the bad value. */
+export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress' | 'log'>): TrainOptions {
+  const dataset = checkDatasetName(o.dataset);
+  const network = checkNetworkName(o.network);
+  checkInt('weight bits', o.weightBits, 2, 8);
+  checkInt('activation bits', o.activationBits, 2, 8);
+  checkInt('float epochs', o.floatEpochs, 1, 1000);
+  checkInt('QAT epochs', o.qatEpochs, 0, 1000);
+  checkInt('seed', o.seed, 0, 2 ** 32 - 1);
+  if (!ROUNDING_MODES.includes(o.roundingMode)) throw new UsageError(`rounding mode must be one of ${ROUNDING_MODES.join(', ')}, got '${o.roundingMode}'`);
+  return { ...o, dataset, network };
+}
+
+/** The content hash of a training run's inputs. */
+export function trainingHash(o: TrainOptions): string {
+  const h = createHash('sha256');
+  const files = SOURCE_DIRS.flatMap((d) => listTs(join(repoRoot, d))).sort();
+  for (const f of files) {
+    h.update(relative(repoRoot, f)).update('\0').update(readFileSync(f)).update('\0');
+  }
+  const require = createRequire(import.meta.url);
+  for (const pkg of ['@tensorflow/tfjs-core/package.json', '@tensorflow/tfjs-backend-wasm/package.json']) {
+    h.update(pkg).update((require(pkg) as { version: string }).version);
+  }
+  for (const f of datasetSourceFiles(o.dataset)) h.update(readFileSync(f));
+  const flags = {
+    dataset: o.dataset, network: o.network, weightBits: o.weightBits, activationBits: o.activationBits,
+    floatEpochs: o.floatEpochs, qatEpochs: o.qatEpochs, seed: o.seed, roundingMode: o.roundingMode,
+  };
+  h.update(JSON.stringify(flags));
+  return h.digest('hex').slice(0, 24);
+}
+
+function cachedEntry(dir: string): TrainSummary | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return undefined;
+    readModel(dir);
+    return readSummary(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function ensureTrainedModel(opts: EnsureOptions): Promise<EnsureResult> {
+  const o = checkTrainFlags(opts);
+  const hash = trainingHash(o);
+  const cacheDir = opts.cacheDir ?? join(repoRoot, '.cache', 'models');
+  const modelDir = join(cacheDir, hash);
+  const hit = cachedEntry(modelDir);
+  if (hit) return { modelDir, summary: hit, cached: true };
+  mkdirSync(cacheDir, { recursive: true });
+  const { model, summary } = await trainModel({ ...o, onProgress: opts.onProgress, log: opts.log });
+  summary.hash = hash;
+  const tmp = join(cacheDir, `.${hash}.tmp-${process.pid}`);
+  try {
+    writeExport(tmp, model, summary);
+    if (cachedEntry(modelDir)) {
+      rmSync(tmp, { recursive: true, force: true }); // another process finished the same run first
+    } else {
+      rmSync(modelDir, { recursive: true, force: true });
+      renameSync(tmp, modelDir);
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return { modelDir, summary, cached: false };
+}

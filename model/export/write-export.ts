@@ -1,0 +1,70 @@
+/**
+ * Writes a trained model's export: the quant/format model directory with summary.json beside the manifest, staged
+ * in a temporary sibling and renamed into place, so that a failed or killed run leaves nothing half written.
+ */
+import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../../quant/errors.ts';
+import { writeModel } from '../../quant/format/index.ts';
+import { FORMAT_NAME, type QuantModel } from '../../quant/format/types.ts';
+import type { TrainSummary } from '../summary.ts';
+
+export const SUMMARY_FILE = 'summary.json';
+
+function isModelDir(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { format?: unknown }).format === FORMAT_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws a UsageError, before any training, unless `dir` can receive an export: it must be absent, an empty
+ * directory or an earlier export, and its nearest existing ancestor must be a writable directory.
+ */
+export function checkExportDir(dir: string): string {
+  const target = resolve(dir);
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new UsageError(`output ${target} exists and is not a folder`);
+    if (readdirSync(target).length > 0 && !isModelDir(target)) {
+      throw new UsageError(`output folder ${target} is not empty and holds no int8cosim model; refusing to overwrite it`);
+    }
+  }
+  let probe = dirname(target);
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  try {
+    if (!statSync(probe).isDirectory()) throw new Error('not a folder');
+    accessSync(probe, constants.W_OK);
+    if (existsSync(target)) accessSync(target, constants.W_OK);
+  } catch (cause) {
+    throw new UsageError(`output folder ${target} is not writable (${probe}: ${(cause as Error).message})`, { cause });
+  }
+  return target;
+}
+
+export function writeExport(dir: string, model: QuantModel, summary: TrainSummary): string {
+  const target = checkExportDir(dir);
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  const stage = join(dirname(target), `.${basename(target)}.stage-${stamp}`);
+  try {
+    writeModel(stage, model);
+    writeFileSync(join(stage, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+    if (existsSync(target)) {
+      const old = join(dirname(target), `.${basename(target)}.old-${stamp}`);
+      renameSync(target, old);
+      renameSync(stage, target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(stage, target);
+    }
+  } catch (err) {
+    rmSync(stage, { recursive: true, force: true });
+    throw err;
+  }
+  return target;
+}
+
+export function readSummary(dir: string): TrainSummary {
+  return JSON.parse(readFileSync(join(dir, SUMMARY_FILE), 'utf8')) as TrainSummary;
+}

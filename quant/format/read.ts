@@ -10,7 +10,7 @@ import { MAC_HEX, MAC_TENSORS, MANIFEST_FILE, type MacHex, type MacTensor } from
 import { DTYPE_BYTES, decodeTensor, hexText, sha256, type DType, type TypedTensor } from './tensor-file.ts';
 import { shapeSize, sameShape } from './shapes.ts';
 import { FORMAT_NAME, FORMAT_VERSION, LAYER_TYPES, type QuantLayer, type QuantModel, type TensorQuant } from './types.ts';
-import { Checker, describe, formatError, validateModel } from './validate.ts';
+import { Checker, Found, describe, formatError, validateModel } from './validate.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ class ModelReader {
   }
 
   fileBytes(field: string, path: string): Uint8Array {
-    if (!existsSync(path) || !statSync(path).isFile()) throw formatError(path, field, 'an existing file (referenced by the manifest)', 'no such file');
+    if (!existsSync(path) || !statSync(path).isFile()) throw formatError(path, field, 'an existing file (referenced by the manifest)', new Found('no such file'));
     return readFileSync(path);
   }
 
@@ -56,10 +56,10 @@ class ModelReader {
     const bytes = this.fileBytes(field, path);
     const want = shapeSize(shape) * DTYPE_BYTES[dtype];
     if (bytes.length !== want) {
-      throw formatError(path, field, `${want} bytes (${dtype} [${shape.join(', ')}])${bytes.length < want ? '; the file is truncated' : ''}`, `${bytes.length} bytes`);
+      throw formatError(path, field, `${want} bytes (${dtype} [${shape.join(', ')}])${bytes.length < want ? '; the file is truncated' : ''}`, new Found(`${bytes.length} bytes`));
     }
     const actual = sha256(bytes);
-    if (actual !== hash) throw formatError(path, `${field}.sha256`, `sha256 ${hash} (from the manifest)`, `${actual}; the file is corrupt or was changed`);
+    if (actual !== hash) throw formatError(path, `${field}.sha256`, `sha256 ${hash} (from the manifest)`, new Found(`${actual}; the file is corrupt or was changed`));
     return decodeTensor(bytes, dtype);
   }
 
@@ -79,7 +79,7 @@ class ModelReader {
     const path = this.path(`${field}.file`, e.file);
     const bytes = this.fileBytes(field, path);
     const actual = sha256(bytes);
-    if (actual !== hash) throw formatError(path, `${field}.sha256`, `sha256 ${hash} (from the manifest)`, `${actual}; the file is corrupt or was changed`);
+    if (actual !== hash) throw formatError(path, `${field}.sha256`, `sha256 ${hash} (from the manifest)`, new Found(`${actual}; the file is corrupt or was changed`));
     const text = new TextDecoder().decode(bytes);
     const expected = hexText(values);
     if (text !== expected) {
@@ -168,13 +168,13 @@ class ModelReader {
 
   read(): QuantModel {
     const path = this.manifestPath;
-    if (!existsSync(this.dir)) throw formatError(this.dir, '(directory)', 'a model directory', 'no such directory');
-    if (!existsSync(path)) throw formatError(path, '(file)', `the model manifest ${MANIFEST_FILE}`, 'no such file');
+    if (!existsSync(this.dir)) throw formatError(this.dir, '(directory)', 'a model directory', new Found('no such directory'));
+    if (!existsSync(path)) throw formatError(path, '(file)', `the model manifest ${MANIFEST_FILE}`, new Found('no such file'));
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(path, 'utf8'));
     } catch (err) {
-      throw formatError(path, '(whole file)', 'valid JSON', (err as Error).message, err);
+      throw formatError(path, '(whole file)', 'valid JSON', new Found((err as Error).message), err);
     }
     const m = this.object('(manifest)', json);
     if (m.format !== FORMAT_NAME) this.c.fail('format', `'${FORMAT_NAME}'`, m.format);

@@ -12,8 +12,14 @@ export function formatError(file: string, field: string, expected: string, got: 
   return new FormatError(`${file}: ${field}: expected ${expected}, got ${describe(got)}`, cause === undefined ? undefined : { cause });
 }
 
+/** What was found, when it is a description rather than a value (printed without quotes). */
+export class Found {
+  constructor(readonly text: string) {}
+}
+
 /** A short, printable rendering of a bad value. */
 export function describe(v: unknown): string {
+  if (v instanceof Found) return v.text;
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
   if (Array.isArray(v)) return v.length > 8 ? `[${v.slice(0, 8).map(describe).join(', ')}, ...] (${v.length} items)` : `[${v.map(describe).join(', ')}]`;
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;

@@ -1,20 +1,22 @@
 /**
  * The cycle-accurate model of the weight-stationary systolic array of docs/ARCHITECTURE.md.
  *
- * State holds only registers, each named after its RTL flop (`psumQ` for `psum_q`), in flat Int32Arrays. One cycle
- * is `next()` (pure: reads the `Q` registers and the input beat, writes the `D` buffers and the pending writes of
- * the write-enabled registers) followed by `commit()` (the clock edge: swaps the `D` and `Q` buffers of the pipeline
- * registers and applies the pending writes). Nothing allocates per cycle.
+ * State holds only registers, named after their RTL flops (`psumQ` for `psum_q`), in flat Int32Arrays. One cycle
+ * is `next()` (reads the registers and the input beat, writes next values into `D` buffers and pending writes) and
+ * `commit()` (the clock edge: swaps `D` and `Q`, lands the pending writes, advances the cycle). Nothing allocates
+ * per cycle.
  *
- * Register groups (section 4 of the contract):
- *  - PE (r, c):   w0Q, w1Q (weight banks), aQ, vQ, bankQ, psumQ                      index r*C + c
- *  - input skew:  skewAQ, skewVQ, skewBankQ; row r (1..R-1) owns r registers from r(r-1)/2, register 0 is fed
- *                 by the ports and register r-1 feeds PE (r, 0)
- *  - de-skew:     deskewQ; column c owns C-1-c registers from c(C-1) - c(c-1)/2, register 0 is fed by psumQ of
- *                 PE (R-1, c), the last feeds the accumulator (column C-1 has none)
- *  - control:     ctrlEnQ, ctrlFirstQ, ctrlLastQ, ctrlAddrQ: R+C-1 registers, 0 fed by the ports
- *  - accumulate:  accMem[addr*C + c] (not reset), accQ[c], accValidQ, accAddrQ
- *  - requantizer: biasQ[c], m0Q[c], shiftQ[c], zpQ, minQ, maxQ; oValidQ, oAddrQ, oDataQ[c], oAccQ[c]
+ * Storage of the shift-register chains (hw-sim/registers.ts spells out the mapping, `readRegisters` and the
+ * accessors decode it). A chain of registers that only shifts (each register copies its neighbour) is stored as a
+ * circular buffer over time: the value that entered the chain in cycle t sits in slot t mod H, and register k of the
+ * chain (0 = the one the ports feed) holds, in cycle τ, the value that entered in cycle τ-1-k. Shifting the whole
+ * chain is then one write of the new value at the edge. This covers:
+ *  - row r's activation chain: its r input-skew registers, then a_q/v_q/bank_q of PE (r, 0), (r, 1), ... (r, C-1),
+ *    so a_q of PE (r, c) is register r + c of row r's chain. Slots hold a token a & 0xff | v << 8 | bank << 9;
+ *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles;
+ *  - the control line: R+C-1 registers of a_en, a_first, a_last, a_addr.
+ * Registers that compute (psum_q, the accumulate and requantize stages) are double-buffered; registers with a write
+ * enable (weights, parameters, accumulator memory, acc_q, o_data_q, o_acc_q) take a pending write at the edge.
  */
 import { LifecycleError, RangeCheckError } from '../quant/errors.ts';
 import {
@@ -36,6 +38,13 @@ export interface ArraySimOptions {
   checkHazards?: boolean;
 }
 
+/** Slots of every circular chain: a power of two above the longest chain (R + C - 1 <= 63) plus the slot written. */
+export const CHAIN_SLOTS = 128;
+const MASK = CHAIN_SLOTS - 1;
+/** Token bits of the activation chain. */
+export const TOKEN_V = 0x100;
+export const TOKEN_BANK_SHIFT = 9;
+
 export class ArraySim {
   readonly cfg: ArrayConfig;
   readonly rows: number;
@@ -43,35 +52,33 @@ export class ArraySim {
   readonly depth: number;
   readonly inWords: number;
   readonly outWords: number;
-  /** Clock edges since reset. */
+  /** Clock edges since reset (= the index of the cycle the next step() runs). */
   cycle = 0;
   readonly counters: ArrayCounters = zeroCounters();
 
-  // PE registers
-  w0Q: Int32Array;
-  w1Q: Int32Array;
-  aQ: Int32Array;
-  vQ: Int32Array;
-  bankQ: Int32Array;
+  /** w0_q then w1_q of every PE (r*C + c): bank b of PE i is wQ[b*R*C + i]; w0Q and w1Q are views. */
+  readonly wQ: Int32Array;
+  readonly w0Q: Int32Array;
+  readonly w1Q: Int32Array;
+  /** psum_q of PE (r, c) at r*C + c. */
   psumQ: Int32Array;
-  // input skew, de-skew, control line
-  skewAQ: Int32Array;
-  skewVQ: Int32Array;
-  skewBankQ: Int32Array;
-  deskewQ: Int32Array;
-  ctrlEnQ: Int32Array;
-  ctrlFirstQ: Int32Array;
-  ctrlLastQ: Int32Array;
-  ctrlAddrQ: Int32Array;
-  // accumulator
-  accMem: Int32Array;
+  /** Row r's activation chain (skew registers, then a_q/v_q/bank_q of the PEs): slots r*2H .. r*2H+2H-1, each token twice (slot s and s+H). */
+  readonly actChain: Int32Array;
+  /** Column c's de-skew chain: psum_q of PE (R-1, c) of cycle t at c*H + t mod H. */
+  readonly deskewChain: Int32Array;
+  /** The control line (a_en, a_first, a_last, a_addr of cycle t at t mod H). */
+  readonly ctrlEnChain: Int32Array;
+  readonly ctrlFirstChain: Int32Array;
+  readonly ctrlLastChain: Int32Array;
+  readonly ctrlAddrChain: Int32Array;
+  /** Accumulator memory of column c, address a at a*C + c (not reset). */
+  readonly accMem: Int32Array;
   accQ: Int32Array;
   accValidQ = 0;
   accAddrQ = 0;
-  // requantizer
-  biasQ: Int32Array;
-  m0Q: Int32Array;
-  shiftQ: Int32Array;
+  readonly biasQ: Int32Array;
+  readonly m0Q: Int32Array;
+  readonly shiftQ: Int32Array;
   zpQ = 0;
   minQ = 0;
   maxQ = 0;
@@ -80,34 +87,21 @@ export class ArraySim {
   oDataQ: Int32Array;
   oAccQ: Int32Array;
 
-  // next-state buffers of the pipeline registers (swapped with the Q buffers at the edge)
-  private aD: Int32Array;
-  private vD: Int32Array;
-  private bankD: Int32Array;
   private psumD: Int32Array;
-  private skewAD: Int32Array;
-  private skewVD: Int32Array;
-  private skewBankD: Int32Array;
-  private deskewD: Int32Array;
-  private ctrlEnD: Int32Array;
-  private ctrlFirstD: Int32Array;
-  private ctrlLastD: Int32Array;
-  private ctrlAddrD: Int32Array;
+  private accD: Int32Array;
+  private oDataD: Int32Array;
+  private oAccD: Int32Array;
   private accValidD = 0;
   private accAddrD = 0;
   private oValidD = 0;
   private oAddrD = 0;
-  // pending writes of the write-enabled registers (applied by commit)
+  private accWe = 0; // 1: accMem row <= accD; 2: also acc_q <= accD
+  private accWeAddr = 0;
+  private oWe = 0;
   private wWe = 0;
   private wWeBank = 0;
   private wWeRow = 0;
   private readonly wWeData: Int32Array;
-  private accWe = 0; // 1: accMem[accWeAddr] <= accD; 2: also accQ <= accD
-  private accWeAddr = 0;
-  private accD: Int32Array;
-  private oWe = 0;
-  private oDataD: Int32Array;
-  private oAccD: Int32Array;
   private pWe = 0;
   private pWeCol = 0;
   private pWeBias = 0;
@@ -122,7 +116,6 @@ export class ArraySim {
   private readonly colMask: number;
   private readonly aOff: number;
   private readonly oAccOff: number;
-  private readonly ctrlLen: number;
   private readonly mulq: (x: number, m0: number, shift: number) => number;
   private readonly hazards: HazardChecker | undefined;
   private isReset = false;
@@ -135,68 +128,47 @@ export class ArraySim {
     this.cfg = validateArrayConfig({ ...cfg });
     const R = cfg.rows;
     const C = cfg.cols;
-    const D = cfg.accDepth;
     this.rows = R;
     this.cols = C;
-    this.depth = D;
+    this.depth = cfg.accDepth;
     this.inWords = inWords(cfg);
     this.outWords = outWords(cfg);
     this.rowMask = (1 << clog2(R)) - 1;
     this.colMask = (1 << clog2(C)) - 1;
     this.aOff = aDataOffset(cfg);
     this.oAccOff = oAccOffset(cfg);
-    this.ctrlLen = R + C - 1;
     this.mulq = cfg.roundingMode === 'single' ? multiplyByQuantizedMultiplierSingle : multiplyByQuantizedMultiplierDouble;
     this.hazards = opts.checkHazards === true ? new HazardChecker(cfg) : undefined;
     const pe = R * C;
-    const skew = (R * (R - 1)) / 2;
-    const deskew = (C * (C - 1)) / 2;
-    const i32 = (n: number): Int32Array => new Int32Array(n);
-    this.w0Q = i32(pe);
-    this.w1Q = i32(pe);
-    this.aQ = i32(pe);
-    this.vQ = i32(pe);
-    this.bankQ = i32(pe);
-    this.psumQ = i32(pe);
-    this.aD = i32(pe);
-    this.vD = i32(pe);
-    this.bankD = i32(pe);
-    this.psumD = i32(pe);
-    this.skewAQ = i32(skew);
-    this.skewVQ = i32(skew);
-    this.skewBankQ = i32(skew);
-    this.skewAD = i32(skew);
-    this.skewVD = i32(skew);
-    this.skewBankD = i32(skew);
-    this.deskewQ = i32(deskew);
-    this.deskewD = i32(deskew);
-    this.ctrlEnQ = i32(this.ctrlLen);
-    this.ctrlFirstQ = i32(this.ctrlLen);
-    this.ctrlLastQ = i32(this.ctrlLen);
-    this.ctrlAddrQ = i32(this.ctrlLen);
-    this.ctrlEnD = i32(this.ctrlLen);
-    this.ctrlFirstD = i32(this.ctrlLen);
-    this.ctrlLastD = i32(this.ctrlLen);
-    this.ctrlAddrD = i32(this.ctrlLen);
-    this.accMem = i32(D * C);
-    this.accQ = i32(C);
-    this.accD = i32(C);
-    this.biasQ = i32(C);
-    this.m0Q = i32(C);
-    this.shiftQ = i32(C);
-    this.oDataQ = i32(C);
-    this.oAccQ = i32(C);
-    this.oDataD = i32(C);
-    this.oAccD = i32(C);
-    this.wWeData = i32(C);
+    this.wQ = new Int32Array(2 * pe);
+    this.w0Q = this.wQ.subarray(0, pe);
+    this.w1Q = this.wQ.subarray(pe);
+    this.psumQ = new Int32Array(pe);
+    this.psumD = new Int32Array(pe);
+    this.actChain = new Int32Array(R * 2 * CHAIN_SLOTS);
+    this.deskewChain = new Int32Array(C * CHAIN_SLOTS);
+    this.ctrlEnChain = new Int32Array(CHAIN_SLOTS);
+    this.ctrlFirstChain = new Int32Array(CHAIN_SLOTS);
+    this.ctrlLastChain = new Int32Array(CHAIN_SLOTS);
+    this.ctrlAddrChain = new Int32Array(CHAIN_SLOTS);
+    this.accMem = new Int32Array(cfg.accDepth * C);
+    this.accQ = new Int32Array(C);
+    this.accD = new Int32Array(C);
+    this.biasQ = new Int32Array(C);
+    this.m0Q = new Int32Array(C);
+    this.shiftQ = new Int32Array(C);
+    this.oDataQ = new Int32Array(C);
+    this.oAccQ = new Int32Array(C);
+    this.oDataD = new Int32Array(C);
+    this.oAccD = new Int32Array(C);
+    this.wWeData = new Int32Array(C);
   }
 
-  /** Asserts rst_ni: every register of sections 4 and 6 goes to 0; the accumulator memory keeps its contents. */
+  /** Asserts rst_ni: every register goes to 0; the accumulator memory keeps its contents. */
   reset(): void {
     for (const a of [
-      this.w0Q, this.w1Q, this.aQ, this.vQ, this.bankQ, this.psumQ, this.skewAQ, this.skewVQ, this.skewBankQ,
-      this.deskewQ, this.ctrlEnQ, this.ctrlFirstQ, this.ctrlLastQ, this.ctrlAddrQ, this.accQ, this.biasQ, this.m0Q,
-      this.shiftQ, this.oDataQ, this.oAccQ,
+      this.wQ, this.psumQ, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain,
+      this.ctrlAddrChain, this.accQ, this.biasQ, this.m0Q, this.shiftQ, this.oDataQ, this.oAccQ,
     ]) {
       a.fill(0);
     }
@@ -207,9 +179,9 @@ export class ArraySim {
     this.maxQ = 0;
     this.oValidQ = 0;
     this.oAddrQ = 0;
-    this.wWe = 0;
     this.accWe = 0;
     this.oWe = 0;
+    this.wWe = 0;
     this.pWe = 0;
     this.cWe = 0;
     this.cycle = 0;
@@ -221,8 +193,8 @@ export class ArraySim {
   }
 
   /**
-   * One cycle: writes the outputs of this cycle (the flops as they are before the edge) to outBuf at outOff, then
-   * samples the inputs at inBuf[inOff ..] and clocks.
+   * One cycle: writes this cycle's outputs (the flops before the edge) to outBuf at outOff, then samples the
+   * inputs at inBuf[inOff ..] and clocks.
    */
   step(inBuf: Int32Array, inOff: number, outBuf: Int32Array, outOff: number): void {
     if (!this.isReset) throw new LifecycleError('ArraySim.step() before reset(): call reset() first');
@@ -236,7 +208,7 @@ export class ArraySim {
     this.lastOutOff = outOff;
   }
 
-  /** nCycles cycles from flat buffers: inputs nCycles*inWords words, outputs nCycles*outWords words. */
+  /** nCycles cycles from flat buffers: inputs nCycles*inWords words from inStart, outputs nCycles*outWords from outStart. */
   run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
     if (!this.isReset) throw new LifecycleError('ArraySim.run() before reset(): call reset() first');
     const iw = this.inWords;
@@ -250,29 +222,65 @@ export class ArraySim {
     for (let t = 0; t < nCycles; t++) this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
   }
 
+  /** The token (a & 0xff | v << 8 | bank << 9) in register k of row r's activation chain. */
+  private token(r: number, k: number): number {
+    return this.actChain[r * 2 * CHAIN_SLOTS + ((this.cycle - 1 - k) & MASK)] as number;
+  }
+
+  /** a_q of PE (r, c). */
+  aQ(r: number, c: number): number {
+    return (this.token(r, r + c) << 24) >> 24;
+  }
+  /** v_q of PE (r, c). */
+  vQ(r: number, c: number): number {
+    return (this.token(r, r + c) >> 8) & 1;
+  }
+  /** bank_q of PE (r, c). */
+  bankQ(r: number, c: number): number {
+    return (this.token(r, r + c) >> TOKEN_BANK_SHIFT) & 1;
+  }
+  /** Input skew register j (0 = fed by the ports) of row r, 1 <= r < R, j < r: [a, v, bank]. */
+  skewQ(r: number, j: number): [number, number, number] {
+    const t = this.token(r, j);
+    return [(t << 24) >> 24, (t >> 8) & 1, (t >> TOKEN_BANK_SHIFT) & 1];
+  }
+  /** De-skew register j (0 = fed by PE (R-1, c)) of column c, j < C-1-c. */
+  deskewQ(c: number, j: number): number {
+    return this.deskewChain[c * CHAIN_SLOTS + ((this.cycle - 1 - j) & MASK)] as number;
+  }
+  /** Control-line register j (0 = fed by the ports), j < R+C-1: [en, first, last, addr]. */
+  ctrlQ(j: number): [number, number, number, number] {
+    const s = (this.cycle - 1 - j) & MASK;
+    return [this.ctrlEnChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number];
+  }
+
   /** The PE registers in the readout layout of section 6 (REG_WORDS_PER_PE words per PE). */
   readRegisters(out: Int32Array, off = 0): void {
-    const n = this.rows * this.cols;
+    const R = this.rows;
+    const C = this.cols;
     if (out.length < off + regWords(this.cfg)) {
       throw new RangeCheckError(`readRegisters: needs ${regWords(this.cfg)} words, got ${out.length - off}`);
     }
-    for (let i = 0; i < n; i++) {
-      const o = off + i * REG_WORDS_PER_PE;
-      out[o] = this.w0Q[i] as number;
-      out[o + 1] = this.w1Q[i] as number;
-      out[o + 2] = this.aQ[i] as number;
-      out[o + 3] = this.vQ[i] as number;
-      out[o + 4] = this.bankQ[i] as number;
-      out[o + 5] = this.psumQ[i] as number;
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < C; c++) {
+        const i = r * C + c;
+        const o = off + i * REG_WORDS_PER_PE;
+        const t = this.token(r, r + c);
+        out[o] = this.w0Q[i] as number;
+        out[o + 1] = this.w1Q[i] as number;
+        out[o + 2] = (t << 24) >> 24;
+        out[o + 3] = (t >> 8) & 1;
+        out[o + 4] = (t >> TOKEN_BANK_SHIFT) & 1;
+        out[o + 5] = this.psumQ[i] as number;
+      }
     }
   }
 
-  /** The one-line trace of the cycle last stepped (inputs, the accumulate stage, outputs). */
+  /** The one-line trace of the cycle last stepped (inputs, accumulate and requantize stages, outputs). */
   traceLine(): string {
     return formatTrace(this, this.lastIn, this.lastInOff, this.lastOut, this.lastOutOff);
   }
 
-  /** Outputs of the current cycle: straight from the flops. */
   private writeOutputs(out: Int32Array, o: number): void {
     const C = this.cols;
     out[o + OUT.oValid] = this.oValidQ;
@@ -287,97 +295,81 @@ export class ArraySim {
     }
   }
 
-  /** Pure next-state function: reads the Q registers and the inputs, writes the D buffers and pending writes. */
+  /**
+   * Next-state function. Writes only D buffers, pending writes and the chain slots of the current cycle (slot
+   * τ mod H, which no register holds: the longest chain is shorter than H - 1).
+   */
   private next(b: Int32Array, o: number): void {
     const R = this.rows;
     const C = this.cols;
-    const cnt = this.counters;
+    const H = CHAIN_SLOTS;
+    const tau = this.cycle;
+    const slot = tau & MASK;
     const aEn = (b[o + IN.aEn] as number) & 1;
-    const aBank = (b[o + IN.aBank] as number) & 1;
+    const tokHi = aEn === 1 ? TOKEN_V | (((b[o + IN.aBank] as number) & 1) << TOKEN_BANK_SHIFT) : 0;
+
+    // --- register 0 of every row's activation chain takes the ports (row 0's register 0 is a_q of PE (0, 0))
+    const chain = this.actChain;
     const aOff = o + this.aOff;
-
-    // --- PE array: a/v/bank move right, psum moves down
-    const w0 = this.w0Q;
-    const w1 = this.w1Q;
-    const aQ = this.aQ;
-    const vQ = this.vQ;
-    const bankQ = this.bankQ;
-    const psumQ = this.psumQ;
-    const aD = this.aD;
-    const vD = this.vD;
-    const bankD = this.bankD;
-    const psumD = this.psumD;
-    const skewA = this.skewAQ;
-    const skewV = this.skewVQ;
-    const skewBank = this.skewBankQ;
     for (let r = 0; r < R; r++) {
-      let ain: number;
-      let vin: number;
-      let bin: number;
-      if (r === 0) {
-        ain = ((b[aOff] as number) << 24) >> 24;
-        vin = aEn;
-        bin = aBank;
-      } else {
-        const k = (r * (r - 1)) / 2 + r - 1;
-        ain = skewA[k] as number;
-        vin = skewV[k] as number;
-        bin = skewBank[k] as number;
-      }
-      const base = r * C;
-      const end = base + C;
-      if (r === 0) {
-        for (let i = base; i < end; i++) {
-          aD[i] = ain;
-          vD[i] = vin;
-          bankD[i] = bin;
-          psumD[i] = vin !== 0 ? mac(0, ain, bin !== 0 ? (w1[i] as number) : (w0[i] as number)) : 0;
-          ain = aQ[i] as number;
-          vin = vQ[i] as number;
-          bin = bankQ[i] as number;
-        }
-      } else {
-        for (let i = base; i < end; i++) {
-          aD[i] = ain;
-          vD[i] = vin;
-          bankD[i] = bin;
-          psumD[i] = vin !== 0 ? mac(psumQ[i - C] as number, ain, bin !== 0 ? (w1[i] as number) : (w0[i] as number)) : 0;
-          ain = aQ[i] as number;
-          vin = vQ[i] as number;
-          bin = bankQ[i] as number;
-        }
-      }
+      const tok = ((b[aOff + r] as number) & 0xff) | tokHi;
+      const s = r * 2 * H + slot;
+      chain[s] = tok;
+      chain[s + H] = tok;
     }
 
-    // --- input skew: row r's line shifts by one, register 0 takes the ports
-    const skewAD = this.skewAD;
-    const skewVD = this.skewVD;
-    const skewBankD = this.skewBankD;
+    // --- PE array: PE (r, c) multiplies the token that entered row r in cycle τ-r-c
+    const w = this.wQ;
+    const n = R * C;
+    const psumQ = this.psumQ;
+    const psumD = this.psumD;
+    for (let c = 0, h0 = H + slot; c < C; c++) {
+      const tok = chain[h0 - c] as number;
+      psumD[c] = (tok & TOKEN_V) !== 0 ? mac(0, (tok << 24) >> 24, w[c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
+    }
     for (let r = 1; r < R; r++) {
-      const s0 = (r * (r - 1)) / 2;
-      skewAD[s0] = ((b[aOff + r] as number) << 24) >> 24;
-      skewVD[s0] = aEn;
-      skewBankD[s0] = aBank;
-      for (let j = 1; j < r; j++) {
-        skewAD[s0 + j] = skewA[s0 + j - 1] as number;
-        skewVD[s0 + j] = skewV[s0 + j - 1] as number;
-        skewBankD[s0 + j] = skewBank[s0 + j - 1] as number;
+      const base = r * C;
+      const h0 = r * 2 * H + H + ((tau - r) & MASK);
+      for (let c = 0; c < C; c++) {
+        const tok = chain[h0 - c] as number;
+        const i = base + c;
+        psumD[i] = (tok & TOKEN_V) !== 0 ? mac(psumQ[i - C] as number, (tok << 24) >> 24, w[i + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
       }
     }
 
-    // --- accumulate stage (uses the current control line end and de-skewed sums)
-    const deskewQ = this.deskewQ;
-    const L1 = this.ctrlLen - 1;
+    // --- de-skew chains take the bottom row; the accumulator reads column c delayed by C-1-c
     const bottom = (R - 1) * C;
-    if (this.ctrlEnQ[L1] === 1) {
-      const addr = this.ctrlAddrQ[L1] as number;
-      const first = this.ctrlFirstQ[L1] === 1;
-      const last = this.ctrlLastQ[L1] === 1;
+    const dsk = this.deskewChain;
+    for (let c = 0; c < C; c++) dsk[c * H + slot] = psumQ[bottom + c] as number;
+
+    // --- control line: register 0 takes the ports; the accumulate stage reads register R+C-2
+    const ce = this.ctrlEnChain;
+    const cf = this.ctrlFirstChain;
+    const cl = this.ctrlLastChain;
+    const ca = this.ctrlAddrChain;
+    ce[slot] = aEn;
+    cf[slot] = (b[o + IN.aFirst] as number) & 1;
+    cl[slot] = (b[o + IN.aLast] as number) & 1;
+    ca[slot] = (b[o + IN.aAddr] as number) & (this.depth - 1);
+    const cnt = this.counters;
+    if (aEn === 1) {
+      cnt.beats++;
+      cnt.peMacs += R * C;
+      if (cf[slot] === 1) cnt.firstBeats++;
+      if (cl[slot] === 1) cnt.lastBeats++;
+    }
+
+    // --- accumulate stage
+    const sAcc = (tau - (R + C - 1)) & MASK;
+    if (ce[sAcc] === 1) {
+      const addr = ca[sAcc] as number;
+      const first = cf[sAcc] === 1;
+      const last = cl[sAcc] === 1;
       const accD = this.accD;
       const mem = this.accMem;
       const row = addr * C;
       for (let c = 0; c < C; c++) {
-        const ps = c === C - 1 ? (psumQ[bottom + c] as number) : (deskewQ[c * (C - 1) - (c * (c - 1)) / 2 + (C - 2 - c)] as number);
+        const ps = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
         accD[c] = first ? ps : wrapInt32((mem[row + c] as number) + ps);
       }
       this.accWe = last ? 2 : 1;
@@ -392,36 +384,7 @@ export class ArraySim {
       this.accAddrD = this.accAddrQ;
     }
 
-    // --- de-skew: column c's line shifts by one, register 0 takes the bottom psum
-    const deskewD = this.deskewD;
-    for (let c = 0; c < C - 1; c++) {
-      const d0 = c * (C - 1) - (c * (c - 1)) / 2;
-      const n = C - 1 - c;
-      deskewD[d0] = psumQ[bottom + c] as number;
-      for (let j = 1; j < n; j++) deskewD[d0 + j] = deskewQ[d0 + j - 1] as number;
-    }
-
-    // --- control line
-    const ceQ = this.ctrlEnQ;
-    const cfQ = this.ctrlFirstQ;
-    const clQ = this.ctrlLastQ;
-    const caQ = this.ctrlAddrQ;
-    const ceD = this.ctrlEnD;
-    const cfD = this.ctrlFirstD;
-    const clD = this.ctrlLastD;
-    const caD = this.ctrlAddrD;
-    ceD[0] = aEn;
-    cfD[0] = (b[o + IN.aFirst] as number) & 1;
-    clD[0] = (b[o + IN.aLast] as number) & 1;
-    caD[0] = (b[o + IN.aAddr] as number) & (this.depth - 1);
-    for (let j = 1; j <= L1; j++) {
-      ceD[j] = ceQ[j - 1] as number;
-      cfD[j] = cfQ[j - 1] as number;
-      clD[j] = clQ[j - 1] as number;
-      caD[j] = caQ[j - 1] as number;
-    }
-
-    // --- requantizer (uses the current accQ and parameters)
+    // --- requantize stage
     this.oValidD = this.accValidQ;
     if (this.accValidQ === 1) {
       const mulq = this.mulq;
@@ -465,7 +428,7 @@ export class ArraySim {
       this.pWeShift = ((b[o + IN.pShift] as number) << 24) >> 24;
       if (this.pWeM0 < 0 || this.pWeShift < SHIFT_MIN || this.pWeShift > SHIFT_MAX) {
         throw new RangeCheckError(
-          `cycle ${this.cycle}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
+          `cycle ${tau}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
         );
       }
       cnt.paramWrites++;
@@ -477,52 +440,13 @@ export class ArraySim {
       this.cWeMax = ((b[o + IN.cMax] as number) << 24) >> 24;
       cnt.configWrites++;
     }
-    if (aEn === 1) {
-      cnt.beats++;
-      cnt.peMacs += R * C;
-      if (cfD[0] === 1) cnt.firstBeats++;
-      if (clD[0] === 1) cnt.lastBeats++;
-    }
   }
 
-  /** The clock edge: D buffers become Q, pending writes land. */
+  /** The clock edge. */
   private commit(): void {
-    let t = this.aQ;
-    this.aQ = this.aD;
-    this.aD = t;
-    t = this.vQ;
-    this.vQ = this.vD;
-    this.vD = t;
-    t = this.bankQ;
-    this.bankQ = this.bankD;
-    this.bankD = t;
-    t = this.psumQ;
+    let t = this.psumQ;
     this.psumQ = this.psumD;
     this.psumD = t;
-    t = this.skewAQ;
-    this.skewAQ = this.skewAD;
-    this.skewAD = t;
-    t = this.skewVQ;
-    this.skewVQ = this.skewVD;
-    this.skewVD = t;
-    t = this.skewBankQ;
-    this.skewBankQ = this.skewBankD;
-    this.skewBankD = t;
-    t = this.deskewQ;
-    this.deskewQ = this.deskewD;
-    this.deskewD = t;
-    t = this.ctrlEnQ;
-    this.ctrlEnQ = this.ctrlEnD;
-    this.ctrlEnD = t;
-    t = this.ctrlFirstQ;
-    this.ctrlFirstQ = this.ctrlFirstD;
-    this.ctrlFirstD = t;
-    t = this.ctrlLastQ;
-    this.ctrlLastQ = this.ctrlLastD;
-    this.ctrlLastD = t;
-    t = this.ctrlAddrQ;
-    this.ctrlAddrQ = this.ctrlAddrD;
-    this.ctrlAddrD = t;
     if (this.accWe !== 0) {
       this.accMem.set(this.accD, this.accWeAddr * this.cols);
       if (this.accWe === 2) {
@@ -544,7 +468,7 @@ export class ArraySim {
     this.oValidQ = this.oValidD;
     this.oAddrQ = this.oAddrD;
     if (this.wWe === 1 && this.wWeRow < this.rows) {
-      (this.wWeBank === 1 ? this.w1Q : this.w0Q).set(this.wWeData, this.wWeRow * this.cols);
+      this.wQ.set(this.wWeData, this.wWeBank * this.rows * this.cols + this.wWeRow * this.cols);
     }
     if (this.pWe === 1 && this.pWeCol < this.cols) {
       this.biasQ[this.pWeCol] = this.pWeBias;

@@ -9,12 +9,10 @@ export interface TraceSource {
   readonly cycle: number;
   readonly rows: number;
   readonly cols: number;
-  readonly ctrlEnQ: Int32Array;
-  readonly ctrlFirstQ: Int32Array;
-  readonly ctrlLastQ: Int32Array;
-  readonly ctrlAddrQ: Int32Array;
-  readonly accValidQ: number;
-  readonly accAddrQ: number;
+  /** Control-line register j as [en, first, last, addr]; j = R+C-1 is the value that left the line last cycle. */
+  ctrlQ(j: number): [number, number, number, number];
+  readonly oValidQ: number;
+  readonly oAddrQ: number;
 }
 
 function vec(b: Int32Array, o: number, n: number): string {
@@ -24,8 +22,9 @@ function vec(b: Int32Array, o: number, n: number): string {
 }
 
 /**
- * `#c` is the cycle that was stepped; the `acc` field is the accumulate stage that cycle's edge feeds next (the
- * control line end after the edge).
+ * `#t` is the cycle last stepped: what its inputs were, what its accumulate stage did (`acc = @addr` overwrite,
+ * `acc += @addr` add, `last` when it hands a row to the requantizer), whether its requantizer produced a row
+ * (`rq @addr`), and what its outputs showed.
  */
 export function formatTrace(s: TraceSource, inBuf: Int32Array | undefined, io: number, outBuf: Int32Array | undefined, oo: number): string {
   if (inBuf === undefined || outBuf === undefined) return `#${s.cycle} (no cycle stepped since reset)`;
@@ -41,11 +40,9 @@ export function formatTrace(s: TraceSource, inBuf: Int32Array | undefined, io: n
   } else parts.push('a[-]');
   if (w(IN.pEn) === 1) parts.push(`p[c${w(IN.pCol)} b${w(IN.pBias)} m${w(IN.pM0)} s${w(IN.pShift)}]`);
   if (w(IN.cEn) === 1) parts.push(`c[zp${w(IN.cZp)} ${w(IN.cMin)}..${w(IN.cMax)}]`);
-  const L1 = R + C - 2;
-  if (s.ctrlEnQ[L1] === 1) {
-    parts.push(`| acc ${s.ctrlFirstQ[L1] === 1 ? '=' : '+='} @${s.ctrlAddrQ[L1]}${s.ctrlLastQ[L1] === 1 ? ' last' : ''}`);
-  } else parts.push('| acc -');
-  parts.push(s.accValidQ === 1 ? `rq @${s.accAddrQ}` : 'rq -');
+  const [en, first, last, addr] = s.ctrlQ(R + C - 1);
+  parts.push(en === 1 ? `| acc ${first === 1 ? '=' : '+='} @${addr}${last === 1 ? ' last' : ''}` : '| acc -');
+  parts.push(s.oValidQ === 1 ? `rq @${s.oAddrQ}` : 'rq -');
   if (outBuf[oo + OUT.oValid] === 1) {
     parts.push(`| out @${outBuf[oo + OUT.oAddr]} [${vec(outBuf, oo + OUT.oData, C)}] acc [${vec(outBuf, oo + oAccOffset({ cols: C }), C)}]`);
   } else parts.push('| out -');

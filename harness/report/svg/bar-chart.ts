@@ -67,5 +67,5 @@ export function barChart(s: BarChartSpec): string {
   const mid = (M.t + H - M.b) / 2;
   parts.push(text('text', { class: 'axis-label', x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${mid})` }, s.yLabel));
   if (yd.lo !== 0) parts.push(text('text', { class: 'note', x: W - M.r, y: H - 8, 'text-anchor': 'end' }, `axis starts at ${fy(yd.lo)}`));
-  return el('svg', { class: 'chart bar-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  return el('svg', { class: 'chart bar-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
 }

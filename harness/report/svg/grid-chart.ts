@@ -31,8 +31,8 @@ export interface GridSpec {
 export function gridChart(s: GridSpec): string {
   const maxW = s.maxWidth ?? 520;
   const M = { l: 64, t: 44, r: 16, b: 52 };
-  const cell = Math.max(8, Math.min(44, Math.floor((maxW - M.l - M.r) / s.cols)));
-  const W = M.l + s.cols * cell + M.r;
+  const cell = Math.max(8, Math.min(56, Math.floor((maxW - M.l - M.r) / s.cols)));
+  const W = M.l + Math.max(s.cols * cell, 200) + M.r;
   const H = M.t + s.rows * cell + M.b;
   const font = Math.max(7, Math.min(12, cell * 0.34));
   const parts: string[] = [];
@@ -63,7 +63,7 @@ export function gridChart(s: GridSpec): string {
   // Colour legend: a gradient bar under the grid.
   const gid = `grad-${s.id}`;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => el('stop', { offset: t, 'stop-color': s.color(t) })).join('');
-  const lw = Math.min(200, s.cols * cell);
+  const lw = 200;
   const ly = M.t + s.rows * cell + 18;
   parts.push(el('defs', {}, el('linearGradient', { id: gid }, stops)));
   parts.push(el('rect', { x: M.l, y: ly, width: lw, height: 10, fill: `url(#${gid})`, rx: 2 }));

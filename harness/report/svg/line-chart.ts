@@ -30,7 +30,7 @@ export function lineChart(s: LineChartSpec): string {
   const xs = pts.map((p) => p.x);
   const ys = pts.map((p) => p.y);
   const xd = niceDomain(Math.min(...xs), Math.max(...xs), 8);
-  const xTicks = xd.ticks.filter((t) => Number.isInteger(t));
+  const xTicks = xd.ticks.filter((t) => Number.isInteger(t) && t >= Math.min(...xs) && t <= Math.max(...xs));
   let yd = niceDomain(Math.min(...ys), Math.max(...ys), 5);
   if (s.yClamp) {
     const [lo, hi] = s.yClamp;
@@ -69,5 +69,5 @@ export function lineChart(s: LineChartSpec): string {
   }
   parts.push(text('text', { class: 'axis-label', x: (M.l + W - M.r) / 2, y: H - 8, 'text-anchor': 'middle' }, s.xLabel));
   parts.push(text('text', { class: 'axis-label', x: 14, y: (M.t + H - M.b) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${r2((M.t + H - M.b) / 2)})` }, s.yLabel));
-  return el('svg', { class: 'chart line-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  return el('svg', { class: 'chart line-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
 }

@@ -52,5 +52,5 @@ export function stackedBars(s: StackedBarsSpec): string {
     lx += 17 + l.name.length * 6.5 + 18;
   }
   parts.push(text('text', { class: 'axis-label', x: (M.l + W - M.r) / 2, y: H - 6, 'text-anchor': 'middle' }, s.xLabel));
-  return el('svg', { class: 'chart stacked-bars', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  return el('svg', { class: 'chart stacked-bars', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
 }

@@ -26,8 +26,8 @@ export interface BuiltWave {
   markIndex: number;
 }
 
-/** The widest waveform the page shows, in WaveDrom units of 40 px per cycle at hscale 1. */
-const MAX_PERIODS_AT_1 = 28;
+/** The width the waveform may take on the page, in px (WaveDrom draws 40 px per cycle at hscale 1). */
+const MAX_WIDTH = 1060;
 
 function formatSample(s: Sample, lane: LaneSpec): string | undefined {
   let { value, mask } = s;
@@ -79,7 +79,8 @@ export function buildWaveDrom(table: CycleTable, lanes: LaneSpec[], mismatchCycl
     for (const s of samples[li] as Sample[]) widest = Math.max(widest, (formatSample(s, lanes[li] as LaneSpec) ?? 'x').length);
   }
   const hscale = Math.max(1, Math.ceil((widest * 7 + 8) / 40));
-  const maxCycles = Math.max(4, Math.floor(MAX_PERIODS_AT_1 / hscale));
+  const nameWidth = 20 + 7 * Math.max(table.clock.name.length, ...lanes.map((l) => l.label.length));
+  const maxCycles = Math.max(4, Math.floor((MAX_WIDTH - nameWidth) / (40 * hscale)));
   const m = mismatchCycle - table.firstCycle;
   let from = 0;
   if (n > maxCycles) {

@@ -1,0 +1,89 @@
+/**
+ * Accuracy of every stage of the flow (what quantization cost, and whether the integer stages agree), and the
+ * bit-width sweep when one was run.
+ */
+import { barChart } from '../svg/bar-chart.ts';
+import { STAGE_COLORS, STAGE_LABELS } from '../svg/color.ts';
+import { ACCURACY_STAGES, type AccuracySet, type AccuracyStage, type ReportData } from '../types.ts';
+import { pct, pp } from '../format.ts';
+import { figure, notRun, section, table, type Cell } from './html.ts';
+
+/** What each stage is compared with, and what the difference means. */
+const COMPARE: Record<AccuracyStage, { ref?: AccuracyStage; meaning: string }> = {
+  float: { meaning: 'the float model (the reference)' },
+  ptq: { ref: 'float', meaning: 'post-training quantization: cost of quantizing without retraining' },
+  qat: { ref: 'float', meaning: 'quantization-aware training: cost of quantization after fine-tuning' },
+  integer: { ref: 'qat', meaning: 'integer golden model of the exported int8 model vs its fake-quant twin' },
+  hwsim: { ref: 'integer', meaning: 'cycle-accurate array simulator: must equal the golden model' },
+  rtl: { ref: 'hwsim', meaning: 'the RTL under Verilator: must equal hw-sim' },
+};
+
+/** A y axis that starts a little below the lowest value so that differences of a few tenths show. */
+function zoom(values: number[]): number {
+  const lo = Math.min(...values);
+  return Math.max(0, Math.floor((lo - 0.02) * 50) / 50);
+}
+
+function accuracyChart(a: AccuracySet): string {
+  const values = ACCURACY_STAGES.map((s) => a[s]).filter((v): v is number => v !== undefined);
+  return barChart({
+    id: 'accuracy', title: 'Test accuracy by stage', yLabel: 'test accuracy', valueLabels: true, yFrom: zoom(values), yTo: 1,
+    yFormat: (v) => pct(v, 1),
+    groups: ACCURACY_STAGES.map((s) => ({ label: STAGE_LABELS[s], bars: [{ name: STAGE_LABELS[s], value: a[s], color: STAGE_COLORS[s] }] })),
+  });
+}
+
+function deltaCell(x: number | undefined, ref: number | undefined, mustEqual: boolean): Cell {
+  const t = pp(x, ref);
+  if (t === '') return { text: '' };
+  const bad = mustEqual && x !== ref;
+  return { text: t, cls: bad ? 'bad' : mustEqual ? 'good' : undefined };
+}
+
+function accuracyTable(a: AccuracySet): string {
+  const rows = ACCURACY_STAGES.map((s) => {
+    const c = COMPARE[s];
+    const ref = c.ref === undefined ? undefined : a[c.ref];
+    const mustEqual = s === 'hwsim' || s === 'rtl';
+    return [
+      STAGE_LABELS[s],
+      { text: pct(a[s]), cls: a[s] === undefined ? 'muted' : undefined },
+      c.ref === undefined ? '' : `vs ${STAGE_LABELS[c.ref]}`,
+      deltaCell(a[s], ref, mustEqual),
+      c.meaning,
+    ];
+  });
+  return table(['stage', 'accuracy', 'compared with', 'difference', 'what it measures'], rows, [1, 3]);
+}
+
+function sweepBlock(d: ReportData): string {
+  const sweep = d.sweep;
+  if (sweep === undefined || sweep.length === 0) return `<h3>Bit-width sweep</h3>${notRun('sweep', d.notes?.sweep ?? 'no sweep was run')}`;
+  const stages = ['float', 'ptq', 'qat', 'integer'] as const;
+  const label = (r: (typeof sweep)[number]): string => `w${r.bits.weights}/a${r.bits.activations}`;
+  const several = new Set(sweep.map((r) => `${r.dataset}/${r.network}`)).size > 1;
+  const values = sweep.flatMap((r) => stages.map((s) => r[s])).filter((v): v is number => v !== undefined);
+  const chart = barChart({
+    id: 'sweep', title: 'Accuracy by bit width', yLabel: 'test accuracy', yFrom: zoom(values), yTo: 1, yFormat: (v) => pct(v, 1),
+    legend: stages.map((s) => ({ name: STAGE_LABELS[s], color: STAGE_COLORS[s] })),
+    groups: sweep.map((r) => ({
+      label: several ? `${r.network} ${label(r)}` : label(r),
+      bars: stages.map((s) => ({ name: STAGE_LABELS[s], value: r[s], color: STAGE_COLORS[s] })),
+    })),
+    width: Math.min(1080, Math.max(560, 110 * sweep.length)),
+  });
+  const rows = sweep.map((r) => [r.dataset, r.network, label(r), pct(r.float), pct(r.ptq), pct(r.qat), pct(r.integer), pp(r.qat, r.float)]);
+  const tbl = table(['dataset', 'network', 'bits', 'float', 'PTQ', 'QAT', 'integer', 'QAT vs float'], rows, [3, 4, 5, 6, 7]);
+  const fig = figure('Test accuracy per weight/activation bit width.', chart);
+  return `<h3>Bit-width sweep</h3>${sweep.length <= 6 ? `<div class="row2">${fig}<div>${tbl}</div></div>` : fig + tbl}`;
+}
+
+export function accuracySection(d: ReportData): string {
+  const sub = `Test accuracy of every stage${d.images === undefined ? '' : ` (${d.images} images through the RTL)`}; hw-sim and RTL must match the integer model exactly.`;
+  const a = d.accuracy;
+  const any = ACCURACY_STAGES.some((s) => a[s] !== undefined);
+  const main = any
+    ? `<div class="row2">${figure('Accuracy per stage; a stage that did not run has no bar.', accuracyChart(a))}<div>${accuracyTable(a)}</div></div>`
+    : notRun('accuracy', d.notes?.accuracy);
+  return section('accuracy', 'Accuracy', sub, main, sweepBlock(d));
+}

@@ -30,6 +30,9 @@ export interface EnsureOptions {
   seed: number;
   roundingMode: RoundingMode;
   cacheDir?: string;
+  /** Quick runs (tests): only the first N train / test images. Part of the cache key. */
+  trainLimit?: number;
+  testLimit?: number;
   onProgress?: (e: ProgressEvent) => void;
   log?: (message: string) => void;
 }
@@ -60,6 +63,8 @@ function checkInt(name: string, v: number, lo: number, hi: number): number {
 
 /** Checks every flag the trainer takes; throws one UsageError naming the bad value. */
 export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress' | 'log'>): TrainOptions {
+  if (o.trainLimit !== undefined) checkInt('train limit', o.trainLimit, 1, 1e9);
+  if (o.testLimit !== undefined) checkInt('test limit', o.testLimit, 1, 1e9);
   const dataset = checkDatasetName(o.dataset);
   const network = checkNetworkName(o.network);
   checkInt('weight bits', o.weightBits, 2, 8);
@@ -86,6 +91,7 @@ export function trainingHash(o: TrainOptions): string {
   const flags = {
     dataset: o.dataset, network: o.network, weightBits: o.weightBits, activationBits: o.activationBits,
     floatEpochs: o.floatEpochs, qatEpochs: o.qatEpochs, seed: o.seed, roundingMode: o.roundingMode,
+    trainLimit: o.trainLimit ?? null, testLimit: o.testLimit ?? null,
   };
   h.update(JSON.stringify(flags));
   return h.digest('hex').slice(0, 24);

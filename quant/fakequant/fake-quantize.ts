@@ -2,14 +2,21 @@
  * Fake quantization (quantize-dequantize) in tfjs, consistent with quant/spec to the bit:
  *   q = clamp(roundHalfAwayFromZero(x / scale) + zeroPoint, qmin, qmax),   y = (q - zeroPoint) * scale
  * with integer zero points and the same tie rule as `quantizeValue` (tf.round would round ties to even, so the
- * rounding is written sign(v) * floor(|v| + 0.5)). The gradient is the straight-through estimator: dy passes
+ * rounding is written sign(v) * floor(|v| + 0.5), with the float32 care explained at HALF_MINUS). The gradient is the straight-through estimator: dy passes
  * where the unclamped code lies inside [qmin, qmax] and is zero outside; scale and zero point get no gradient.
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** roundHalfAwayFromZero on a tensor (no gradient of its own; used inside the STE). */
+/**
+ * The largest float32 below 0.5. floor(|v| + 0.5) is wrong in float32 for one value, |v| = 0.5 - 2^-25, whose sum
+ * with 0.5 rounds up to 1; floor(|v| + HALF_MINUS) is exact for every float32 |v| (true halves still reach the next
+ * integer, as their sum lands on a tie that rounds to the even, larger integer, or is exact).
+ */
+const HALF_MINUS = Math.fround(0.5 - 2 ** -25);
+
+/** roundHalfAwayFromZero (quant/spec) on a float32 tensor (no gradient of its own; used inside the STE). */
 export function roundHalfAwayFromZeroT(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.sign(x), tf.floor(tf.add(tf.abs(x), 0.5))));
+  return tf.tidy(() => tf.mul(tf.sign(x), tf.floor(tf.add(tf.abs(x), HALF_MINUS))));
 }
 
 /**

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../model/backend/backend.ts';
+import { fakeQuantize, fakeQuantizeBias, roundHalfAwayFromZeroT, quantizeWeights, weightChannelParams } from '../../quant/fakequant/index.ts';
+import { Rng } from '../../quant/random.ts';
+import { activationParams, dequantizeValue, quantizeValue, roundHalfAwayFromZero, weightParams } from '../../quant/spec/index.ts';
+
+describe('quant/fakequant: fake quantization and its straight-through estimator', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  it('rounds ties away from zero, like quant/spec (not to even like tf.round)', () => {
+    const below = Math.fround(0.5 - 2 ** -25); // the one float32 where floor(|v| + 0.5) goes wrong
+    const vs = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, below, -below, 3.2, -3.7, 2.4999998, 8388607.5, Math.fround(1.5 - 2 ** -23)];
+    const got = Array.from(roundHalfAwayFromZeroT(tf.tensor1d(vs)).dataSync(), (v) => v + 0);
+    assert.deepEqual(got, vs.map((v) => roundHalfAwayFromZero(Math.fround(v)) + 0));
+    assert.deepEqual(got.slice(0, 8), [-3, -2, -1, 1, 2, 3, 0, 0]);
+  });
+
+  it('per-tensor forward equals quantizeValue -> dequantizeValue of quant/spec, ties and clamps included', () => {
+    const seed = 11;
+    const rng = new Rng(seed);
+    for (const bits of [2, 3, 4, 8]) {
+      const p = activationParams(-0.7, 1.9, bits);
+      // values on exact half-steps (ties), random values and values far outside the range
+      const xs: number[] = [];
+      for (let k = p.qmin - 3; k <= p.qmax + 3; k++) xs.push(Math.fround((k - p.zeroPoint + 0.5) * p.scale), Math.fround((k - p.zeroPoint) * p.scale));
+      for (let i = 0; i < 200; i++) xs.push(Math.fround((rng.next() * 4 - 2) * 1.5));
+      const got = fakeQuantize(tf.tensor1d(xs), p.scale, p.zeroPoint, p.qmin, p.qmax).dataSync();
+      const fs = Math.fround(p.scale);
+      xs.forEach((x, i) => {
+        // tfjs works in float32: the quotient is rounded to float32 before it is rounded to an integer
+        const q = Math.min(p.qmax, Math.max(p.qmin, roundHalfAwayFromZero(Math.fround(x / fs)) + p.zeroPoint));
+        const want = Math.fround((q - p.zeroPoint) * fs);
+        assert.equal(got[i], want, `seed ${seed} bits ${bits} x=${x}: got ${got[i]}, want ${want} (code ${q})`);
+        assert.equal(quantizeValue(dequantizeValue(q, p), p), q);
+      });
+    }
+  });
+
+  it('per-channel weights: fake-quant values are exactly codes * scale of quantizeWeights', () => {
+    const rng = new Rng(5);
+    const k = 12;
+    const n = 5;
+    const w = Float32Array.from({ length: k * n }, () => rng.normal() * 0.3);
+    for (const bits of [2, 4, 8]) {
+      const cq = weightChannelParams(w, n, bits);
+      cq.params.forEach((p, c) => {
+        let m = 0;
+        for (let i = c; i < w.length; i += n) m = Math.max(m, Math.abs(w[i] as number));
+        assert.equal(p.scale, Math.fround(weightParams(m, bits).scale));
+      });
+      const codes = quantizeWeights(w, cq);
+      const p0 = cq.params[0]!;
+      const got = fakeQuantize(tf.tensor2d(w, [k, n]), tf.tensor1d(Float32Array.from(cq.scales)), 0, p0.qmin, p0.qmax).dataSync();
+      for (let i = 0; i < w.length; i++) assert.equal(got[i], Math.fround((codes[i] as number) * (cq.scales[i % n] as number)), `bits ${bits} weight ${i}`);
+    }
+  });
+
+  it('STE: the gradient is dy inside the clamp range and exactly 0 outside', () => {
+    const p = activationParams(0, 3, 2); // scale 1, zero point -2: codes -2..1 hold reals 0..3
+    assert.deepEqual([p.scale, p.zeroPoint, p.qmin, p.qmax], [1, -2, -2, 1]);
+    // x/scale + zp rounded: -3.1 -> -5 (out), -0.6 -> -3 (out), -0.4 -> -2 (in), 3.4 -> 1 (in), 3.6 -> 2 (out)
+    const x = tf.tensor1d([-3.1, -0.6, -0.4, 0.2, 1.5, 3.4, 3.6, 10]);
+    const dy = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]);
+    const g = tf.grad((v: tf.Tensor) => fakeQuantize(v, p.scale, p.zeroPoint, p.qmin, p.qmax))(x, dy);
+    assert.deepEqual(Array.from(g.dataSync()), [0, 0, 3, 4, 5, 6, 0, 0]);
+    const fwd = fakeQuantize(x, p.scale, p.zeroPoint, p.qmin, p.qmax).dataSync();
+    assert.deepEqual(Array.from(fwd), [0, 0, 0, 0, 2, 3, 3, 3]);
+  });
+
+  it('bias fake-quant rounds to the S_in * S_w grid and passes the gradient through unchanged', () => {
+    const step = tf.tensor1d([0.5, 0.25]);
+    const b = tf.tensor1d([0.74, -0.375]);
+    assert.deepEqual(Array.from(fakeQuantizeBias(b, step).dataSync()), [0.5, -0.5]);
+    const g = tf.grad((v: tf.Tensor) => fakeQuantizeBias(v, step))(b, tf.tensor1d([3, -7]));
+    assert.deepEqual(Array.from(g.dataSync()), [3, -7]);
+  });
+});

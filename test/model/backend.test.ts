@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../model/backend/backend.ts';
+import { Rng } from '../../quant/random.ts';
+
+/** Gradients of sum(conv(x, w)^2 * r) wrt the filter and the input, on one backend. */
+async function grads(backend: string, x: Float32Array, xs: number[], w: Float32Array, ws: number[], s: number, pad: 'same' | 'valid'): Promise<[Float32Array, Float32Array]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const f = (xv: tf.Tensor, wv: tf.Tensor): tf.Scalar => tf.conv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, s, pad).square().sum();
+    const [gx, gw] = tf.grads(f)([tf.tensor(x, xs), tf.tensor(w, ws)]);
+    return [gw!.dataSync() as Float32Array, gx!.dataSync() as Float32Array];
+  });
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i] as number));
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+describe('model/backend: WASM training kernels', () => {
+  after(async () => {
+    await initBackend('wasm');
+  });
+
+  it('registers Conv2DBackpropFilter on WASM (the backend ships without it)', async () => {
+    await initBackend('wasm');
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
+    assert.equal(tf.getBackend(), 'wasm');
+  });
+
+  const cases: Array<[number[], number[], number, 'same' | 'valid']> = [
+    [[3, 9, 9, 2], [3, 3, 2, 4], 1, 'same'],
+    [[3, 9, 9, 2], [3, 3, 2, 4], 2, 'same'],
+    [[3, 9, 9, 2], [3, 3, 2, 4], 1, 'valid'],
+    [[3, 9, 9, 2], [3, 3, 2, 4], 2, 'valid'],
+    [[2, 10, 7, 3], [3, 2, 3, 5], 2, 'valid'],
+    [[2, 10, 7, 3], [2, 3, 3, 5], 2, 'same'],
+    [[4, 28, 28, 1], [3, 3, 1, 8], 1, 'same'],
+  ];
+  for (const [xs, ws, s, pad] of cases) {
+    it(`filter and input gradients equal the CPU backend's: x [${xs}] w [${ws}] stride ${s} ${pad}`, async () => {
+      const seed = 1000 + xs[1]! * 10 + s;
+      const rng = new Rng(seed);
+      const x = Float32Array.from({ length: xs.reduce((a, b) => a * b) }, () => rng.normal());
+      const w = Float32Array.from({ length: ws.reduce((a, b) => a * b) }, () => rng.normal());
+      await initBackend('wasm');
+      const [gwWasm, gxWasm] = await grads('wasm', x, xs, w, ws, s, pad);
+      const [gwCpu, gxCpu] = await grads('cpu', x, xs, w, ws, s, pad);
+      assert.equal(gwWasm.length, gwCpu.length);
+      assert.ok(maxRelDiff(gwWasm, gwCpu) < 1e-5, `seed ${seed}: filter gradient differs by ${maxRelDiff(gwWasm, gwCpu)} (relative)`);
+      assert.ok(maxRelDiff(gxWasm, gxCpu) < 1e-5, `seed ${seed}: input gradient differs by ${maxRelDiff(gxWasm, gxCpu)} (relative)`);
+    });
+  }
+});

@@ -1,25 +1,47 @@
 /**
  * The integer GEMM of the golden model: C[M, N] = wrap32( sum_k A[m, k] * B[k, n] ), A and B int8 row-major,
  * C int32. The sum is exact modulo 2^32, the same value as quant/spec `mac` applied K times in any order (two's
- * complement addition is associative), so the kernel is free to reorder and to accumulate in wider types.
+ * complement addition is associative), so a kernel is free to reorder and to accumulate pairs first.
  *
- * Kernel: B is packed once (per layer) into panels of 4 columns, A per call into panels of 4 rows, and a 4x4
+ * Two engines compute the same bits: 'wasm' (WebAssembly SIMD, wasm-gemm.ts; the default where available) and
+ * 'js' (plain JS, below; the fallback, and the cross-check of the other). INT8COSIM_GEMM=js forces the JS one.
+ *
+ * JS kernel: B is packed once (per layer) into panels of 4 columns, A per call into panels of 4 rows, and a 4x4
  * register tile of 16 accumulators runs over K with 8 loads per 16 multiply-adds. Partial sums are kept in int32
  * (each `| 0` wraps exactly like the hardware's accumulator).
  */
 import { ShapeError } from '../errors.ts';
+import { gemmWasm, packBWasm, wasmGemmAvailable, type WasmPackedB } from './wasm-gemm.ts';
+
+export type GemmEngine = 'wasm' | 'js';
+
+/** The engine used when none is named: wasm when this runtime has WebAssembly SIMD, unless INT8COSIM_GEMM=js. */
+export function defaultGemmEngine(): GemmEngine {
+  return process.env.INT8COSIM_GEMM !== 'js' && wasmGemmAvailable() ? 'wasm' : 'js';
+}
 
 const TILE = 4;
 
-/** B[K, N] repacked as ceil(N/4) panels of [K][4] (columns past N are zero). */
+/** B[K, N] packed for one engine (build once per layer, multiply many times). */
 export interface PackedB {
   k: number;
   n: number;
-  data: Int32Array;
+  engine: GemmEngine;
+  /** JS engine: ceil(N/4) panels of [K][4] (columns past N are zero). */
+  js?: Int32Array;
+  wasm?: WasmPackedB;
 }
 
-export function packB(b: Int8Array, k: number, n: number): PackedB {
+export function packB(b: Int8Array, k: number, n: number, engine: GemmEngine = defaultGemmEngine()): PackedB {
   if (b.length !== k * n) throw new ShapeError(`packB: expected B [K=${k}, N=${n}] = ${k * n} values, got ${b.length}`);
+  if (engine === 'wasm') {
+    if (!wasmGemmAvailable()) throw new RangeError('packB: this runtime has no WebAssembly SIMD; use the js engine');
+    return { k, n, engine, wasm: packBWasm(b, k, n) };
+  }
+  return { k, n, engine, js: packBJs(b, k, n) };
+}
+
+function packBJs(b: Int8Array, k: number, n: number): Int32Array {
   const panels = Math.ceil(n / TILE);
   const data = new Int32Array(panels * k * TILE);
   for (let p = 0; p < panels; p++) {
@@ -31,7 +53,7 @@ export function packB(b: Int8Array, k: number, n: number): PackedB {
       }
     }
   }
-  return { k, n, data };
+  return data;
 }
 
 /** A[M, K] repacked as ceil(M/4) panels of [K][4] (rows past M are zero). */
@@ -60,13 +82,18 @@ export function gemmInt8Packed(a: Int8Array, m: number, b: PackedB, out?: Int32A
   if (a.length !== m * k) throw new ShapeError(`gemmInt8: expected A [M=${m}, K=${k}] = ${m * k} values, got ${a.length}`);
   const c = out ?? new Int32Array(m * n);
   if (c.length < m * n) throw new ShapeError(`gemmInt8: output holds ${c.length} values, needs [M=${m}, N=${n}]`);
+  if (b.wasm) gemmWasm(a, m, b.wasm, c);
+  else gemmJs(a, m, k, n, b.js as Int32Array, c);
+  return c;
+}
+
+function gemmJs(a: Int8Array, m: number, k: number, n: number, bp: Int32Array, c: Int32Array): void {
   const rowPanels = Math.ceil(m / TILE);
   const colPanels = Math.ceil(n / TILE);
   const need = rowPanels * k * TILE;
   if (scratchA.length < need) scratchA = new Int32Array(need);
   const ap = scratchA;
   packA(a, m, k, ap);
-  const bp = b.data;
   const k4 = k * TILE;
   for (let ip = 0; ip < rowPanels; ip++) {
     const aBase = ip * k4;
@@ -98,7 +125,6 @@ export function gemmInt8Packed(a: Int8Array, m: number, b: PackedB, out?: Int32A
       storeRow(c, row0 + 3, m, n, col0, c30, c31, c32, c33);
     }
   }
-  return c;
 }
 
 function storeRow(c: Int32Array, row: number, m: number, n: number, col0: number, v0: number, v1: number, v2: number, v3: number): void {
@@ -117,6 +143,6 @@ function storeRow(c: Int32Array, row: number, m: number, n: number, col0: number
 }
 
 /** C[M, N] = wrap32(A[M, K] * B[K, N]) for int8 row-major A and B. */
-export function gemmInt8(a: Int8Array, b: Int8Array, m: number, k: number, n: number, out?: Int32Array): Int32Array {
-  return gemmInt8Packed(a, m, packB(b, k, n), out);
+export function gemmInt8(a: Int8Array, b: Int8Array, m: number, k: number, n: number, out?: Int32Array, engine?: GemmEngine): Int32Array {
+  return gemmInt8Packed(a, m, packB(b, k, n, engine), out);
 }

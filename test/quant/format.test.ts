@@ -16,10 +16,6 @@ const SEED = process.env.SEED === undefined ? 11 : Number(process.env.SEED);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let root: string;
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'int8cosim-format-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
 
 let counter = 0;
 /** A fresh model directory holding a conv -> pool -> flatten -> dense model. */
@@ -65,6 +61,11 @@ function rejects(dir: string, file: string, ...patterns: RegExp[]): void {
 }
 
 describe('quant/format', () => {
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'int8cosim-format-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
   describe('round trip', () => {
     it('reads back exactly what it wrote, for random models of every kind', () => {
       const rng = new Rng(SEED);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
 import { quantizeMultiplier, requantize, intRange } from '../../quant/spec/index.ts';
 import { randomModel, type Conv2DLayer, type QuantModel, type TensorQuant } from '../../quant/format/index.ts';
-import { argmax, evaluate, gemmInt8, im2col, quantizeImage, runGolden, runLayer } from '../../quant/golden/index.ts';
+import { argmax, evaluate, gemmInt8, im2col, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
 import { convGeometry } from '../../quant/format/shapes.ts';
 
 const SEED = process.env.SEED === undefined ? 7 : Number(process.env.SEED);
@@ -143,27 +143,30 @@ describe('quant/golden', () => {
   });
 
   describe('GEMM and im2col', () => {
-    it('gemmInt8 equals a triple loop on odd shapes (edges of the 4x4 tiles)', () => {
-      const rng = new Rng(SEED);
-      for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [4, 4, 4], [9, 13, 6], [17, 2, 11]] as const) {
-        const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
-        const b = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
-        const c = gemmInt8(a, b, m, k, n);
-        for (let i = 0; i < m; i++) {
-          for (let j = 0; j < n; j++) {
-            let s = 0;
-            for (let t = 0; t < k; t++) s += (a[i * k + t] as number) * (b[t * n + j] as number);
-            assert.equal(c[i * n + j], s, `seed ${SEED}, [${m}, ${k}, ${n}] at (${i}, ${j})`);
+    const engines: GemmEngine[] = wasmGemmAvailable() ? ['js', 'wasm'] : ['js'];
+    for (const engine of engines) {
+      it(`gemmInt8 (${engine}) equals a triple loop on odd shapes (edges of the tiles)`, () => {
+        const rng = new Rng(SEED);
+        for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [4, 4, 4], [9, 13, 6], [17, 2, 11], [8, 33, 16], [6, 72, 19]] as const) {
+          const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
+          const b = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
+          const c = gemmInt8(a, b, m, k, n, undefined, engine);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let t = 0; t < k; t++) s += (a[i * k + t] as number) * (b[t * n + j] as number);
+              assert.equal(c[i * n + j], s, `seed ${SEED}, [${m}, ${k}, ${n}] at (${i}, ${j})`);
+            }
           }
         }
-      }
-    });
-    it('gemmInt8 wraps int32 like the accumulator past the safe K', () => {
-      const k = 131073; // maxSafeK() + 2 products of 16384
-      const c = gemmInt8(new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), 1, k, 1);
-      assert.equal(c[0], (k * 16384) | 0);
-      assert.ok((c[0] as number) < 0);
-    });
+      });
+      it(`gemmInt8 (${engine}) wraps int32 like the accumulator past the safe K`, () => {
+        const k = 131073; // maxSafeK() + 2 products of 16384
+        const c = gemmInt8(new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), 1, k, 1, undefined, engine);
+        assert.equal(c[0], (k * 16384) | 0);
+        assert.ok((c[0] as number) < 0);
+      });
+    }
     it('im2col lays out patches in (kh, kw, cin) order with the zero point in the padding', () => {
       // 3x3x2 input, 2x2 kernel, stride 1, same: out 3x3, pad bottom/right only (padTotal = 1, before = 0)
       const g = convGeometry([3, 3, 2], [2, 2], [1, 1], 'same');

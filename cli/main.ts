@@ -9,6 +9,7 @@ type Runner = (argv: string[]) => Promise<void>;
 
 const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runner }> }> = {
   train: { about: 'float training, PTQ baseline, QAT fine-tuning, export of bit-exact int8 parameters', load: () => import('./train.ts') },
+  report: { about: 'rebuild the HTML report from an existing report.json (--report-only)', load: () => import('./report.ts') },
 };
 
 function usage(): string {

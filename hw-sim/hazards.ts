@@ -9,8 +9,9 @@
  *    write to (bank b, row r) in cycle s must not fall in [t+r, t+r+C-2] (it would change the weight between
  *    columns of one beat). A write before that window serves the beat (rule 2), one after it comes after the
  *    beat's last use (rule 1).
- *  - rule 3: a run of parameter writes in consecutive cycles is one parameter set; no requantization may happen
- *    strictly inside the run (it would see part of the old and part of the new set).
+ *  - rule 3: parameter writes in consecutive cycles that touch each column (and the configuration) at most once
+ *    are one parameter set; no requantization may happen strictly inside a set's cycles (it would see part of the
+ *    old and part of the new set). A write to a column the current set already wrote starts a new set.
  *  - rule 4: a non-`first` beat must hit an address opened by a `first` beat and not yet closed by a `last` beat.
  */
 import { HazardError, RangeCheckError } from '../quant/errors.ts';
@@ -29,6 +30,9 @@ export class HazardChecker {
   private readonly open: Uint8Array;
   private paramRunStart = -1;
   private lastParamCycle = -2;
+  /** Columns (bit c) and configuration (bit 32, as a float) written by the current set. */
+  private paramRunCols = 0;
+  private paramRunConfig = false;
   private lastRequantCycle = -1;
 
   constructor(cfg: ArrayConfig) {
@@ -45,6 +49,8 @@ export class HazardChecker {
     this.open.fill(0);
     this.paramRunStart = -1;
     this.lastParamCycle = -2;
+    this.paramRunCols = 0;
+    this.paramRunConfig = false;
     this.lastRequantCycle = -1;
   }
 
@@ -61,7 +67,9 @@ export class HazardChecker {
     if (requant) this.lastRequantCycle = t;
     if (aEn) this.checkAccumulator(t, inBuf, o);
     if (inBuf[o + IN.wEn] === 1) this.checkWeightWrite(t, inBuf[o + IN.wBank] as number, inBuf[o + IN.wRow] as number);
-    if (inBuf[o + IN.pEn] === 1 || inBuf[o + IN.cEn] === 1) this.checkParamWrite(t);
+    const pEn = inBuf[o + IN.pEn] === 1;
+    const cEn = inBuf[o + IN.cEn] === 1;
+    if (pEn || cEn) this.checkParamWrite(t, pEn ? (inBuf[o + IN.pCol] as number) : -1, cEn);
   }
 
   private checkWeightWrite(s: number, bank: number, r: number): void {
@@ -78,8 +86,15 @@ export class HazardChecker {
     }
   }
 
-  private checkParamWrite(p: number): void {
-    if (this.lastParamCycle !== p - 1) this.paramRunStart = p;
+  private checkParamWrite(p: number, col: number, config: boolean): void {
+    const bit = col >= 0 ? 1 << col : 0;
+    if (this.lastParamCycle !== p - 1 || (this.paramRunCols & bit) !== 0 || (config && this.paramRunConfig)) {
+      this.paramRunStart = p;
+      this.paramRunCols = 0;
+      this.paramRunConfig = false;
+    }
+    this.paramRunCols |= bit;
+    this.paramRunConfig ||= config;
     this.lastParamCycle = p;
     if (this.lastRequantCycle > this.paramRunStart) {
       throw new HazardError(

@@ -56,17 +56,17 @@ export class Network {
         const init = Float32Array.from({ length: fanIn * n }, () => rng.normal() * std);
         const layer: MacLayer = {
           spec: l, inShape: shape, outShape: out, channels: n,
-          kernel: tf.variable(tf.tensor(init, kShape), true, `${l.name}/kernel`),
+          kernel: tf.variable(tf.tensor(init, kShape), true),
         };
         if (l.batchNorm) {
           layer.bn = {
-            gamma: tf.variable(tf.ones([n]), true, `${l.name}/gamma`),
-            beta: tf.variable(tf.zeros([n]), true, `${l.name}/beta`),
-            mean: tf.variable(tf.zeros([n]), false, `${l.name}/mean`),
-            variance: tf.variable(tf.ones([n]), false, `${l.name}/variance`),
+            gamma: tf.variable(tf.ones([n]), true),
+            beta: tf.variable(tf.zeros([n]), true),
+            mean: tf.variable(tf.zeros([n]), false),
+            variance: tf.variable(tf.ones([n]), false),
           };
         } else {
-          layer.bias = tf.variable(tf.zeros([n]), true, `${l.name}/bias`);
+          layer.bias = tf.variable(tf.zeros([n]), true);
         }
         this.layers.push(layer);
       } else {

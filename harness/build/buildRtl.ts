@@ -1,0 +1,246 @@
+/**
+ * Verilates an RTL config into a shared object with the C ABI of native/int8cosim_abi.cpp, cached under
+ * .cache/verilator/<hash>/ by a hash of the RTL sources, the flags, the parameters, the C ABI and the tool
+ * versions. A build happens in a temporary directory that is renamed into place only when everything succeeded,
+ * so a failed or killed build never leaves a cache entry. Compiler errors reach the caller verbatim (BuildError).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BuildError, FormatError } from '../../quant/errors.ts';
+import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
+import { findToolchain, type Toolchain } from './tools.ts';
+import { checkPorts, parseModelPorts, type ArrayGeometry } from './ports.ts';
+import { runLimited, runTool } from './runTool.ts';
+import { CXX_OPT, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, verilatorArgs } from './verilatorFlags.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+
+/** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
+const BUILDER_VERSION = 'int8cosim-build-1';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ABI_SOURCE = join(here, '..', 'native', 'int8cosim_abi.cpp');
+export const DEFAULT_CACHE_DIR = join(here, '..', '..', '.cache', 'verilator');
+
+export interface BuildRequest {
+  config: RtlConfig;
+  /** Overrides of the config's parameters (Rows, Cols, AccDepth, RoundingMode, ...). */
+  parameters?: Record<string, ParamValue>;
+  /** Defines added to the config's (e.g. the planted fault). */
+  defines?: Record<string, string>;
+  /** Deep mode: PE registers readable (slower model). */
+  deep?: boolean;
+  /** Default .cache/verilator of the repository. */
+  cacheDir?: string;
+  /** Progress lines ("verilating ...", "compiling ..."); silent by default. */
+  log?: (line: string) => void;
+}
+
+/** A finished build, as recorded in its build.json. */
+export interface RtlBuild {
+  hash: string;
+  dir: string;
+  library: string;
+  top: string;
+  geometry: ArrayGeometry;
+  roundingMode: RoundingMode;
+  deep: boolean;
+  parameters: Record<string, ParamValue>;
+  defines: Record<string, string>;
+  verilatorVersion: string;
+  /** Verilator's warnings (the build log), empty when clean. */
+  warnings: string;
+  /** true when this call found the build in the cache. */
+  cached: boolean;
+  seconds: number;
+}
+
+const sha = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+const HDL_EXT = /\.(sv|svh|v|vh|vlt|inc)$/;
+
+/** Content hashes of the sources and of every HDL file next to them or in an include directory. */
+function sourceDigest(config: RtlConfig): string[] {
+  const lines: string[] = [];
+  for (const f of config.files) {
+    try {
+      lines.push(`${f} ${sha(readFileSync(f))}`);
+    } catch (err) {
+      throw new FormatError(`RTL config ${config.source}: cannot read source ${f}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const dirs = new Set([...config.files.map((f) => dirname(f)), ...config.includeDirs]);
+  for (const d of [...dirs].sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(d).filter((n) => HDL_EXT.test(n)).sort();
+    } catch (err) {
+      throw new FormatError(`RTL config ${config.source}: cannot list ${d}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const n of names) lines.push(`${join(d, n)} ${sha(readFileSync(join(d, n)))}`);
+  }
+  return lines;
+}
+
+function roundingOf(parameters: Record<string, ParamValue>, source: string): RoundingMode {
+  const v = parameters.RoundingMode;
+  if (v === 0 || v === '0') return 'single';
+  if (v === 1 || v === '1') return 'double';
+  throw new FormatError(`${source}: parameter RoundingMode must be 0 (single) or 1 (double), got ${JSON.stringify(v)}`);
+}
+
+/** Compiles Verilator's runtime once per toolchain into .cache/verilator/runtime-<hash>/. */
+async function runtimeObjects(tools: Toolchain, cacheDir: string, log: (l: string) => void): Promise<string[]> {
+  const flags = [...cxxCommonFlags(tools.verilatorInclude), CXX_OPT];
+  const key = sha([BUILDER_VERSION, tools.verilatorVersionLine, tools.cxxVersionLine, ...flags].join('\n')).slice(0, 16);
+  const dir = join(cacheDir, `runtime-${key}`);
+  const objects = RUNTIME_SOURCES.map((s) => join(dir, `${s}.o`));
+  if (existsSync(join(dir, 'done'))) return objects;
+  const tmp = join(cacheDir, `tmp-runtime-${key}-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    log(`compiling the Verilator runtime (once per toolchain)`);
+    await runLimited(
+      RUNTIME_SOURCES.map((s) => () =>
+        runTool(tools.cxx, [...flags, '-c', join(tools.verilatorInclude, `${s}.cpp`), '-o', join(tmp, `${s}.o`)], `compiling ${s}.cpp`),
+      ),
+      availableParallelism(),
+    );
+    writeFileSync(join(tmp, 'done'), new Date().toISOString());
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (!existsSync(join(dir, 'done'))) throw err; // another process won the race: use its copy
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return objects;
+}
+
+/** Removes temporary directories of builds that died more than an hour ago. */
+function sweepStale(cacheDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith('tmp-')) continue;
+    const p = join(cacheDir, n);
+    try {
+      if (Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // raced with its owner; leave it
+    }
+  }
+}
+
+export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
+  const t0 = performance.now();
+  const log = req.log ?? (() => {});
+  const cacheDir = req.cacheDir ?? DEFAULT_CACHE_DIR;
+  const tools = findToolchain();
+  const config = req.config;
+  const parameters = { ...config.parameters, ...(req.parameters ?? {}) };
+  const defines = { ...config.defines, ...(req.defines ?? {}) };
+  const deep = req.deep ?? false;
+  const roundingMode = roundingOf(parameters, config.source);
+
+  const placeholderObj = '@OBJ@';
+  const vArgs = verilatorArgs({ config, parameters, defines, deep, objDir: placeholderObj });
+  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), CXX_OPT];
+  const abiSource = readFileSync(ABI_SOURCE, 'utf8');
+  const hash = sha(
+    [
+      BUILDER_VERSION,
+      tools.verilatorVersionLine,
+      tools.cxxVersionLine,
+      ...vArgs,
+      ...cxxFlags,
+      sha(abiSource),
+      ...sourceDigest(config),
+    ].join('\n'),
+  ).slice(0, 24);
+  const finalDir = join(cacheDir, hash);
+  const manifest = join(finalDir, 'build.json');
+  if (existsSync(manifest)) {
+    const b = JSON.parse(readFileSync(manifest, 'utf8')) as RtlBuild;
+    return { ...b, dir: finalDir, library: join(finalDir, basename(b.library)), cached: true, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  mkdirSync(cacheDir, { recursive: true });
+  sweepStale(cacheDir);
+  const tmp = join(cacheDir, `tmp-${hash}-${process.pid}-${Date.now()}`);
+  const obj = join(tmp, 'obj');
+  mkdirSync(obj, { recursive: true });
+  try {
+    log(`verilating ${config.top} (${Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join(' ')}${deep ? ', deep' : ''})`);
+    const realArgs = vArgs.map((a) => (a === placeholderObj ? obj : a));
+    const v = await runTool(tools.verilator, realArgs, `verilator (${config.source})`, tmp);
+    const warnings = `${v.stderr}${v.stdout}`.trim();
+    writeFileSync(join(tmp, 'build.log'), `${tools.verilator} ${realArgs.join(' ')}\n${warnings}\n`);
+
+    const header = readFileSync(join(obj, `${MODEL_PREFIX}.h`), 'utf8');
+    const geometry = checkPorts(config.top, parseModelPorts(header), parameters);
+    const clog2 = (x: number): number => Math.max(1, Math.ceil(Math.log2(x)));
+    writeFileSync(
+      join(obj, 'ic_geometry.h'),
+      [
+        '// Generated by harness/build/buildRtl.ts from the ports of the Verilated model. Do not edit.',
+        `#define IC_ROWS ${geometry.rows}`,
+        `#define IC_COLS ${geometry.cols}`,
+        `#define IC_ADDR_BITS ${geometry.addrBits}`,
+        `#define IC_W_ROW_BITS ${clog2(geometry.rows)}`,
+        `#define IC_P_COL_BITS ${clog2(geometry.cols)}`,
+        `#define IC_DEEP ${deep ? 1 : 0}`,
+        `#define IC_TOP ${JSON.stringify(config.top)}`,
+        '',
+      ].join('\n'),
+    );
+
+    const runtime = await runtimeObjects(tools, cacheDir, log);
+    const sources = [...readdirSync(obj).filter((f) => f.endsWith('.cpp')).map((f) => join(obj, f)), ABI_SOURCE];
+    log(`compiling ${sources.length} C++ files`);
+    const objects = await runLimited(
+      sources.map((src) => async () => {
+        const o = join(obj, `${basename(src, '.cpp')}.o`);
+        await runTool(tools.cxx, [...cxxFlags, `-I${obj}`, '-c', src, '-o', o], `compiling ${basename(src)}`);
+        return o;
+      }),
+      availableParallelism(),
+    );
+    const library = join(tmp, 'libdut.so');
+    await runTool(tools.cxx, ['-shared', '-o', library, ...objects, ...runtime, '-lpthread'], 'linking the model');
+    rmSync(obj, { recursive: true, force: true }); // the shared object is all that is kept (and build.log)
+
+    const build: RtlBuild = {
+      hash,
+      dir: finalDir,
+      library: join(finalDir, 'libdut.so'),
+      top: config.top,
+      geometry,
+      roundingMode,
+      deep,
+      parameters,
+      defines,
+      verilatorVersion: tools.verilatorVersion,
+      warnings,
+      cached: false,
+      seconds: 0,
+    };
+    writeFileSync(join(tmp, 'build.json'), JSON.stringify(build, null, 2));
+    try {
+      renameSync(tmp, finalDir);
+    } catch (err) {
+      if (!existsSync(manifest)) throw new BuildError(`cannot move the build into ${finalDir}: ${(err as Error).message}`, { cause: err });
+      // another process finished the same build first: use its copy
+    }
+    return { ...build, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

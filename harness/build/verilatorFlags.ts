@@ -1,0 +1,64 @@
+/**
+ * The Verilator and C++ command lines of a build, one flag a line with the reason for it. Everything that changes
+ * the generated model goes into these lists, and the lists go into the cache key.
+ */
+import type { RtlConfig, ParamValue } from '../config/rtlConfig.ts';
+
+/** Prefix of the generated model class; the C ABI (native/int8cosim_abi.cpp) includes "Vdut.h". */
+export const MODEL_PREFIX = 'Vdut';
+
+export interface FlagInput {
+  config: RtlConfig;
+  parameters: Record<string, ParamValue>;
+  defines: Record<string, string>;
+  deep: boolean;
+  objDir: string;
+}
+
+export function verilatorArgs(x: FlagInput): string[] {
+  return [
+    '--cc', // C++ model only; the harness compiles and links it itself (no --exe, no make)
+    '--prefix', MODEL_PREFIX, // fixed class name, whatever the top is called
+    '--top-module', x.config.top, // the documented top (ARCHITECTURE.md section 3)
+    '--Mdir', x.objDir, // generated sources go into the temporary build directory
+    '--trace', // VCD tracing compiled in; free until a trace is opened (mismatch windows)
+    '--savable', // VerilatedSave/Restore: replay a window from a saved state
+    '--assert', // the RTL's own assertions (hazard checks, parameter checks) are live
+    '--no-timing', // synchronous RTL: no delays, no coroutine scheduler
+    '-x-assign', 'unique', // X assignments get random values, so that depending on one shows as a mismatch
+    '-x-initial', 'unique', // so does every flop a reset forgets (the C ABI seeds the randomisation)
+    '-Wno-fatal', // lint warnings go to the build log; they do not stop a co-simulation
+    ...(x.deep ? ['--public-flat-rw'] : []), // deep mode: PE registers readable by name (ARCHITECTURE.md section 6)
+    ...x.config.includeDirs.map((d) => `-I${d}`), // the config's include directories
+    ...Object.entries(x.defines).map(([k, v]) => (v === '' ? `+define+${k}` : `+define+${k}=${v}`)), // config + request defines
+    ...Object.entries(x.parameters).map(([k, v]) => `-G${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`), // top parameters
+    ...x.config.files, // the sources, in the config's order
+  ];
+}
+
+/** Flags for every C++ file of a build (the model, the C ABI and the Verilator runtime). */
+export function cxxCommonFlags(include: string): string[] {
+  return [
+    '-std=gnu++17', // Verilator 5 runtime needs C++14; 17 is what its makefiles pick
+    '-fPIC', // everything ends up in a shared object loaded by koffi
+    '-faligned-new', // as verilated.mk: VlWide and friends are over-aligned
+    '-fcf-protection=none', // as verilated.mk
+    '-w', // warnings of generated code are noise here; errors still stop the build
+    `-I${include}`, // verilated.h
+    `-I${include}/vltstd`, // svdpi.h, vpi_user.h
+    '-DVM_COVERAGE=0', // no coverage counters
+    '-DVM_SC=0', // no SystemC
+    '-DVM_TRACE=1', // matches --trace
+    '-DVM_TRACE_VCD=1', // VCD, not FST
+    '-DVM_TRACE_FST=0',
+    '-DVL_USER_FATAL', // the C ABI defines vl_fatal: a fatal error throws into the call, never aborts node
+    '-DVL_USER_STOP', // ... and vl_stop ($stop, failed assertions): the call returns an error
+    '-DVL_USER_FINISH', // ... and vl_finish
+  ];
+}
+
+/** Optimisation of the model and the runtime: -O2 (measured faster than verilated.mk's -Os on this array). */
+export const CXX_OPT = '-O2';
+
+/** The runtime files of Verilator a --cc model needs (verilated.mk's VM_GLOBAL_FAST for --trace --savable). */
+export const RUNTIME_SOURCES = ['verilated', 'verilated_dpi', 'verilated_save', 'verilated_vcd_c', 'verilated_threads'] as const;

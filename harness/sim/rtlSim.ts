@@ -1,0 +1,42 @@
+/**
+ * The one interface through which everything outside harness/sim reaches a simulated RTL array. Beats, outputs
+ * and register readouts use the word layouts of docs/ARCHITECTURE.md sections 6 and 7.
+ *
+ * Lifecycle: open -> reset() -> run()... -> close(). Misuse (run before reset, any call after close, a call while
+ * an asynchronous run is in flight, double close) throws LifecycleError and leaves the simulator untouched.
+ */
+import type { ArrayGeometry } from '../build/ports.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+
+export interface RtlSim {
+  readonly geometry: ArrayGeometry;
+  readonly roundingMode: RoundingMode;
+  /** true when the build can read PE registers (deep mode). */
+  readonly deep: boolean;
+  /** Cycles run since reset. */
+  readonly cycle: number;
+  /** What the simulator is (for reports), e.g. "Verilator 5.006, systolic_top". */
+  readonly description: string;
+
+  /** Holds reset for `cycles` clock cycles (default 2) and releases it; the next cycle run is cycle 0. */
+  reset(cycles?: number): void;
+  /**
+   * Runs n cycles: input holds n beats of geometry.inWords words, output receives n beats of outWords; with a
+   * registers buffer (deep builds) also n readouts of regWords words, each taken after its cycle's rising edge.
+   */
+  run(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): void;
+  /** run() on a worker thread, so that the caller can compute meanwhile. The buffers must not be touched until it settles. */
+  runAsync(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): Promise<void>;
+  /** The PE registers after the last cycle run (deep builds). */
+  readRegisters(out: Int32Array): void;
+  saveState(path: string): void;
+  restoreState(path: string): void;
+  /** Keeps the whole state in memory (one slot); rewind() returns to it. */
+  checkpoint(): void;
+  rewind(): void;
+  /** Starts recording every signal into a VCD (time 2t = cycle t, clock low; 2t+1 = its rising edge). */
+  traceOpen(vcdPath: string): void;
+  traceClose(): void;
+  /** Runs final blocks and frees the model. */
+  close(): void;
+}

@@ -1,0 +1,224 @@
+/**
+ * RtlSim over a Verilated shared object (native/int8cosim_abi.cpp) through koffi. Typed arrays are passed
+ * zero-copy; many cycles go through one call.
+ */
+import koffi from 'koffi';
+import { LifecycleError, ShapeError } from '../../quant/errors.ts';
+import type { RtlBuild } from '../build/buildRtl.ts';
+import type { RtlSim } from './rtlSim.ts';
+import { SimStopError } from './simStopError.ts';
+
+interface Abi {
+  info: (out: Int32Array, n: number) => number;
+  create: (seed: number) => unknown;
+  createError: () => string;
+  error: (h: unknown) => string;
+  reset: (h: unknown, cycles: number) => number;
+  run: ((h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null) => number) & {
+    async: (h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null, cb: (err: unknown, res: number) => void) => void;
+  };
+  readRegisters: (h: unknown, out: Int32Array) => number;
+  cycle: (h: unknown) => number;
+  traceOpen: (h: unknown, path: string) => number;
+  traceClose: (h: unknown) => number;
+  save: (h: unknown, path: string) => number;
+  restore: (h: unknown, path: string) => number;
+  checkpoint: (h: unknown) => number;
+  rewind: (h: unknown) => number;
+  destroy: (h: unknown) => void;
+}
+
+const libraries = new Map<string, Abi>();
+
+function bind(path: string): Abi {
+  let abi = libraries.get(path);
+  if (abi) return abi;
+  const lib = koffi.load(path);
+  abi = {
+    info: lib.func('int ic_info(int32_t* out, int n)'),
+    create: lib.func('void* ic_create(uint32_t seed)'),
+    createError: lib.func('const char* ic_create_error(void)'),
+    error: lib.func('const char* ic_error(void* h)'),
+    reset: lib.func('int ic_reset(void* h, int cycles)'),
+    run: lib.func('int ic_run(void* h, int n, const int32_t* inp, int32_t* outp, int32_t* regs)'),
+    readRegisters: lib.func('int ic_read_registers(void* h, int32_t* out)'),
+    cycle: lib.func('double ic_cycle(void* h)'),
+    traceOpen: lib.func('int ic_trace_open(void* h, const char* path)'),
+    traceClose: lib.func('int ic_trace_close(void* h)'),
+    save: lib.func('int ic_save(void* h, const char* path)'),
+    restore: lib.func('int ic_restore(void* h, const char* path)'),
+    checkpoint: lib.func('int ic_checkpoint(void* h)'),
+    rewind: lib.func('int ic_rewind(void* h)'),
+    destroy: lib.func('void ic_destroy(void* h)'),
+  } as unknown as Abi;
+  libraries.set(path, abi);
+  return abi;
+}
+
+/** Simulators still open at exit get their final() (ARCHITECTURE: final before exit). */
+const open = new Set<VerilatedSim>();
+let exitHook = false;
+
+type State = 'created' | 'ready' | 'busy' | 'stopped' | 'closed';
+
+class VerilatedSim implements RtlSim {
+  readonly geometry: RtlBuild['geometry'];
+  readonly roundingMode: RtlBuild['roundingMode'];
+  readonly deep: boolean;
+  readonly description: string;
+  private state: State = 'created';
+  private readonly abi: Abi;
+  private handle: unknown;
+
+  constructor(build: RtlBuild, seed: number) {
+    this.abi = bind(build.library);
+    const info = new Int32Array(8);
+    this.abi.info(info, info.length);
+    const g = build.geometry;
+    const want = [1, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0];
+    if (want.some((v, i) => v !== info[i])) {
+      throw new LifecycleError(`${build.library} reports [${[...info].join(', ')}] but its build.json says [${want.join(', ')}]; delete ${build.dir}`);
+    }
+    this.handle = this.abi.create(seed >>> 0);
+    if (this.handle === null) throw new SimStopError(`cannot create the model of ${build.library}: ${this.abi.createError()}`);
+    this.geometry = g;
+    this.roundingMode = build.roundingMode;
+    this.deep = build.deep;
+    this.description = `Verilator ${build.verilatorVersion}, ${build.top} ${g.rows}x${g.cols}${build.deep ? ' (deep)' : ''}`;
+    open.add(this);
+    if (!exitHook) {
+      exitHook = true;
+      process.on('exit', () => {
+        for (const s of open) {
+          try {
+            s.close();
+          } catch {
+            // busy at exit: nothing safe to do
+          }
+        }
+      });
+    }
+  }
+
+  get cycle(): number {
+    this.usable('cycle');
+    return this.abi.cycle(this.handle);
+  }
+
+  private usable(what: string): void {
+    if (this.state === 'closed') throw new LifecycleError(`${what}: the simulator is closed`);
+    if (this.state === 'busy') throw new LifecycleError(`${what}: an asynchronous run is still in flight`);
+  }
+
+  private ready(what: string): void {
+    this.usable(what);
+    if (this.state === 'created') throw new LifecycleError(`${what} before reset`);
+    if (this.state === 'stopped') throw new LifecycleError(`${what}: the simulation stopped (see the previous error); reset or restore first`);
+  }
+
+  private check(rc: number, what: string, stateOnError: State = this.state): void {
+    if (rc >= 0) return;
+    const msg = this.abi.error(this.handle);
+    this.state = stateOnError;
+    throw new SimStopError(`${this.description}: ${msg || what + ' failed'}`);
+  }
+
+  private checkBuffers(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): void {
+    const g = this.geometry;
+    if (!Number.isInteger(n) || n < 0) throw new ShapeError(`run: n must be a non-negative integer, got ${n}`);
+    if (input.length < n * g.inWords) throw new ShapeError(`run: ${n} cycles need ${n * g.inWords} input words (${g.inWords} a beat), got ${input.length}`);
+    if (output.length < n * g.outWords) throw new ShapeError(`run: ${n} cycles need ${n * g.outWords} output words (${g.outWords} a beat), got ${output.length}`);
+    if (registers !== undefined) {
+      if (!this.deep) throw new LifecycleError('run: register readout needs a deep build (--deep)');
+      if (registers.length < n * g.regWords) throw new ShapeError(`run: ${n} cycles need ${n * g.regWords} register words, got ${registers.length}`);
+    }
+  }
+
+  reset(cycles = 2): void {
+    this.usable('reset');
+    this.check(this.abi.reset(this.handle, cycles), 'reset', 'created');
+    this.state = 'ready';
+  }
+
+  run(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): void {
+    this.ready('run');
+    this.checkBuffers(n, input, output, registers);
+    this.check(this.abi.run(this.handle, n, input, output, registers ?? null), 'run', 'stopped');
+  }
+
+  runAsync(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): Promise<void> {
+    this.ready('runAsync');
+    this.checkBuffers(n, input, output, registers);
+    this.state = 'busy';
+    return new Promise((resolvePromise, reject) => {
+      this.abi.run.async(this.handle, n, input, output, registers ?? null, (err, rc) => {
+        this.state = 'ready';
+        try {
+          if (err) throw err;
+          this.check(rc, 'run', 'stopped');
+          resolvePromise();
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
+  readRegisters(out: Int32Array): void {
+    this.ready('readRegisters');
+    if (!this.deep) throw new LifecycleError('readRegisters needs a deep build (--deep)');
+    if (out.length < this.geometry.regWords) throw new ShapeError(`readRegisters: need ${this.geometry.regWords} words, got ${out.length}`);
+    this.check(this.abi.readRegisters(this.handle, out), 'readRegisters');
+  }
+
+  saveState(path: string): void {
+    this.ready('saveState');
+    this.check(this.abi.save(this.handle, path), 'saveState');
+  }
+
+  restoreState(path: string): void {
+    this.usable('restoreState');
+    this.check(this.abi.restore(this.handle, path), 'restoreState', 'created');
+    this.state = 'ready';
+  }
+
+  checkpoint(): void {
+    this.ready('checkpoint');
+    this.check(this.abi.checkpoint(this.handle), 'checkpoint');
+  }
+
+  rewind(): void {
+    this.usable('rewind');
+    this.check(this.abi.rewind(this.handle), 'rewind', 'created');
+    this.state = 'ready';
+  }
+
+  traceOpen(vcdPath: string): void {
+    this.usable('traceOpen');
+    this.check(this.abi.traceOpen(this.handle, vcdPath), 'traceOpen');
+  }
+
+  traceClose(): void {
+    this.usable('traceClose');
+    this.check(this.abi.traceClose(this.handle), 'traceClose');
+  }
+
+  close(): void {
+    if (this.state === 'closed') throw new LifecycleError('close: the simulator is already closed');
+    if (this.state === 'busy') throw new LifecycleError('close: an asynchronous run is still in flight');
+    this.abi.destroy(this.handle);
+    this.handle = null;
+    this.state = 'closed';
+    open.delete(this);
+  }
+}
+
+export interface OpenOptions {
+  /** Seed of the randomised initial state (-x-initial unique). Default 1. */
+  seed?: number;
+}
+
+/** Loads a build and creates its model (not yet reset). */
+export function openRtlSim(build: RtlBuild, options: OpenOptions = {}): RtlSim {
+  return new VerilatedSim(build, options.seed ?? 1);
+}

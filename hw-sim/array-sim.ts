@@ -306,7 +306,8 @@ export class ArraySim {
     const tau = this.cycle;
     const slot = tau & MASK;
     const aEn = (b[o + IN.aEn] as number) & 1;
-    const tokHi = aEn === 1 ? TOKEN_V | (((b[o + IN.aBank] as number) & 1) << TOKEN_BANK_SHIFT) : 0;
+    // bank_d = bank_in whatever the valid bit (ARCHITECTURE.md section 4): a_bank_i enters the line even when a_en_i is 0.
+    const tokHi = (aEn === 1 ? TOKEN_V : 0) | (((b[o + IN.aBank] as number) & 1) << TOKEN_BANK_SHIFT);
 
     // --- register 0 of every row's activation chain takes the ports (row 0's register 0 is a_q of PE (0, 0))
     const chain = this.actChain;

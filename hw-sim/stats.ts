@@ -1,0 +1,114 @@
+/**
+ * Statistics per layer and per network, summed from the ArraySim event counters of each program run (section 10
+ * of docs/ARCHITECTURE.md defines every figure).
+ */
+import type { LayerType } from '../quant/format/types.ts';
+import { diffCounters, type ArrayCounters } from './counters.ts';
+import type { ArrayConfig } from './ports.ts';
+import type { Program } from './compiler/program.ts';
+import { gemmCycleFormula } from './compiler/schedule.ts';
+
+export interface LayerStats {
+  layer: string;
+  type: LayerType;
+  /** false for the layers the host runs (maxpool2d, flatten): no cycles on the array. */
+  onArray: boolean;
+  /** GEMM shape and tiling of one image (0 for host layers). */
+  m: number;
+  k: number;
+  n: number;
+  nK: number;
+  nN: number;
+  passes: number;
+  tiles: number;
+  period: number;
+  /** Summed over the images run. */
+  images: number;
+  cycles: number;
+  /** The closed-form cycle count of section 9 (summed over images); equals `cycles`. */
+  formulaCycles: number;
+  /** Useful multiply-accumulates, M*K*N per image. */
+  macs: number;
+  /** MACs the array performed (R*C per beat, padding included). */
+  peMacs: number;
+  /** macs / (cycles * R * C). */
+  utilization: number;
+  /** Cycles before the first beat, cycles with a beat, cycles between beats without one, cycles after the last. */
+  fill: number;
+  beats: number;
+  stall: number;
+  drain: number;
+  weightBytes: number;
+  activationBytes: number;
+  outputBytes: number;
+  /** Requantization parameters (9 bytes a column) and configuration (3 bytes). */
+  paramBytes: number;
+}
+
+export interface NetworkStats {
+  array: ArrayConfig;
+  images: number;
+  layers: LayerStats[];
+  total: Omit<LayerStats, 'layer' | 'type' | 'onArray' | 'm' | 'k' | 'n' | 'nK' | 'nN' | 'passes' | 'tiles' | 'period'>;
+  cyclesPerImage: number;
+}
+
+export function emptyLayerStats(layer: string, type: LayerType, onArray: boolean): LayerStats {
+  return {
+    layer, type, onArray, m: 0, k: 0, n: 0, nK: 0, nN: 0, passes: 0, tiles: 0, period: 0, images: 0, cycles: 0, formulaCycles: 0,
+    macs: 0, peMacs: 0, utilization: 0, fill: 0, beats: 0, stall: 0, drain: 0, weightBytes: 0, activationBytes: 0, outputBytes: 0, paramBytes: 0,
+  };
+}
+
+/** Adds one program run (counters before and after it) to a layer's stats. */
+export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, after: ArrayCounters): void {
+  const d = diffCounters(before, after);
+  const { cfg, plan } = p;
+  const lastTile = plan.tiles[plan.tiles.length - 1];
+  const firstBeat = plan.tiles[0]?.streamCycle ?? 0;
+  const lastBeat = lastTile === undefined ? -1 : lastTile.streamCycle + lastTile.rows - 1;
+  s.m = plan.m;
+  s.k = plan.k;
+  s.n = plan.n;
+  s.nK = plan.nK;
+  s.nN = plan.nN;
+  s.passes = plan.passes;
+  s.tiles = plan.tiles.length;
+  s.period = plan.period;
+  s.images += 1;
+  s.cycles += d.cycles;
+  s.formulaCycles += gemmCycleFormula(cfg, plan.m, plan.k, plan.n);
+  s.macs += p.macs;
+  s.peMacs += d.peMacs;
+  s.fill += firstBeat;
+  s.beats += d.beats;
+  s.drain += d.cycles - 1 - lastBeat;
+  s.stall += lastBeat + 1 - firstBeat - d.beats;
+  s.weightBytes += d.weightRowWrites * cfg.cols;
+  s.activationBytes += d.beats * cfg.rows;
+  s.outputBytes += d.outputRows * cfg.cols;
+  s.paramBytes += d.paramWrites * 9 + d.configWrites * 3;
+  s.utilization = s.cycles === 0 ? 0 : s.macs / (s.cycles * cfg.rows * cfg.cols);
+}
+
+export function networkStats(cfg: ArrayConfig, images: number, layers: LayerStats[]): NetworkStats {
+  const t = emptyLayerStats('total', 'dense', true);
+  for (const l of layers) {
+    t.cycles += l.cycles;
+    t.formulaCycles += l.formulaCycles;
+    t.macs += l.macs;
+    t.peMacs += l.peMacs;
+    t.fill += l.fill;
+    t.beats += l.beats;
+    t.stall += l.stall;
+    t.drain += l.drain;
+    t.weightBytes += l.weightBytes;
+    t.activationBytes += l.activationBytes;
+    t.outputBytes += l.outputBytes;
+    t.paramBytes += l.paramBytes;
+  }
+  t.images = images;
+  t.utilization = t.cycles === 0 ? 0 : t.macs / (t.cycles * cfg.rows * cfg.cols);
+  const { layer: _l, type: _t, onArray: _o, m: _m, k: _k, n: _n, nK: _nK, nN: _nN, passes: _p, tiles: _ti, period: _pe, ...total } = t;
+  return { array: { ...cfg }, images, layers, total, cyclesPerImage: images === 0 ? 0 : t.cycles / images };
+}

@@ -63,6 +63,15 @@ export function dequantizeMultiplier(m0: number, shift: number): number {
   return m0 * 2 ** (shift - 31);
 }
 
+/**
+ * Below this magnitude of x, x * m0 (m0 < 2^31) stays under 2^52 and the requantizer runs on plain doubles:
+ * the product is exact, scaling by 2^-t is exact, and so is adding 1/2 (the sum needs at most 53 significant bits,
+ * docs/SPEC.md "Fast paths"). SRDHM likewise. Same bits as the 64-bit path; the property tests cover both sides
+ * of the bound.
+ */
+const FAST_X = 2 ** 21;
+const POW2_NEG = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
+
 const scratch = new Float64Array(2);
 
 /**
@@ -71,6 +80,8 @@ const scratch = new Float64Array(2);
  * saturates to INT32_MAX.
  */
 export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
+  // nudge-then-truncate equals floor((a*b + 2^30) / 2^31) for either sign; exact in doubles while |a*b| < 2^52
+  if (a > -FAST_X && a < FAST_X) return Math.floor((a * b + 2 ** 30) / 2 ** 31);
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
   mul64(a, b, scratch);
   const negative = (scratch[0] as number) < 0;
@@ -99,9 +110,14 @@ export function roundingDivideByPOT(x: number, exponent: number): number {
 /** Single-rounding requantization: sat32(floor((x*m0 + 2^(t-1)) / 2^t)), t = 31 - shift. */
 export function multiplyByQuantizedMultiplierSingle(x: number, m0: number, shift: number): number {
   const t = 31 - shift;
-  mul64(x, m0, scratch);
-  add64(scratch, 2 ** (t - 1));
-  const y = floorShift64(scratch[0] as number, scratch[1] as number, t);
+  let y: number;
+  if (x > -FAST_X && x < FAST_X) {
+    y = Math.floor(x * m0 * (POW2_NEG[t] as number) + 0.5);
+  } else {
+    mul64(x, m0, scratch);
+    add64(scratch, 2 ** (t - 1));
+    y = floorShift64(scratch[0] as number, scratch[1] as number, t);
+  }
   return y < INT32_MIN ? INT32_MIN : y > INT32_MAX ? INT32_MAX : y;
 }
 

@@ -79,7 +79,10 @@ const ref: Record<RoundingMode, (x: number, m0: number, s: number) => number> = 
 const int32 = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: INT32_MIN, max: INT32_MAX }) },
   { weight: 2, arbitrary: fc.integer({ min: -70000, max: 70000 }) },
+  { weight: 2, arbitrary: fc.integer({ min: -(2 ** 21), max: 2 ** 21 }) },
   { weight: 2, arbitrary: fc.constantFrom(INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX - 1, INT32_MAX, 2 ** 30, -(2 ** 30)) },
+  // both sides of the double-precision fast path's bound |x| < 2^21 (quant/spec/multiplier.ts)
+  { weight: 2, arbitrary: fc.integer({ min: 2 ** 21 - 4, max: 2 ** 21 + 4 }).chain((v) => fc.constantFrom(v, -v)) },
 );
 const m0s = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: M0_MIN, max: M0_MAX }) },

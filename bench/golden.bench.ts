@@ -1,0 +1,135 @@
+/**
+ * Golden-model throughput: int8 GEMM in MAC/s (both engines, side by side) at 256x256x256 and at real conv-layer
+ * shapes, and images/s of whole-network golden inference on an MNIST-CNN-shaped random model
+ * (conv 3x3x8 same, pool, conv 3x3x16 same, pool, dense 10 on 28x28x1). One core, one thread.
+ * Each figure is the best of several timed rounds (the machine is shared; the best round is the least disturbed).
+ */
+import { Rng } from '../quant/random.ts';
+import { convGeometry, validateModel, type Conv2DLayer, type DenseLayer, type QuantLayer, type QuantModel } from '../quant/format/index.ts';
+import { intRange, quantizeMultiplier } from '../quant/spec/index.ts';
+import { compileGolden, gemmInt8Packed, packB, wasmGemmAvailable, type GemmEngine } from '../quant/golden/index.ts';
+import type { BenchResult, Figure } from './result.ts';
+
+const GMAC_TARGET = 2e9;
+const ROUNDS = 5;
+const ROUND_MS = 250;
+
+/** Best rate (units per second) over ROUNDS rounds of at least ROUND_MS each; `work` returns units done. */
+function bestRate(work: () => number): number {
+  for (let i = 0; i < 3; i++) work(); // warm up the JIT
+  let best = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    let units = 0;
+    const t0 = performance.now();
+    let dt = 0;
+    do {
+      units += work();
+      dt = performance.now() - t0;
+    } while (dt < ROUND_MS);
+    best = Math.max(best, units / (dt / 1000));
+  }
+  return best;
+}
+
+function gemmRate(rng: Rng, m: number, k: number, n: number, engine: GemmEngine): number {
+  const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
+  const b = Int8Array.from({ length: k * n }, () => rng.int(-127, 127));
+  const packed = packB(b, k, n, engine);
+  const c = new Int32Array(m * n);
+  return bestRate(() => {
+    gemmInt8Packed(a, m, packed, c);
+    return m * k * n;
+  });
+}
+
+export default async function bench(): Promise<BenchResult> {
+  const rng = new Rng(1);
+  const engines: GemmEngine[] = wasmGemmAvailable() ? ['wasm', 'js'] : ['js'];
+  const shapes = [
+    { label: '256x256x256', m: 256, k: 256, n: 256 },
+    { label: 'conv2 of the MNIST CNN (M=196 K=72 N=16)', m: 196, k: 72, n: 16 },
+    { label: 'conv1 of the MNIST CNN (M=784 K=9 N=8)', m: 784, k: 9, n: 8 },
+    { label: 'bigger conv (M=3136 K=288 N=64)', m: 3136, k: 288, n: 64 },
+  ];
+  const figures: Figure[] = [];
+  const table: Record<string, Record<string, number>> = {};
+  for (const s of shapes) {
+    table[s.label] = {};
+    for (const engine of engines) {
+      const rate = gemmRate(rng, s.m, s.k, s.n, engine);
+      (table[s.label] as Record<string, number>)[engine] = rate;
+      figures.push({ label: `GEMM ${engine} ${s.label}`, value: rate, unit: 'MAC/s', target: GMAC_TARGET, higherIsBetter: true });
+    }
+  }
+  if (engines.length === 2) {
+    const big = table['256x256x256'] as Record<string, number>;
+    figures.push({ label: 'GEMM wasm / js at 256x256x256', value: (big.wasm as number) / (big.js as number), unit: 'x', higherIsBetter: true });
+  }
+
+  const net = mnistShapedCnn();
+  validateModel(net, 'bench model');
+  const golden = compileGolden(net);
+  const macs = macsOf(net);
+  const count = 256;
+  const images = Int8Array.from({ length: count * 784 }, () => rng.int(-128, 127));
+  for (const batch of [64, 1]) {
+    const rate = bestRate(() => {
+      for (let s = 0; s < count; s += batch) golden.run(images.subarray(s * 784, (s + batch) * 784), { batch });
+      return count;
+    });
+    figures.push({ label: `whole network, batch ${batch}`, value: rate, unit: 'images/s', higherIsBetter: true, note: `${macs} MAC/image = ${(rate * macs / 1e9).toFixed(2)} GMAC/s` });
+  }
+  return { name: 'golden', figures, details: { engines, gemm: table, network: net.layers.map((l) => `${l.type} [${l.inputShape}] -> [${l.outputShape}]`) } };
+}
+
+/** A random int8 model with the MNIST CNN's shapes and multipliers that keep activations in range. */
+function mnistShapedCnn(): QuantModel {
+  const rng = new Rng(3);
+  const layers: QuantLayer[] = [];
+  let shape = [28, 28, 1];
+  const modelInput = { shape: [28, 28, 1], scale: 1 / 255, zeroPoint: -128, bits: 8, qmin: -128, qmax: 127 };
+  let input = { scale: modelInput.scale, zeroPoint: -128, bits: 8, qmin: -128, qmax: 127 };
+  const w = intRange(8, true);
+  const mac = (kind: 'conv2d' | 'dense', n: number, k: number, outputShape: number[], name: string): Conv2DLayer | DenseLayer => {
+    const q = quantizeMultiplier(1 / (16 * Math.sqrt(k) * 30));
+    const common = {
+      name,
+      inputShape: shape,
+      outputShape,
+      weights: Int8Array.from({ length: k * n }, () => rng.int(w.qmin, w.qmax)),
+      bias: Int32Array.from({ length: n }, () => rng.int(-5000, 5000)),
+      multiplier: new Int32Array(n).fill(q.m0),
+      shift: new Int32Array(n).fill(q.shift),
+      weightScales: new Float32Array(n).fill(0.01),
+      weightBits: 8,
+      input,
+      output: { scale: 0.05, zeroPoint: -128, bits: 8, qmin: -128, qmax: 127 },
+      actMin: -128,
+      actMax: 127,
+      relu: kind === 'conv2d',
+    };
+    return kind === 'dense' ? { type: 'dense', ...common } : { type: 'conv2d', ...common, kernel: [3, 3], strides: [1, 1], padding: 'same' };
+  };
+  for (const [i, ch] of [8, 16].entries()) {
+    const conv = mac('conv2d', ch, 9 * (shape[2] as number), [shape[0] as number, shape[1] as number, ch], `conv_${i}`);
+    layers.push(conv);
+    input = conv.output;
+    shape = conv.outputShape;
+    const g = convGeometry(shape, [2, 2], [2, 2], 'valid');
+    layers.push({ type: 'maxpool2d', name: `pool_${i}`, inputShape: shape, outputShape: [g.outH, g.outW, ch], pool: [2, 2], strides: [2, 2], padding: 'valid' });
+    shape = [g.outH, g.outW, ch];
+  }
+  const flat = shape.reduce((a, b) => a * b, 1);
+  layers.push({ type: 'flatten', name: 'flatten', inputShape: shape, outputShape: [flat] });
+  shape = [flat];
+  layers.push(mac('dense', 10, flat, [10], 'dense'));
+  return { name: 'mnist-cnn-shaped', input: modelInput, roundingMode: 'single', layers, classes: 10, meta: {} };
+}
+
+function macsOf(model: QuantModel): number {
+  let total = 0;
+  for (const l of model.layers) {
+    if (l.type === 'dense' || l.type === 'conv2d') total += (l.outputShape.reduce((a, b) => a * b, 1) / l.bias.length) * l.weights.length;
+  }
+  return total;
+}

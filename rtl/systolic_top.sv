@@ -269,8 +269,11 @@ module systolic_top #(
   // Simulation assertions: the cheap host duties of docs/ARCHITECTURE.md section 5, and known outputs
   // ---------------------------------------------------------------------------------------------------------
 `ifndef SYNTHESIS
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
+  // Sensitive to the reset like the flops, so that rst_ni stays a purely asynchronous net.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing to check in reset
+    end else begin
       if (w_en_i) begin
         assert (32'(w_row_i) < 32'(Rows))
           else $error("systolic_top: w_row_i = %0d is not a PE row (Rows = %0d)", w_row_i, Rows);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FormatError, UsageError } from '../../quant/errors.ts';
-import { parseReportJson, parseSummaryJson, parseSynthJson } from './parse-report.ts';
+import { parseReportJson, parseSummaryJson, parseSweepJson, parseSynthJson } from './parse-report.ts';
 import type { AccuracySet, ReportData } from './types.ts';
 
 function readJson(path: string): unknown {
@@ -60,6 +60,12 @@ export async function loadReportData(reportJsonPath: string): Promise<ReportData
     }
   } else if (data.training === undefined) {
     data.notes.training = 'report.json names no training summary (modelDir or summaryPath)';
+  }
+
+  if (pointers.sweepPath !== undefined && data.sweep === undefined) {
+    const p = resolveFrom(dir, pointers.sweepPath);
+    if (existsSync(p)) data.sweep = parseSweepJson(readJson(p), pointers.sweepPath);
+    else data.notes.sweep = `the sweep results ${pointers.sweepPath} named in report.json do not exist`;
   }
 
   const synthPath = pointers.synthPath === undefined ? join(dir, '..', 'synth', 'report.json') : resolveFrom(dir, pointers.synthPath);

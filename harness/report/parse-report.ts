@@ -14,6 +14,8 @@ export interface ReportPointers {
   summaryPath?: string;
   /** The synthesis report, when report.json names it (default: out/synth/report.json beside out/cosim). */
   synthPath?: string;
+  /** A bit-width sweep's results: an array of sweep rows or an object holding them under `sweep` or `rows`. */
+  sweepPath?: string;
 }
 
 function parseRounding(v: unknown, at: At): string {
@@ -79,6 +81,8 @@ export function parseReportJson(v: unknown, file: string): { data: ReportData; p
   if (summaryPath !== undefined) pointers.summaryPath = summaryPath;
   const synthPath = opt(o, 'synthPath', at, str);
   if (synthPath !== undefined) pointers.synthPath = synthPath;
+  const sweepPath = opt(o, 'sweepPath', at, str);
+  if (sweepPath !== undefined) pointers.sweepPath = sweepPath;
   return { data, pointers };
 }
 
@@ -99,6 +103,13 @@ export function parseSummaryJson(v: unknown, file: string): { training?: Trainin
   const sweep = opt(o, 'sweep', at, parseSweep);
   if (sweep !== undefined) r.sweep = sweep;
   return r;
+}
+
+export function parseSweepJson(v: unknown, file: string): ReportData['sweep'] {
+  const at = new At(file);
+  if (Array.isArray(v)) return parseSweep(v, at);
+  const o = obj(v, at);
+  return req(o, Array.isArray(o.sweep) ? 'sweep' : 'rows', at, parseSweep);
 }
 
 export function parseSynthJson(v: unknown, file: string): ReportData['synthesis'] {

@@ -17,7 +17,8 @@ function attrs(a: Attrs): string {
   let s = '';
   for (const [k, v] of Object.entries(a)) {
     if (v === undefined || v === false) continue;
-    s += v === true ? ` ${k}` : ` ${k}="${esc(typeof v === 'number' ? r2(v) : v)}"`;
+    // Geometry is rounded to keep the markup small; data attributes keep the exact value.
+    s += v === true ? ` ${k}` : ` ${k}="${esc(typeof v === 'number' && !k.startsWith('data-') ? r2(v) : v)}"`;
   }
   return s;
 }

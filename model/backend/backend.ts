@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
 
 let ready: Promise<string> | undefined;
 
@@ -29,8 +30,8 @@ function kernelOf(name: string): tf.KernelFunc {
 }
 
 /**
- * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter) and replaces its slow stride-1
- * Conv2DBackpropInput with one built on its Conv2D (idempotent).
+ * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter) and replaces three slow ones: stride-1
+ * Conv2DBackpropInput (built on its Conv2D), MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -40,6 +41,12 @@ export function registerWasmKernels(): void {
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({ ...conv2dBackpropInputConfig('wasm', original.kernelFunc, kernelOf), setupFunc: original.setupFunc });
+  }
+  for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig]] as const) {
+    const k = tf.getKernel(name, 'wasm');
+    if (k === undefined) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(make('wasm', k));
   }
 }
 

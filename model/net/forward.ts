@@ -118,11 +118,11 @@ export function forward(net: Network, x: tf.Tensor, mode: Mode, onMacOutput?: (i
         h = qatMac(l, h, inQ, mode, stats);
         const obs = mode.qat.observers[mac] as MovingAverageMinMaxObserver;
         if (mode.training && !obs.frozen) {
-          const [lo, hi] = [tf.min(h), tf.max(h)];
-          obs.update(lo.dataSync()[0] as number, hi.dataSync()[0] as number);
+          const range = tf.stack([tf.min(h), tf.max(h)]).dataSync();
+          obs.update(range[0] as number, range[1] as number);
         }
         inQ = obs.params(mode.qat.outBits[mac] as number);
-        h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax);
+        h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax, { nonNegative: l.spec.relu });
       }
       onMacOutput?.(mac, h);
       mac++;

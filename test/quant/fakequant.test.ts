@@ -33,7 +33,7 @@ describe('quant/fakequant: fake quantization and its straight-through estimator'
         // tfjs works in float32: the quotient is rounded to float32 before it is rounded to an integer
         const q = Math.min(p.qmax, Math.max(p.qmin, roundHalfAwayFromZero(Math.fround(x / fs)) + p.zeroPoint));
         const want = Math.fround((q - p.zeroPoint) * fs);
-        assert.equal(got[i], want, `seed ${seed} bits ${bits} x=${x}: got ${got[i]}, want ${want} (code ${q})`);
+        assert.equal((got[i] as number) + 0, want + 0, `seed ${seed} bits ${bits} x=${x}: got ${got[i]}, want ${want} (code ${q})`);
         assert.equal(quantizeValue(dequantizeValue(q, p), p), q);
       });
     }
@@ -54,7 +54,7 @@ describe('quant/fakequant: fake quantization and its straight-through estimator'
       const codes = quantizeWeights(w, cq);
       const p0 = cq.params[0]!;
       const got = fakeQuantize(tf.tensor2d(w, [k, n]), tf.tensor1d(Float32Array.from(cq.scales)), 0, p0.qmin, p0.qmax).dataSync();
-      for (let i = 0; i < w.length; i++) assert.equal(got[i], Math.fround((codes[i] as number) * (cq.scales[i % n] as number)), `bits ${bits} weight ${i}`);
+      for (let i = 0; i < w.length; i++) assert.equal((got[i] as number) + 0, Math.fround((codes[i] as number) * (cq.scales[i % n] as number)) + 0, `bits ${bits} weight ${i}`);
     }
   });
 
@@ -76,5 +76,21 @@ describe('quant/fakequant: fake quantization and its straight-through estimator'
     assert.deepEqual(Array.from(fakeQuantizeBias(b, step).dataSync()), [0.5, -0.5]);
     const g = tf.grad((v: tf.Tensor) => fakeQuantizeBias(v, step))(b, tf.tensor1d([3, -7]));
     assert.deepEqual(Array.from(g.dataSync()), [3, -7]);
+  });
+});
+
+describe('quant/fakequant: the non-negative fast path', () => {
+  it('gives the same values and gradients as the general path on ReLU outputs', () => {
+    const rng = new Rng(77);
+    for (const bits of [2, 4, 8]) {
+      const p = activationParams(0, 2.3, bits);
+      const xs = Float32Array.from({ length: 500 }, (_, i) => (i < 40 ? Math.fround((i - p.zeroPoint + p.qmin + 0.5) * p.scale) : Math.max(0, rng.normal() * 1.5)));
+      xs[0] = 0;
+      const x = tf.tensor1d(xs);
+      const dy = tf.tensor1d(Float32Array.from({ length: 500 }, () => rng.normal()));
+      const f = (nonNegative: boolean) => (v: tf.Tensor) => fakeQuantize(v, p.scale, p.zeroPoint, p.qmin, p.qmax, { nonNegative });
+      assert.deepEqual(Array.from(f(true)(x).dataSync()), Array.from(f(false)(x).dataSync()), `bits ${bits}`);
+      assert.deepEqual(Array.from(tf.grad(f(true))(x, dy).dataSync()), Array.from(tf.grad(f(false))(x, dy).dataSync()), `bits ${bits}`);
+    }
   });
 });

@@ -9,7 +9,7 @@ async function grads(backend: string, x: Float32Array, xs: number[], w: Float32A
   return tf.tidy(() => {
     const f = (xv: tf.Tensor, wv: tf.Tensor): tf.Scalar => tf.conv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, s, pad).square().sum();
     const [gx, gw] = tf.grads(f)([tf.tensor(x, xs), tf.tensor(w, ws)]);
-    return [gw!.dataSync() as Float32Array, gx!.dataSync() as Float32Array];
+    return [gw!.dataSync() as Float32Array, gx!.dataSync() as Float32Array] as [Float32Array, Float32Array];
   });
 }
 
@@ -57,4 +57,44 @@ describe('model/backend: WASM training kernels', () => {
       assert.ok(maxRelDiff(gxWasm, gxCpu) < 1e-5, `seed ${seed}: input gradient differs by ${maxRelDiff(gxWasm, gxCpu)} (relative)`);
     });
   }
+
+  it('MaxPoolGrad (rewritten) equals the CPU backend, ties included (first maximum wins)', async () => {
+    const seed = 31;
+    const rng = new Rng(seed);
+    for (const [shape, pool, stride, pad] of [[[2, 8, 8, 3], 2, 2, 'valid'], [[2, 7, 9, 2], 3, 2, 'same'], [[1, 6, 6, 4], 2, 1, 'valid']] as const) {
+      // small integers: many equal values inside a window
+      const x = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.int(0, 3));
+      const run = async (backend: string): Promise<Float32Array> => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const xt = tf.tensor4d(x, [...shape]);
+          const f = (v: tf.Tensor): tf.Tensor => tf.maxPool(v as tf.Tensor4D, pool, stride, pad).mul(tf.range(1, 1 + tf.maxPool(xt, pool, stride, pad).size).reshape(tf.maxPool(xt, pool, stride, pad).shape));
+          return tf.grad(f)(xt).dataSync() as Float32Array;
+        });
+      };
+      await initBackend('wasm');
+      const a = await run('wasm');
+      const b = await run('cpu');
+      assert.deepEqual(Array.from(a), Array.from(b), `seed ${seed}: pool ${pool} stride ${stride} ${pad} on [${shape}]`);
+    }
+  });
+
+  it('Sum over the leading axes (rewritten) equals the CPU backend; other reductions still work', async () => {
+    const seed = 41;
+    const rng = new Rng(seed);
+    const x = Float32Array.from({ length: 5 * 6 * 7 * 3 }, () => rng.normal());
+    const run = async (backend: string): Promise<number[][]> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const t = tf.tensor4d(x, [5, 6, 7, 3]);
+        return [t.sum([0, 1, 2]), t.sum([0, 1, 2], true), t.sum([1, 2]), t.sum(3), t.sum()].map((r) => Array.from(r.dataSync()));
+      });
+    };
+    await initBackend('wasm');
+    const a = await run('wasm');
+    const b = await run('cpu');
+    a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i]![j]!) <= 1e-4, `seed ${seed}: reduction ${i}[${j}]: ${v} vs ${b[i]![j]}`)));
+    await initBackend('wasm');
+    assert.deepEqual(tf.tensor4d(x, [5, 6, 7, 3]).sum([0, 1, 2], true).shape, [1, 1, 1, 3]);
+  });
 });

@@ -71,7 +71,7 @@ describe('model/export: QuantModel from a trained network', function () {
           assert.equal(l.relu, !last);
           // the bias can be recomputed from a float bias on the S_in * S_w grid
           for (let c = 0; c < l.bias.length; c++) {
-            const real = l.bias[c]! * l.input.scale * l.weightScales[c]!;
+            const real: number = l.bias[c]! * l.input.scale * l.weightScales[c]!;
             assert.equal(quantizeBias(real, l.input.scale, l.weightScales[c]!), l.bias[c]);
           }
           inQ = { ...l.output, shape: [] };

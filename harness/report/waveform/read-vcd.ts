@@ -58,6 +58,41 @@ const CMD_ZERO = 14;
 const CMD_ONE = 15;
 const CMD_LAST_SCALAR = 28;
 
+function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+/**
+ * vcd-stream right-aligns the digits it read and drops leading zeros, so "bx" arrives as mask 1. In VCD a
+ * vector whose leftmost digit is x or z extends that to the full width: when the mask reaches at least as
+ * high as the value, x-extend. (A written "b0x" is read the same way, which shows as x: the safe side.)
+ */
+function extendX(value: bigint, mask: bigint, width: number): bigint {
+  const m = bitLength(mask);
+  if (mask === 0n || m < bitLength(value) || m >= width) return mask;
+  return mask | (((1n << BigInt(width)) - 1n) & ~((1n << BigInt(m)) - 1n));
+}
+
+/**
+ * Writes a chunk. The WASM wrapper reports a parse error only by console.log of its error code, from inside
+ * the synchronous write: catch that here and return it.
+ */
+function writeChunk(parser: VcdParser, chunk: Uint8Array): Promise<number | undefined> {
+  return new Promise((res, rej) => {
+    let code: number | undefined;
+    const log = console.log;
+    console.log = (...args: unknown[]): void => {
+      if (args.length === 1 && typeof args[0] === 'number') code = args[0];
+      else log(...args);
+    };
+    try {
+      parser.write(chunk, (e) => (e ? rej(e) : res(code)));
+    } finally {
+      console.log = log;
+    }
+  });
+}
+
 function collectVars(scope: VcdScope, prefix: string, out: Map<string, VcdSignal[]>): void {
   for (const item of scope.body) {
     if (item.kind === 'scope') {
@@ -91,7 +126,7 @@ export async function readVcd(path: string): Promise<VcdWindow> {
     } else {
       change = { time: Number(time), value: value ?? 0n, mask: mask ?? 0n };
     }
-    for (const s of sigs) s.changes.push(change);
+    for (const s of sigs) s.changes.push(change.mask === 0n ? change : { ...change, mask: extendX(change.value, change.mask, s.width) });
   });
 
   let fh;
@@ -105,16 +140,15 @@ export async function readVcd(path: string): Promise<VcdWindow> {
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      const chunk = buf.slice(0, bytesRead);
-      await new Promise<void>((res, rej) => parser.write(chunk, (e) => (e ? rej(e) : res())));
+      parseError ??= await writeChunk(parser, buf.slice(0, bytesRead));
     }
     // A change on the last line is reported only once whitespace follows its identifier.
-    await new Promise<void>((res, rej) => parser.write(new TextEncoder().encode('\n'), (e) => (e ? rej(e) : res())));
+    parseError ??= await writeChunk(parser, new TextEncoder().encode('\n'));
     await new Promise<void>((res) => parser.end(res));
   } finally {
     await fh.close();
   }
-  if (parseError !== undefined) throw new FormatError(`${path}: VCD parse error: ${String(parseError)}`, { cause: parseError });
+  if (parseError !== undefined) throw new FormatError(`${path}: not a valid VCD file (vcd-stream error ${String(parseError)})`, { cause: parseError });
   if (!defined) throw new FormatError(`${path}: not a VCD file (no $enddefinitions)`);
   const signals = [...byId.values()].flat();
   const window: VcdWindow = { signals, endTime: Number(parser.getTime()) };

@@ -13,7 +13,11 @@ export function writeReport(path: string, html: string): void {
     writeFileSync(tmp, html);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is what failed; there is no temporary file to remove.
+    }
     throw new UsageError(`cannot write the report ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * hw-sim speed: simulated PE-cycles per second (cycles/s * R * C) of ArraySim.run on a realistic stream: a GEMM
+ * with M = 512, K = 4R, N = 4C compiled by hw-sim's own compiler (a full activation stream, double-buffered weight
+ * loads overlapping it, parameter loads, one `last` K-tile in four going through the requantizer).
+ *
+ * Times are CPU time of this process (process.cpuUsage), so that other jobs on a shared machine slow the figure
+ * less than wall time would; wall-time rates are in the details.
+ *
+ * The Verilated RTL's rate is measured by the harness engineer's bench (bench/harness*.bench.ts) in the same
+ * `make bench` run; this file only measures hw-sim. Reference from the issue: Verilator alone runs 1.27M cycles/s at
+ * 16x16 = 325M PE-cycles/s, so the target here is 50% of that (162.5M PE-cycles/s) at 16x16.
+ */
+import { Rng } from '../quant/random.ts';
+import { quantizeMultiplier } from '../quant/spec/index.ts';
+import { ArraySim, arrayConfig, compileGemm } from '../hw-sim/index.ts';
+import type { BenchResult, Figure } from './result.ts';
+
+const VERILATOR_PE_CYCLES_16 = 325e6;
+
+function program(n: number): ReturnType<typeof compileGemm> {
+  const cfg = arrayConfig({ rows: n, cols: n, roundingMode: 'single' });
+  const rng = new Rng(n);
+  const M = 512;
+  const K = 4 * n;
+  const N = 4 * n;
+  const q = quantizeMultiplier(0.0007);
+  return compileGemm(cfg, M, K, N, {
+    x: Int8Array.from({ length: M * K }, () => rng.int(-128, 127)),
+    w: Int8Array.from({ length: K * N }, () => rng.int(-127, 127)),
+    bias: Int32Array.from({ length: N }, () => rng.int(-1000, 1000)),
+    m0: new Int32Array(N).fill(q.m0),
+    shift: new Int32Array(N).fill(q.shift),
+    zp: -3,
+    min: -128,
+    max: 127,
+  });
+}
+
+export default async function (): Promise<BenchResult> {
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  for (const n of [8, 16, 32]) {
+    const p = program(n);
+    const sim = new ArraySim(p.cfg);
+    const out = new Int32Array(p.nCycles * sim.outWords);
+    sim.reset();
+    sim.run(p.nCycles, p.beats, out); // warm-up
+    let cycles = 0;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    while (performance.now() - t0 < 1500) {
+      sim.run(p.nCycles, p.beats, out);
+      cycles += p.nCycles;
+    }
+    const wall = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    const cpu = (cu.user + cu.system) / 1e6;
+    const peRate = (cycles * n * n) / cpu;
+    figures.push({
+      label: `hw-sim ${n}x${n} PE-cycles/s`,
+      value: peRate,
+      unit: 'PE-cycles/s',
+      higherIsBetter: true,
+      ...(n === 16 ? { target: VERILATOR_PE_CYCLES_16 / 2, note: '50% of the issue\'s Verilator 325M PE-cycles/s' } : {}),
+    });
+    figures.push({ label: `hw-sim ${n}x${n} cycles/s`, value: cycles / cpu, unit: 'cycles/s', higherIsBetter: true });
+    details[`${n}x${n}`] = { programCycles: p.nCycles, cyclesRun: cycles, cpuSeconds: cpu, wallSeconds: wall, wallPeCyclesPerSecond: (cycles * n * n) / wall };
+  }
+  return { name: 'hwsim', figures, details };
+}

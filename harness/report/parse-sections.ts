@@ -82,7 +82,11 @@ export function parseSweep(v: unknown, at: At): SweepRow[] {
 
 export function parseLayer(v: unknown, at: At): LayerRow {
   const o = obj(v, at);
-  const row: LayerRow = { name: req(o, 'name', at, str), type: opt(o, 'type', at, str) ?? '', cycles: req(o, 'cycles', at, int) };
+  // hw-sim's LayerStats spells the name `layer`; layers the host runs (onArray false) take no array cycles.
+  if (o.onArray === false) return { name: optAny(o, ['name', 'layer'], at, str) ?? '', type: opt(o, 'type', at, str) ?? '', cycles: 0, onArray: false };
+  const row: LayerRow = {
+    name: optAny(o, ['name', 'layer'], at, str) ?? at.key('name').fail('a string', undefined), type: opt(o, 'type', at, str) ?? '', cycles: req(o, 'cycles', at, int),
+  };
   const macs = opt(o, 'macs', at, int);
   const util = opt(o, 'utilization', at, fraction);
   const fill = optAny(o, ['fillCycles', 'fill'], at, int);

@@ -45,6 +45,7 @@ figure.heat svg.chart{width:auto;max-width:100%}
 table.data{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 4px}
 table.data th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);padding:5px 8px;white-space:nowrap}
 table.data td{border-bottom:1px solid #eaeef2;padding:5px 8px;vertical-align:top}
+table.data td:first-child{white-space:nowrap}
 table.data .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.data.compact td,table.data.compact th{padding:2px 8px}
 td.good{color:var(--good)}td.bad{color:var(--bad);font-weight:600}td.muted{color:var(--muted);font-style:italic}

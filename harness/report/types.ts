@@ -63,6 +63,8 @@ export interface LayerRow {
   fillCycles?: number;
   drainCycles?: number;
   stallCycles?: number;
+  /** false for a layer the host runs (maxpool2d, flatten): no array cycles. */
+  onArray?: boolean;
 }
 
 /** Fraction of cycles each PE was busy over the whole run, row-major: values[r * cols + c]. */

@@ -1,8 +1,8 @@
 /**
  * Fixture of the report tests: a folder laid out like a real run (out/cosim/report.json, the trainer's
- * summary.json, out/synth/report.json, a VCD window). The numbers of training, accuracy, per-layer cycles, PE
- * utilization, confusion and synthesis are SYNTHETIC (seeded, of the right shapes): the tests check rendering,
- * not accuracy. The VCD is a 4x4 array's port trace whose outputs are computed with quant/spec (mac, requantize)
+ * summary.json, out/synth/report.json, a VCD window). Per-layer cycles and PE utilization come from a real hw-sim
+ * run of a small random int8 model; the numbers of training, accuracy, confusion and synthesis are SYNTHETIC
+ * (seeded, of the right shapes): the tests check rendering, not accuracy. The VCD is a 4x4 array's port trace whose outputs are computed with quant/spec (mac, requantize)
  * per docs/ARCHITECTURE.md's timing (output row L = R + C + 1 cycles after its beat), with one injected error.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { mac, requantize } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 import type { TrainSummary } from '../../model/summary.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { arrayConfig, runNetwork } from '../../hw-sim/index.ts';
+import { peUtilizationFromStats } from '../../harness/report/from-stats.ts';
 
 export const R = 4;
 export const C = 4;
@@ -176,9 +179,9 @@ export interface FixtureCounts {
 export function writeFixtureRun(root: string, seed: number, opts: { mismatch: boolean } = { mismatch: true }): { paths: FixturePaths; counts: FixtureCounts } {
   const rng = new Rng(seed);
   const cosim = join(root, 'out', 'cosim');
-  const model = join(root, 'out', 'model', 'mnist-mlp');
+  const modelDir = join(root, 'out', 'model', 'mnist-mlp');
   const synth = join(root, 'out', 'synth');
-  for (const d of [cosim, model, synth]) mkdirSync(d, { recursive: true });
+  for (const d of [cosim, modelDir, synth]) mkdirSync(d, { recursive: true });
 
   const float = epochs(rng, 8, 0.9, 0.07, 0.82, 0.985);
   const qat = epochs(rng, 4, 0.12, 0.08, 0.975, 0.982);
@@ -191,23 +194,18 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   const summary: Pick<TrainSummary, 'curves' | 'accuracy'> & { sweep: typeof sweep } = {
     curves: { float, qat }, accuracy: { float: accuracy.float, ptq: accuracy.ptq, qat: accuracy.qat, integer: accuracy.integer }, sweep,
   };
-  writeFileSync(join(model, 'summary.json'), JSON.stringify(summary, null, 1));
+  writeFileSync(join(modelDir, 'summary.json'), JSON.stringify(summary, null, 1));
 
-  const layers = [
-    { name: 'dense_1', type: 'dense', k: 784, n: 128 },
-    { name: 'dense_2', type: 'dense', k: 128, n: 64 },
-    { name: 'dense_3', type: 'dense', k: 64, n: 10 },
-  ].map((l) => {
-    const macs = 500 * l.k * l.n;
-    const fill = 40 * Math.ceil(l.k / R) * Math.ceil(l.n / C);
-    const drain = 9 * Math.ceil(l.n / C);
-    const stall = rng.int(0, 900);
-    const compute = Math.ceil(macs / (R * C * 0.93));
-    const cycles = compute + fill + drain + stall;
-    return { name: l.name, type: l.type, cycles, macs, utilization: macs / (cycles * R * C), fillCycles: fill, drainCycles: drain, stallCycles: stall };
+  // Per-layer cycles and per-PE utilization from a REAL hw-sim run of a small random int8 model.
+  const model = randomModel(rng, {
+    inputShape: [10, 10, 2], layers: ['conv2d', 'maxpool2d', 'conv2d', 'dense'], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'double', maxChannels: 6,
   });
-  const total = layers.reduce((a, l) => a + l.cycles, 0);
-  const peValues = Array.from({ length: R * C }, (_, i) => Math.min(1, Math.max(0, 0.92 - 0.05 * (i % C) - 0.03 * Math.floor(i / C) + 0.02 * rng.next())));
+  const images = 3;
+  const input = Int8Array.from({ length: images * 200 }, () => rng.int(model.input.qmin, model.input.qmax));
+  const stats = runNetwork(model, arrayConfig({ rows: R, cols: C, roundingMode: 'double' }), input, { collect: false }).stats;
+  const onArray = stats.layers.filter((l) => l.onArray);
+  const total = stats.total.cycles;
+  const peValues = peUtilizationFromStats(stats).values;
   const classes = 10;
   const confusion = Array.from({ length: classes }, (_, t) => Array.from({ length: classes }, (_, p) => (t === p ? 45 + rng.int(0, 8) : rng.next() < 0.15 ? rng.int(1, 3) : 0)));
   const vcd = fixtureVcd(seed);
@@ -215,7 +213,7 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   if (opts.mismatch) writeFileSync(vcdPath, vcd.text);
   const report = {
     dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C }, roundingMode: 'double', images: confusion.flat().reduce((a, x) => a + x, 0),
-    accuracy: { hwsim: accuracy.hwsim, rtl: accuracy.rtl }, cycles: { total, perLayer: layers }, utilization: layers.reduce((a, l) => a + l.macs, 0) / (total * R * C),
+    accuracy: { hwsim: accuracy.hwsim, rtl: accuracy.rtl }, cycles: { total, perLayer: stats.layers }, utilization: stats.total.utilization,
     mismatches: opts.mismatch
       ? { count: 3, first: { layer: 'dense_2', tile: 'k0 n8', cycle: MISMATCH.cycle, where: `o_data_o[${MISMATCH.col}]`, row: MISMATCH.row, col: MISMATCH.col, expected: vcd.expected, actual: vcd.actual, vcdPath: 'mismatch.vcd' } }
       : { count: 0 },
@@ -232,8 +230,8 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   return {
     paths: { root, reportJson, html: join(cosim, 'report.html'), vcd: vcdPath },
     counts: {
-      floatEpochs: float.length, qatEpochs: qat.length, sweepRows: sweep.length, layers: layers.length, classes, expected: vcd.expected, actual: vcd.actual,
-      accuracy, peValues, confusion, layerCycles: layers.map((l) => l.cycles),
+      floatEpochs: float.length, qatEpochs: qat.length, sweepRows: sweep.length, layers: onArray.length, classes, expected: vcd.expected, actual: vcd.actual,
+      accuracy, peValues, confusion, layerCycles: onArray.map((l) => l.cycles),
     },
   };
 }

@@ -10,13 +10,14 @@ import { int, pct } from '../format.ts';
 import { figure, notRun, section, stats, table } from './html.ts';
 
 const SEGMENTS = [
-  { key: 'compute', name: 'compute', color: '#4e79a7' },
+  { key: 'compute', name: 'beats (compute)', color: '#4e79a7' },
   { key: 'fill', name: 'fill', color: '#f2b447' },
   { key: 'drain', name: 'drain', color: '#76b7b2' },
   { key: 'stall', name: 'stall', color: '#e15759' },
 ] as const;
 
-function layerChart(rows: LayerRow[]): string {
+function layerChart(all: LayerRow[]): string {
+  const rows = all.filter((r) => r.onArray !== false);
   const hasParts = rows.some((r) => r.fillCycles !== undefined || r.drainCycles !== undefined || r.stallCycles !== undefined);
   const legend = hasParts ? SEGMENTS.map((s) => ({ name: s.name, color: s.color })) : [{ name: 'cycles', color: SEGMENTS[0].color }];
   return stackedBars({
@@ -37,7 +38,7 @@ function layerChart(rows: LayerRow[]): string {
 
 function layerTable(rows: LayerRow[], total: number): string {
   return table(['layer', 'type', 'cycles', 'share', 'MACs', 'utilization', 'fill', 'drain', 'stall'],
-    rows.map((r) => [r.name, r.type, int(r.cycles), pct(total > 0 ? r.cycles / total : undefined, 1), int(r.macs),
+    rows.map((r) => [r.name, r.onArray === false ? `${r.type} (host)` : r.type, int(r.cycles), pct(total > 0 ? r.cycles / total : undefined, 1), int(r.macs),
       r.utilization === undefined ? '\u2014' : pct(r.utilization, 1), int(r.fillCycles), int(r.drainCycles), int(r.stallCycles)]),
     [2, 3, 4, 5, 6, 7, 8]);
 }
@@ -82,10 +83,11 @@ function heatStats(u: PeUtilization): string {
 export function performanceSection(d: ReportData): string {
   const sub = `Cycles of the ${d.array.rows}\u00d7${d.array.cols} weight-stationary array (hw-sim stats), and how busy each PE was.`;
   const total = d.cycles?.total ?? d.perLayer?.reduce((a, r) => a + r.cycles, 0);
-  const macs = d.perLayer?.every((r) => r.macs !== undefined) ? d.perLayer.reduce((a, r) => a + (r.macs ?? 0), 0) : undefined;
+  const arrayLayers = d.perLayer?.filter((r) => r.onArray !== false);
+  const macs = arrayLayers?.every((r) => r.macs !== undefined) ? arrayLayers.reduce((a, r) => a + (r.macs ?? 0), 0) : undefined;
   const summary = stats([
     { label: 'total cycles', value: int(total) },
-    { label: 'cycles / image', value: total !== undefined && d.images ? int(total / d.images) : '\u2014' },
+    { label: 'layers on the array', value: arrayLayers === undefined ? '\u2014' : String(arrayLayers.length) },
     { label: 'MACs', value: int(macs) },
     { label: 'array utilization', value: d.utilization === undefined ? '\u2014' : pct(d.utilization, 1) },
   ]);

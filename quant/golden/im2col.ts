@@ -29,24 +29,33 @@ export function im2col(input: Int8Array, g: ConvGeometry, padValue: number, batc
   const M = batch * outH * outW;
   const dst = out ?? new Int8Array(M * K);
   if (dst.length < M * K) throw new ShapeError(`im2col: output buffer holds ${dst.length} values, needs [M=${M}, K=${K}]`);
-  let p = 0;
+  // Column by column (one kernel tap (ky, kx, c) at a time) so that the inner loop runs over a whole output row
+  // with fixed strides and no per-element bounds tests: the taps that fall in the padding are a prefix and a
+  // suffix of the row, computed once.
+  const outPlane = outH * outW;
+  const rowStep = outW * K;
+  const srcStep = strideW * inC;
   for (let b = 0; b < batch; b++) {
     const base = b * imageSize;
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * strideH - padTop;
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * strideW - padLeft;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = iy0 + ky;
-          const rowInside = iy >= 0 && iy < inH;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx;
-            if (rowInside && ix >= 0 && ix < inW) {
-              let s = base + (iy * inW + ix) * inC;
-              for (let c = 0; c < inC; c++) dst[p++] = input[s++] as number;
-            } else {
-              for (let c = 0; c < inC; c++) dst[p++] = padValue;
+    const planeStart = b * outPlane * K;
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        // ox whose input column ix = ox * strideW - padLeft + kx lies in [0, inW)
+        const oxLo = Math.min(outW, Math.max(0, Math.ceil((padLeft - kx) / strideW)));
+        const oxHi = Math.max(oxLo, Math.min(outW, Math.floor((inW - 1 + padLeft - kx) / strideW) + 1));
+        for (let c = 0; c < inC; c++) {
+          const tap = (ky * kw + kx) * inC + c;
+          for (let oy = 0; oy < outH; oy++) {
+            const iy = oy * strideH - padTop + ky;
+            let d = planeStart + oy * rowStep + tap;
+            if (iy < 0 || iy >= inH) {
+              for (let ox = 0; ox < outW; ox++, d += K) dst[d] = padValue;
+              continue;
             }
+            for (let ox = 0; ox < oxLo; ox++, d += K) dst[d] = padValue;
+            let s = base + (iy * inW + oxLo * strideW - padLeft + kx) * inC + c;
+            for (let ox = oxLo; ox < oxHi; ox++, d += K, s += srcStep) dst[d] = input[s] as number;
+            for (let ox = oxHi; ox < outW; ox++, d += K) dst[d] = padValue;
           }
         }
       }

@@ -75,6 +75,7 @@ function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Ar
 function runMaxPool(g: ConvGeometry, input: Int8Array, batch: number): Int8Array {
   const { inH, inW, inC, kh, kw, strideH, strideW, outH, outW } = g;
   const out = new Int8Array(batch * outH * outW * inC);
+  if (kh === 2 && kw === 2 && strideH === 2 && strideW === 2) return maxPool2x2(g, input, batch, out);
   let o = 0;
   for (let b = 0; b < batch; b++) {
     const base = b * inH * inW * inC;
@@ -91,6 +92,31 @@ function runMaxPool(g: ConvGeometry, input: Int8Array, batch: number): Int8Array
             }
           }
           out[o++] = best;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The common 2x2 stride-2 pool, unrolled. */
+function maxPool2x2(g: ConvGeometry, input: Int8Array, batch: number, out: Int8Array): Int8Array {
+  const { inH, inW, inC, outH, outW } = g;
+  const rowStride = inW * inC;
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    const base = b * inH * rowStride;
+    for (let oy = 0; oy < outH; oy++) {
+      let s = base + 2 * oy * rowStride;
+      for (let ox = 0; ox < outW; ox++, s += 2 * inC) {
+        for (let c = 0; c < inC; c++) {
+          const a = input[s + c] as number;
+          const b1 = input[s + inC + c] as number;
+          const c1 = input[s + rowStride + c] as number;
+          const d = input[s + rowStride + inC + c] as number;
+          const m1 = a > b1 ? a : b1;
+          const m2 = c1 > d ? c1 : d;
+          out[o++] = m1 > m2 ? m1 : m2;
         }
       }
     }

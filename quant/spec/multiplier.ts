@@ -82,6 +82,11 @@ const scratch = new Float64Array(2);
 export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
   // nudge-then-truncate equals floor((a*b + 2^30) / 2^31) for either sign; exact in doubles while |a*b| < 2^52
   if (a > -FAST_X && a < FAST_X) return Math.floor((a * b + 2 ** 30) / 2 ** 31);
+  return srdhmWide(a, b);
+}
+
+/** SRDHM on the 64-bit pair: the general path (kept out of line so that the fast path inlines). */
+function srdhmWide(a: number, b: number): number {
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
   mul64(a, b, scratch);
   const negative = (scratch[0] as number) < 0;
@@ -110,15 +115,15 @@ export function roundingDivideByPOT(x: number, exponent: number): number {
 /** Single-rounding requantization: sat32(floor((x*m0 + 2^(t-1)) / 2^t)), t = 31 - shift. */
 export function multiplyByQuantizedMultiplierSingle(x: number, m0: number, shift: number): number {
   const t = 31 - shift;
-  let y: number;
-  if (x > -FAST_X && x < FAST_X) {
-    y = Math.floor(x * m0 * (POW2_NEG[t] as number) + 0.5);
-  } else {
-    mul64(x, m0, scratch);
-    add64(scratch, 2 ** (t - 1));
-    y = floorShift64(scratch[0] as number, scratch[1] as number, t);
-  }
+  const y = x > -FAST_X && x < FAST_X ? Math.floor(x * m0 * (POW2_NEG[t] as number) + 0.5) : singleWide(x, m0, t);
   return y < INT32_MIN ? INT32_MIN : y > INT32_MAX ? INT32_MAX : y;
+}
+
+/** floor((x*m0 + 2^(t-1)) / 2^t) on the 64-bit pair: the general path (out of line so that the fast path inlines). */
+function singleWide(x: number, m0: number, t: number): number {
+  mul64(x, m0, scratch);
+  add64(scratch, 2 ** (t - 1));
+  return floorShift64(scratch[0] as number, scratch[1] as number, t);
 }
 
 /** Double-rounding requantization (TFLite default): RDBPOT(SRDHM(wrap32(x << l), m0), r). */

@@ -161,10 +161,15 @@ describe('quant/golden', () => {
         }
       });
       it(`gemmInt8 (${engine}) wraps int32 like the accumulator past the safe K`, () => {
-        const k = 131073; // maxSafeK() + 2 products of 16384
-        const c = gemmInt8(new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), 1, k, 1, undefined, engine);
+        const k = 131073; // maxSafeK() + 2 products of 16384; also many full chunks of the JS kernel's pair split
+        const n = 8;
+        const b = new Int8Array(k * n).fill(-128);
+        for (let i = 0; i < k; i++) b[i * n + 5] = 127; // one column of the other sign, sharing a packed pair
+        const c = gemmInt8(new Int8Array(k).fill(-128), b, 1, k, n, undefined, engine);
         assert.equal(c[0], (k * 16384) | 0);
         assert.ok((c[0] as number) < 0);
+        assert.equal(c[4], (k * 16384) | 0);
+        assert.equal(c[5], (k * -16256) | 0);
       });
     }
     it('im2col lays out patches in (kh, kw, cin) order with the zero point in the padding', () => {

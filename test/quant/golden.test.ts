@@ -188,6 +188,47 @@ describe('quant/golden', () => {
     });
   });
 
+  it('maxpool2d (2x2 fast path and the general window) equals a direct max, odd sizes floor', () => {
+    const rng = new Rng(SEED + 3);
+    for (const [h, w, c, ph, pw, sh, sw] of [[5, 7, 3, 2, 2, 2, 2], [4, 4, 1, 2, 2, 2, 2], [6, 5, 2, 3, 3, 1, 1], [7, 7, 2, 3, 2, 2, 3], [3, 8, 1, 1, 2, 1, 2]] as const) {
+      const g = convGeometry([h, w, c], [ph, pw], [sh, sw], 'valid');
+      const layer = { type: 'maxpool2d' as const, name: 'p', inputShape: [h, w, c], outputShape: [g.outH, g.outW, c], pool: [ph, pw] as [number, number], strides: [sh, sw] as [number, number], padding: 'valid' as const };
+      const batch = 2;
+      const x = Int8Array.from({ length: batch * h * w * c }, () => rng.int(-128, 127));
+      const got = runLayer(layer, x, 'single', batch);
+      let o = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < g.outH; oy++) {
+          for (let ox = 0; ox < g.outW; ox++) {
+            for (let ch = 0; ch < c; ch++, o++) {
+              let best = -Infinity;
+              for (let ky = 0; ky < ph; ky++) for (let kx = 0; kx < pw; kx++) best = Math.max(best, x[((b * h + oy * sh + ky) * w + ox * sw + kx) * c + ch] as number);
+              assert.equal(got[o], best, `[${h}, ${w}, ${c}] pool ${ph}x${pw} stride ${sh}x${sw} at ${b},${oy},${ox},${ch}`);
+            }
+          }
+        }
+      }
+      assert.equal(o, got.length);
+    }
+  });
+
+  it('evaluate quantizes uint8 pixels itself and agrees with quantizeImage + runGolden', () => {
+    const rng = new Rng(SEED + 4);
+    const model = randomModel(rng, { inputShape: [6, 6, 1], layers: ['conv2d', 'maxpool2d', 'dense'], classes: 4 });
+    const count = 37; // not a multiple of the batch size
+    const pixels = Uint8Array.from({ length: count * 36 }, () => rng.int(0, 255));
+    const labels = Array.from({ length: count }, () => rng.int(0, 3));
+    const ev = evaluate(model, pixels, labels, { batchSize: 8 });
+    let correct = 0;
+    for (let i = 0; i < count; i++) {
+      const out = runGolden(model, quantizeImage(model, pixels.subarray(i * 36, (i + 1) * 36))).output;
+      assert.equal(ev.predictions[i], argmax(out), `image ${i}`);
+      if (argmax(out) === labels[i]) correct++;
+    }
+    assert.equal(ev.correct, correct);
+    assert.equal(ev.count, count);
+  });
+
   describe('conv2d and dense against a direct computation', () => {
     /** The convolution written straight from its definition: real zero (x = Z_in) outside the image. */
     function directConv(layer: Conv2DLayer, x: Int8Array): Int8Array {

@@ -4,7 +4,7 @@
  * leaves either the old model or the new one, never a half-written one. An existing directory is replaced only
  * when it is empty or holds an int8cosim model.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, statSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { foldInputZeroPoint } from '../spec/index.ts';
@@ -104,6 +104,7 @@ function manifestText(m: Manifest): string {
 }
 
 function isReplaceable(dir: string): boolean {
+  if (!statSync(dir).isDirectory()) return false;
   const entries = readdirSync(dir);
   if (entries.length === 0) return true;
   try {

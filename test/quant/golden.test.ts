@@ -140,6 +140,10 @@ describe('quant/golden', () => {
     assert.deepEqual([...quantizeImage(m, Uint8Array.from([0, 1, 3, 255]))], [-100, -99, -98, 28]);
     m.input = { shape: [4, 4, 1], scale: 1 / 255 / 2, zeroPoint: 0, bits: 8, qmin: -128, qmax: 127 };
     assert.deepEqual([...quantizeImage(m, Uint8Array.from([10, 63, 64, 200]))], [20, 126, 127, 127]); // clamped
+    // the trainer's fixed input quantization (scale 1/255, zero point -128) maps every pixel p to p - 128
+    m.input = { shape: [4, 4, 1], scale: 1 / 255, zeroPoint: -128, bits: 8, qmin: -128, qmax: 127 };
+    const all = Uint8Array.from({ length: 256 }, (_, p) => p);
+    assert.deepEqual([...quantizeImage(m, all)], [...all].map((p) => p - 128));
   });
 
   describe('GEMM and im2col', () => {

@@ -25,8 +25,8 @@ const BUSES: Record<string, { count: 'rows' | 'cols'; signed: boolean }> = {
 };
 const SIGNED = new Set(['a_q', 'psum_q', 'w0_q', 'w1_q', 'p_bias_i', 'p_shift_i', 'c_zp_i', 'c_min_i', 'c_max_i']);
 const DEFAULT_PORTS = ['rst_ni', 'a_en_i', 'a_first_i', 'a_last_i', 'a_addr_i', 'a_data_i', 'o_valid_o', 'o_addr_o', 'o_data_o', 'o_acc_o'];
-const PE_REGS = ['v_q', 'bank_q', 'a_q', 'w0_q', 'w1_q', 'psum_q'];
-const MAX_LANES = 14;
+const PE_REGS = ['v_q', 'bank_q', 'a_q', 'w0_q', 'w1_q', 'psum_q'];  // section 6's order: the dataflow through the PE
+const MAX_LANES = 18;
 
 const depth = (s: VcdSignal): number => s.path.split('.').length;
 

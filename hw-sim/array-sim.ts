@@ -45,6 +45,30 @@ const MASK = CHAIN_SLOTS - 1;
 export const TOKEN_V = 0x100;
 export const TOKEN_BANK_SHIFT = 9;
 
+/**
+ * The PE array's next state: PE (r, c) multiplies the token that entered row r in cycle τ-r-c with its weight of
+ * that token's bank and adds psum_q of the PE above; psum_q is the half of ps at cur, psum_d is written to the other.
+ */
+function peArrayNext(chain: Int32Array, ps: Int32Array, w: Int32Array, R: number, C: number, tau: number, cur: number): void {
+  const H = CHAIN_SLOTS;
+  const n = R * C;
+  const nxt = n - cur;
+  for (let c = 0, h0 = H + (tau & MASK); c < C; c++) {
+    const tok = chain[h0 - c] as number;
+    ps[nxt + c] = (tok & TOKEN_V) !== 0 ? mac(0, (tok << 24) >> 24, w[c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
+  }
+  for (let r = 1; r < R; r++) {
+    const base = r * C;
+    const h0 = r * 2 * H + H + ((tau - r) & MASK);
+    const up = cur + base - C;
+    const dn = nxt + base;
+    for (let c = 0; c < C; c++) {
+      const tok = chain[h0 - c] as number;
+      ps[dn + c] = (tok & TOKEN_V) !== 0 ? mac(ps[up + c] as number, (tok << 24) >> 24, w[base + c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
+    }
+  }
+}
+
 export class ArraySim {
   readonly cfg: ArrayConfig;
   readonly rows: number;
@@ -60,8 +84,9 @@ export class ArraySim {
   readonly wQ: Int32Array;
   readonly w0Q: Int32Array;
   readonly w1Q: Int32Array;
-  /** psum_q of PE (r, c) at r*C + c. */
-  psumQ: Int32Array;
+  /** psum_q of PE (r, c) at psumCur + r*C + c; the other half of the buffer holds the next values (psum_d). */
+  readonly psumBuf: Int32Array;
+  psumCur = 0;
   /** Row r's activation chain (skew registers, then a_q/v_q/bank_q of the PEs): slots r*2H .. r*2H+2H-1, each token twice (slot s and s+H). */
   readonly actChain: Int32Array;
   /** Column c's de-skew chain: psum_q of PE (R-1, c) of cycle t at c*H + t mod H. */
@@ -87,7 +112,6 @@ export class ArraySim {
   oDataQ: Int32Array;
   oAccQ: Int32Array;
 
-  private psumD: Int32Array;
   private accD: Int32Array;
   private oDataD: Int32Array;
   private oAccD: Int32Array;
@@ -143,8 +167,7 @@ export class ArraySim {
     this.wQ = new Int32Array(2 * pe);
     this.w0Q = this.wQ.subarray(0, pe);
     this.w1Q = this.wQ.subarray(pe);
-    this.psumQ = new Int32Array(pe);
-    this.psumD = new Int32Array(pe);
+    this.psumBuf = new Int32Array(2 * pe);
     this.actChain = new Int32Array(R * 2 * CHAIN_SLOTS);
     this.deskewChain = new Int32Array(C * CHAIN_SLOTS);
     this.ctrlEnChain = new Int32Array(CHAIN_SLOTS);
@@ -167,11 +190,12 @@ export class ArraySim {
   /** Asserts rst_ni: every register goes to 0; the accumulator memory keeps its contents. */
   reset(): void {
     for (const a of [
-      this.wQ, this.psumQ, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain,
+      this.wQ, this.psumBuf, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain,
       this.ctrlAddrChain, this.accQ, this.biasQ, this.m0Q, this.shiftQ, this.oDataQ, this.oAccQ,
     ]) {
       a.fill(0);
     }
+    this.psumCur = 0;
     this.accValidQ = 0;
     this.accAddrQ = 0;
     this.zpQ = 0;
@@ -254,6 +278,11 @@ export class ArraySim {
     return [this.ctrlEnChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number];
   }
 
+  /** psum_q of every PE (r*C + c), a copy. */
+  get psumQ(): Int32Array {
+    return this.psumBuf.slice(this.psumCur, this.psumCur + this.rows * this.cols);
+  }
+
   /** The PE registers in the readout layout of section 6 (REG_WORDS_PER_PE words per PE). */
   readRegisters(out: Int32Array, off = 0): void {
     const R = this.rows;
@@ -271,7 +300,7 @@ export class ArraySim {
         out[o + 2] = (t << 24) >> 24;
         out[o + 3] = (t >> 8) & 1;
         out[o + 4] = (t >> TOKEN_BANK_SHIFT) & 1;
-        out[o + 5] = this.psumQ[i] as number;
+        out[o + 5] = this.psumBuf[this.psumCur + i] as number;
       }
     }
   }
@@ -320,28 +349,15 @@ export class ArraySim {
     }
 
     // --- PE array: PE (r, c) multiplies the token that entered row r in cycle τ-r-c
-    const w = this.wQ;
-    const n = R * C;
-    const psumQ = this.psumQ;
-    const psumD = this.psumD;
-    for (let c = 0, h0 = H + slot; c < C; c++) {
-      const tok = chain[h0 - c] as number;
-      psumD[c] = (tok & TOKEN_V) !== 0 ? mac(0, (tok << 24) >> 24, w[c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
-    }
-    for (let r = 1; r < R; r++) {
-      const base = r * C;
-      const h0 = r * 2 * H + H + ((tau - r) & MASK);
-      for (let c = 0; c < C; c++) {
-        const tok = chain[h0 - c] as number;
-        const i = base + c;
-        psumD[i] = (tok & TOKEN_V) !== 0 ? mac(psumQ[i - C] as number, (tok << 24) >> 24, w[i + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
-      }
-    }
+    // psum_q is the half of psumBuf at `cur`, psum_d the other half
+    const ps = this.psumBuf;
+    const cur = this.psumCur;
+    peArrayNext(chain, ps, this.wQ, R, C, tau, cur);
 
     // --- de-skew chains take the bottom row; the accumulator reads column c delayed by C-1-c
     const bottom = (R - 1) * C;
     const dsk = this.deskewChain;
-    for (let c = 0; c < C; c++) dsk[c * H + slot] = psumQ[bottom + c] as number;
+    for (let c = 0; c < C; c++) dsk[c * H + slot] = ps[cur + bottom + c] as number;
 
     // --- control line: register 0 takes the ports; the accumulate stage reads register R+C-2
     const ce = this.ctrlEnChain;
@@ -445,9 +461,8 @@ export class ArraySim {
 
   /** The clock edge. */
   private commit(): void {
-    let t = this.psumQ;
-    this.psumQ = this.psumD;
-    this.psumD = t;
+    this.psumCur = this.rows * this.cols - this.psumCur;
+    let t: Int32Array;
     if (this.accWe !== 0) {
       this.accMem.set(this.accD, this.accWeAddr * this.cols);
       if (this.accWe === 2) {

@@ -18,7 +18,7 @@ export function summaryHeader(d: ReportData, generatedAt: string): string {
     `${d.array.rows}\u00d7${d.array.cols} array`, d.roundingMode === undefined ? '' : `${d.roundingMode} rounding`].filter(Boolean).join(' \u00b7 ');
   const a = d.accuracy;
   const final = a.rtl ?? a.hwsim ?? a.integer;
-  const finalName = a.rtl !== undefined ? 'RTL' : a.hwsim !== undefined ? 'hw-sim' : 'integer';
+  const finalName = a.rtl !== undefined || final === undefined ? 'RTL' : a.hwsim !== undefined ? 'hw-sim' : 'integer';
   const figures = stats([
     { label: `${finalName} accuracy`, value: pct(final) },
     { label: 'quantization cost', value: final !== undefined && a.float !== undefined ? pp(final, a.float) : '\u2014' },

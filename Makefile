@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps test typecheck cosim bench synth lint regress mutate clean
+.PHONY: all deps test typecheck cosim report bench synth lint regress mutate clean
 
 all: test
 
@@ -22,6 +22,10 @@ test: deps typecheck
 
 cosim: deps
 	$(CLI) cosim $(ARGS)
+
+# Rebuild out/cosim/report.html from the last run's report.json (nothing is re-run).
+report: deps
+	$(CLI) report --report-only $(ARGS)
 
 bench: deps
 	node --import tsx bench/run.ts $(B)

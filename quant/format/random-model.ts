@@ -37,6 +37,12 @@ export interface RandomModelOptions {
   maxChannels?: number;
   /** Probability of a fused ReLU on a hidden MAC layer. Default 0.6. */
   reluProbability?: number;
+  /**
+   * Corner-case stress: about a third of the output channels get a bias anywhere in int32 (acc + bias wraps), a
+   * multiplier anywhere in [2^-32, 2^30) (shift over its whole range, saturation in single mode, the wrapping left
+   * shift in double mode), and weights at the ends of their range. Still a valid model; useless as a classifier.
+   */
+  extreme?: boolean;
 }
 
 function bitsOr(rng: Rng, fixed: number | undefined): number {
@@ -126,6 +132,13 @@ function macLayer(
     multiplier[c] = q.m0;
     shift[c] = q.shift;
     bias[c] = roundHalfAwayFromZero(rng.normal() * accStd * 0.5);
+    if (opts.extreme && rng.next() < 0.35) {
+      bias[c] = rng.int32();
+      const q2 = quantizeMultiplier(2 ** (rng.next() * 62 - 32));
+      multiplier[c] = q2.m0;
+      shift[c] = q2.shift;
+      for (let i = c; i < weights.length; i += N) weights[i] = rng.next() < 0.5 ? w.qmin : w.qmax;
+    }
   }
   const actMin = relu ? output.zeroPoint : output.qmin;
   const common = {

@@ -270,7 +270,14 @@ describe('quant/format', () => {
     });
   });
 
-  it('random models are valid for many seeds (what other suites rely on)', () => {
+  it('random models are valid for many seeds (what other suites rely on), extreme ones too', () => {
     for (let s = 1; s <= 200; s++) validateModel(randomModel(new Rng(s)), `randomModel seed ${s}`);
+    const shifts = new Set<number>();
+    for (let s = 1; s <= 100; s++) {
+      const model = randomModel(new Rng(s), { extreme: true });
+      validateModel(model, `randomModel seed ${s} extreme`);
+      for (const l of model.layers) if (l.type === 'dense' || l.type === 'conv2d') l.shift.forEach((v) => shifts.add(v));
+    }
+    assert.ok(shifts.size > 30, `extreme models cover the shift range: ${[...shifts].sort((a, b) => a - b)}`);
   });
 });

@@ -235,7 +235,7 @@ describe('quant/golden', () => {
 
   describe('conv2d and dense against a direct computation', () => {
     /** The convolution written straight from its definition: real zero (x = Z_in) outside the image. */
-    function directConv(layer: Conv2DLayer, x: Int8Array): Int8Array {
+    function directConv(layer: Conv2DLayer, x: Int8Array, mode: 'single' | 'double' = 'single'): Int8Array {
       const [inH, inW, inC] = layer.inputShape as [number, number, number];
       const [outH, outW, n] = layer.outputShape as [number, number, number];
       const [kh, kw] = layer.kernel;
@@ -260,7 +260,7 @@ describe('quant/golden', () => {
                 }
               }
             }
-            const v = requantize(acc, layer.bias[c] as number, layer.multiplier[c] as number, layer.shift[c] as number, layer.output.zeroPoint, layer.actMin, layer.actMax, 'single');
+            const v = requantize(acc, layer.bias[c] as number, layer.multiplier[c] as number, layer.shift[c] as number, layer.output.zeroPoint, layer.actMin, layer.actMax, mode);
             out[(oy * outW + ox) * n + c] = v;
           }
         }
@@ -302,6 +302,18 @@ describe('quant/golden', () => {
           };
           const x = Int8Array.from({ length: size * size * 2 }, () => rng.int(-128, 127));
           assert.deepEqual([...runLayer(layer, x, 'single')], [...directConv(layer, x)], `${size}x${size} ${padding}`);
+        }
+      }
+    });
+
+    it('extreme layers (int32 biases, every shift, weights at the range ends) in both modes', () => {
+      const rng = new Rng(SEED + 5);
+      for (let i = 0; i < 20; i++) {
+        const model = randomModel(rng, { layers: ['conv2d', 'dense'], inputShape: [rng.int(3, 7), rng.int(3, 7), rng.int(1, 3)], extreme: true });
+        const layer = model.layers[0] as Conv2DLayer;
+        const x = Int8Array.from({ length: layer.inputShape.reduce((a, b) => a * b, 1) }, () => rng.pick([-128, 127, rng.int(-128, 127)]));
+        for (const mode of ['single', 'double'] as const) {
+          assert.deepEqual([...runLayer(layer, x, mode)], [...directConv(layer, x, mode)], `seed ${SEED + 5}, case ${i}, ${mode}`);
         }
       }
     });

@@ -27,6 +27,7 @@ const HELP = `usage: int8cosim sim --model <dir> [options]
   --dataset <mnist|fashion>   test images from (default: the model's meta.dataset, else random codes)
   --check-hazards             check the hazard rules of ARCHITECTURE.md section 5 every cycle (slower)
   --out <file.json>           statistics (default out/sim/<model>-<R>x<C>.json)
+  --trace <file>              the one-line trace of every cycle of the first image
 `;
 
 function int(name: string, v: string | undefined, fallback: number): number {
@@ -83,6 +84,7 @@ export async function run(argv: string[]): Promise<void> {
         dataset: { type: 'string' },
         'check-hazards': { type: 'boolean', default: false },
         out: { type: 'string' },
+        trace: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -105,8 +107,13 @@ export async function run(argv: string[]): Promise<void> {
   const { input, labels, source } = inputs(model, v.dataset ?? metaDataset, images);
 
   const t0 = performance.now();
-  const hw = runNetwork(model, cfg, input, { checkHazards: v['check-hazards'] });
+  const lines: string[] = [];
+  const hw = runNetwork(model, cfg, input, { checkHazards: v['check-hazards'], ...(v.trace !== undefined ? { trace: (l: string) => lines.push(l) } : {}) });
   const seconds = (performance.now() - t0) / 1000;
+  if (v.trace !== undefined) {
+    mkdirSync(dirname(v.trace), { recursive: true });
+    writeFileSync(v.trace, lines.join('\n') + '\n');
+  }
   const golden = runGolden(model, input, { collect: true, batch: images, roundingMode: rounding });
   model.layers.forEach((layer, i) => {
     const a = hw.layers[i] as Int8Array;

@@ -21,6 +21,9 @@ export interface RunNetworkOptions {
   collect?: boolean;
   /** Run on this simulator (already reset) instead of a fresh one. */
   sim?: ArraySim;
+  /** Called with the one-line trace of every cycle of the first `traceImages` images (default 1). */
+  trace?: (line: string) => void;
+  traceImages?: number;
   /** Called after every program with its outputs (outBuf holds nCycles * outWords words). */
   onProgram?: (p: Program, image: number, layerIndex: number, outBuf: Int32Array) => void;
 }
@@ -61,7 +64,15 @@ export function runNetwork(model: QuantModel, cfg: ArrayConfig, input: Int8Array
         const need = p.nCycles * sim.outWords;
         if (outBuf.length < need) outBuf = new Int32Array(need);
         const before = { ...sim.counters };
-        sim.run(p.nCycles, p.beats, outBuf);
+        if (opts.trace !== undefined && img < (opts.traceImages ?? 1)) {
+          opts.trace(`# image ${img} layer ${li} '${layer.name}': ${p.nCycles} cycles from cycle ${sim.cycle}`);
+          for (let t = 0; t < p.nCycles; t++) {
+            sim.step(p.beats, t * sim.inWords, outBuf, t * sim.outWords);
+            opts.trace(sim.traceLine());
+          }
+        } else {
+          sim.run(p.nCycles, p.beats, outBuf);
+        }
         addProgramRun(stats[li] as LayerStats, p, before, sim.counters);
         y = gatherOutputs(p, outBuf);
         opts.onProgram?.(p, img, li, outBuf);

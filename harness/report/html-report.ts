@@ -3,7 +3,7 @@
  * files it names, draw the mismatch waveform when there is one, render, write atomically.
  */
 import { CosimError } from '../../quant/errors.ts';
-import { loadReportData } from './load.ts';
+import { loadReportData } from './input/load.ts';
 import { renderReport } from './render.ts';
 import type { WaveformResult } from './sections/mismatch.ts';
 import type { ReportData } from './types.ts';

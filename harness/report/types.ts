@@ -1,6 +1,6 @@
 /**
  * The input of the HTML report: everything the page shows, in one object. It is a superset of the keys that
- * `int8cosim cosim` writes to out/cosim/report.json; the loader (load.ts) fills the optional sections from the
+ * `int8cosim cosim` writes to out/cosim/report.json; the loader (input/load.ts) fills the optional sections from the
  * training summary (model/summary.json) and out/synth/report.json when they exist. An optional section that is
  * absent is shown as "not run": nothing here is ever made up.
  *

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, UsageError } from '../../quant/errors.ts';
-import { loadReportData } from '../../harness/report/load.ts';
+import { loadReportData } from '../../harness/report/input/load.ts';
 import { renderReport } from '../../harness/report/render.ts';
 import { waveformFor, writeHtmlReport } from '../../harness/report/html-report.ts';
 import { writeReport } from '../../harness/report/write.ts';

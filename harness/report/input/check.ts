@@ -2,7 +2,7 @@
  * Small validators for the JSON the report reads. Each names the file and key path of the bad value, so that a
  * malformed report.json fails with `report.json: accuracy.rtl: expected a number in [0, 1], got 97.2`.
  */
-import { FormatError } from '../../quant/errors.ts';
+import { FormatError } from '../../../quant/errors.ts';
 
 export type Json = Record<string, unknown>;
 

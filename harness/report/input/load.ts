@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FormatError, UsageError } from '../../quant/errors.ts';
+import { FormatError, UsageError } from '../../../quant/errors.ts';
 import { parseReportJson, parseSummaryJson, parseSweepJson, parseSynthJson } from './parse-report.ts';
-import type { AccuracySet, ReportData } from './types.ts';
+import type { AccuracySet, ReportData } from '../types.ts';
 
 function readJson(path: string): unknown {
   let text: string;

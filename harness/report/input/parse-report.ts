@@ -7,7 +7,7 @@ import {
   parseAccuracy, parseBits, parseConfusion, parseLayers, parseMismatch, parsePeUtilization, parseSweep, parseSynthesis,
   parseTraining,
 } from './parse-sections.ts';
-import type { AccuracySet, ReportData, TrainingCurves } from './types.ts';
+import type { AccuracySet, ReportData, TrainingCurves } from '../types.ts';
 
 export interface ReportPointers {
   /** The training summary: `summaryPath`, or `<modelDir>/summary.json`. */

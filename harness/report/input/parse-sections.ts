@@ -6,7 +6,7 @@
 import { At, arr, fraction, int, isObject, num, obj, opt, optAny, req, str, type Json } from './check.ts';
 import type {
   AccuracySet, BitWidths, Confusion, EpochRow, LayerRow, MismatchInfo, PeUtilization, SweepRow, SynthRow, TrainingCurves,
-} from './types.ts';
+} from '../types.ts';
 
 export function parseBits(v: unknown, at: At): BitWidths {
   if (typeof v === 'number') {

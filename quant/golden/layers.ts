@@ -11,7 +11,7 @@ import { ShapeError } from '../errors.ts';
 import { foldInputZeroPoint, requantize, type RoundingMode } from '../spec/index.ts';
 import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts';
 import type { Conv2DLayer, DenseLayer, QuantLayer } from '../format/types.ts';
-import { gemmInt8Packed, packB, type PackedB } from './gemm.ts';
+import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from './im2col.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */

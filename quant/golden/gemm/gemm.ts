@@ -6,7 +6,7 @@
  * Two engines compute the same bits: 'wasm' (WebAssembly SIMD, wasm-gemm.ts; the default where available) and
  * 'js' (plain JS, js-gemm.ts; the fallback, and the cross-check of the other). INT8COSIM_GEMM=js forces the JS one.
  */
-import { ShapeError } from '../errors.ts';
+import { ShapeError } from '../../errors.ts';
 import { gemmJs, packBJs } from './js-gemm.ts';
 import { gemmWasm, packBWasm, wasmGemmAvailable, type WasmPackedB } from './wasm-gemm.ts';
 

@@ -30,7 +30,7 @@ export function argmax(v: ArrayLike<number>, offset = 0, n = v.length - offset):
 }
 
 export interface EvaluateOptions {
-  /** Images per golden batch. Default 64. */
+  /** Images per golden batch. Default 16 (large enough to amortize per-layer calls, small enough for the caches). */
   batchSize?: number;
 }
 
@@ -46,7 +46,7 @@ export function evaluate(model: QuantModel, images: Uint8Array | Int8Array, labe
     throw new ShapeError(`evaluate: ${count} labels need ${count} x [${model.input.shape.join(', ')}] = ${count * size} input values, got ${images.length}`);
   }
   const table = images instanceof Uint8Array ? pixelTable(model) : undefined;
-  const batchSize = opts.batchSize ?? 64;
+  const batchSize = opts.batchSize ?? 16;
   const predictions = new Int32Array(count);
   const classes = model.classes;
   let correct = 0;

@@ -149,7 +149,7 @@ describe('harness/report in headless Chromium', function () {
 
   it('draws the mismatch waveform from the VCD: one lane per signal, the cycle marked, the RTL value in red', async () => {
     const lanes = await page.locator('[data-chart="waveform"] g[id^="wavelane_"]:not([id^="wavelane_draw_"])').count();
-    assert.equal(lanes, 1 + DRAWN_LANES);
+    assert.equal(lanes, 1 + DRAWN_LANES + 1, 'the clock, the signals, and hw-sim\'s expected value');
     const band = (await marks(page, '[data-chart="waveform"] .mismatch-mark rect'))[0];
     assert.ok(band !== undefined, 'the mismatch cycle is marked');
     const ticks = await page.$$eval('[data-chart="waveform"] text', (els) => (els as unknown as El[]).filter((e) => /^\d+$/.test(e.textContent ?? ''))
@@ -159,11 +159,16 @@ describe('harness/report in headless Chromium', function () {
     assert.ok(tick && next, `tick labels ${MISMATCH.cycle} and ${MISMATCH.cycle + 1}`);
     assert.ok(Math.abs(band.box.x - tick.x) < 2.5 && Math.abs(band.box.x + band.box.w - next.x) < 2.5, `band ${band.box.x}..${band.box.x + band.box.w}, ticks ${tick.x}, ${next.x}`);
     // The lane of o_data_o[col] shows the RTL's value inside the band, on WaveDrom's red brick.
-    const lane = page.locator('[data-chart="waveform"] g[id^="wavelane_"]:not([id^="wavelane_draw_"])', { hasText: `o_data_o[${MISMATCH.col}]` });
+    const laneNamed = (name: string) => page.locator('[data-chart="waveform"] g[id^="wavelane_"]:not([id^="wavelane_draw_"])')
+      .filter({ has: page.locator('text.info', { hasText: new RegExp(`^${name.replace(/[[\]]/g, '\\$&')}$`) }) });
+    const lane = laneNamed(`o_data_o[${MISMATCH.col}]`);
+    assert.equal(await lane.count(), 1);
     const texts = await lane.locator('text').evaluateAll((els) => (els as unknown as El[]).map((e) => { const r = e.getBoundingClientRect(); return { s: e.textContent, x: r.x + r.width / 2 + (globalThis as unknown as { scrollX: number }).scrollX }; }));
     const inBand = texts.filter((t) => t.x > band.box.x && t.x < band.box.x + band.box.w).map((t) => t.s);
     assert.deepEqual(inBand, [String(counts.actual)]);
     assert.ok(await lane.locator('use[*|href$="-9"]').count() > 0, 'a red (9) brick');
+    const expLane = laneNamed(`o_data_o[${MISMATCH.col}] hw-sim`);
+    assert.deepEqual(await expLane.locator('text').evaluateAll((els) => (els as unknown as El[]).map((e) => e.textContent)), [`o_data_o[${MISMATCH.col}] hw-sim`, String(counts.expected)]);
     assert.match(await page.textContent('#mismatch') ?? '', new RegExp(`expected \\(hw-sim\\)[\\s\\S]*${counts.expected}`));
   });
 

@@ -120,12 +120,15 @@ describe('harness/report waveform lanes', () => {
       assert.deepEqual(lanes.filter((l) => l.target).map((l) => l.label), [`o_data_o[${MISMATCH.col}]`]);
       assert.ok(lanes.some((l) => l.label === `a_data_i[${MISMATCH.row}]`));
       assert.ok(lanes.every((l) => l.signal.path.split('.').length === 2 || l.label.startsWith('pe(')), 'top-level ports, not the DUT\'s copies');
-      const built = buildWaveDrom(cycleTable(win, 'w.vcd'), lanes, MISMATCH.cycle, '');
+      const built = buildWaveDrom(cycleTable(win, 'w.vcd'), lanes, { cycle: MISMATCH.cycle, expected: vcd.expected }, '');
       const lane = built.source.signal.find((l) => l.name === `o_data_o[${MISMATCH.col}]`);
       assert.ok(lane && built.markIndex >= 0);
       assert.equal(lane.wave[built.markIndex], '9');
       const bricksBefore = [...lane.wave.slice(0, built.markIndex)].filter((ch) => ch !== '.' && ch !== 'x').length;
       assert.equal(lane.data?.[bricksBefore], String(vcd.actual));
+      const i = built.source.signal.indexOf(lane);
+      const exp = built.source.signal[i + 1];
+      assert.deepEqual([exp?.wave.length, exp?.wave[built.markIndex], exp?.data], [built.cycles, '7', [String(vcd.expected)]], 'hw-sim\'s value under the RTL\'s');
       // Named signals, with an element index, replace the default choice.
       const named = selectLanes(win, { ...m, signals: ['o_acc_o[1]', 'g_col[2].u_pe.psum_q', 'nope'] }, { rows: R, cols: C });
       assert.deepEqual(named.map((l) => l.label), ['o_acc_o[1]', 'u_pe.psum_q']);

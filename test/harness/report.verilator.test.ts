@@ -85,7 +85,7 @@ describe('harness/report waveform of a Verilator VCD window', function () {
       const m = { layer: 'l', tile: 't', cycle, where: `o_data_o[${col}]`, row: 1, col, expected: 0, actual: 0 };
       const lanes = selectLanes(win, m, { rows: R, cols: C });
       assert.ok(lanes.some((l) => l.label === 'pe(1,' + col + ').psum_q'), 'the PE registers are in the dump');
-      const built = buildWaveDrom(table, lanes, cycle, '');
+      const built = buildWaveDrom(table, lanes, { cycle }, '');
       const lane = built.source.signal.find((l) => l.name === `o_data_o[${col}]`);
       assert.ok(lane && built.markIndex >= 0);
       const before = [...lane.wave.slice(0, built.markIndex)].filter((ch) => ch !== '.' && ch !== 'x').length;

@@ -31,7 +31,7 @@ export function mismatchSection(d: ReportData, w: WaveformResult): string {
   if (w.waveform !== undefined) {
     const f = w.waveform;
     const cap = `Cycles ${f.firstCycle}\u2013${f.firstCycle + f.cycles - 1} of ${m.vcdPath ?? 'the VCD window'}. ` +
-      (f.marked ? `Red band: cycle ${m.cycle}${f.targetLane ? `; red value: ${f.targetLane}` : ''}.` : `Cycle ${m.cycle} is outside the VCD window.`) +
+      (f.marked ? `Red band: cycle ${m.cycle}${f.targetLane ? `; red: the RTL's ${f.targetLane}, green under it: what hw-sim expected` : ''}.` : `Cycle ${m.cycle} is outside the VCD window.`) +
       ' A value is the one the signal holds during the cycle (just before its rising edge).';
     wave = el('figure', { class: 'wide' }, el('div', { class: 'wave', 'data-chart': 'waveform', 'data-lanes': f.lanes, 'data-first-cycle': f.firstCycle }, f.svg), text('figcaption', {}, cap));
   } else {

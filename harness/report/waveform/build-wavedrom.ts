@@ -1,6 +1,7 @@
 /**
  * Builds the WaveDrom JSON of the mismatch: the clock, then one lane per chosen signal, one WaveDrom period
- * per clock cycle, with cycle numbers as ticks. The mismatching value is drawn in WaveDrom's red brick ('9').
+ * per clock cycle, with cycle numbers as ticks. The mismatching value is drawn in WaveDrom's red brick ('9'),
+ * and right under it a lane holds what hw-sim expected in that cycle, in a green brick ('7').
  */
 import type { LaneSpec } from './select-lanes.ts';
 import { sampleSignal, type CycleTable, type Sample } from './sample-cycles.ts';
@@ -70,7 +71,16 @@ function laneWave(samples: Sample[], lane: LaneSpec, from: number, to: number, m
   return oneBit ? { name: lane.label, wave } : { name: lane.label, wave, data };
 }
 
-export function buildWaveDrom(table: CycleTable, lanes: LaneSpec[], mismatchCycle: number, title: string): BuiltWave {
+/** The lane under the mismatching one: nothing (a mid-level line) but the expected value in the marked cycle. */
+function expectedLane(target: LaneSpec, cycles: number, markIndex: number, expected: number): WaveDromLane {
+  const before = markIndex === 0 ? '' : `z${'.'.repeat(markIndex - 1)}`;
+  const after = markIndex + 1 >= cycles ? '' : `z${'.'.repeat(cycles - markIndex - 2)}`;
+  const wave = `${before}7${after}`;
+  return { name: `${target.label} hw-sim`, wave, data: [String(expected)] };
+}
+
+export function buildWaveDrom(table: CycleTable, lanes: LaneSpec[], mark: { cycle: number; expected?: number }, title: string): BuiltWave {
+  const mismatchCycle = mark.cycle;
   const samples = lanes.map((l) => sampleSignal(l.signal, table));
   const n = table.edges.length;
   // Wider labels need a wider period: about 7 px per character, 40 px per period at hscale 1.
@@ -90,7 +100,10 @@ export function buildWaveDrom(table: CycleTable, lanes: LaneSpec[], mismatchCycl
   const to = Math.min(n, from + maxCycles);
   const markIndex = m >= from && m < to ? m - from : -1;
   const signal: WaveDromLane[] = [{ name: table.clock.name, wave: `p${'.'.repeat(to - from - 1)}` }];
-  lanes.forEach((l, i) => signal.push(laneWave(samples[i] as Sample[], l, from, to, markIndex)));
+  lanes.forEach((l, i) => {
+    signal.push(laneWave(samples[i] as Sample[], l, from, to, markIndex));
+    if (l.target && markIndex >= 0 && mark.expected !== undefined) signal.push(expectedLane(l, to - from, markIndex, mark.expected));
+  });
   return {
     source: { signal, head: title === '' ? { tick: table.firstCycle + from } : { tick: table.firstCycle + from, text: title }, config: { hscale } },
     firstCycle: table.firstCycle + from,

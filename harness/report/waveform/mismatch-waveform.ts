@@ -26,7 +26,7 @@ export async function mismatchWaveform(m: MismatchInfo, vcdPath: string, array: 
   const win = await readVcd(vcdPath);
   const table = cycleTable(win, vcdPath, m.vcdFirstCycle);
   const lanes = selectLanes(win, m, array);
-  const built = buildWaveDrom(table, lanes, m.cycle, '');
+  const built = buildWaveDrom(table, lanes, { cycle: m.cycle, expected: m.expected }, '');
   const svg = renderWaveDrom(built.source, built.markIndex >= 0 ? m.cycle : undefined);
   const target = lanes.find((l) => l.target);
   const r: MismatchWaveform = {

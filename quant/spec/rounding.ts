@@ -4,9 +4,16 @@
  * value that becomes a bit of the model.
  */
 
-/** std::round / TfLiteRound: ties away from zero (2.5 -> 3, -2.5 -> -3). */
+/**
+ * std::round / TfLiteRound: ties away from zero (2.5 -> 3, -2.5 -> -3). Exact for every double: it compares the
+ * fraction, which `a - floor(a)` gives exactly, with 1/2, rather than flooring `a + 0.5`, which rounds
+ * 0.49999999999999994 up to 1 and 2^52 + 1 up to 2^52 + 2.
+ */
 export function roundHalfAwayFromZero(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+  const a = Math.abs(x);
+  const f = Math.floor(a);
+  const r = a - f >= 0.5 ? f + 1 : f;
+  return x < 0 ? 0 - r : r; // 0 - 0 is +0: never returns -0
 }
 
 /** Ties to even (2.5 -> 2, 3.5 -> 4), as tf.round and IEEE roundTiesToEven. */
@@ -18,9 +25,13 @@ export function roundHalfToEven(x: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-/** Ties toward +infinity (2.5 -> 3, -2.5 -> -2): the tie rule of an integer `(v + half) >> s`. */
+/**
+ * Ties toward +infinity (2.5 -> 3, -2.5 -> -2): the tie rule of an integer `(v + half) >> s`. Exact for every
+ * double (x - floor(x) is exact whenever it is near 1/2, and rounding is monotone elsewhere).
+ */
 export function roundHalfUp(x: number): number {
-  return Math.floor(x + 0.5);
+  const f = Math.floor(x);
+  return x - f >= 0.5 ? f + 1 : f;
 }
 
 const frexpView = new DataView(new ArrayBuffer(8));

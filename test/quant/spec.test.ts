@@ -20,6 +20,9 @@ import {
   outputStage,
   quantizeMultiplier,
   requantize,
+  roundHalfAwayFromZero,
+  roundHalfToEven,
+  roundHalfUp,
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
   type RoundingMode,
@@ -73,6 +76,19 @@ function refDouble(x: number, m0: number, shift: number): number {
   return refRdbpot(refSrdhm(xl, m0), r);
 }
 
+/** A finite double as an exact ratio num / den of BigInts (den a power of two). */
+function exactRatio(x: number): [bigint, bigint] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const mant = exp === 0 ? frac : frac | (1n << 52n);
+  const e = (exp === 0 ? 1 : exp) - 1075; // x = mant * 2^e
+  const sign = x < 0 ? -1n : 1n;
+  return e >= 0 ? [sign * (mant << BigInt(e)), 1n] : [sign * mant, 1n << BigInt(-e)];
+}
+
 const ref: Record<RoundingMode, (x: number, m0: number, s: number) => number> = { single: refSingle, double: refDouble };
 
 // Generators that hit the corners often and the whole range otherwise.
@@ -94,6 +110,48 @@ const shifts = fc.oneof(
 );
 
 describe('quant/spec', () => {
+  describe('rounding of reals', () => {
+    const justBelowHalf = 0.49999999999999994; // the largest double below 1/2; x + 0.5 rounds to 1 in floating point
+    it('roundHalfAwayFromZero is std::round, also where floor(x + 0.5) is wrong', () => {
+      assert.equal(roundHalfAwayFromZero(2.5), 3);
+      assert.equal(roundHalfAwayFromZero(-2.5), -3);
+      assert.equal(roundHalfAwayFromZero(0.5), 1);
+      assert.equal(roundHalfAwayFromZero(-0.5), -1);
+      assert.equal(roundHalfAwayFromZero(justBelowHalf), 0);
+      assert.equal(roundHalfAwayFromZero(-justBelowHalf), 0);
+      assert.ok(Object.is(roundHalfAwayFromZero(-0.2), 0), 'no negative zero');
+      assert.equal(roundHalfAwayFromZero(2 ** 52 + 1), 2 ** 52 + 1);
+      assert.equal(roundHalfAwayFromZero(-(2 ** 52 + 1)), -(2 ** 52 + 1));
+      assert.equal(roundHalfAwayFromZero(1.4999999999999998), 1);
+      assert.equal(roundHalfAwayFromZero(4503599627370495.5), 4503599627370496); // 2^52 - 0.5: a tie
+    });
+    it('roundHalfUp ties toward +infinity, roundHalfToEven to even', () => {
+      assert.equal(roundHalfUp(2.5), 3);
+      assert.equal(roundHalfUp(-2.5), -2);
+      assert.equal(roundHalfUp(justBelowHalf), 0);
+      assert.equal(roundHalfUp(-justBelowHalf), 0);
+      assert.equal(roundHalfUp(2 ** 52 + 1), 2 ** 52 + 1);
+      assert.equal(roundHalfToEven(2.5), 2);
+      assert.equal(roundHalfToEven(3.5), 4);
+      assert.equal(roundHalfToEven(-2.5), -2);
+      assert.equal(roundHalfToEven(justBelowHalf), 0);
+    });
+    it('roundHalfAwayFromZero agrees with an exact rational reference (property)', () => {
+      check(
+        'roundHalfAwayFromZero',
+        fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -(2 ** 60), max: 2 ** 60 }), (x) => {
+          // exact: compare 2|x| with 2 floor|x| + 1 using BigInt on the double's exact binary value
+          const a = Math.abs(x);
+          const f = Math.floor(a);
+          const [num, den] = exactRatio(a - 0); // a = num / den exactly
+          const twiceFrac = 2n * num - 2n * BigInt(f) * den; // 2 (a - f) * den
+          const want = twiceFrac >= den ? f + 1 : f;
+          assert.equal(roundHalfAwayFromZero(x), x < 0 ? 0 - want : want, String(x));
+        }),
+      );
+    });
+  });
+
   describe('quantizeMultiplier (TFLite QuantizeMultiplier)', () => {
     it('frexp then round the mantissa to Q0.31', () => {
       assert.deepEqual(quantizeMultiplier(0.5), { m0: 2 ** 30, shift: 0 });

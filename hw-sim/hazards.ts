@@ -18,6 +18,7 @@ import { HazardError, RangeCheckError } from '../quant/errors.ts';
 import { IN, aDataOffset, type ArrayConfig } from './ports.ts';
 
 const RING = 128; // > R + C for every allowed size
+const ENABLES = [IN.wEn, IN.aEn, IN.pEn, IN.cEn] as const;
 
 export class HazardChecker {
   private readonly rows: number;
@@ -117,30 +118,32 @@ export class HazardChecker {
     this.open[addr] = last ? 0 : 1;
   }
 
+  private check(t: number, what: string, v: number, lo: number, hi: number): void {
+    if (!(v >= lo && v <= hi)) throw new RangeCheckError(`cycle ${t}: ${what} must be in [${lo}, ${hi}], got ${v}`);
+  }
+
   private checkRanges(t: number, b: Int32Array, o: number): void {
     const R = this.rows;
     const C = this.cols;
-    for (const k of [IN.wEn, IN.wBank, IN.aEn, IN.aBank, IN.aFirst, IN.aLast, IN.pEn, IN.cEn]) {
-      const v = b[o + k] as number;
-      if (v !== 0 && v !== 1) throw new RangeCheckError(`cycle ${t}: input word ${k} is a 1-bit port and must be 0 or 1, got ${v}`);
-    }
-    const check = (what: string, v: number, lo: number, hi: number): void => {
-      if (!(v >= lo && v <= hi)) throw new RangeCheckError(`cycle ${t}: ${what} must be in [${lo}, ${hi}], got ${v}`);
-    };
+    for (const k of ENABLES) this.check(t, `input word ${k} (an enable)`, b[o + k] as number, 0, 1);
     if (b[o + IN.wEn] === 1) {
-      check('w_row', b[o + IN.wRow] as number, 0, R - 1);
-      for (let c = 0; c < C; c++) check(`w_data[${c}]`, b[o + IN.wData + c] as number, -128, 127);
+      this.check(t, 'w_bank', b[o + IN.wBank] as number, 0, 1);
+      this.check(t, 'w_row', b[o + IN.wRow] as number, 0, R - 1);
+      for (let c = 0; c < C; c++) this.check(t, 'w_data', b[o + IN.wData + c] as number, -128, 127);
     }
     if (b[o + IN.aEn] === 1) {
-      check('a_addr', b[o + IN.aAddr] as number, 0, this.depth - 1);
+      this.check(t, 'a_bank', b[o + IN.aBank] as number, 0, 1);
+      this.check(t, 'a_first', b[o + IN.aFirst] as number, 0, 1);
+      this.check(t, 'a_last', b[o + IN.aLast] as number, 0, 1);
+      this.check(t, 'a_addr', b[o + IN.aAddr] as number, 0, this.depth - 1);
       const a0 = o + aDataOffset({ cols: C });
-      for (let r = 0; r < R; r++) check(`a_data[${r}]`, b[a0 + r] as number, -128, 127);
+      for (let r = 0; r < R; r++) this.check(t, 'a_data', b[a0 + r] as number, -128, 127);
     }
-    if (b[o + IN.pEn] === 1) check('p_col', b[o + IN.pCol] as number, 0, C - 1);
+    if (b[o + IN.pEn] === 1) this.check(t, 'p_col', b[o + IN.pCol] as number, 0, C - 1);
     if (b[o + IN.cEn] === 1) {
-      check('c_zp', b[o + IN.cZp] as number, -128, 127);
-      check('c_min', b[o + IN.cMin] as number, -128, 127);
-      check('c_max', b[o + IN.cMax] as number, b[o + IN.cMin] as number, 127);
+      this.check(t, 'c_zp', b[o + IN.cZp] as number, -128, 127);
+      this.check(t, 'c_min', b[o + IN.cMin] as number, -128, 127);
+      this.check(t, 'c_max', b[o + IN.cMax] as number, -128, 127);
     }
   }
 }

@@ -95,7 +95,7 @@ export function performanceSection(d: ReportData): string {
     ? `${figure('Cycles per layer; the label is the layer\u2019s utilization (useful MACs / PE-cycles).', layerChart(d.perLayer), 'wide')}${layerTable(d.perLayer, total ?? 0)}`
     : notRun('per-layer', d.notes?.performance);
   const heat = d.peUtilization !== undefined
-    ? `<div class="row2">${figure('Fraction of cycles each PE did a useful MAC over the whole run (number = % busy).', heatmap(d.peUtilization), 'heat')}<div>${heatStats(d.peUtilization)}</div></div>`
+    ? `<div class="row2">${figure('Fraction of cycles each PE did a useful MAC over the whole run (a cell\u2019s number or tooltip: % busy).', heatmap(d.peUtilization), 'heat')}<div>${heatStats(d.peUtilization)}</div></div>`
     : notRun('pe-heatmap', 'no per-PE utilization in report.json');
   return section('performance', 'Performance', sub, summary, '<h3>Per-layer cycles</h3>', layers, '<h3>PE utilization</h3>', heat);
 }

@@ -45,7 +45,7 @@ export function barChart(s: BarChartSpec): string {
     g.bars.forEach((b, bi) => {
       const x = x0 + bi * bw;
       if (b.value === undefined) {
-        parts.push(text('text', { class: 'not-run', x: x + bw / 2, y: H - M.b - 6, 'text-anchor': 'middle', transform: `rotate(-90 ${x + bw / 2} ${H - M.b - 6})` }, 'not run'));
+        parts.push(text('text', { class: 'not-run', x: x + bw / 2, y: H - M.b - 6, 'text-anchor': 'middle' }, bw >= 40 ? 'not run' : '\u2013'));
         return;
       }
       const y = Y(Math.max(yd.lo, b.value));

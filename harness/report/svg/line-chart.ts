@@ -50,6 +50,8 @@ export function lineChart(s: LineChartSpec): string {
     parts.push(el('line', { class: 'vline', x1: X(v.x), x2: X(v.x), y1: M.t - 4, y2: H - M.b }));
     parts.push(text('text', { class: 'vlabel', x: X(v.x) + 4, y: M.t + 8 }, v.label));
   }
+  // Markers shrink when there are many points, so that the curve stays readable.
+  const radius = pts.length > 120 ? 1.4 : pts.length > 50 ? 2.2 : 3.2;
   let lx = M.l;
   for (const ser of s.series) {
     if (ser.points.length === 0) continue;
@@ -58,7 +60,7 @@ export function lineChart(s: LineChartSpec): string {
     parts.push(el('path', lineAttrs));
     for (const p of ser.points) {
       parts.push(el('circle', {
-        class: 'mark point', cx: X(p.x), cy: Y(p.y), r: 3.2, fill: ser.dashed ? '#fff' : ser.color, stroke: ser.color,
+        class: 'mark point', cx: X(p.x), cy: Y(p.y), r: radius, fill: ser.dashed ? '#fff' : ser.color, stroke: ser.color,
         'data-series': ser.name, 'data-x': p.x, 'data-y': p.y,
       }, title(`${ser.name}, epoch ${p.x}: ${fy(p.y)}`)));
     }

@@ -125,7 +125,10 @@ export class HazardChecker {
   private checkRanges(t: number, b: Int32Array, o: number): void {
     const R = this.rows;
     const C = this.cols;
-    for (const k of ENABLES) this.check(t, `input word ${k} (an enable)`, b[o + k] as number, 0, 1);
+    for (const k of ENABLES) {
+      const v = b[o + k] as number;
+      if (v !== 0 && v !== 1) throw new RangeCheckError(`cycle ${t}: input word ${k} is an enable and must be 0 or 1, got ${v}`);
+    }
     if (b[o + IN.wEn] === 1) {
       this.check(t, 'w_bank', b[o + IN.wBank] as number, 0, 1);
       this.check(t, 'w_row', b[o + IN.wRow] as number, 0, R - 1);

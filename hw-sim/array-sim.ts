@@ -6,8 +6,8 @@
  * `commit()` (the clock edge: swaps `D` and `Q`, lands the pending writes, advances the cycle). Nothing allocates
  * per cycle.
  *
- * Storage of the shift-register chains (hw-sim/registers.ts spells out the mapping, `readRegisters` and the
- * accessors decode it). A chain of registers that only shifts (each register copies its neighbour) is stored as a
+ * Storage of the shift-register chains (docs/ARCHITECTURE.md section 12; `readRegisters` and the accessors `aQ`,
+ * `vQ`, `bankQ`, `skewQ`, `deskewQ`, `ctrlQ` decode it). A chain of registers that only shifts (each register copies its neighbour) is stored as a
  * circular buffer over time: the value that entered the chain in cycle t sits in slot t mod H, and register k of the
  * chain (0 = the one the ports feed) holds, in cycle τ, the value that entered in cycle τ-1-k. Shifting the whole
  * chain is then one write of the new value at the edge. This covers:
@@ -15,8 +15,10 @@
  *    so a_q of PE (r, c) is register r + c of row r's chain. Slots hold a token a & 0xff | v << 8 | bank << 9;
  *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles;
  *  - the control line: R+C-1 registers of a_en, a_first, a_last, a_addr.
- * Registers that compute (psum_q, the accumulate and requantize stages) are double-buffered; registers with a write
- * enable (weights, parameters, accumulator memory, acc_q, o_data_q, o_acc_q) take a pending write at the edge.
+ * `next()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
+ * than H - 1), so the registers keep their values until the edge. Registers that compute (psum_q, the accumulate
+ * and requantize stages) are double-buffered; registers with a write enable (weights, parameters, accumulator
+ * memory, acc_q, o_data_q, o_acc_q) take a pending write at the edge.
  */
 import { LifecycleError, RangeCheckError } from '../quant/errors.ts';
 import {

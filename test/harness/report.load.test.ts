@@ -11,6 +11,7 @@ import { loadReportData } from '../../harness/report/input/load.ts';
 import { renderReport } from '../../harness/report/render.ts';
 import { waveformFor, writeHtmlReport } from '../../harness/report/html-report.ts';
 import { writeReport } from '../../harness/report/write.ts';
+import type { ReportData } from '../../harness/report/types.ts';
 import { run } from '../../cli/report.ts';
 import { writeFixtureRun } from './report.fixture.ts';
 
@@ -89,6 +90,25 @@ describe('harness/report loading and rendering', () => {
     const d2 = await loadReportData(paths.reportJson);
     const w = await waveformFor(d2);
     assert.match(w.error ?? '', /no clock/);
+  });
+
+  it('renders degenerate sections (one point, empty rows, all zero) without NaN, Infinity or undefined', () => {
+    const base = { ...MINIMAL, accuracy: {} };
+    const cases: Partial<ReportData>[] = [
+      { training: { float: [], qat: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }] } },
+      { training: { float: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }], qat: [] } },
+      { sweep: [{ dataset: 'd', network: 'n', bits: { weights: 4, activations: 4 } }] },
+      { peUtilization: { rows: 1, cols: 1, values: [0] } },
+      { confusion: { labels: ['a'], matrix: [[0]] } },
+      { perLayer: [{ name: 'x', type: 'dense', cycles: 0 }] },
+      { mismatch: { layer: '', tile: '', cycle: 1, where: '', expected: 1, actual: 2 } },
+      { synthesis: [{ target: 't' }] },
+    ];
+    for (const c of cases) {
+      const html = renderReport({ ...base, ...c });
+      assert.doesNotMatch(html, /NaN|Infinity|undefined/, JSON.stringify(c));
+    }
+    assert.match(renderReport({ ...base, ...cases[6] }), /data-verdict="fail"/, 'a mismatch without a count still fails');
   });
 
   it('escapes every name that comes from the files', async () => {

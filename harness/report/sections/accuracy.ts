@@ -20,6 +20,7 @@ const COMPARE: Record<AccuracyStage, { ref?: AccuracyStage; meaning: string }> =
 
 /** A y axis that starts a little below the lowest value so that differences of a few tenths show. */
 function zoom(values: number[]): number {
+  if (values.length === 0) return 0;
   const lo = Math.min(...values);
   return Math.max(0, Math.floor((lo - 0.02) * 50) / 50);
 }

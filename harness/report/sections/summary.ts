@@ -8,7 +8,7 @@ import { stats } from './html.ts';
 
 function verdict(d: ReportData): { cls: string; text: string } {
   const n = d.mismatches?.count;
-  if (n === undefined) return { cls: 'unknown', text: 'RTL not compared' };
+  if (n === undefined) return d.mismatch === undefined ? { cls: 'unknown', text: 'RTL not compared' } : { cls: 'fail', text: 'FAIL \u2014 RTL and hw-sim differ' };
   return n === 0 ? { cls: 'pass', text: 'PASS \u2014 RTL matches hw-sim bit for bit' } : { cls: 'fail', text: `FAIL \u2014 ${n} mismatch${n === 1 ? '' : 'es'}` };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * `int8cosim synth`: synthesizes the RTL with Yosys from npm for a generic target, iCE40 and Xilinx 7-series at
+ * several array sizes and writes out/synth/report.json and report.md (LUTs, flip-flops, DSPs, block RAMs).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../quant/errors.ts';
+import { SYNTH_TARGETS, type SynthTarget } from '../harness/synth/yosys.ts';
+import { runSynthSuite, type ArraySize } from '../harness/synth/suite.ts';
+
+const HELP = `usage: int8cosim synth [options]
+
+  --sizes <RxC,...>          array sizes (default 4x4,8x8,16x16)
+  --targets <t,...>          generic, ice40, xilinx (default all three)
+  --acc-depth <n>            accumulator entries per column (default 16: small, so that the report is about the array)
+  --rounding <0|1>           RoundingMode of the requantizer (default 0, single)
+  --timeout <seconds>        limit of one Yosys run (default 900)
+  --rtl-config <file.json>   RTL to synthesize (default rtl/cosim.json)
+  --out <dir>                output folder (default out/synth)
+`;
+
+function parseSizes(s: string): ArraySize[] {
+  return s.split(',').map((part) => {
+    const m = /^(\d+)x(\d+)$/.exec(part.trim());
+    if (!m) throw new UsageError(`--sizes expects RxC[,RxC...], got '${part}'`);
+    return { rows: Number(m[1]), cols: Number(m[2]) };
+  });
+}
+
+function parseInt10(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 && name !== 'rounding') throw new UsageError(`--${name} expects a positive integer, got '${v}'`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      targets: { type: 'string' },
+      'acc-depth': { type: 'string' },
+      rounding: { type: 'string' },
+      timeout: { type: 'string' },
+      'rtl-config': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    console.log(HELP);
+    return;
+  }
+  const targets = (values.targets ?? SYNTH_TARGETS.join(',')).split(',').map((t) => t.trim());
+  for (const t of targets) {
+    if (!(SYNTH_TARGETS as readonly string[]).includes(t)) throw new UsageError(`--targets: unknown target '${t}'; expected ${SYNTH_TARGETS.join(', ')}`);
+  }
+  const rounding = parseInt10('rounding', values.rounding, 0);
+  if (rounding !== 0 && rounding !== 1) throw new UsageError(`--rounding expects 0 or 1, got ${rounding}`);
+  const outDir = resolve(values.out ?? 'out/synth');
+  await runSynthSuite({
+    targets: targets as SynthTarget[],
+    sizes: parseSizes(values.sizes ?? '4x4,8x8,16x16'),
+    accDepth: parseInt10('acc-depth', values['acc-depth'], 16),
+    roundingMode: rounding,
+    timeoutSeconds: parseInt10('timeout', values.timeout, 900),
+    ...(values['rtl-config'] === undefined ? {} : { rtlConfig: resolve(values['rtl-config']) }),
+    outDir,
+  });
+  console.log(`wrote ${outDir}/report.json and ${outDir}/report.md`);
+}

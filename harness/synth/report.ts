@@ -1,0 +1,24 @@
+/** The markdown table of a synthesis report (one row per array size and target). */
+import type { SynthReport } from './suite.ts';
+
+const TARGET_NAMES = { generic: 'generic (`synth -lut 4`)', ice40: 'iCE40 (`synth_ice40 -dsp`)', xilinx: '7-series (`synth_xilinx`)' } as const;
+
+export function synthTable(r: SynthReport): string {
+  const lines = [
+    `| array | target | LUTs | flip-flops | DSPs | block RAMs | LUT RAM/SRL | carries | Yosys time |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|`,
+  ];
+  for (const e of r.entries) {
+    const size = `${e.rows}x${e.cols}`;
+    const res = e.resources;
+    if (res === undefined) {
+      lines.push(`| ${size} | ${TARGET_NAMES[e.target]} | ${e.status}: ${(e.message ?? '').split('\n')[0]} | | | | | | ${e.seconds} s |`);
+      continue;
+    }
+    const dsp = e.target === 'generic' ? '– (in LUTs)' : String(res.dsps);
+    lines.push(`| ${size} | ${TARGET_NAMES[e.target]} | ${res.luts} | ${res.flipFlops} | ${dsp} | ${res.brams} | ${res.lutRams} | ${res.carries} | ${e.seconds} s |`);
+  }
+  const modes = [...new Set(r.entries.map((e) => `AccDepth ${e.accDepth}, RoundingMode ${e.roundingMode}`))].join('; ');
+  lines.push('', `${r.tool}, top \`${r.top}\` (${modes}), ${r.generatedAt.slice(0, 10)}; per-job limit ${r.timeoutSeconds} s.`);
+  return lines.join('\n');
+}

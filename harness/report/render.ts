@@ -21,6 +21,23 @@ export interface RenderOptions extends WaveformResult {
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+/** In-page links to the sections, each marked with whether it has data (a person sees at once what ran). */
+function nav(d: ReportData, failed: boolean): string {
+  const has = (x: unknown): boolean => x !== undefined && !(Array.isArray(x) && x.length === 0);
+  const items: [string, string, string][] = [
+    ['mismatch', failed ? 'First mismatch' : 'Mismatches', failed ? 'fail' : d.mismatches?.count === 0 ? 'pass' : 'none'],
+    ['training', 'Training', has(d.training) ? 'ok' : 'none'],
+    ['accuracy', 'Accuracy', Object.keys(d.accuracy).length > 0 ? 'ok' : 'none'],
+    ['sweep', 'Bit-width sweep', has(d.sweep) ? 'ok' : 'none'],
+    ['performance', 'Performance', has(d.perLayer) || has(d.peUtilization) ? 'ok' : 'none'],
+    ['confusion', 'Confusion', has(d.confusion) ? 'ok' : 'none'],
+    ['synthesis', 'Synthesis', has(d.synthesis) ? 'ok' : 'none'],
+  ];
+  const ordered = failed ? items : [...items.slice(1, 6), items[0] as [string, string, string], ...items.slice(6)];
+  return el('nav', { class: 'toc' }, ...ordered.map(([id, label, cls]) =>
+    el('a', { href: `#${id}`, class: cls, title: cls === 'none' ? 'not run' : undefined }, esc(label))));
+}
+
 function footer(d: ReportData): string {
   const src = d.sources ?? {};
   const items = [['report', src.report], ['training summary', src.summary], ['synthesis', src.synth], ['VCD window', src.vcd]]
@@ -38,6 +55,7 @@ export function renderReport(data: ReportData, opts: RenderOptions = {}): string
   const mismatch = mismatchSection(data, opts);
   const body = [
     summaryHeader(data, generatedAt),
+    nav(data, failed),
     failed ? mismatch : '',
     trainingSection(data),
     accuracySection(data),

@@ -21,6 +21,11 @@ dl.stats{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0 0}
 .stat{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:8px 12px;min-width:120px}
 .stat dt{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .stat dd{margin:2px 0 0;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}
+nav.toc{display:flex;flex-wrap:wrap;gap:8px;margin:-6px 0 18px}
+nav.toc a{font-size:13px;text-decoration:none;padding:4px 10px;border-radius:999px;border:1px solid var(--line);background:var(--card);color:var(--ink)}
+nav.toc a::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px;background:#8c959f;vertical-align:1px}
+nav.toc a.ok::before{background:var(--accent)}nav.toc a.pass::before{background:var(--good)}nav.toc a.fail::before{background:var(--bad)}
+nav.toc a.none{color:var(--muted);border-style:dashed}
 section.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 22px;margin-bottom:18px}
 section.card>header{margin-bottom:10px}
 .sub{margin:4px 0 0;color:var(--muted)}

@@ -86,6 +86,12 @@ describe('harness/report in headless Chromium', function () {
       ['accuracy', 'confusion', 'layer-cycles', 'pe-heatmap', 'sweep', 'training-accuracy', 'training-loss', 'waveform']);
     for (const c of charts) assert.ok(c.box.w > 150 && c.box.h > 80, `${c.data['data-chart']} is ${c.box.w}x${c.box.h}`);
     assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'fail');
+    const links = await page.$$eval('nav.toc a', (els) => els.map((a) => [a.getAttribute('href'), a.getAttribute('class')]));
+    assert.equal(links.length, 7);
+    for (const [href, cls] of links) {
+      assert.equal(await page.locator(href ?? '#none').count(), 1, `${href} leads to a section`);
+      assert.ok(cls === 'ok' || (href === '#mismatch' && cls === 'fail'), `${href} is ${cls}`);
+    }
   });
 
   it('draws one point per epoch of each training series, higher values higher up', async () => {

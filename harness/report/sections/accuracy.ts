@@ -59,7 +59,7 @@ function accuracyTable(a: AccuracySet): string {
 
 function sweepBlock(d: ReportData): string {
   const sweep = d.sweep;
-  if (sweep === undefined || sweep.length === 0) return `<h3>Bit-width sweep</h3>${notRun('sweep', d.notes?.sweep ?? 'no sweep was run')}`;
+  if (sweep === undefined || sweep.length === 0) return `<h3 id="sweep">Bit-width sweep</h3>${notRun('sweep', d.notes?.sweep ?? 'no sweep was run')}`;
   const stages = ['float', 'ptq', 'qat', 'integer'] as const;
   const label = (r: (typeof sweep)[number]): string => `w${r.bits.weights}/a${r.bits.activations}`;
   const several = new Set(sweep.map((r) => `${r.dataset}/${r.network}`)).size > 1;
@@ -76,7 +76,7 @@ function sweepBlock(d: ReportData): string {
   const rows = sweep.map((r) => [r.dataset, r.network, label(r), pct(r.float), pct(r.ptq), pct(r.qat), pct(r.integer), pp(r.qat, r.float)]);
   const tbl = table(['dataset', 'network', 'bits', 'float', 'PTQ', 'QAT', 'integer', 'QAT vs float'], rows, [3, 4, 5, 6, 7]);
   const fig = figure('Test accuracy per weight/activation bit width.', chart);
-  return `<h3>Bit-width sweep</h3>${sweep.length <= 6 ? `<div class="row2">${fig}<div>${tbl}</div></div>` : fig + tbl}`;
+  return `<h3 id="sweep">Bit-width sweep</h3>${sweep.length <= 6 ? `<div class="row2">${fig}<div>${tbl}</div></div>` : fig + tbl}`;
 }
 
 export function accuracySection(d: ReportData): string {

@@ -331,16 +331,23 @@ export class ArraySim {
    * τ mod H, which no register holds: the longest chain is shorter than H - 1).
    */
   private next(b: Int32Array, o: number): void {
+    this.nextChains(b, o);
+    peArrayNext(this.actChain, this.psumBuf, this.wQ, this.rows, this.cols, this.cycle, this.psumCur);
+    this.nextAccumulate();
+    this.nextRequantize();
+    this.nextWrites(b, o);
+  }
+
+  /** Register 0 of every chain takes its input: the activation rows and the control line from the ports, the de-skew lines from the bottom PE row. */
+  private nextChains(b: Int32Array, o: number): void {
     const R = this.rows;
     const C = this.cols;
     const H = CHAIN_SLOTS;
-    const tau = this.cycle;
-    const slot = tau & MASK;
+    const slot = this.cycle & MASK;
     const aEn = (b[o + IN.aEn] as number) & 1;
     // bank_d = bank_in whatever the valid bit (ARCHITECTURE.md section 4): a_bank_i enters the line even when a_en_i is 0.
     const tokHi = (aEn === 1 ? TOKEN_V : 0) | (((b[o + IN.aBank] as number) & 1) << TOKEN_BANK_SHIFT);
-
-    // --- register 0 of every row's activation chain takes the ports (row 0's register 0 is a_q of PE (0, 0))
+    // row r's register 0 is its first skew register (a_q of PE (0, 0) for row 0)
     const chain = this.actChain;
     const aOff = o + this.aOff;
     for (let r = 0; r < R; r++) {
@@ -349,87 +356,91 @@ export class ArraySim {
       chain[s] = tok;
       chain[s + H] = tok;
     }
-
-    // --- PE array: PE (r, c) multiplies the token that entered row r in cycle τ-r-c
-    // psum_q is the half of psumBuf at `cur`, psum_d the other half
+    // column c's de-skew line takes psum_q of PE (R-1, c)
+    const bottom = this.psumCur + (R - 1) * C;
     const ps = this.psumBuf;
-    const cur = this.psumCur;
-    peArrayNext(chain, ps, this.wQ, R, C, tau, cur);
-
-    // --- de-skew chains take the bottom row; the accumulator reads column c delayed by C-1-c
-    const bottom = (R - 1) * C;
     const dsk = this.deskewChain;
-    for (let c = 0; c < C; c++) dsk[c * H + slot] = ps[cur + bottom + c] as number;
-
-    // --- control line: register 0 takes the ports; the accumulate stage reads register R+C-2
-    const ce = this.ctrlEnChain;
-    const cf = this.ctrlFirstChain;
-    const cl = this.ctrlLastChain;
-    const ca = this.ctrlAddrChain;
-    ce[slot] = aEn;
-    cf[slot] = (b[o + IN.aFirst] as number) & 1;
-    cl[slot] = (b[o + IN.aLast] as number) & 1;
-    ca[slot] = (b[o + IN.aAddr] as number) & (this.depth - 1);
-    const cnt = this.counters;
+    for (let c = 0; c < C; c++) dsk[c * H + slot] = ps[bottom + c] as number;
+    // the control line
+    const first = (b[o + IN.aFirst] as number) & 1;
+    const last = (b[o + IN.aLast] as number) & 1;
+    this.ctrlEnChain[slot] = aEn;
+    this.ctrlFirstChain[slot] = first;
+    this.ctrlLastChain[slot] = last;
+    this.ctrlAddrChain[slot] = (b[o + IN.aAddr] as number) & (this.depth - 1);
     if (aEn === 1) {
+      const cnt = this.counters;
       cnt.beats++;
       cnt.peMacs += R * C;
-      if (cf[slot] === 1) cnt.firstBeats++;
-      if (cl[slot] === 1) cnt.lastBeats++;
+      if (first === 1) cnt.firstBeats++;
+      if (last === 1) cnt.lastBeats++;
     }
+  }
 
-    // --- accumulate stage
-    const sAcc = (tau - (R + C - 1)) & MASK;
-    if (ce[sAcc] === 1) {
-      const addr = ca[sAcc] as number;
-      const first = cf[sAcc] === 1;
-      const last = cl[sAcc] === 1;
-      const accD = this.accD;
-      const mem = this.accMem;
-      const row = addr * C;
-      for (let c = 0; c < C; c++) {
-        const ps = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
-        accD[c] = first ? ps : wrapInt32((mem[row + c] as number) + ps);
-      }
-      this.accWe = last ? 2 : 1;
-      this.accWeAddr = addr;
-      this.accValidD = last ? 1 : 0;
-      this.accAddrD = last ? addr : this.accAddrQ;
-      if (first) cnt.accOverwrites++;
-      else cnt.accAdds++;
-    } else {
+  /** Accumulate stage: the beat at the end of the control line meets its de-skewed sums (column c delayed C-1-c). */
+  private nextAccumulate(): void {
+    const C = this.cols;
+    const H = CHAIN_SLOTS;
+    const tau = this.cycle;
+    const s = (tau - (this.rows + C - 1)) & MASK;
+    if (this.ctrlEnChain[s] !== 1) {
       this.accWe = 0;
       this.accValidD = 0;
       this.accAddrD = this.accAddrQ;
+      return;
     }
+    const addr = this.ctrlAddrChain[s] as number;
+    const first = this.ctrlFirstChain[s] === 1;
+    const last = this.ctrlLastChain[s] === 1;
+    const dsk = this.deskewChain;
+    const accD = this.accD;
+    const mem = this.accMem;
+    const row = addr * C;
+    for (let c = 0; c < C; c++) {
+      const ps = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
+      accD[c] = first ? ps : wrapInt32((mem[row + c] as number) + ps);
+    }
+    this.accWe = last ? 2 : 1;
+    this.accWeAddr = addr;
+    this.accValidD = last ? 1 : 0;
+    this.accAddrD = last ? addr : this.accAddrQ;
+    if (first) this.counters.accOverwrites++;
+    else this.counters.accAdds++;
+  }
 
-    // --- requantize stage
+  /** Requantize stage: acc_q through the column's parameters (quant/spec). */
+  private nextRequantize(): void {
     this.oValidD = this.accValidQ;
-    if (this.accValidQ === 1) {
-      const mulq = this.mulq;
-      const accQ = this.accQ;
-      const bias = this.biasQ;
-      const m0 = this.m0Q;
-      const sh = this.shiftQ;
-      const zp = this.zpQ;
-      const lo = this.minQ;
-      const hi = this.maxQ;
-      const oDataD = this.oDataD;
-      const oAccD = this.oAccD;
-      for (let c = 0; c < C; c++) {
-        const x = wrapInt32((accQ[c] as number) + (bias[c] as number));
-        oAccD[c] = x;
-        oDataD[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);
-      }
-      this.oWe = 1;
-      this.oAddrD = this.accAddrQ;
-      cnt.outputRows++;
-    } else {
+    if (this.accValidQ !== 1) {
       this.oWe = 0;
       this.oAddrD = this.oAddrQ;
+      return;
     }
+    const C = this.cols;
+    const mulq = this.mulq;
+    const accQ = this.accQ;
+    const bias = this.biasQ;
+    const m0 = this.m0Q;
+    const sh = this.shiftQ;
+    const zp = this.zpQ;
+    const lo = this.minQ;
+    const hi = this.maxQ;
+    const oDataD = this.oDataD;
+    const oAccD = this.oAccD;
+    for (let c = 0; c < C; c++) {
+      const x = wrapInt32((accQ[c] as number) + (bias[c] as number));
+      oAccD[c] = x;
+      oDataD[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);
+    }
+    this.oWe = 1;
+    this.oAddrD = this.accAddrQ;
+    this.counters.outputRows++;
+  }
 
-    // --- weight, parameter and configuration writes
+  /** Weight, parameter and configuration writes from the ports (pending until the edge). */
+  private nextWrites(b: Int32Array, o: number): void {
+    const C = this.cols;
+    const cnt = this.counters;
     this.wWe = (b[o + IN.wEn] as number) & 1;
     if (this.wWe === 1) {
       this.wWeBank = (b[o + IN.wBank] as number) & 1;
@@ -447,7 +458,7 @@ export class ArraySim {
       this.pWeShift = ((b[o + IN.pShift] as number) << 24) >> 24;
       if (this.pWeM0 < 0 || this.pWeShift < SHIFT_MIN || this.pWeShift > SHIFT_MAX) {
         throw new RangeCheckError(
-          `cycle ${tau}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
+          `cycle ${this.cycle}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
         );
       }
       cnt.paramWrites++;

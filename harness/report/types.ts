@@ -101,11 +101,15 @@ export interface MismatchInfo {
   vcdFirstCycle?: number;
 }
 
-/** One synthesis result (out/synth/report.json). */
+/** One synthesis result (an entry of out/synth/report.json). */
 export interface SynthRow {
   target: string;
   rows?: number;
   cols?: number;
+  /** 'ok', or why there are no figures ('timeout', 'error'), with the tool's message. */
+  status?: string;
+  message?: string;
+  seconds?: number;
   luts?: number;
   ffs?: number;
   dsps?: number;

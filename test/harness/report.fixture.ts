@@ -13,6 +13,7 @@ import type { TrainSummary } from '../../model/summary.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { arrayConfig, runNetwork } from '../../hw-sim/index.ts';
 import { peUtilizationFromStats } from '../../harness/report/from-stats.ts';
+import type { SynthEntry, SynthReport } from '../../harness/synth/suite.ts';
 
 export const R = 4;
 export const C = 4;
@@ -222,11 +223,19 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   };
   const reportJson = join(cosim, 'report.json');
   writeFileSync(reportJson, JSON.stringify(report, null, 1));
-  writeFileSync(join(synth, 'report.json'), JSON.stringify([
-    { target: 'ice40 (yosys synth_ice40)', rows: 4, cols: 4, luts: 5210, ffs: 1822, dsps: 0, brams: 4 },
-    { target: 'ecp5 (yosys synth_ecp5)', rows: 4, cols: 4, luts: 3954, ffs: 1822, dsps: 16, brams: 4 },
-    { target: 'ecp5 (yosys synth_ecp5)', rows: 8, cols: 8, luts: 14110, ffs: 6790, dsps: 64, brams: 8 },
-  ], null, 1));
+  // The synthesis report in harness/synth's own type, so that a change of its shape shows here at typecheck.
+  const res = (luts: number, flipFlops: number, dsps: number, brams: number): SynthEntry['resources'] =>
+    ({ luts, flipFlops, dsps, brams, lutRams: 0, carries: Math.round(luts / 9), cells: { LUT4: luts } });
+  const synthReport: SynthReport = {
+    tool: 'Yosys 0.55 (synthetic fixture numbers)', top: 'systolic_top', generatedAt: '2026-11-25T00:00:00Z', timeoutSeconds: 600,
+    entries: [
+      { target: 'generic', rows: 4, cols: 4, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 41.2, resources: res(5210, 1822, 0, 0) },
+      { target: 'ice40', rows: 4, cols: 4, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 63.9, resources: res(3954, 1822, 8, 4) },
+      { target: 'xilinx', rows: 8, cols: 8, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 120.5, resources: res(14110, 6790, 64, 0.5) },
+      { target: 'xilinx', rows: 16, cols: 16, accDepth: 16, roundingMode: 0, status: 'timeout', seconds: 600, message: 'no result within 600 s' },
+    ],
+  };
+  writeFileSync(join(synth, 'report.json'), JSON.stringify(synthReport, null, 1));
   return {
     paths: { root, reportJson, html: join(cosim, 'report.html'), vcd: vcdPath },
     counts: {

@@ -38,7 +38,8 @@ describe('harness/report loading and rendering', () => {
     assert.equal(d.sweep?.length, counts.sweepRows);
     assert.deepEqual(d.perLayer?.filter((l) => l.onArray !== false).map((l) => l.cycles), counts.layerCycles);
     assert.equal(d.perLayer?.filter((l) => l.onArray === false).length, 2, 'maxpool2d and the inserted flatten run on the host');
-    assert.equal(d.synthesis?.length, 3);
+    assert.equal(d.synthesis?.length, 4);
+    assert.deepEqual(d.synthesis?.[1], { target: 'ice40', rows: 4, cols: 4, status: 'ok', luts: 3954, ffs: 1822, dsps: 8, brams: 4, seconds: 63.9, extra: { lutRams: 0, carries: 439 } });
     assert.equal(d.mismatch?.actual, counts.actual);
     assert.equal(d.sources?.vcd, paths.vcd);
     assert.deepEqual(d.notes, {});

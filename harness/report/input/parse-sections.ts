@@ -154,18 +154,27 @@ export function parseMismatch(v: unknown, at: At): MismatchInfo {
   return m;
 }
 
-const SYNTH_KEYS: Record<'luts' | 'ffs' | 'dsps' | 'brams' | 'fmaxMHz', string[]> = {
-  luts: ['luts', 'lut', 'LUTs', 'LUT', 'lcs', 'cells'],
+const SYNTH_KEYS: Record<'luts' | 'ffs' | 'dsps' | 'brams' | 'fmaxMHz' | 'seconds', string[]> = {
+  luts: ['luts', 'lut', 'LUTs', 'LUT', 'lcs'],
   ffs: ['ffs', 'ff', 'FFs', 'flipFlops', 'dffs'],
   dsps: ['dsps', 'dsp', 'DSPs', 'DSP'],
   brams: ['brams', 'bram', 'BRAMs', 'BRAM', 'ebrs'],
   fmaxMHz: ['fmaxMHz', 'fmax', 'FmaxMHz'],
+  seconds: ['seconds'],
 };
+/** Numbers of a synthesis entry that describe the job, not the result. */
+const SYNTH_CONFIG = ['accDepth', 'roundingMode', 'timeoutSeconds'];
 
 function parseSynthRow(v: unknown, at: At): SynthRow {
-  const o = obj(v, at);
+  const outer = obj(v, at);
+  // harness/synth writes the figures under `resources` (absent when the job timed out or failed).
+  const o: Json = isObject(outer.resources) ? { ...outer, ...outer.resources } : outer;
   const row: SynthRow = { target: optAny(o, ['target', 'device', 'arch', 'name'], at, str) ?? at.key('target').fail('a string', undefined) };
-  const used = new Set(['target', 'device', 'arch', 'name', 'rows', 'cols', 'size']);
+  const status = opt(o, 'status', at, str);
+  const message = opt(o, 'message', at, str);
+  if (status !== undefined) row.status = status;
+  if (message !== undefined) row.message = message;
+  const used = new Set(['target', 'device', 'arch', 'name', 'rows', 'cols', 'size', 'status', 'message', ...SYNTH_CONFIG]);
   const rows = opt(o, 'rows', at, int);
   const cols = opt(o, 'cols', at, int);
   const size = opt(o, 'size', at, str)?.match(/^(\d+)\s*[x×]\s*(\d+)$/);
@@ -182,10 +191,10 @@ function parseSynthRow(v: unknown, at: At): SynthRow {
   return row;
 }
 
-/** Synthesis rows from an array or from an object holding one under `rows`, `results` or `targets`. */
+/** Synthesis rows from an array or from an object holding one under `entries` (harness/synth), `rows` or `results`. */
 export function parseSynthesis(v: unknown, at: At): SynthRow[] {
   if (Array.isArray(v)) return v.map((e, i) => parseSynthRow(e, at.key(i)));
   const o: Json = obj(v, at);
-  for (const k of ['rows', 'results', 'targets', 'runs']) if (Array.isArray(o[k])) return parseSynthesis(o[k], at.key(k));
+  for (const k of ['entries', 'rows', 'results', 'targets', 'runs']) if (Array.isArray(o[k])) return parseSynthesis(o[k], at.key(k));
   return [parseSynthRow(o, at)];
 }

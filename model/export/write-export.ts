@@ -2,7 +2,7 @@
  * Writes a trained model's export: the quant/format model directory with summary.json beside the manifest, staged
  * in a temporary sibling and renamed into place, so that a failed or killed run leaves nothing half written.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../quant/errors.ts';
 import { writeModel } from '../../quant/format/index.ts';
@@ -35,7 +35,8 @@ export function checkExportDir(dir: string): string {
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   try {
     if (!statSync(probe).isDirectory()) throw new Error('not a folder');
-    accessSync(probe, constants.W_OK);
+    // A real write (permission bits say little to root or on a read-only mount): create and remove a probe.
+    rmdirSync(mkdtempSync(join(probe, '.int8cosim-probe-')));
     if (existsSync(target)) accessSync(target, constants.W_OK);
   } catch (cause) {
     throw new UsageError(`output folder ${target} is not writable (${probe}: ${(cause as Error).message})`, { cause });

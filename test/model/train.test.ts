@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTrainedModel, readSummary, trainModel } from '../../model/index.ts';
+import { readModel } from '../../quant/format/index.ts';
+import type { QuantModel } from '../../quant/format/types.ts';
+import { UsageError } from '../../quant/errors.ts';
+
+function macTensors(m: QuantModel): number[][] {
+  return m.layers.flatMap((l) => (l.type === 'dense' || l.type === 'conv2d' ? [Array.from(l.weights), Array.from(l.bias), Array.from(l.multiplier), Array.from(l.shift)] : []));
+}
+
+describe('model: a short seeded training run', function () {
+  this.timeout(300000);
+  const quick = { dataset: 'mnist', weightBits: 8, activationBits: 8, floatEpochs: 1, qatEpochs: 1, roundingMode: 'single', trainLimit: 3200, testLimit: 1000, validateEachEpoch: false } as const;
+
+  it('tfc W8A8: passes a fixed accuracy bound and reproduces identical parameters from the same seed', async () => {
+    const a = await trainModel({ ...quick, network: 'tfc', seed: 7 });
+    const b = await trainModel({ ...quick, network: 'tfc', seed: 7 });
+    const s = a.summary;
+    assert.ok(s.accuracy.float >= 0.78, `float accuracy ${s.accuracy.float}`);
+    assert.ok(s.accuracy.integer >= 0.78, `integer accuracy ${s.accuracy.integer}`);
+    assert.ok(s.agreement.passed, JSON.stringify(s.agreement));
+    assert.equal(s.curves.float.length, 1);
+    assert.equal(s.curves.qat.length, 1);
+    assert.deepEqual(macTensors(a.model), macTensors(b.model));
+    assert.deepEqual(a.summary.accuracy, b.summary.accuracy);
+    const c = await trainModel({ ...quick, network: 'tfc', seed: 8 });
+    assert.notDeepEqual(macTensors(a.model), macTensors(c.model));
+  });
+
+  it('cnn W4A8: the conv path is deterministic too, and QAT keeps integer and fake-quant together', async () => {
+    const o = { ...quick, network: 'cnn', weightBits: 4, seed: 3, trainLimit: 1280, testLimit: 300 } as const;
+    const a = await trainModel(o);
+    const b = await trainModel(o);
+    assert.deepEqual(macTensors(a.model), macTensors(b.model));
+    assert.ok(a.summary.accuracy.integer >= 0.5, `integer accuracy ${a.summary.accuracy.integer}`);
+    assert.ok(a.summary.agreement.argmax >= 0.995, JSON.stringify(a.summary.agreement));
+    for (const l of a.model.layers) if (l.type === 'conv2d' || l.type === 'dense') assert.ok(l.weights.every((w) => w >= -7 && w <= 7));
+  });
+
+  it('ensureTrainedModel trains once, then reuses the cache entry; bad flags fail before anything is written', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'int8cosim-cache-'));
+    try {
+      const o = { ...quick, network: 'tfc', seed: 5, trainLimit: 1000, testLimit: 500, cacheDir } as const;
+      const first = await ensureTrainedModel(o);
+      assert.equal(first.cached, false);
+      assert.ok(existsSync(join(first.modelDir, 'manifest.json')));
+      assert.deepEqual(readSummary(first.modelDir).accuracy, first.summary.accuracy);
+      const model = readModel(first.modelDir);
+      assert.equal(model.layers.length, 5);
+      const second = await ensureTrainedModel(o);
+      assert.equal(second.cached, true);
+      assert.equal(second.modelDir, first.modelDir);
+      assert.equal(readFileSync(join(second.modelDir, 'manifest.json'), 'utf8'), readFileSync(join(first.modelDir, 'manifest.json'), 'utf8'));
+      const other = await ensureTrainedModel({ ...o, seed: 6, qatEpochs: 0 });
+      assert.notEqual(other.modelDir, first.modelDir);
+      assert.deepEqual(readdirSync(cacheDir).sort(), [first.modelDir, other.modelDir].map((d) => d.slice(cacheDir.length + 1)).sort(), 'no temporary folder left behind');
+      for (const bad of [{ weightBits: 9 }, { activationBits: 1 }, { dataset: 'cifar' }, { network: 'resnet' }, { floatEpochs: 0 }, { roundingMode: 'up' }]) {
+        await assert.rejects(ensureTrainedModel({ ...o, ...bad } as typeof o), UsageError, JSON.stringify(bad));
+      }
+      assert.equal(readdirSync(cacheDir).length, 2);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -58,6 +58,9 @@ td.good{color:var(--good)}td.bad{color:var(--bad);font-weight:600}td.muted{color
 .not-run-box strong{color:#57606a;text-transform:uppercase;font-size:12px;letter-spacing:.05em}
 .pass-box{border:1px solid #aceebb;background:#dafbe1;color:#116329;border-radius:8px;padding:12px 14px}
 .fail-box{border:1px solid #ffcecb;background:#ffebe9;color:#82071e;border-radius:8px;padding:12px 14px;margin-bottom:8px}
+.mismatch-top{display:flex;gap:24px;align-items:flex-start}
+.mismatch-top>div{flex:1}
+svg.array-map{width:auto;flex:none}
 .wave{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff;margin-top:10px}
 .wave svg{display:block}
 footer{color:var(--muted);font-size:12px;margin-top:8px}

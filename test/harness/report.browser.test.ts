@@ -83,7 +83,7 @@ describe('harness/report in headless Chromium', function () {
     assert.deepEqual(await page.$$eval('[data-not-run]', (els) => els.map((e) => e.getAttribute('data-not-run'))), []);
     const charts = await marks(page, '[data-chart]');
     assert.deepEqual(charts.map((c) => c.data['data-chart']).sort(),
-      ['accuracy', 'confusion', 'layer-cycles', 'pe-heatmap', 'sweep', 'training-accuracy', 'training-loss', 'waveform']);
+      ['accuracy', 'array-map', 'confusion', 'layer-cycles', 'pe-heatmap', 'sweep', 'training-accuracy', 'training-loss', 'waveform']);
     for (const c of charts) assert.ok(c.box.w > 150 && c.box.h > 80, `${c.data['data-chart']} is ${c.box.w}x${c.box.h}`);
     assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'fail');
     const links = await page.$$eval('nav.toc a', (els) => els.map((a) => [a.getAttribute('href'), a.getAttribute('class')]));
@@ -176,6 +176,8 @@ describe('harness/report in headless Chromium', function () {
     const expLane = laneNamed(`o_data_o[${MISMATCH.col}] hw-sim`);
     assert.deepEqual(await expLane.locator('text').evaluateAll((els) => (els as unknown as El[]).map((e) => e.textContent)), [`o_data_o[${MISMATCH.col}] hw-sim`, String(counts.expected)]);
     assert.match(await page.textContent('#mismatch') ?? '', new RegExp(`expected \\(hw-sim\\)[\\s\\S]*${counts.expected}`));
+    const pe = await marks(page, '[data-chart="array-map"] .mark');
+    assert.deepEqual(pe.map((m) => [m.data.class, m.data['data-row'], m.data['data-col']]), [['mark pe', String(MISMATCH.row), String(MISMATCH.col)]], 'the PE marked on the array map');
   });
 
   it('lists the synthesis results, and saves a screenshot', async () => {

@@ -2,6 +2,7 @@
  * The first mismatch between the RTL and hw-sim: where and when, and the signals around it as a WaveDrom
  * waveform with the mismatch cycle marked.
  */
+import { arrayMap } from '../svg/array-map.ts';
 import { el, text } from '../svg/svg.ts';
 import type { ReportData } from '../types.ts';
 import type { MismatchWaveform } from '../waveform/mismatch-waveform.ts';
@@ -39,5 +40,6 @@ export function mismatchSection(d: ReportData, w: WaveformResult): string {
   }
   const head = el('div', { class: 'fail-box', 'data-pass': 'false' }, text('strong', {}, `${count ?? 1} mismatch${count === 1 ? '' : 'es'}.`),
     ` First at cycle ${m.cycle}: ${m.where || 'a compared signal'} is ${m.actual}, hw-sim says ${m.expected}.`);
-  return section('mismatch', 'First mismatch', sub, head, facts, wave);
+  const where = place.col === undefined ? facts : `<div class="mismatch-top"><div>${facts}</div>${arrayMap(d.array.rows, d.array.cols, place)}</div>`;
+  return section('mismatch', 'First mismatch', sub, head, where, wave);
 }

@@ -131,7 +131,7 @@ describe('harness/report waveform lanes', () => {
       assert.deepEqual([exp?.wave.length, exp?.wave[built.markIndex], exp?.data], [built.cycles, '7', [String(vcd.expected)]], 'hw-sim\'s value under the RTL\'s');
       // Named signals, with an element index, replace the default choice.
       const named = selectLanes(win, { ...m, signals: ['o_acc_o[1]', 'g_col[2].u_pe.psum_q', 'nope'] }, { rows: R, cols: C });
-      assert.deepEqual(named.map((l) => l.label), ['o_acc_o[1]', 'u_pe.psum_q']);
+      assert.deepEqual(named.map((l) => l.label), ['o_acc_o[1]', `pe(${MISMATCH.row},${MISMATCH.col}).psum_q`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

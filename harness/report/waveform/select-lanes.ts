@@ -59,6 +59,12 @@ function busLane(sig: VcdSignal, array: { rows: number; cols: number }, place: {
   return { label: `${sig.name}[${index}]`, signal: sig, element: { index, width: sig.width / count }, signed: bus.signed, target: false };
 }
 
+/** A short lane name for a signal named by path: `pe(r,c).reg` for a PE register, else its last two levels. */
+function shortName(sig: VcdSignal): string {
+  const pe = /g_row[[(](\d+)[\])]\.g_col[[(](\d+)[\])]\.u_pe\.(\w+)$/.exec(sig.path);
+  return pe ? `pe(${pe[1]},${pe[2]}).${pe[3]}` : sig.path.split('.').slice(-2).join('.');
+}
+
 function namedLanes(win: VcdWindow, names: string[], array: { rows: number; cols: number }, place: { row?: number; col?: number }): LaneSpec[] {
   const lanes: LaneSpec[] = [];
   for (const want of names) {
@@ -68,7 +74,7 @@ function namedLanes(win: VcdWindow, names: string[], array: { rows: number; cols
     if (sig === undefined) continue;
     const at = m[2] === undefined ? place : BUSES[sig.name]?.count === 'rows' ? { row: Number(m[2]) } : { col: Number(m[2]) };
     const lane = busLane(sig, array, at);
-    if (lane !== undefined) lanes.push({ ...lane, label: base.includes('.') ? `${base.split('.').slice(-2).join('.')}${lane.label.slice(sig.name.length)}` : lane.label });
+    if (lane !== undefined) lanes.push({ ...lane, label: base.includes('.') ? `${shortName(sig)}${lane.label.slice(sig.name.length)}` : lane.label });
   }
   return lanes;
 }

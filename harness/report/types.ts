@@ -10,6 +10,7 @@
 /** One epoch of a training phase (float or QAT). Validation fields are optional. */
 export interface EpochRow {
   epoch: number;
+  /** NaN for an epoch whose loss diverged (null in JSON). */
   loss: number;
   accuracy: number;
   valLoss?: number;

@@ -71,11 +71,14 @@ describe('harness/report loading and rendering', () => {
     await assert.rejects(loadReportData(join(dir, 'none.json')), /run 'make cosim' first/);
   });
 
-  it('accepts per-layer cycles as a map, a rounding mode as 0/1 and a 2-D utilization array', async () => {
+  it('accepts per-layer cycles as a map, a rounding mode as 0/1, a 2-D utilization array, a null loss', async () => {
     const d = await loadReportData(reportFile({
       ...MINIMAL, roundingMode: 1, cycles: { total: 30, perLayer: { conv1: 20, fc: { type: 'dense', cycles: 10, macs: 100 } } },
       peUtilization: { rows: 2, cols: 2, values: [[0, 0.25], [0.5, 1]] },
+      training: { float: [{ epoch: 1, loss: null, accuracy: 0.1, val_accuracy: 0.2 }] },
     }));
+    assert.ok(Number.isNaN(d.training?.float[0]?.loss), 'a diverged (null) loss is kept as NaN');
+    assert.equal(d.training?.float[0]?.valAccuracy, 0.2);
     assert.deepEqual(d.perLayer, [{ name: 'conv1', type: '', cycles: 20 }, { name: 'fc', type: 'dense', cycles: 10, macs: 100 }]);
     assert.equal(d.roundingMode, 'double');
     assert.deepEqual(d.peUtilization?.values, [0, 0.25, 0.5, 1]);
@@ -97,7 +100,7 @@ describe('harness/report loading and rendering', () => {
     const base = { ...MINIMAL, accuracy: {} };
     const cases: Partial<ReportData>[] = [
       { training: { float: [], qat: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }] } },
-      { training: { float: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }], qat: [] } },
+      { training: { float: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }, { epoch: 2, loss: Number.NaN, accuracy: 0.1 }], qat: [] } },
       { sweep: [{ dataset: 'd', network: 'n', bits: { weights: 4, activations: 4 } }] },
       { peUtilization: { rows: 1, cols: 1, values: [0] } },
       { confusion: { labels: ['a'], matrix: [[0]] } },
@@ -107,7 +110,7 @@ describe('harness/report loading and rendering', () => {
     ];
     for (const c of cases) {
       const html = renderReport({ ...base, ...c });
-      assert.doesNotMatch(html, /NaN|Infinity|undefined/, JSON.stringify(c));
+      assert.doesNotMatch(html.replace(/<td class="num">NaN<\/td>/, ''), /NaN|Infinity|undefined/, JSON.stringify(c));
     }
     assert.match(renderReport({ ...base, ...cases[6] }), /data-verdict="fail"/, 'a mismatch without a count still fails');
   });

@@ -35,9 +35,11 @@ export function parseAccuracy(v: unknown, at: At): AccuracySet {
 
 function parseEpoch(v: unknown, at: At): EpochRow {
   const o = obj(v, at);
+  if (!('loss' in o)) at.key('loss').fail('a number', undefined);
   const row: EpochRow = {
     epoch: req(o, 'epoch', at, num),
-    loss: req(o, 'loss', at, num),
+    // A diverged epoch's NaN loss arrives as null from JSON: kept as NaN, drawn as a gap.
+    loss: opt(o, 'loss', at, num) ?? Number.NaN,
     accuracy: optAny(o, ['accuracy', 'acc'], at, fraction) ?? at.key('accuracy').fail('a number in [0, 1]', undefined),
   };
   const valLoss = optAny(o, ['valLoss', 'val_loss', 'validationLoss'], at, num);

@@ -12,7 +12,7 @@ type Pick = (r: EpochRow) => number | undefined;
 function series(data: { float: EpochRow[]; qat: EpochRow[] }, train: Pick, val: Pick, valName: string): Series[] {
   const F = data.float.length;
   const pts = (rows: EpochRow[], off: number, f: Pick): { x: number; y: number }[] =>
-    rows.flatMap((r, i) => { const y = f(r); return y === undefined ? [] : [{ x: off + i + 1, y }]; });
+    rows.flatMap((r, i) => { const y = f(r); return y === undefined || !Number.isFinite(y) ? [] : [{ x: off + i + 1, y }]; });
   return [
     { name: 'float', color: STAGE_COLORS.float, points: pts(data.float, 0, train) },
     { name: `float ${valName}`, color: STAGE_COLORS.float, points: pts(data.float, 0, val), dashed: true },

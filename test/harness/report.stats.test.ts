@@ -9,7 +9,7 @@ import { arrayConfig, runNetwork } from '../../hw-sim/index.ts';
 import { confusionMatrix, layerRowsFromStats, peUtilizationFromStats } from '../../harness/report/from-stats.ts';
 
 describe('harness/report from hw-sim statistics', () => {
-  it('per-PE useful work sums to the layers\' MACs, with padding lanes less busy (a real hw-sim run)', () => {
+  it('per-PE useful work sums to the layers\' MACs and averages to the array\'s utilization (a real hw-sim run)', () => {
     const seed = 91;
     const rng = new Rng(seed);
     for (let trial = 0; trial < 4; trial++) {

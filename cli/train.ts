@@ -24,7 +24,7 @@ const HELP = `usage: int8cosim train [options]
   --rounding <single|double>  requantization rounding mode of the export (default single)
   --out <folder>              output folder (default out/train/<network>-<dataset>-w<W>a<A>)
   --batch-size <n>            mini-batch (default ${TRAIN_DEFAULTS.batchSize})
-  --float-lr <x>, --qat-lr <x> peak Adam learning rates (default ${TRAIN_DEFAULTS.floatLearningRate}, ${TRAIN_DEFAULTS.qatLearningRate})
+  --float-lr <x>, --qat-lr <x> peak Adam learning rates (default ${TRAIN_DEFAULTS.floatLearningRate}; QAT 5e-4 at >= 6 bits, 2e-3 below)
   --train-limit <n>, --test-limit <n>   use only the first n images (quick runs)
   --no-bn                     networks without BatchNorm
 `;

@@ -13,6 +13,6 @@ export { calibrate, newQatState, freezeCopy, LOGIT_BITS } from './train/calibrat
 export { evaluateSplit, type EvalResult } from './train/evaluate.ts';
 export { buildQuantModel } from './export/build.ts';
 export { writeExport, checkExportDir, readSummary, SUMMARY_FILE } from './export/write-export.ts';
-export { trainModel, TRAIN_DEFAULTS, AGREEMENT_TARGET, type TrainOptions, type TrainResult } from './pipeline.ts';
+export { trainModel, TRAIN_DEFAULTS, AGREEMENT_TARGET, defaultQatLearningRate, type TrainOptions, type TrainResult } from './pipeline.ts';
 export { ensureTrainedModel, checkTrainFlags, trainingHash, type EnsureOptions, type EnsureResult } from './ensure.ts';
 export type { TrainSummary } from './summary.ts';

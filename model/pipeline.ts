@@ -45,10 +45,17 @@ export interface TrainOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * Peak QAT learning rate: 5e-4 when both widths are >= 6 bits (QAT only polishes), 2e-3 below (the weights must
+ * move further to fit a coarse grid).
+ */
+export function defaultQatLearningRate(weightBits: number, activationBits: number): number {
+  return Math.min(weightBits, activationBits) >= 6 ? 5e-4 : 2e-3;
+}
+
 export const TRAIN_DEFAULTS = {
   batchSize: 64,
   floatLearningRate: 2e-3,
-  qatLearningRate: 5e-4,
   bnFreeze: 0.5,
   observerFreeze: 0.75,
   calibrationImages: 2048,
@@ -74,7 +81,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const data = loadDataset(o.dataset);
   const train = head(data.train, o.trainLimit);
   const test = head(data.test, o.testLimit);
-  const cfg = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as TrainOptions & typeof TRAIN_DEFAULTS;
+  const cfg = {
+    ...TRAIN_DEFAULTS,
+    qatLearningRate: defaultQatLearningRate(o.weightBits, o.activationBits),
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  } as TrainOptions & typeof TRAIN_DEFAULTS & { qatLearningRate: number };
   const spec = networkSpec(o.network, { batchNorm: o.batchNorm ?? true });
   const net = new Network(spec, o.seed);
   const q: QatState = newQatState(net, o.weightBits, o.activationBits);

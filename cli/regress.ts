@@ -1,0 +1,107 @@
+/**
+ * `int8cosim regress`: seeded random differential regression, golden vs hw-sim vs RTL (Verilator, lockstep every
+ * cycle). Prints cases per second, every failure with its seed and replay command, and writes a JSON report.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CosimError, UsageError } from '../quant/errors.ts';
+import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
+import { TIERS, configName, paletteOf, type Tier } from '../harness/regress/palette.ts';
+import { runRegression } from '../harness/regress/runner.ts';
+import { parseShard } from '../harness/regress/shard.ts';
+
+const HELP = `usage: int8cosim regress [options]
+
+  --tier quick|long     quick: ${paletteOf('quick').map(configName).join(', ')}; 300 cases by default
+                        long (make regress): also ${paletteOf('long').slice(paletteOf('quick').length).map(configName).join(', ')};
+                        10000 cases by default
+  --cases <n>           number of cases of the whole run (before sharding)
+  --seed <s>            seed of case 0; case i has seed s + i (default 1)
+  --shard <i/n>         run only cases i-1, i-1+n, i-1+2n, ... (1-based i) of the run
+  --replay <seed>       run that one case (same tier) and print what failed
+  --rtl-config <file>   the RTL (default rtl/cosim.json)
+  --out <file>          report (default out/regress/report.json)
+`;
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} expects a non-negative integer, got '${v}'`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      tier: { type: 'string', default: 'quick' },
+      cases: { type: 'string' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      replay: { type: 'string' },
+      'rtl-config': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const tier = values.tier as Tier;
+  if (!TIERS.includes(tier)) throw new UsageError(`--tier expects ${TIERS.join(' or ')}, got '${values.tier}'`);
+  const cases = int('cases', values.cases) ?? (tier === 'long' ? 10_000 : 300);
+  const seed = int('seed', values.seed) ?? 1;
+  const replaySeed = int('replay', values.replay);
+  const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
+  const rtlConfigArg = values['rtl-config'] === undefined ? '' : ` --rtl-config ${values['rtl-config']}`;
+  const replayCommand = (s: number): string => `node bin/int8cosim.mjs regress --tier ${tier}${rtlConfigArg} --replay ${s}`;
+  const out = resolve(values.out ?? 'out/regress/report.json');
+
+  const started = new Date().toISOString();
+  console.log(
+    replaySeed !== undefined
+      ? `regress: replaying seed ${replaySeed} (${tier} tier)`
+      : `regress: ${tier} tier, ${cases} cases from seed ${seed}, shard ${shard.index}/${shard.count}`,
+  );
+  const r = await runRegression({
+    palette: paletteOf(tier),
+    rtl: { config: loadRtlConfig(values['rtl-config']) },
+    ...(replaySeed !== undefined ? { seeds: [replaySeed] } : { cases, seed, shard }),
+    replayCommand,
+    log: (l) => console.log(`  ${l}`),
+  });
+  const report = {
+    tier,
+    started,
+    cases: r.cases,
+    passed: r.passed,
+    failed: r.failed,
+    casesPerSecond: r.casesPerSecond,
+    casesPerSecondWarm: r.casesPerSecondWarm,
+    seconds: r.seconds,
+    buildSeconds: r.buildSeconds,
+    cycles: r.cycles,
+    seed,
+    shard: `${shard.index}/${shard.count}`,
+    kinds: r.kinds,
+    configs: r.configs,
+    failedSeeds: r.failures.map((f) => f.seed),
+    replayCommands: r.failures.map((f) => f.replay),
+    failures: r.failures,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(
+    `regress: ${r.passed}/${r.cases} passed, ${r.failed} failed; ${r.cycles} cycles; ${r.seconds.toFixed(1)} s ` +
+      `(${r.buildSeconds.toFixed(1)} s of builds): ${r.casesPerSecond.toFixed(1)} cases/s overall, ` +
+      `${r.casesPerSecondWarm.toFixed(1)} cases/s simulating`,
+  );
+  console.log(`regress: report ${out}`);
+  if (r.failed > 0) {
+    for (const f of r.failures.slice(0, 20)) console.log(`  seed ${f.seed}: ${f.replay}`);
+    throw new CosimError(`${r.failed} of ${r.cases} cases failed (seeds ${r.failures.slice(0, 10).map((f) => f.seed).join(', ')}${r.failed > 10 ? ', ...' : ''})`);
+  }
+}

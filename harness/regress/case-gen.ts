@@ -1,0 +1,162 @@
+/**
+ * One regression case from one seed: an array configuration from the tier's palette and either a random GEMM (all
+ * the operand ranges of the issue) or a corner GEMM (corners.ts), or a small random network. The same seed and
+ * palette always give the same case, so a failure replays from its seed alone.
+ */
+import type { ArrayConfig, GemmOperands } from '../../hw-sim/index.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import type { QuantModel } from '../../quant/format/types.ts';
+import { Rng } from '../../quant/random.ts';
+import { INT32_MAX, INT32_MIN, foldInputZeroPoint, intRange, quantizeMultiplier } from '../../quant/spec/index.ts';
+import { accExtremeGemm, clampGemm, tieGemm } from './corners.ts';
+
+export type CaseKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'network';
+export const CASE_KINDS: readonly CaseKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'network'] as const;
+
+export interface GemmCase {
+  m: number;
+  k: number;
+  n: number;
+  /** Operands as the array takes them (bias with the input zero point folded in). */
+  ops: GemmOperands;
+  /** Bit widths of the weights, the input activations and the output. */
+  bits: { w: number; a: number; o: number };
+  inputZeroPoint: number;
+}
+
+export interface RegressCase {
+  seed: number;
+  cfg: ArrayConfig;
+  kind: CaseKind;
+  gemm?: GemmCase;
+  network?: { model: QuantModel; input: Int8Array };
+}
+
+/** The array configuration of a seed: the first draw of its generator (cheap, so that runs group by build). */
+export function caseConfig(seed: number, palette: readonly ArrayConfig[]): ArrayConfig {
+  return new Rng(seed).pick(palette);
+}
+
+/** Weighted choice of the case kind: mostly random GEMMs, a tenth each of the corner generators. */
+function pickKind(rng: Rng, allowNetwork: boolean): CaseKind {
+  const u = rng.next();
+  if (u < 0.62) return 'random';
+  if (u < 0.72) return 'acc-extreme';
+  if (u < 0.84) return 'tie';
+  if (u < 0.95 || !allowNetwork) return 'clamp';
+  return 'network';
+}
+
+/** M: 1 (a dense layer), within one pass, or several passes of the accumulator (capped for speed). */
+export function pickM(rng: Rng, cfg: ArrayConfig): number {
+  const d = cfg.accDepth;
+  const u = rng.next();
+  if (u < 0.12) return 1;
+  if (u < 0.7) return rng.int(1, Math.min(d, 48));
+  return rng.int(Math.min(d, 48) + 1, Math.min(3 * d + 1, 96));
+}
+
+/** K or N: around the array dimension, including exact multiples and ragged last tiles. */
+export function pickDim(rng: Rng, arrayDim: number): number {
+  const u = rng.next();
+  if (u < 0.15) return arrayDim * rng.int(1, 3);
+  return rng.int(1, 3 * arrayDim + 2);
+}
+
+/** A real multiplier: realistic (outputs span the range) or log-uniform over every shift, with the extremes. */
+export function pickMultiplier(rng: Rng, k: number, bits: GemmCase['bits']): { m0: number; shift: number } {
+  const u = rng.next();
+  if (u < 0.5) {
+    const accSpan = Math.sqrt(k) * 2 ** (bits.a - 1) * 2 ** (bits.w - 1);
+    return quantizeMultiplier((2 ** bits.o / accSpan) * (0.25 + 4 * rng.next()));
+  }
+  if (u < 0.9) return quantizeMultiplier(2 ** (-36 + 40 * rng.next()));
+  // the ends of the encoding: shift -31 and 30, m0 at 2^30 and 2^31 - 1, and a zero multiplier
+  return rng.pick([
+    { m0: 2 ** 30, shift: -31 },
+    { m0: INT32_MAX, shift: -31 },
+    { m0: INT32_MAX, shift: 30 },
+    { m0: 2 ** 30, shift: 30 },
+    { m0: 0, shift: 0 },
+    { m0: INT32_MAX, shift: 0 },
+    { m0: rng.int(2 ** 30, INT32_MAX), shift: rng.int(-31, 30) },
+  ]);
+}
+
+/** A raw bias: small, realistic, or anywhere in int32 (then acc + bias may wrap). */
+export function pickBias(rng: Rng): number {
+  const u = rng.next();
+  if (u < 0.5) return rng.int(-5000, 5000);
+  if (u < 0.8) return rng.int(-(2 ** 20), 2 ** 20);
+  if (u < 0.9) return rng.pick([INT32_MIN, INT32_MAX, INT32_MIN + 1, INT32_MAX - 1]);
+  return rng.int32();
+}
+
+/** The output configuration: full b-bit range, fused ReLU, a narrow window, or (rarely) min > max. */
+export function pickClamp(rng: Rng, oBits: number): { zp: number; min: number; max: number } {
+  const { qmin, qmax } = intRange(oBits, false);
+  const zp = rng.int(qmin, qmax);
+  const u = rng.next();
+  if (u < 0.4) return { zp, min: qmin, max: qmax };
+  if (u < 0.7) return { zp, min: zp, max: qmax }; // fused ReLU
+  if (u < 0.97) {
+    const a = rng.int(-128, 127);
+    const b = rng.int(-128, 127);
+    return { zp: rng.int(-128, 127), min: Math.min(a, b), max: Math.max(a, b) };
+  }
+  return { zp, min: rng.int(1, 127), max: rng.int(-128, 0) }; // the contract has no min <= max rule
+}
+
+export function randomGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
+  const m = pickM(rng, cfg);
+  const k = pickDim(rng, cfg.rows);
+  const n = pickDim(rng, cfg.cols);
+  const bits = { w: rng.int(2, 8), a: rng.int(2, 8), o: rng.int(2, 8) };
+  const wr = intRange(bits.w, rng.next() < 0.8); // narrow (symmetric) weights mostly, the full range sometimes
+  const ar = intRange(bits.a, false);
+  const w = Int8Array.from({ length: k * n }, () => rng.int(wr.qmin, wr.qmax));
+  const x = Int8Array.from({ length: m * k }, () => rng.int(ar.qmin, ar.qmax));
+  const inputZeroPoint = rng.int(ar.qmin, ar.qmax);
+  const rawBias = Int32Array.from({ length: n }, () => pickBias(rng));
+  const m0 = new Int32Array(n);
+  const shift = new Int32Array(n);
+  const perChannel = rng.next() < 0.7;
+  let q = pickMultiplier(rng, k, bits);
+  for (let c = 0; c < n; c++) {
+    if (perChannel && c > 0) q = pickMultiplier(rng, k, bits);
+    m0[c] = q.m0;
+    shift[c] = q.shift;
+  }
+  const { zp, min, max } = pickClamp(rng, bits.o);
+  const bias = foldInputZeroPoint(rawBias, w, k, n, inputZeroPoint);
+  return { m, k, n, bits, inputZeroPoint, ops: { x, w, bias, m0, shift, zp, min, max } };
+}
+
+/** The case of a seed, drawn from `palette`. */
+export function generateCase(seed: number, palette: readonly ArrayConfig[], opts: { networks?: boolean } = {}): RegressCase {
+  const rng = new Rng(seed);
+  const cfg = rng.pick(palette);
+  const kind = pickKind(rng, opts.networks ?? true);
+  switch (kind) {
+    case 'random':
+      return { seed, cfg, kind, gemm: randomGemm(rng, cfg) };
+    case 'acc-extreme':
+      return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg) };
+    case 'tie':
+      return { seed, cfg, kind, gemm: tieGemm(rng, cfg) };
+    case 'clamp':
+      return { seed, cfg, kind, gemm: clampGemm(rng, cfg) };
+    case 'network': {
+      const spatial = rng.next() < 0.7;
+      const model = randomModel(rng, {
+        roundingMode: cfg.roundingMode,
+        inputShape: spatial ? [rng.int(3, 7), rng.int(3, 7), rng.int(1, 3)] : [rng.int(4, 40)],
+        maxChannels: 8,
+        extreme: rng.next() < 0.3,
+      });
+      const size = model.input.shape.reduce((a, b) => a * b, 1);
+      const input = Int8Array.from({ length: size }, () => rng.int(model.input.qmin, model.input.qmax));
+      return { seed, cfg, kind, network: { model, input } };
+    }
+  }
+}

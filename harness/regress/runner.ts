@@ -1,0 +1,194 @@
+/**
+ * The regression runner: every case is compared three ways. The RTL (Verilator, through the harness's build cache
+ * and RtlSim) and hw-sim run the case's program in lockstep, every output word of every cycle; the output rows the
+ * RTL produced are then compared with the golden model (quant/golden + quant/spec); network cases also compare
+ * hw-sim's runNetwork with runGolden. Cases are grouped by array configuration so that each configuration is one
+ * Verilated build and one model; each case starts from reset (a few cycles), so that its seed alone replays it.
+ * A network case's programs follow each other without a reset, as a host would issue them.
+ */
+import { compileGemm, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
+import { buildRtl, type RtlBuild } from '../build/buildRtl.ts';
+import type { RtlConfig } from '../config/rtlConfig.ts';
+import { Lockstep } from '../lockstep/lockstep.ts';
+import { mismatchError } from '../lockstep/mismatch.ts';
+import { openRtlSim } from '../sim/verilatedSim.ts';
+import { runGolden } from '../../quant/golden/index.ts';
+import { caseConfig, generateCase, type CaseKind, type RegressCase } from './case-gen.ts';
+import { goldenGemm } from './golden.ts';
+import { configName } from './palette.ts';
+import { caseSeeds, type Shard } from './shard.ts';
+
+/** The RTL a run simulates: a config (rtl/cosim.json or a mutant's copy) and extra defines. */
+export interface RtlTarget {
+  config: RtlConfig;
+  defines?: Record<string, string>;
+  cacheDir?: string;
+}
+
+export interface RegressOptions {
+  palette: readonly ArrayConfig[];
+  rtl: RtlTarget;
+  /** Explicit seeds (a replay, a kill-suite); otherwise `cases` seeds from `seed`, filtered by `shard`. */
+  seeds?: readonly number[];
+  cases?: number;
+  seed?: number;
+  shard?: Shard;
+  /** Include network cases (default true). */
+  networks?: boolean;
+  /** Stop at the first failing case (mutation runs). */
+  stopOnFirstFailure?: boolean;
+  /** The one-line command that replays a seed. */
+  replayCommand?: (seed: number) => string;
+  log?: (line: string) => void;
+}
+
+export interface CaseFailure {
+  seed: number;
+  config: string;
+  kind: CaseKind;
+  /** lockstep: RTL and hw-sim differ in a cycle; golden: output rows differ from the golden model; network:
+   *  hw-sim's runNetwork differs from runGolden; stop: the RTL stopped (assertion, $stop) or threw. */
+  stage: 'lockstep' | 'golden' | 'network' | 'stop';
+  message: string;
+  replay: string;
+}
+
+export interface ConfigRun {
+  config: string;
+  cases: number;
+  buildSeconds: number;
+  cached: boolean;
+  seconds: number;
+}
+
+export interface RegressResult {
+  cases: number;
+  passed: number;
+  failed: number;
+  failures: CaseFailure[];
+  /** Cases by kind. */
+  kinds: Record<string, number>;
+  configs: ConfigRun[];
+  seconds: number;
+  buildSeconds: number;
+  /** Cases over the whole run (builds included) and over the simulation time alone (builds excluded). */
+  casesPerSecond: number;
+  casesPerSecondWarm: number;
+  cycles: number;
+}
+
+function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefined {
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] !== got[i]) return `Y[${Math.floor(i / n)}][${i % n}]: golden ${want[i]}, RTL ${got[i]}`;
+  }
+  return undefined;
+}
+
+/** Runs one case on a reset lockstep; returns the failure (without the replay line) or undefined. */
+async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
+  const fail = (stage: CaseFailure['stage'], message: string) => ({ seed: c.seed, kind: c.kind, stage, message });
+  const ctx = `seed ${c.seed}`;
+  let programs: Program[];
+  let check: ((outputs: Int8Array[]) => string | undefined) | undefined;
+  if (c.gemm) {
+    const g = c.gemm;
+    programs = [compileGemm(c.cfg, g.m, g.k, g.n, g.ops, `${c.kind} ${g.m}x${g.k}x${g.n}`)];
+    check = ([y]) => firstDiff(goldenGemm(g, c.cfg.roundingMode), y as Int8Array, g.n);
+  } else {
+    const { model, input } = c.network as NonNullable<RegressCase['network']>;
+    programs = [];
+    const hw = runNetwork(model, c.cfg, input, { collect: false, onProgram: (p) => programs.push(p) });
+    const gold = runGolden(model, input, { roundingMode: c.cfg.roundingMode });
+    const d = firstDiff(gold.output, hw.output, gold.output.length);
+    if (d !== undefined) return fail('network', `hw-sim runNetwork vs runGolden on '${model.name}': ${d.replace('RTL', 'hw-sim')}`);
+  }
+  const outputs: Int8Array[] = [];
+  try {
+    for (const p of programs) {
+      const r = await ls.runProgram(p, ctx);
+      if (r.verdict) return fail('lockstep', mismatchError(r.verdict.first).message);
+      outputs.push(r.output as Int8Array);
+    }
+  } catch (err) {
+    return fail('stop', (err as Error).message.split('\n')[0] ?? String(err));
+  }
+  const d = check?.(outputs);
+  return d === undefined ? undefined : fail('golden', `RTL output rows vs golden: ${d}`);
+}
+
+/** Builds (or finds in the cache) the RTL of one array configuration. */
+export function buildFor(rtl: RtlTarget, cfg: ArrayConfig): Promise<RtlBuild> {
+  return buildRtl({
+    config: rtl.config,
+    parameters: { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) },
+    ...(rtl.defines ? { defines: rtl.defines } : {}),
+    ...(rtl.cacheDir ? { cacheDir: rtl.cacheDir } : {}),
+  });
+}
+
+export async function runRegression(opts: RegressOptions): Promise<RegressResult> {
+  const t0 = performance.now();
+  const log = opts.log ?? (() => {});
+  const replay = opts.replayCommand ?? ((s: number) => `int8cosim regress --replay ${s}`);
+  const seeds = opts.seeds ?? caseSeeds(opts.cases ?? 100, opts.seed ?? 1, opts.shard ?? { index: 1, count: 1 });
+  const groups = new Map<string, { cfg: ArrayConfig; seeds: number[] }>();
+  for (const s of seeds) {
+    const cfg = caseConfig(s, opts.palette);
+    const key = configName(cfg);
+    const g = groups.get(key) ?? { cfg, seeds: [] };
+    g.seeds.push(s);
+    groups.set(key, g);
+  }
+  const failures: CaseFailure[] = [];
+  const kinds: Record<string, number> = {};
+  const configs: ConfigRun[] = [];
+  let cases = 0;
+  let cycles = 0;
+  let buildSeconds = 0;
+  outer: for (const [name, g] of groups) {
+    const tb = performance.now();
+    const build = await buildFor(opts.rtl, g.cfg);
+    const bs = (performance.now() - tb) / 1000;
+    buildSeconds += bs;
+    log(`${name}: ${g.seeds.length} cases (${build.cached ? 'cached build' : `built in ${bs.toFixed(1)} s`})`);
+    const sim = openRtlSim(build, { seed: g.seeds[0] ?? 1 });
+    const ls = new Lockstep(sim, { checkpoints: false });
+    const tc = performance.now();
+    let n = 0;
+    try {
+      for (const seed of g.seeds) {
+        const c = generateCase(seed, opts.palette, { networks: opts.networks ?? true });
+        ls.reset(); // every case from reset, so that its seed alone replays it
+        kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
+        const before = ls.cycle;
+        const f = await runCase(c, ls);
+        cycles += ls.cycle - before;
+        cases++;
+        n++;
+        if (f !== undefined) {
+          const failure: CaseFailure = { ...f, config: name, replay: replay(seed) };
+          failures.push(failure);
+          log(`FAIL seed ${seed} (${name}, ${c.kind}, ${f.stage}): ${f.message}\n  replay: ${failure.replay}`);
+          if (opts.stopOnFirstFailure) break outer;
+        }
+      }
+    } finally {
+      configs.push({ config: name, cases: n, buildSeconds: bs, cached: build.cached, seconds: (performance.now() - tc) / 1000 });
+      sim.close();
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    cases,
+    passed: cases - failures.length,
+    failed: failures.length,
+    failures,
+    kinds,
+    configs,
+    seconds,
+    buildSeconds,
+    casesPerSecond: cases / seconds,
+    casesPerSecondWarm: cases / Math.max(1e-9, seconds - buildSeconds),
+    cycles,
+  };
+}

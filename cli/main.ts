@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runne
   train: { about: 'float training, PTQ baseline, QAT fine-tuning, export of bit-exact int8 parameters', load: () => import('./train.ts') },
   report: { about: 'rebuild the HTML report from an existing report.json (--report-only)', load: () => import('./report.ts') },
   synth: { about: 'synthesize the RTL with Yosys (generic, iCE40, 7-series) at several sizes; resource table', load: () => import('./synth.ts') },
+  regress: { about: 'seeded random differential regression: golden vs hw-sim vs RTL in lockstep (--tier, --shard, --replay)', load: () => import('./regress.ts') },
   check: { about: 'validate an exported model directory (docs/FORMAT.md) and summarize its layers', load: () => import('./check.ts') },
 };
 

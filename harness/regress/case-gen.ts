@@ -9,9 +9,10 @@ import type { QuantModel } from '../../quant/format/types.ts';
 import { Rng } from '../../quant/random.ts';
 import { INT32_MAX, INT32_MIN, foldInputZeroPoint, intRange, quantizeMultiplier } from '../../quant/spec/index.ts';
 import { accExtremeGemm, clampGemm, tieGemm } from './corners.ts';
+import { rawBeats } from './stimulus.ts';
 
-export type CaseKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'network';
-export const CASE_KINDS: readonly CaseKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'network'] as const;
+export type CaseKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'raw' | 'network';
+export const CASE_KINDS: readonly CaseKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'raw', 'network'] as const;
 
 export interface GemmCase {
   m: number;
@@ -29,6 +30,10 @@ export interface RegressCase {
   cfg: ArrayConfig;
   kind: CaseKind;
   gemm?: GemmCase;
+  /** For GEMM cases: the seed of the random values put on disabled port groups (stimulus.ts idleNoise), if any. */
+  noiseSeed?: number;
+  /** A raw beat stream (stimulus.ts rawBeats), compared RTL vs hw-sim every cycle. */
+  raw?: Int32Array;
   network?: { model: QuantModel; input: Int8Array };
 }
 
@@ -43,7 +48,8 @@ function pickKind(rng: Rng, allowNetwork: boolean): CaseKind {
   if (u < 0.62) return 'random';
   if (u < 0.72) return 'acc-extreme';
   if (u < 0.84) return 'tie';
-  if (u < 0.95 || !allowNetwork) return 'clamp';
+  if (u < 0.92) return 'clamp';
+  if (u < 0.96 || !allowNetwork) return 'raw';
   return 'network';
 }
 
@@ -137,15 +143,18 @@ export function generateCase(seed: number, palette: readonly ArrayConfig[], opts
   const rng = new Rng(seed);
   const cfg = rng.pick(palette);
   const kind = pickKind(rng, opts.networks ?? true);
+  const noise = (): { noiseSeed?: number } => (rng.next() < 0.5 ? { noiseSeed: rng.nextU32() } : {});
   switch (kind) {
     case 'random':
-      return { seed, cfg, kind, gemm: randomGemm(rng, cfg) };
+      return { seed, cfg, kind, gemm: randomGemm(rng, cfg), ...noise() };
     case 'acc-extreme':
-      return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg) };
+      return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg), ...noise() };
     case 'tie':
-      return { seed, cfg, kind, gemm: tieGemm(rng, cfg) };
+      return { seed, cfg, kind, gemm: tieGemm(rng, cfg), ...noise() };
     case 'clamp':
-      return { seed, cfg, kind, gemm: clampGemm(rng, cfg) };
+      return { seed, cfg, kind, gemm: clampGemm(rng, cfg), ...noise() };
+    case 'raw':
+      return { seed, cfg, kind, raw: rawBeats(rng, cfg, rng.int(8, 80)) };
     case 'network': {
       const spatial = rng.next() < 0.7;
       const model = randomModel(rng, {

@@ -6,7 +6,11 @@
  * Verilated build and one model; each case starts from reset (a few cycles), so that its seed alone replays it.
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
-import { compileGemm, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
+import { ArraySim, compileGemm, inWords, outWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
+import { Rng } from '../../quant/random.ts';
+import { firstDifference } from '../lockstep/compare.ts';
+import { outputWordLocation } from '../lockstep/names.ts';
+import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../build/buildRtl.ts';
 import type { RtlConfig } from '../config/rtlConfig.ts';
 import { Lockstep } from '../lockstep/lockstep.ts';
@@ -48,7 +52,7 @@ export interface CaseFailure {
   kind: CaseKind;
   /** lockstep: RTL and hw-sim differ in a cycle; golden: output rows differ from the golden model; network:
    *  hw-sim's runNetwork differs from runGolden; stop: the RTL stopped (assertion, $stop) or threw. */
-  stage: 'lockstep' | 'golden' | 'network' | 'stop';
+  stage: 'lockstep' | 'golden' | 'network' | 'stop' | 'stimulus';
   message: string;
   replay: string;
 }
@@ -85,14 +89,43 @@ function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefin
 }
 
 /** Runs one case on a reset lockstep; returns the failure (without the replay line) or undefined. */
+/** A raw beat stream: the RTL and hw-sim (with its hazard checker, which vouches for the stimulus) every cycle. */
+function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage'], message: string) => Omit<CaseFailure, 'replay' | 'config'>) {
+  const beats = c.raw as Int32Array;
+  const iw = inWords(c.cfg);
+  const ow = outWords(c.cfg);
+  const n = beats.length / iw;
+  const want = new Int32Array(n * ow);
+  const got = new Int32Array(n * ow);
+  const ref = new ArraySim(c.cfg, { checkHazards: true });
+  ref.reset();
+  try {
+    ref.run(n, beats, want);
+  } catch (err) {
+    return fail('stimulus', `the raw stream breaks the contract (a generator bug): ${(err as Error).message}`);
+  }
+  try {
+    ls.rtl.run(n, beats, got);
+  } catch (err) {
+    return fail('stop', (err as Error).message.split('\n')[0] ?? String(err));
+  }
+  const i = firstDifference(want, got, 0, n * ow);
+  if (i < 0) return undefined;
+  const where = outputWordLocation(c.cfg.cols, i % ow).where;
+  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), cycle ${Math.floor(i / ow)}, at ${where}: hw-sim ${want[i]}, RTL ${got[i]}`);
+}
+
 async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
   const fail = (stage: CaseFailure['stage'], message: string) => ({ seed: c.seed, kind: c.kind, stage, message });
   const ctx = `seed ${c.seed}`;
+  if (c.raw) return runRaw(c, ls, fail);
   let programs: Program[];
   let check: ((outputs: Int8Array[]) => string | undefined) | undefined;
   if (c.gemm) {
     const g = c.gemm;
-    programs = [compileGemm(c.cfg, g.m, g.k, g.n, g.ops, `${c.kind} ${g.m}x${g.k}x${g.n}`)];
+    const p = compileGemm(c.cfg, g.m, g.k, g.n, g.ops, `${c.kind} ${g.m}x${g.k}x${g.n}`);
+    if (c.noiseSeed !== undefined) idleNoise(new Rng(c.noiseSeed), c.cfg, p.beats);
+    programs = [p];
     check = ([y]) => firstDiff(goldenGemm(g, c.cfg.roundingMode), y as Int8Array, g.n);
   } else {
     const { model, input } = c.network as NonNullable<RegressCase['network']>;

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runne
   report: { about: 'rebuild the HTML report from an existing report.json (--report-only)', load: () => import('./report.ts') },
   synth: { about: 'synthesize the RTL with Yosys (generic, iCE40, 7-series) at several sizes; resource table', load: () => import('./synth.ts') },
   regress: { about: 'seeded random differential regression: golden vs hw-sim vs RTL in lockstep (--tier, --shard, --replay)', load: () => import('./regress.ts') },
+  mutate: { about: 'mutation testing: every RTL mutant of the catalogue against the regression kill-suite; score, survivors', load: () => import('./mutate.ts') },
   check: { about: 'validate an exported model directory (docs/FORMAT.md) and summarize its layers', load: () => import('./check.ts') },
 };
 

@@ -87,17 +87,29 @@ export function randomVectors(n: number, seed: number): RequantVectors {
   return v;
 }
 
-const hex = (x: number, digits: number): string => (digits >= 8 ? x >>> 0 : x & ((1 << (4 * digits)) - 1)).toString(16).padStart(digits, '0');
+const HEX = new TextEncoder().encode('0123456789abcdef');
+
+/** Writes the low `digits` hex digits of x at buf[o ..]; returns the next offset. */
+function putHex(buf: Uint8Array, o: number, x: number, digits: number): number {
+  for (let d = digits - 1; d >= 0; d--) buf[o++] = HEX[(x >>> (4 * d)) & 15] as number;
+  return o;
+}
 
 /** Writes the vectors as 128-bit hex lines {acc, bias, m0, shift, zp, min, max}. */
 export function writeVectors(file: string, v: RequantVectors): void {
-  const parts: string[] = new Array(v.n);
+  const buf = new Uint8Array(v.n * 33);
+  let o = 0;
   for (let i = 0; i < v.n; i++) {
-    parts[i] =
-      hex(v.acc[i] as number, 8) + hex(v.bias[i] as number, 8) + hex(v.m0[i] as number, 8) + hex(v.shift[i] as number, 2) +
-      hex(v.zp[i] as number, 2) + hex(v.min[i] as number, 2) + hex(v.max[i] as number, 2);
+    o = putHex(buf, o, v.acc[i] as number, 8);
+    o = putHex(buf, o, v.bias[i] as number, 8);
+    o = putHex(buf, o, v.m0[i] as number, 8);
+    o = putHex(buf, o, v.shift[i] as number, 2);
+    o = putHex(buf, o, v.zp[i] as number, 2);
+    o = putHex(buf, o, v.min[i] as number, 2);
+    o = putHex(buf, o, v.max[i] as number, 2);
+    buf[o++] = 10;
   }
-  writeFileSync(file, parts.join('\n') + '\n');
+  writeFileSync(file, buf);
 }
 
 export interface RequantMismatch {

@@ -14,11 +14,11 @@ import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { findToolchain, type Toolchain } from './tools.ts';
 import { checkPorts, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
-import { CXX_OPT, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, verilatorArgs } from './verilatorFlags.ts';
+import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, verilatorArgs } from './verilatorFlags.ts';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 
 /** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
-const BUILDER_VERSION = 'int8cosim-build-1';
+const BUILDER_VERSION = 'int8cosim-build-2';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ABI_SOURCE = join(here, '..', 'native', 'int8cosim_abi.cpp');
@@ -214,7 +214,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       availableParallelism(),
     );
     const library = join(tmp, 'libdut.so');
-    await runTool(tools.cxx, ['-shared', '-o', library, ...objects, ...runtime, '-lpthread'], 'linking the model');
+    await runTool(tools.cxx, ['-o', library, ...objects, ...runtime, ...LINK_FLAGS], 'linking the model');
     rmSync(obj, { recursive: true, force: true }); // the shared object is all that is kept (and build.log)
 
     const build: RtlBuild = {

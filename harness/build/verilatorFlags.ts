@@ -41,6 +41,9 @@ export function cxxCommonFlags(include: string): string[] {
   return [
     '-std=gnu++17', // Verilator 5 runtime needs C++14; 17 is what its makefiles pick
     '-fPIC', // everything ends up in a shared object loaded by koffi
+    '-fvisibility=hidden', // several models (one per array shape) live in one process: only the ic_* ABI is exported,
+    '-fvisibility-inlines-hidden', // so that no model binds to another model's (same-named) Verilator classes
+    '-fno-gnu-unique', // ... nor shares their function-local statics (STB_GNU_UNIQUE is process-wide)
     '-faligned-new', // as verilated.mk: VlWide and friends are over-aligned
     '-fcf-protection=none', // as verilated.mk
     '-w', // warnings of generated code are noise here; errors still stop the build
@@ -56,6 +59,9 @@ export function cxxCommonFlags(include: string): string[] {
     '-DVL_USER_FINISH', // ... and vl_finish
   ];
 }
+
+/** Link flags of the shared object: bind every internal reference to this object's own definitions. */
+export const LINK_FLAGS = ['-shared', '-Wl,-Bsymbolic', '-Wl,--no-undefined', '-lpthread'];
 
 /** Optimisation of the model and the runtime: -O2 (measured faster than verilated.mk's -Os on this array). */
 export const CXX_OPT = '-O2';

@@ -10,6 +10,11 @@
 // the model is evaluated; the outputs then show the flops after edge t-1 and are sampled; then the rising edge t
 // is evaluated. Registers read after a cycle (deep mode) are the flops after edge t, i.e. the values computed in
 // cycle t. In a VCD, time 2t is cycle t with the clock low, time 2t+1 is its rising edge.
+//
+// Threads: the model lives on a thread of its own, started with a large stack (kModelStack), and every call
+// hands its work to that thread and waits. A Verilated array of 32x32 has single eval functions with frames of
+// several MiB, more than the stack koffi gives a call (2 MiB sync, 128 KiB async); and one thread means the
+// model and its context never see another thread, whichever thread (koffi's main or worker) made the call.
 #include "Vdut.h"
 #include "verilated.h"
 #include "verilated_save.h"
@@ -18,9 +23,14 @@
 
 #include "ic_geometry.h"
 
+#include <pthread.h>
+
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,6 +48,65 @@ constexpr int kAbiVersion = 1;
 // A Verilog $stop/$finish or a Verilator fatal error inside a call: the call returns an error with this text.
 struct SimStopped : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+constexpr std::size_t kModelStack = std::size_t{512} << 20;  // virtual; pages are committed only when touched
+
+// One thread that runs jobs handed to it, one at a time, while the caller waits.
+class Worker {
+  pthread_t m_thread{};
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::function<void()> m_job;
+  bool m_hasJob = false;
+  bool m_quit = false;
+  bool m_started = false;
+
+  static void* entry(void* self) {
+    static_cast<Worker*>(self)->loop();
+    return nullptr;
+  }
+  void loop() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+      m_cv.wait(lock, [&] { return m_hasJob || m_quit; });
+      if (m_hasJob) {
+        lock.unlock();
+        m_job();  // jobs catch their own exceptions
+        lock.lock();
+        m_hasJob = false;
+        m_cv.notify_all();
+      } else {
+        return;
+      }
+    }
+  }
+
+ public:
+  bool start() {
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    pthread_attr_setstacksize(&attr, kModelStack);
+    m_started = pthread_create(&m_thread, &attr, &Worker::entry, this) == 0;
+    pthread_attr_destroy(&attr);
+    return m_started;
+  }
+  void call(std::function<void()> job) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_job = std::move(job);
+    m_hasJob = true;
+    m_cv.notify_all();
+    m_cv.wait(lock, [&] { return !m_hasJob; });
+  }
+  ~Worker() {
+    if (!m_started) return;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_quit = true;
+    }
+    m_cv.notify_all();
+    pthread_join(m_thread, nullptr);
+  }
 };
 
 struct Sim;
@@ -163,6 +232,7 @@ class MemRestore final : public VerilatedDeserialize {
 
 // ---- the handle ---------------------------------------------------------------------------------------------
 struct Sim {
+  Worker worker;  // declared first: destroyed last, after the model it ran
   std::unique_ptr<VerilatedContext> context;
   std::unique_ptr<Vdut> top;
   std::unique_ptr<VerilatedVcdC> trace;
@@ -270,22 +340,23 @@ std::string lookupRegisters(Sim& s) {
   return "";
 }
 
-// Runs body with t_current set; turns a stop or fatal error into an error code and a message.
+// Runs body on the model's thread with t_current set; turns a stop or fatal error into -1 and a message.
 template <typename F>
 int guarded(Sim* s, const char* what, F body) {
   if (!s) return -1;
-  Sim* const prev = t_current;
-  t_current = s;
-  s->error.clear();
   int rc = -1;
-  try {
-    rc = body();
-  } catch (const std::exception& e) {
-    s->error = std::string{what} + ": " + e.what();
-    s->stopMsg.clear();
-    rc = -1;
-  }
-  t_current = prev;
+  s->worker.call([&] {
+    t_current = s;
+    s->error.clear();
+    try {
+      rc = body();
+    } catch (const std::exception& e) {
+      s->error = std::string{what} + ": " + e.what();
+      s->stopMsg.clear();
+      rc = -1;
+    }
+    t_current = nullptr;
+  });
   return rc;
 }
 
@@ -307,24 +378,28 @@ void vl_finish(const char* filename, int linenum, const char* /*hier*/) {
   if (t_current && t_current->stopMsg.empty()) t_current->stopMsg = "Verilog $finish at " + where(filename, linenum) + " in cycle " + std::to_string(t_current->cycle);
 }
 
+#define IC_EXPORT __attribute__((visibility("default")))
+
 extern "C" {
 
 /** Geometry and build facts: [abi, rows, cols, addrBits, inWords, outWords, regWords, deep]. Returns count. */
-int ic_info(int32_t* out, int n) {
+IC_EXPORT int ic_info(int32_t* out, int n) {
   const int32_t v[] = {kAbiVersion, kRows, kCols, IC_ADDR_BITS, kInWords, kOutWords, kRegWords, IC_DEEP};
   const int k = static_cast<int>(sizeof v / sizeof v[0]);
   for (int i = 0; i < k && i < n; ++i) out[i] = v[i];
   return k;
 }
 
-const char* ic_create_error(void) { return t_createError.c_str(); }
+IC_EXPORT const char* ic_create_error(void) { return t_createError.c_str(); }
 
-void* ic_create(uint32_t seed) {
+IC_EXPORT void* ic_create(uint32_t seed) {
   t_createError.clear();
   auto s = std::make_unique<Sim>();
-  Sim* const prev = t_current;
-  t_current = s.get();
-  try {
+  if (!s->worker.start()) {
+    t_createError = "cannot start the model thread";
+    return nullptr;
+  }
+  const int rc = guarded(s.get(), "create", [&] {
     s->context = std::make_unique<VerilatedContext>();
     s->context->traceEverOn(true);  // --trace is compiled in; nothing is recorded until ic_trace_open
     s->context->randReset(2);       // uninitialised state is random (seeded): a missing reset shows as a mismatch
@@ -335,20 +410,25 @@ void* ic_create(uint32_t seed) {
     const std::string err = lookupRegisters(*s);
     if (!err.empty()) throw std::runtime_error("deep mode cannot read the PE registers: " + err);
 #endif
-  } catch (const std::exception& e) {
-    t_createError = e.what();
-    t_current = prev;
-    if (s->top) s->top->final();
+    return 0;
+  });
+  if (rc < 0) {
+    t_createError = s->error;
+    guarded(s.get(), "create", [&] {
+      if (s->top) s->top->final();
+      s->top.reset();
+      s->context.reset();
+      return 0;
+    });
     return nullptr;
   }
-  t_current = prev;
   return s.release();
 }
 
-const char* ic_error(void* h) { return h ? static_cast<Sim*>(h)->error.c_str() : "null handle"; }
+IC_EXPORT const char* ic_error(void* h) { return h ? static_cast<Sim*>(h)->error.c_str() : "null handle"; }
 
 /** Holds reset for `cycles` clock cycles with all inputs 0, releases it; the next cycle run is cycle 0. */
-int ic_reset(void* h, int cycles) {
+IC_EXPORT int ic_reset(void* h, int cycles) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "reset", [&] {
     Vdut& t = *s->top;
@@ -375,7 +455,7 @@ int ic_reset(void* h, int cycles) {
 
 /** Runs n cycles: in holds n beats of inWords, out receives n beats of outWords, regs (may be NULL, deep builds
  *  only) n readouts of regWords. Returns n, or -1 with ic_error set (the cycles before the error were run). */
-int ic_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* regs) {
+IC_EXPORT int ic_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* regs) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "run", [&] {
     if (!s->isReset) throw std::runtime_error("run before reset");
@@ -389,7 +469,7 @@ int ic_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* regs) {
 }
 
 /** The PE registers now (after the last cycle run): regWords words. Deep builds only. */
-int ic_read_registers(void* h, int32_t* out) {
+IC_EXPORT int ic_read_registers(void* h, int32_t* out) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "readRegisters", [&] {
     if (!IC_DEEP) throw std::runtime_error("register readout needs a deep build");
@@ -399,9 +479,9 @@ int ic_read_registers(void* h, int32_t* out) {
 }
 
 /** Cycles run since reset (as a double: exact below 2^53). */
-double ic_cycle(void* h) { return h ? static_cast<double>(static_cast<Sim*>(h)->cycle) : -1.0; }
+IC_EXPORT double ic_cycle(void* h) { return h ? static_cast<double>(static_cast<Sim*>(h)->cycle) : -1.0; }
 
-int ic_trace_open(void* h, const char* path) {
+IC_EXPORT int ic_trace_open(void* h, const char* path) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "traceOpen", [&] {
     if (s->trace) throw std::runtime_error("a trace is already open");
@@ -414,7 +494,7 @@ int ic_trace_open(void* h, const char* path) {
   });
 }
 
-int ic_trace_close(void* h) {
+IC_EXPORT int ic_trace_close(void* h) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "traceClose", [&] {
     if (s->trace) {
@@ -425,7 +505,7 @@ int ic_trace_close(void* h) {
   });
 }
 
-int ic_save(void* h, const char* path) {
+IC_EXPORT int ic_save(void* h, const char* path) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "saveState", [&] {
     VerilatedSave os;
@@ -438,7 +518,7 @@ int ic_save(void* h, const char* path) {
   });
 }
 
-int ic_restore(void* h, const char* path) {
+IC_EXPORT int ic_restore(void* h, const char* path) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "restoreState", [&] {
     s->isReset = false;  // until the whole state is back
@@ -458,7 +538,7 @@ int ic_restore(void* h, const char* path) {
 }
 
 /** Keeps the state in memory (one slot); ic_rewind goes back to it. */
-int ic_checkpoint(void* h) {
+IC_EXPORT int ic_checkpoint(void* h) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "checkpoint", [&] {
     if (!s->isReset) throw std::runtime_error("checkpoint before reset");
@@ -469,7 +549,7 @@ int ic_checkpoint(void* h) {
   });
 }
 
-int ic_rewind(void* h) {
+IC_EXPORT int ic_rewind(void* h) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "rewind", [&] {
     if (s->checkpoint.empty()) throw std::runtime_error("no checkpoint to rewind to");
@@ -483,14 +563,16 @@ int ic_rewind(void* h) {
   });
 }
 
-/** Closes any trace, runs final blocks, frees everything. */
-void ic_destroy(void* h) {
+/** Closes any trace, runs final blocks, frees everything (on the model's thread), then ends that thread. */
+IC_EXPORT void ic_destroy(void* h) {
   Sim* s = static_cast<Sim*>(h);
   if (!s) return;
   guarded(s, "destroy", [&] {
     if (s->trace) s->trace->close();
     s->trace.reset();
     s->top->final();
+    s->top.reset();
+    s->context.reset();
     return 0;
   });
   delete s;

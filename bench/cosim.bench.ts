@@ -1,0 +1,99 @@
+/**
+ * Co-simulation speed, measured side by side in one run: the Verilated RTL alone, hw-sim alone, and the two in
+ * lockstep (every output word compared every cycle), at 8x8, 16x16 and 32x32, on the same beat stream (a random
+ * GEMM program, repeated). Target: lockstep at least 50% of the slower of the two alone.
+ */
+import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
+import { buildRtl } from '../harness/build/buildRtl.ts';
+import { openRtlSim } from '../harness/sim/verilatedSim.ts';
+import { Lockstep } from '../harness/lockstep/lockstep.ts';
+import { ArraySim } from '../hw-sim/index.ts';
+import { compileGemm, type Program } from '../hw-sim/compiler/program.ts';
+import { Rng } from '../quant/random.ts';
+import { quantizeMultiplier } from '../quant/spec/index.ts';
+import type { ArrayConfig } from '../hw-sim/index.ts';
+import type { BenchResult, Figure } from './result.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
+const CHUNK = 2048;
+
+function program(cfg: ArrayConfig, seed: number): Program {
+  const rng = new Rng(seed);
+  const m = 512;
+  const k = 4 * cfg.rows;
+  const n = 2 * cfg.cols;
+  const m0 = new Int32Array(n);
+  const shift = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const q = quantizeMultiplier(Math.exp(rng.next() * 8 - 12));
+    m0[j] = q.m0;
+    shift[j] = q.shift;
+  }
+  return compileGemm(
+    cfg, m, k, n,
+    {
+      x: Int8Array.from({ length: m * k }, () => rng.int(-128, 127)),
+      w: Int8Array.from({ length: k * n }, () => rng.int(-127, 127)),
+      bias: Int32Array.from({ length: n }, () => rng.int(-100000, 100000)),
+      m0, shift, zp: rng.int(-20, 20), min: -128, max: 127,
+    },
+    'bench',
+  );
+}
+
+/** Cycles per second of `once` (which runs `cycles` cycles), repeated for about SECONDS. */
+async function rate(cycles: number, once: () => void | Promise<void>): Promise<number> {
+  await once(); // warm-up
+  let done = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SECONDS * 1000) {
+    await once();
+    done += cycles;
+  }
+  return done / ((performance.now() - t0) / 1000);
+}
+
+export default async function bench(): Promise<BenchResult> {
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const config = loadRtlConfig();
+  for (const size of [8, 16, 32]) {
+    const build = await buildRtl({ config, parameters: { Rows: size, Cols: size, RoundingMode: 0 }, log: (l) => console.error(`  [${size}x${size}] ${l}`) });
+    const rtl = openRtlSim(build);
+    const lockstep = new Lockstep(rtl);
+    const p = program(lockstep.cfg, size);
+    const g = build.geometry;
+    const out = new Int32Array(p.nCycles * g.outWords);
+
+    console.error(`  [${size}x${size}] rtl alone`);
+    rtl.reset();
+    const rtlAlone = await rate(p.nCycles, () => {
+      for (let t = 0; t < p.nCycles; t += CHUNK) {
+        const n = Math.min(CHUNK, p.nCycles - t);
+        rtl.run(n, p.beats.subarray(t * g.inWords), out.subarray(t * g.outWords));
+      }
+    });
+    console.error(`  [${size}x${size}] hw-sim alone`);
+    const ref = new ArraySim(lockstep.cfg);
+    ref.reset();
+    const hwAlone = await rate(p.nCycles, () => {
+      for (let t = 0; t < p.nCycles; t += CHUNK) ref.run(Math.min(CHUNK, p.nCycles - t), p.beats, out, t * g.inWords, t * g.outWords);
+    });
+    console.error(`  [${size}x${size}] lockstep`);
+    lockstep.reset();
+    const both = await rate(p.nCycles, async () => {
+      const r = await lockstep.runProgram(p, 'bench');
+      if (r.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(r.verdict.first)}`);
+    });
+    rtl.close();
+    const slower = Math.min(rtlAlone, hwAlone);
+    figures.push(
+      { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone, unit: 'cycles/s', higherIsBetter: true },
+      { label: `${size}x${size} hw-sim alone`, value: hwAlone, unit: 'cycles/s', higherIsBetter: true },
+      { label: `${size}x${size} lockstep`, value: both, unit: 'cycles/s', higherIsBetter: true },
+      { label: `${size}x${size} lockstep / slower alone`, value: both / slower, unit: 'ratio', target: 0.5, higherIsBetter: true },
+    );
+    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, build: build.hash };
+  }
+  return { name: 'cosim', figures, details };
+}

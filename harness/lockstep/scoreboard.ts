@@ -1,0 +1,92 @@
+/**
+ * The scoreboard: owns the reference model (hw-sim's ArraySim), runs it on the same beats as the RTL and compares
+ * what the monitor sampled with what the reference produced, every output word of every cycle and, in deep mode,
+ * every PE register after every cycle.
+ */
+import { ArraySim, type ArrayConfig } from '../../hw-sim/index.ts';
+import { tileAt, tileName, tileOfOutput, type Program } from '../../hw-sim/compiler/program.ts';
+import { ShapeError } from '../../quant/errors.ts';
+import type { ArrayGeometry } from '../build/ports.ts';
+import { countDifferences, firstDifference } from './compare.ts';
+import type { Mismatch } from './mismatch.ts';
+import type { Monitor } from './monitor.ts';
+import { outputWordLocation, registerWordLocation } from './names.ts';
+
+export interface Verdict {
+  first: Mismatch;
+  /** Differing words in the chunk where the first mismatch appeared (outputs and registers). */
+  count: number;
+}
+
+export class Scoreboard {
+  readonly reference: ArraySim;
+  /** Reference outputs of the current chunk. */
+  private readonly expected: Int32Array;
+  private readonly expectedRegs: Int32Array | undefined;
+
+  constructor(cfg: ArrayConfig, private readonly g: ArrayGeometry, readonly deep: boolean, readonly chunk: number) {
+    if (cfg.rows !== g.rows || cfg.cols !== g.cols || cfg.accDepth !== g.accDepth) {
+      throw new ShapeError(`hw-sim is ${cfg.rows}x${cfg.cols} (AccDepth ${cfg.accDepth}) but the RTL is ${g.rows}x${g.cols} (AccDepth ${g.accDepth})`);
+    }
+    this.reference = new ArraySim(cfg);
+    this.expected = new Int32Array(chunk * g.outWords);
+    this.expectedRegs = deep ? new Int32Array(chunk * g.regWords) : undefined;
+  }
+
+  reset(): void {
+    this.reference.reset();
+  }
+
+  /** Runs the reference over cycles [start, start + n) of the program's beats. */
+  predict(beats: Int32Array, start: number, n: number): void {
+    const ref = this.reference;
+    const iw = this.g.inWords;
+    if (this.expectedRegs === undefined) {
+      ref.run(n, beats, this.expected, start * iw, 0);
+      return;
+    }
+    const ow = this.g.outWords;
+    const rw = this.g.regWords;
+    for (let t = 0; t < n; t++) {
+      ref.step(beats, (start + t) * iw, this.expected, t * ow);
+      ref.readRegisters(this.expectedRegs, t * rw);
+    }
+  }
+
+  /**
+   * Compares the chunk [start, start + n) of program p (which began at cycle programStart since reset) with the
+   * monitor's samples. Returns the earliest disagreement (an output seen in cycle t shows the flops of edge t-1,
+   * a register read after cycle t those of edge t) and how many words differ in the chunk.
+   */
+  check(p: Program, programStart: number, start: number, n: number, monitor: Monitor, context: string): Verdict | undefined {
+    const ow = this.g.outWords;
+    const actual = monitor.outputView(start, n);
+    const oi = firstDifference(this.expected, actual, 0, n * ow);
+    let ri = -1;
+    const regs = monitor.registerView(n);
+    if (this.expectedRegs !== undefined && regs !== undefined) ri = firstDifference(this.expectedRegs, regs, 0, n * this.g.regWords);
+    if (oi < 0 && ri < 0) return undefined;
+
+    const oCycle = oi < 0 ? Infinity : Math.floor(oi / ow);
+    const rCycle = ri < 0 ? Infinity : Math.floor(ri / this.g.regWords);
+    let first: Mismatch;
+    if (oCycle - 0.5 < rCycle) {
+      const local = start + oCycle;
+      const loc = outputWordLocation(this.g.cols, oi % ow);
+      first = {
+        layer: p.layer, tile: tileName(tileOfOutput(p, local) ?? tileAt(p, local)), cycle: programStart + local, programCycle: local,
+        programStart, context, kind: 'port', ...loc, expected: this.expected[oi] as number, actual: actual[oi] as number,
+      };
+    } else {
+      const local = start + rCycle;
+      const loc = registerWordLocation(this.g.cols, ri % this.g.regWords);
+      first = {
+        layer: p.layer, tile: tileName(tileAt(p, local)), cycle: programStart + local, programCycle: local, programStart, context,
+        kind: 'register', ...loc, expected: (this.expectedRegs as Int32Array)[ri] as number, actual: (regs as Int32Array)[ri] as number,
+      };
+    }
+    let count = countDifferences(this.expected, actual, 0, n * ow);
+    if (this.expectedRegs !== undefined && regs !== undefined) count += countDifferences(this.expectedRegs, regs, 0, n * this.g.regWords);
+    return { first, count };
+  }
+}

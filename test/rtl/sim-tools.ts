@@ -120,7 +120,7 @@ export function icarusBuild(b: TbBuild): string {
 
 /** A fresh scratch folder under .cache/rtl/run/. */
 export function scratchDir(name: string): string {
-  const dir = join(CACHE, 'run', `${name}-${process.pid}`);
+  const dir = join(CACHE, 'run', name); // one folder per name: a re-run replaces the last run's files
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;

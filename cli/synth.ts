@@ -16,6 +16,7 @@ const HELP = `usage: int8cosim synth [options]
   --rounding <0|1>           RoundingMode of the requantizer (default 0, single)
   --timeout <seconds>        limit of one Yosys run (default 900)
   --rtl-config <file.json>   RTL to synthesize (default rtl/cosim.json)
+  --top <module>             a sub-module alone, for a breakdown: systolic_array, systolic_requant, systolic_acc
   --out <dir>                output folder (default out/synth)
 `;
 
@@ -44,6 +45,7 @@ export async function run(argv: string[]): Promise<void> {
       rounding: { type: 'string' },
       timeout: { type: 'string' },
       'rtl-config': { type: 'string' },
+      top: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<void> {
     roundingMode: rounding,
     timeoutSeconds: parseInt10('timeout', values.timeout, 900),
     ...(values['rtl-config'] === undefined ? {} : { rtlConfig: resolve(values['rtl-config']) }),
+    ...(values.top === undefined ? {} : { top: values.top }),
     outDir,
   });
   console.log(`wrote ${outDir}/report.json and ${outDir}/report.md`);

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../quant/errors.ts';
 import { loadRtlConfig } from '../config/rtlConfig.ts';
 import { synthTable } from './report.ts';
 import type { SynthJob, SynthResources, SynthTarget, YosysRun } from './yosys.ts';
@@ -26,6 +27,11 @@ export interface SynthSuiteOptions {
   timeoutSeconds: number;
   /** RTL config (rtl/cosim.json by default). */
   rtlConfig?: string;
+  /**
+   * A sub-module to synthesize instead of the config's top (for a breakdown), e.g. systolic_array; only the
+   * parameters it declares (SUB_MODULE_PARAMS) are set.
+   */
+  top?: string;
   outDir: string;
   /** Progress lines (default: console.log). */
   log?: (line: string) => void;
@@ -50,6 +56,13 @@ export interface SynthReport {
   timeoutSeconds: number;
   entries: SynthEntry[];
 }
+
+/** The parameters of the project's sub-modules that a breakdown run may synthesize alone. */
+export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
+  systolic_array: ['Rows', 'Cols'],
+  systolic_requant: ['RoundingMode'],
+  systolic_acc: ['Cols', 'AccDepth'],
+};
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 
@@ -80,10 +93,15 @@ function runWorker(job: SynthJob, timeoutSeconds: number): Promise<{ status: Syn
 export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthReport> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const cfg = loadRtlConfig(opts.rtlConfig);
+  const top = opts.top ?? cfg.top;
+  const keep = opts.top === undefined || opts.top === cfg.top ? undefined : SUB_MODULE_PARAMS[opts.top];
+  if (opts.top !== undefined && opts.top !== cfg.top && keep === undefined) {
+    throw new UsageError(`--top ${opts.top}: expected ${cfg.top} or one of ${Object.keys(SUB_MODULE_PARAMS).join(', ')}`);
+  }
   const { version } = await import('@yowasp/yosys');
   const report: SynthReport = {
     tool: `Yosys ${version} (@yowasp/yosys)`,
-    top: cfg.top,
+    top,
     generatedAt: new Date().toISOString(),
     timeoutSeconds: opts.timeoutSeconds,
     entries: [],
@@ -98,7 +116,8 @@ export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthRepor
       const parameters: Record<string, number> = {};
       for (const [k, v] of Object.entries(cfg.parameters)) if (typeof v === 'number') parameters[k] = v;
       Object.assign(parameters, { Rows: size.rows, Cols: size.cols, AccDepth: opts.accDepth, RoundingMode: opts.roundingMode });
-      const job: SynthJob = { target, top: cfg.top, files: cfg.files, parameters, defines: cfg.defines };
+      if (keep !== undefined) for (const k of Object.keys(parameters)) if (!keep.includes(k)) delete parameters[k];
+      const job: SynthJob = { target, top, files: cfg.files, parameters, defines: cfg.defines };
       log(`synth ${target} ${size.rows}x${size.cols} (AccDepth ${opts.accDepth}, RoundingMode ${opts.roundingMode}) ...`);
       const r = await runWorker(job, opts.timeoutSeconds);
       const entry: SynthEntry = { target, rows: size.rows, cols: size.cols, accDepth: opts.accDepth, roundingMode: opts.roundingMode, status: r.status, seconds: Number((r.run?.seconds ?? r.seconds).toFixed(1)) };

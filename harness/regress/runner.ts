@@ -6,10 +6,10 @@
  * Verilated build and one model; each case starts from reset (a few cycles), so that its seed alone replays it.
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
-import { ArraySim, compileGemm, inWords, outWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
+import { ArraySim, compileGemm, inWords, outWords, regWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { firstDifference } from '../lockstep/compare.ts';
-import { outputWordLocation } from '../lockstep/names.ts';
+import { outputWordLocation, registerWordLocation } from '../lockstep/names.ts';
 import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../build/buildRtl.ts';
 import type { RtlConfig } from '../config/rtlConfig.ts';
@@ -27,6 +27,8 @@ export interface RtlTarget {
   config: RtlConfig;
   defines?: Record<string, string>;
   cacheDir?: string;
+  /** Deep mode: also compare every PE register (docs/ARCHITECTURE.md section 6) every cycle (a deep build). */
+  deep?: boolean;
 }
 
 export interface RegressOptions {
@@ -89,7 +91,10 @@ function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefin
 }
 
 /** Runs one case on a reset lockstep; returns the failure (without the replay line) or undefined. */
-/** A raw beat stream: the RTL and hw-sim (with its hazard checker, which vouches for the stimulus) every cycle. */
+/**
+ * A raw beat stream: the RTL and hw-sim (with its hazard checker, which vouches for the stimulus) every cycle, the
+ * outputs and, on a deep build, every PE register.
+ */
 function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage'], message: string) => Omit<CaseFailure, 'replay' | 'config'>) {
   const beats = c.raw as Int32Array;
   const iw = inWords(c.cfg);
@@ -97,19 +102,30 @@ function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage']
   const n = beats.length / iw;
   const want = new Int32Array(n * ow);
   const got = new Int32Array(n * ow);
+  const rw = regWords(c.cfg);
+  const wantRegs = ls.deep ? new Int32Array(n * rw) : undefined;
+  const gotRegs = ls.deep ? new Int32Array(n * rw) : undefined;
   const ref = new ArraySim(c.cfg, { checkHazards: true });
   ref.reset();
   try {
-    ref.run(n, beats, want);
+    for (let t = 0; t < n; t++) {
+      ref.step(beats, t * iw, want, t * ow);
+      if (wantRegs) ref.readRegisters(wantRegs, t * rw);
+    }
   } catch (err) {
     return fail('stimulus', `the raw stream breaks the contract (a generator bug): ${(err as Error).message}`);
   }
   try {
-    ls.rtl.run(n, beats, got);
+    ls.rtl.run(n, beats, got, gotRegs);
   } catch (err) {
     return fail('stop', (err as Error).message.split('\n')[0] ?? String(err));
   }
   const i = firstDifference(want, got, 0, n * ow);
+  const j = wantRegs && gotRegs ? firstDifference(wantRegs, gotRegs, 0, n * rw) : -1;
+  if (j >= 0 && (i < 0 || Math.floor(j / rw) < Math.floor(i / ow))) {
+    const where = registerWordLocation(c.cfg.cols, j % rw).where;
+    return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), after cycle ${Math.floor(j / rw)}, at ${where}: hw-sim ${wantRegs?.[j]}, RTL ${gotRegs?.[j]}`);
+  }
   if (i < 0) return undefined;
   const where = outputWordLocation(c.cfg.cols, i % ow).where;
   return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), cycle ${Math.floor(i / ow)}, at ${where}: hw-sim ${want[i]}, RTL ${got[i]}`);
@@ -156,6 +172,7 @@ export function buildFor(rtl: RtlTarget, cfg: ArrayConfig): Promise<RtlBuild> {
     parameters: { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) },
     ...(rtl.defines ? { defines: rtl.defines } : {}),
     ...(rtl.cacheDir ? { cacheDir: rtl.cacheDir } : {}),
+    deep: rtl.deep ?? false,
   });
 }
 
@@ -185,7 +202,7 @@ export async function runRegression(opts: RegressOptions): Promise<RegressResult
     buildSeconds += bs;
     log(`${name}: ${g.seeds.length} cases (${build.cached ? 'cached build' : `built in ${bs.toFixed(1)} s`})`);
     const sim = openRtlSim(build, { seed: g.seeds[0] ?? 1 });
-    const ls = new Lockstep(sim, { checkpoints: false });
+    const ls = new Lockstep(sim, { checkpoints: false, deep: opts.rtl.deep ?? false });
     const tc = performance.now();
     let n = 0;
     try {

@@ -2,7 +2,8 @@
  * Mutation testing of the regression: every mutant of the catalogue is applied alone to a copy of rtl/, built by
  * the harness (its own cache key), and run against the kill-suite: the first `cases` regression seeds on a 3x5
  * array with AccDepth 8 in the mutant's rounding mode (random GEMMs, every corner generator, raw streams, idle-port
- * noise and a few small networks), stopping at the first failing case. The unmutated RTL runs the same suite first
+ * noise and a few small networks) in deep mode (every output and every PE register compared every cycle), stopping
+ * at the first failing case. The unmutated RTL runs the same suite first
  * in both modes and must pass it, or no verdict means anything.
  */
 import { join, resolve } from 'node:path';
@@ -77,7 +78,7 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
   const baseline: MutationReport['baseline'] = [];
   const modes = [...new Set(mutants.map((m) => m.mode ?? 'single'))];
   for (const mode of modes) {
-    const r = await runRegression({ palette: [killConfig(mode)], rtl: { config: loadRtlConfig(join(rtlDir, 'cosim.json')) }, seeds });
+    const r = await runRegression({ palette: [killConfig(mode)], rtl: { config: loadRtlConfig(join(rtlDir, 'cosim.json')), deep: true }, seeds });
     baseline.push({ mode, cases: r.cases, failed: r.failed });
     log(`baseline rtl/ (${mode}): ${r.passed}/${r.cases} kill-suite cases pass`);
     if (r.failed > 0) throw new CosimError(`the unmutated RTL fails the kill-suite in ${mode} mode (seed ${r.failures[0]?.seed}: ${r.failures[0]?.message})`);
@@ -95,7 +96,7 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
     try {
       const r = await runRegression({
         palette: [killConfig(mode)],
-        rtl: { config: loadRtlConfig(applied.configPath) },
+        rtl: { config: loadRtlConfig(applied.configPath), deep: true },
         seeds,
         stopOnFirstFailure: true,
         replayCommand: (s) => `node bin/int8cosim.mjs mutate --only ${m.name} (kill-suite seed ${s})`,

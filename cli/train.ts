@@ -26,6 +26,7 @@ const HELP = `usage: int8cosim train [options]
   --batch-size <n>            mini-batch (default ${TRAIN_DEFAULTS.batchSize})
   --float-lr <x>, --qat-lr <x> peak Adam learning rates (default ${TRAIN_DEFAULTS.floatLearningRate}; QAT 5e-4 at >= 6 bits, 2e-3 below)
   --train-limit <n>, --test-limit <n>   use only the first n images (quick runs)
+  --weight-clipping <max|mse> per-channel weight range: max |w| (default) or MSE-optimal clipping
   --no-bn                     networks without BatchNorm
 `;
 
@@ -80,6 +81,7 @@ export async function run(argv: string[]): Promise<void> {
         'train-limit': { type: 'string' },
         'test-limit': { type: 'string' },
         'no-bn': { type: 'boolean', default: false },
+        'weight-clipping': { type: 'string', default: 'max' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -112,10 +114,12 @@ export async function run(argv: string[]): Promise<void> {
   const qatLearningRate = optional('qat-lr', v['qat-lr'], 0, false);
   const trainLimit = optional('train-limit', v['train-limit'], 1, true);
   const testLimit = optional('test-limit', v['test-limit'], 1, true);
+  const clipping = v['weight-clipping'] as string;
+  if (clipping !== 'max' && clipping !== 'mse') throw new UsageError(`--weight-clipping expects max or mse, got '${clipping}'`);
   const out = v.out ?? join('out', 'train', `${flags.network}-${flags.dataset}-w${flags.weightBits}a${flags.activationBits}`);
   const target = checkExportDir(out); // before any training: a bad folder fails fast
   const { model, summary } = await trainModel({
-    ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'],
+    ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'], weightClipping: clipping,
     onProgress: progressBar(), log: (m) => console.error(m),
   });
   writeExport(target, model, summary);

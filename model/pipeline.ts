@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { evaluate as goldenEvaluate } from '../quant/golden/index.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import type { RoundingMode } from '../quant/spec/index.ts';
+import type { WeightClipping } from '../quant/fakequant/index.ts';
 import { initBackend } from './backend/backend.ts';
 import { loadDataset, type DatasetName, type Split } from './data/dataset.ts';
 import { buildQuantModel } from './export/build.ts';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   bnFreeze?: number;
   observerFreeze?: number;
   calibrationImages?: number;
+  /** Per-channel weight range: 'max' (default) or 'mse' (MSE-optimal clipping). */
+  weightClipping?: WeightClipping;
   batchNorm?: boolean;
   /** Subsets for tests: the first N train / test images, and a cap on steps per epoch. */
   trainLimit?: number;
@@ -88,7 +91,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   } as TrainOptions & typeof TRAIN_DEFAULTS & { qatLearningRate: number };
   const spec = networkSpec(o.network, { batchNorm: o.batchNorm ?? true });
   const net = new Network(spec, o.seed);
-  const q: QatState = newQatState(net, o.weightBits, o.activationBits);
+  const q: QatState = newQatState(net, o.weightBits, o.activationBits, o.weightClipping ?? 'max');
   const validation = o.validateEachEpoch === false ? undefined : test;
   const common = { batchSize: cfg.batchSize, seed: o.seed, validation, onProgress: o.onProgress, maxStepsPerEpoch: o.maxStepsPerEpoch };
   try {
@@ -136,7 +139,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       hyperparameters: {
         batchSize: cfg.batchSize, floatLearningRate: cfg.floatLearningRate, qatLearningRate: cfg.qatLearningRate,
         bnFreeze: cfg.bnFreeze, observerFreeze: cfg.observerFreeze, calibrationImages: cfg.calibrationImages,
-        optimizer: 'adam, cosine decay per phase', batchNorm: o.batchNorm ?? true,
+        optimizer: 'adam, cosine decay per phase', batchNorm: o.batchNorm ?? true, weightClipping: o.weightClipping ?? 'max',
       },
       images: { train: train.labels.length, test: test.labels.length },
       curves: { float: floatCurve, qat: qatCurve },

@@ -36,7 +36,7 @@ export function buildQuantModel(net: Network, q: QatState, roundingMode: Roundin
     const bData = b.dataSync() as Float32Array;
     tf.dispose([w, b]);
     const n = l.channels;
-    const cq = weightChannelParams(wData, n, q.weightBits);
+    const cq = weightChannelParams(wData, n, q.weightBits, q.weightClipping);
     const outBits = q.outBits[mac] as number;
     const outP = (q.observers[mac] as NonNullable<QatState['observers'][number]>).params(outBits);
     const output = tensorQuant(outP, outBits);

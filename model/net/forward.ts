@@ -11,13 +11,15 @@
  * The input is never observed: pixels arrive as p/255, which the fixed input quantization (1/255, -128) holds exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type MovingAverageMinMaxObserver } from '../../quant/fakequant/index.ts';
+import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
 import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
 
 export interface QatState {
   weightBits: number;
+  /** Per-channel weight range: max |w| (default) or the MSE-optimal clipping threshold. */
+  weightClipping?: WeightClipping;
   /** Output bits of each MAC layer (the activation bits; 8 for the logits). */
   outBits: number[];
   observers: MovingAverageMinMaxObserver[];
@@ -78,7 +80,7 @@ function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kin
   const sf = l.bn ? tf.div(l.bn.gamma, tf.sqrt(tf.add(l.bn.variance, BN_EPSILON))) : undefined;
   const wf = sf ? tf.mul(l.kernel, sf) : l.kernel;
   // Scales from the current folded weights, computed by quant/spec exactly as the export does.
-  const cq = weightChannelParams(wf.dataSync() as Float32Array, l.channels, q.weightBits);
+  const cq = weightChannelParams(wf.dataSync() as Float32Array, l.channels, q.weightBits, q.weightClipping);
   const scales = tf.tensor1d(Float32Array.from(cq.scales));
   const p0 = cq.params[0] as AffineParams;
   const wq = fakeQuantize(wf, scales, 0, p0.qmin, p0.qmax);

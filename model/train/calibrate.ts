@@ -4,7 +4,7 @@
  * network in evaluation mode.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MinMaxObserver, MovingAverageMinMaxObserver } from '../../quant/fakequant/index.ts';
+import { MinMaxObserver, MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
 import { intRange } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 import type { Split } from '../data/dataset.ts';
@@ -15,12 +15,13 @@ import { batchImages, permutation } from './batches.ts';
 /** The logits keep 8 bits whatever the activation width (only the argmax is read from them). */
 export const LOGIT_BITS = 8;
 
-export function newQatState(net: Network, weightBits: number, activationBits: number): QatState {
+export function newQatState(net: Network, weightBits: number, activationBits: number, weightClipping: WeightClipping = 'max'): QatState {
   intRange(weightBits, true); // throws RangeError on a bad width
   intRange(activationBits, false);
   const macs = net.macLayers();
   return {
     weightBits,
+    weightClipping,
     outBits: macs.map((_, i) => (i === macs.length - 1 ? LOGIT_BITS : activationBits)),
     observers: macs.map(() => new MovingAverageMinMaxObserver(0.01)),
     bnFrozen: false,
@@ -46,6 +47,7 @@ export function calibrate(net: Network, train: Split, q: QatState, count: number
 export function freezeCopy(q: QatState): QatState {
   return {
     weightBits: q.weightBits,
+    weightClipping: q.weightClipping,
     outBits: q.outBits.slice(),
     observers: q.observers.map((o) => {
       const c = new MovingAverageMinMaxObserver(o.averagingConstant);

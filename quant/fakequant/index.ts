@@ -1,3 +1,3 @@
 export { fakeQuantize, fakeQuantizeBias, roundHalfAwayFromZeroT } from './fake-quantize.ts';
 export { MovingAverageMinMaxObserver, MinMaxObserver } from './observer.ts';
-export { weightChannelParams, quantizeWeights, type ChannelQuant } from './weight-params.ts';
+export { weightChannelParams, quantizeWeights, type ChannelQuant, type WeightClipping } from './weight-params.ts';

@@ -10,7 +10,37 @@ export interface ChannelQuant {
   scales: Float64Array;
 }
 
-export function weightChannelParams(w: Float32Array | Float64Array, channels: number, bits: number): ChannelQuant {
+/**
+ * How the per-channel range is chosen: 'max' (max |w|, the default) or 'mse' (the clipping threshold among 32
+ * candidates in [0.2, 1] * max |w| that minimises the channel's squared quantization error; for very low widths,
+ * where max scaling rounds most weights to zero).
+ */
+export type WeightClipping = 'max' | 'mse';
+
+function mseThreshold(ws: Float64Array, maxAbs: number, bits: number): number {
+  const qmax = 2 ** (bits - 1) - 1;
+  let best = maxAbs;
+  let bestErr = Infinity;
+  const steps = 32;
+  for (let k = steps; k >= Math.ceil(steps / 5); k--) {
+    const t = (maxAbs * k) / steps;
+    const s = t / qmax;
+    let err = 0;
+    for (let i = 0; i < ws.length; i++) {
+      const v = ws[i] as number;
+      const q = Math.min(qmax, Math.max(-qmax, Math.floor(Math.abs(v) / s + 0.5) * Math.sign(v)));
+      const d = v - q * s;
+      err += d * d;
+    }
+    if (err < bestErr) {
+      bestErr = err;
+      best = t;
+    }
+  }
+  return best;
+}
+
+export function weightChannelParams(w: Float32Array | Float64Array, channels: number, bits: number, clipping: WeightClipping = 'max'): ChannelQuant {
   if (channels <= 0 || w.length % channels !== 0) {
     throw new RangeError(`weightChannelParams: ${w.length} weights do not split into ${channels} output channels`);
   }
@@ -19,6 +49,15 @@ export function weightChannelParams(w: Float32Array | Float64Array, channels: nu
     const c = i % channels;
     const a = Math.abs(w[i] as number);
     if (a > (maxAbs[c] as number)) maxAbs[c] = a;
+  }
+  if (clipping === 'mse') {
+    const per = w.length / channels;
+    const ws = new Float64Array(per);
+    for (let c = 0; c < channels; c++) {
+      if (!((maxAbs[c] as number) > 0)) continue;
+      for (let i = 0; i < per; i++) ws[i] = w[i * channels + c] as number;
+      maxAbs[c] = mseThreshold(ws, maxAbs[c] as number, bits);
+    }
   }
   // The scale is rounded to float32 once, here: the format stores it as float32 and the tfjs fake-quant multiplies
   // by it in float32, so codes, bias, multiplier and fake-quant all use the very same number.

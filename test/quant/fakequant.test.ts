@@ -94,3 +94,27 @@ describe('quant/fakequant: the non-negative fast path', () => {
     }
   });
 });
+
+describe('quant/fakequant: MSE weight clipping', () => {
+  it('never has a larger squared error than max scaling, clips below max |w| at 2 bits, and keeps codes in range', () => {
+    const seed = 91;
+    const rng = new Rng(seed);
+    const k = 200;
+    const n = 6;
+    const w = Float32Array.from({ length: k * n }, () => rng.normal() * 0.1);
+    for (const bits of [2, 3, 8]) {
+      const err = (cq: ReturnType<typeof weightChannelParams>): number => {
+        const codes = quantizeWeights(w, cq);
+        let e = 0;
+        for (let i = 0; i < w.length; i++) e += (w[i]! - codes[i]! * cq.scales[i % n]!) ** 2;
+        return e;
+      };
+      const max = weightChannelParams(w, n, bits, 'max');
+      const mse = weightChannelParams(w, n, bits, 'mse');
+      assert.ok(err(mse) <= err(max) * (1 + 1e-9), `seed ${seed} bits ${bits}: ${err(mse)} > ${err(max)}`);
+      const { qmin, qmax } = mse.params[0]!;
+      for (const c of quantizeWeights(w, mse)) assert.ok(c >= qmin && c <= qmax);
+      if (bits === 2) mse.scales.forEach((s, c) => assert.ok(s < max.scales[c]! * 0.9, `seed ${seed} channel ${c}: ${s} vs ${max.scales[c]}`));
+    }
+  });
+});

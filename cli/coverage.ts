@@ -1,0 +1,41 @@
+/**
+ * `int8cosim coverage`: Verilator line and toggle coverage of rtl/ from the regression's stimulus (see
+ * harness/regress/coverage/coverage.ts), per module; writes out/coverage/report.json and the merged points.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../quant/errors.ts';
+import { runCoverage } from '../harness/regress/coverage/coverage.ts';
+
+const HELP = `usage: int8cosim coverage [--cases <n>] [--out <file>]
+
+  --cases <n>   regression seeds 1..n per configuration (3x5 AccDepth 8, single and double rounding); default 400
+  --out <file>  report (default out/coverage/report.json)
+`;
+
+const pct = (c: number, t: number): string => (t === 0 ? '   n/a' : `${((100 * c) / t).toFixed(1).padStart(5)}%`);
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { cases: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const cases = values.cases === undefined ? 400 : Number(values.cases);
+  if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
+  const out = resolve(values.out ?? 'out/coverage/report.json');
+  const r = runCoverage({ cases, outDir: dirname(out), log: (l) => console.log(`  ${l}`) });
+  console.log(`${'module'.padEnd(18)} ${'line'.padStart(16)} ${'toggle'.padStart(18)}`);
+  for (const m of r.modules) {
+    console.log(
+      `${m.module.padEnd(18)} ${`${m.line.covered}/${m.line.total}`.padStart(9)} ${pct(m.line.covered, m.line.total)} ` +
+        `${`${m.toggle.covered}/${m.toggle.total}`.padStart(11)} ${pct(m.toggle.covered, m.toggle.total)}`,
+    );
+  }
+  console.log(`${'all of rtl/'.padEnd(18)} ${`${r.line.covered}/${r.line.total}`.padStart(9)} ${pct(r.line.covered, r.line.total)} ${`${r.toggle.covered}/${r.toggle.total}`.padStart(11)} ${pct(r.toggle.covered, r.toggle.total)}`);
+  for (const [mod, pts] of Object.entries(r.uncovered)) console.log(`  never hit in ${mod}: ${pts.slice(0, 8).join('; ')}${pts.length > 8 ? `; ... (${pts.length})` : ''}`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
+  console.log(`coverage: report ${out}`);
+}

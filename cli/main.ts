@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runne
   synth: { about: 'synthesize the RTL with Yosys (generic, iCE40, 7-series) at several sizes; resource table', load: () => import('./synth.ts') },
   regress: { about: 'seeded random differential regression: golden vs hw-sim vs RTL in lockstep (--tier, --shard, --replay)', load: () => import('./regress.ts') },
   mutate: { about: 'mutation testing: every RTL mutant of the catalogue against the regression kill-suite; score, survivors', load: () => import('./mutate.ts') },
+  coverage: { about: 'Verilator line and toggle coverage of rtl/ from the regression stimulus, per module', load: () => import('./coverage.ts') },
   check: { about: 'validate an exported model directory (docs/FORMAT.md) and summarize its layers', load: () => import('./check.ts') },
 };
 

@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps test typecheck cosim report bench synth lint regress mutate clean
+.PHONY: all deps test typecheck cosim report bench synth lint regress mutate coverage clean
 
 all: test
 
@@ -47,6 +47,20 @@ lint:
 # Yosys (from npm) for generic, iCE40 and 7-series at 4x4, 8x8, 16x16: out/synth/report.{json,md}. Slow: minutes.
 synth: deps
 	nice -n 10 $(CLI) synth $(ARGS)
+
+# Long regression tier: 10000 seeded cases golden vs hw-sim vs RTL in lockstep on 9 array configurations; prints
+# cases/s, writes out/regress/report.json. ARGS="--shard 2/8" splits it, ARGS="--replay SEED" replays one case.
+regress: deps
+	nice -n 10 $(CLI) regress --tier long $(ARGS)
+
+# Mutation testing: every RTL mutant of harness/regress/mutate/catalogue.ts against the kill-suite (one build each,
+# sequential, cached); prints the score and survivors, writes out/mutate/report.json.
+mutate: deps
+	nice -n 10 $(CLI) mutate $(ARGS)
+
+# Verilator line + toggle coverage of rtl/ from the regression stimulus, per module: out/coverage/report.json.
+coverage: deps
+	nice -n 10 $(CLI) coverage $(ARGS)
 
 clean:
 	rm -rf out .cache

@@ -14,7 +14,7 @@ const HELP = `usage: int8cosim synth [options]
   --targets <t,...>          generic, ice40, xilinx (default all three)
   --acc-depth <n>            accumulator entries per column (default 16: small, so that the report is about the array)
   --rounding <0|1>           RoundingMode of the requantizer (default 0, single)
-  --timeout <seconds>        limit of one Yosys run (default 900)
+  --timeout <seconds>        limit of one Yosys run (default 660: 16x16 on the generic target needs more)
   --rtl-config <file.json>   RTL to synthesize (default rtl/cosim.json)
   --top <module>             a sub-module alone, for a breakdown: systolic_array, systolic_requant, systolic_acc
   --out <dir>                output folder (default out/synth)
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<void> {
     sizes: parseSizes(values.sizes ?? '4x4,8x8,16x16'),
     accDepth: parseInt10('acc-depth', values['acc-depth'], 16),
     roundingMode: rounding,
-    timeoutSeconds: parseInt10('timeout', values.timeout, 900),
+    timeoutSeconds: parseInt10('timeout', values.timeout, 660),
     ...(values['rtl-config'] === undefined ? {} : { rtlConfig: resolve(values['rtl-config']) }),
     ...(values.top === undefined ? {} : { top: values.top }),
     outDir,

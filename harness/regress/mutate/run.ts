@@ -13,7 +13,7 @@ import { BuildError, CosimError } from '../../../quant/errors.ts';
 import type { RoundingMode } from '../../../quant/spec/index.ts';
 import type { ArrayConfig } from '../../../hw-sim/index.ts';
 import { loadRtlConfig } from '../../config/rtlConfig.ts';
-import { runRegression } from '../runner.ts';
+import { buildFor, runRegression } from '../runner.ts';
 import { applyMutant } from './apply.ts';
 import { MUTANTS, type Mutant } from './catalogue.ts';
 
@@ -109,6 +109,12 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
       } else verdict = m.equivalent !== undefined ? 'equivalent' : 'survived';
     } catch (err) {
       if (!(err instanceof BuildError)) throw err;
+      // Stillborn only if the unmutated RTL still builds: a broken toolchain or harness is not a verdict.
+      try {
+        await buildFor({ config: loadRtlConfig(join(rtlDir, 'cosim.json')), deep: true }, killConfig(mode));
+      } catch (baseErr) {
+        throw new CosimError(`mutant ${m.name}: the unmutated RTL does not build either (the harness or the toolchain is broken): ${(baseErr as Error).message.split('\n')[0]}`, { cause: baseErr });
+      }
       verdict = 'stillborn';
       killedBy = `build failed: ${err.message.split('\n').slice(0, 3).join(' ')}`;
     }

@@ -52,9 +52,14 @@ export async function run(argv: string[]): Promise<void> {
   if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
   const out = resolve(values.out ?? 'out/mutate/report.json');
   console.log(`mutate: ${mutants.length} mutants, kill-suite of ${cases} cases (builds are sequential and cached)`);
-  const r = await runMutation({ mutants, cases, log: (l) => console.log(`  ${l}`) });
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
+  const r = await runMutation({
+    mutants,
+    cases,
+    log: (l) => console.log(`  ${l}`),
+    onProgress: (partial) => writeFileSync(out, `${JSON.stringify({ ...partial, complete: false }, null, 2)}\n`),
+  });
+  writeFileSync(out, `${JSON.stringify({ ...r, complete: true }, null, 2)}\n`);
   const scored = r.total - r.equivalent;
   console.log(
     `mutate: score ${(100 * r.score).toFixed(1)}% (${r.killed} killed + ${r.stillborn} stillborn of ${scored}; ` +

@@ -58,6 +58,8 @@ export interface MutationOptions {
   rtlDir?: string;
   outRoot?: string;
   log?: (line: string) => void;
+  /** Called after every mutant with the report so far (so that a long run leaves a partial report). */
+  onProgress?: (partial: MutationReport) => void;
 }
 
 export const KILL_ARRAY = { rows: 3, cols: 5, accDepth: 8 } as const;
@@ -125,8 +127,13 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
       if (verdict !== 'equivalent') res.equivalentClaimWrong = true;
     }
     results.push(res);
+    opts.onProgress?.(summary(results, cases, baseline, t0));
     log(`${m.name.padEnd(36)} ${verdict.padEnd(10)} ${res.seconds.toFixed(1).padStart(5)} s  ${killedBy ?? (m.equivalent ? 'equivalent: ' + m.equivalent.slice(0, 60) + '...' : 'SURVIVED all ' + casesRun + ' cases')}`);
   }
+  return summary(results, cases, baseline, t0);
+}
+
+function summary(results: MutantResult[], cases: number, baseline: MutationReport['baseline'], t0: number): MutationReport {
   const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
   const equivalent = count('equivalent');
   const killed = count('killed');

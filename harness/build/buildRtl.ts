@@ -14,11 +14,11 @@ import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { findToolchain, type Toolchain } from './tools.ts';
 import { checkPorts, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
-import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, verilatorArgs } from './verilatorFlags.ts';
+import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 
 /** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
-const BUILDER_VERSION = 'int8cosim-build-2';
+const BUILDER_VERSION = 'int8cosim-build-3';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ABI_SOURCE = join(here, '..', 'native', 'int8cosim_abi.cpp');
@@ -32,6 +32,8 @@ export interface BuildRequest {
   defines?: Record<string, string>;
   /** Deep mode: PE registers readable (slower model). */
   deep?: boolean;
+  /** VCD tracing compiled in (much slower model even while no trace is open); for replaying windows. */
+  trace?: boolean;
   /** Default .cache/verilator of the repository. */
   cacheDir?: string;
   /** Progress lines ("verilating ...", "compiling ..."); silent by default. */
@@ -47,6 +49,7 @@ export interface RtlBuild {
   geometry: ArrayGeometry;
   roundingMode: RoundingMode;
   deep: boolean;
+  trace: boolean;
   parameters: Record<string, ParamValue>;
   defines: Record<string, string>;
   verilatorVersion: string;
@@ -148,11 +151,12 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   const parameters = { ...config.parameters, ...(req.parameters ?? {}) };
   const defines = { ...config.defines, ...(req.defines ?? {}) };
   const deep = req.deep ?? false;
+  const trace = req.trace ?? false;
   const roundingMode = roundingOf(parameters, config.source);
 
   const placeholderObj = '@OBJ@';
-  const vArgs = verilatorArgs({ config, parameters, defines, deep, objDir: placeholderObj });
-  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), CXX_OPT];
+  const vArgs = verilatorArgs({ config, parameters, defines, deep, trace, objDir: placeholderObj });
+  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), ...modelTraceFlags(trace), CXX_OPT];
   const abiSource = readFileSync(ABI_SOURCE, 'utf8');
   const hash = sha(
     [
@@ -178,7 +182,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   const obj = join(tmp, 'obj');
   mkdirSync(obj, { recursive: true });
   try {
-    log(`verilating ${config.top} (${Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join(' ')}${deep ? ', deep' : ''})`);
+    log(`verilating ${config.top} (${Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join(' ')}${deep ? ', deep' : ''}${trace ? ', trace' : ''})`);
     const realArgs = vArgs.map((a) => (a === placeholderObj ? obj : a));
     const v = await runTool(tools.verilator, realArgs, `verilator (${config.source})`, tmp);
     const warnings = `${v.stderr}${v.stdout}`.trim();
@@ -197,6 +201,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
         `#define IC_W_ROW_BITS ${clog2(geometry.rows)}`,
         `#define IC_P_COL_BITS ${clog2(geometry.cols)}`,
         `#define IC_DEEP ${deep ? 1 : 0}`,
+        `#define IC_TRACE ${trace ? 1 : 0}`,
         `#define IC_TOP ${JSON.stringify(config.top)}`,
         '',
       ].join('\n'),
@@ -225,6 +230,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       geometry,
       roundingMode,
       deep,
+      trace,
       parameters,
       defines,
       verilatorVersion: tools.verilatorVersion,

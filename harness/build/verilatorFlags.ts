@@ -12,6 +12,7 @@ export interface FlagInput {
   parameters: Record<string, ParamValue>;
   defines: Record<string, string>;
   deep: boolean;
+  trace: boolean;
   objDir: string;
 }
 
@@ -21,7 +22,7 @@ export function verilatorArgs(x: FlagInput): string[] {
     '--prefix', MODEL_PREFIX, // fixed class name, whatever the top is called
     '--top-module', x.config.top, // the documented top (ARCHITECTURE.md section 3)
     '--Mdir', x.objDir, // generated sources go into the temporary build directory
-    '--trace', // VCD tracing compiled in; free until a trace is opened (mismatch windows)
+    ...(x.trace ? ['--trace'] : []), // VCD tracing: only in the build that replays a mismatch window (it costs 6-10x at 16x16 even while off)
     '--savable', // VerilatedSave/Restore: replay a window from a saved state
     '--assert', // the RTL's own assertions (hazard checks, parameter checks) are live
     '--no-timing', // synchronous RTL: no delays, no coroutine scheduler
@@ -51,13 +52,16 @@ export function cxxCommonFlags(include: string): string[] {
     `-I${include}/vltstd`, // svdpi.h, vpi_user.h
     '-DVM_COVERAGE=0', // no coverage counters
     '-DVM_SC=0', // no SystemC
-    '-DVM_TRACE=1', // matches --trace
-    '-DVM_TRACE_VCD=1', // VCD, not FST
-    '-DVM_TRACE_FST=0',
+    '-DVM_TRACE_FST=0', // VCD, not FST (VM_TRACE and VM_TRACE_VCD follow --trace: modelTraceFlags)
     '-DVL_USER_FATAL', // the C ABI defines vl_fatal: a fatal error throws into the call, never aborts node
     '-DVL_USER_STOP', // ... and vl_stop ($stop, failed assertions): the call returns an error
     '-DVL_USER_FINISH', // ... and vl_finish
   ];
+}
+
+/** The defines verilated.mk derives from --trace, for the model and the C ABI (the runtime always has VCD support). */
+export function modelTraceFlags(trace: boolean): string[] {
+  return [`-DVM_TRACE=${trace ? 1 : 0}`, `-DVM_TRACE_VCD=${trace ? 1 : 0}`];
 }
 
 /** Link flags of the shared object: bind every internal reference to this object's own definitions. */

@@ -3,9 +3,10 @@
  * every cycle (and in deep mode every PE register). The RTL runs a chunk of cycles on a worker thread while the
  * reference computes the same chunk on the main thread; then the chunk is compared in one typed-array loop.
  *
- * The two run from one reset through any number of programs (layers of images), so cycle numbers count from that
- * reset. Before each program the RTL's state is kept in memory (checkpoint), so that a mismatch's window can be
- * replayed with tracing on.
+ * The two run from one reset through any number of programs (e.g. the layers of one image), and cycle numbers
+ * count from that reset. The programs run since the reset are kept (`history`), so that the stretch up to a
+ * mismatch can be replayed exactly on another simulator of the same RTL (a build with tracing, waves/window.ts) or
+ * on a fresh hw-sim (its trace lines).
  */
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
@@ -20,7 +21,7 @@ export interface LockstepOptions {
   deep?: boolean;
   /** Cycles per FFI call; default 2048 (deep: fewer, so that a chunk's readouts stay near 4 MB). */
   chunk?: number;
-  /** Keep the RTL state before each program (for replaying a window); default true. */
+  /** Also keep the RTL state in memory before each program (RtlSim.checkpoint; rewind with rewindProgram). Default false. */
   checkpoints?: boolean;
 }
 
@@ -42,6 +43,7 @@ export class Lockstep {
   private readonly driver: Driver;
   private readonly checkpoints: boolean;
   private nextCycle = 0;
+  private readonly runs: Array<{ program: Program; start: number }> = [];
   private failed: Verdict | undefined;
   private isReset = false;
 
@@ -50,7 +52,7 @@ export class Lockstep {
     this.deep = opts.deep ?? false;
     if (this.deep && !rtl.deep) throw new LifecycleError('deep lockstep needs an RTL build with register readout (build with deep: true)');
     this.chunk = opts.chunk ?? (this.deep ? Math.max(16, Math.min(2048, Math.floor((1 << 20) / g.regWords))) : 2048);
-    this.checkpoints = opts.checkpoints ?? true;
+    this.checkpoints = opts.checkpoints ?? false;
     this.cfg = arrayConfig({ rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingMode: rtl.roundingMode });
     this.scoreboard = new Scoreboard(this.cfg, g, this.deep, this.chunk);
     this.monitor = new Monitor(g, this.deep, this.chunk);
@@ -67,11 +69,17 @@ export class Lockstep {
     return this.failed;
   }
 
+  /** The programs run since the last reset, with their first cycles (the last one may have failed). */
+  get history(): ReadonlyArray<{ readonly program: Program; readonly start: number }> {
+    return this.runs;
+  }
+
   /** Resets both sides; cycle 0 is the next cycle run. */
   reset(): void {
     this.rtl.reset();
     this.scoreboard.reset();
     this.nextCycle = 0;
+    this.runs.length = 0;
     this.failed = undefined;
     this.isReset = true;
   }
@@ -82,6 +90,7 @@ export class Lockstep {
     if (this.failed) throw new LifecycleError(`Lockstep.runProgram after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
     const start = this.nextCycle;
     if (this.checkpoints) this.rtl.checkpoint();
+    this.runs.push({ program: p, start });
     this.monitor.begin(p.nCycles);
     for (let t = 0; t < p.nCycles; t += this.chunk) {
       const n = Math.min(this.chunk, p.nCycles - t);
@@ -101,26 +110,16 @@ export class Lockstep {
     return { program: p, start, output: this.monitor.gather(p) };
   }
 
-  /**
-   * Runs the failing program's prefix again on the RTL from its checkpoint, up to (not including) `cycle`. The
-   * RTL is left in the state it had at the beginning of `cycle`, ready for a traced window.
-   */
-  replayTo(run: ProgramRun, cycle: number): void {
-    if (!this.checkpoints) throw new LifecycleError('replay needs checkpoints (LockstepOptions.checkpoints)');
+  /** Puts the RTL back where it was before the last program (needs checkpoints); the program can run again. */
+  rewindProgram(): void {
+    if (!this.checkpoints) throw new LifecycleError('rewindProgram needs LockstepOptions.checkpoints');
+    const last = this.runs.pop();
+    if (last === undefined) throw new LifecycleError('rewindProgram: no program has run since reset');
     this.rtl.rewind();
-    const upTo = cycle - run.start;
-    const scratch = new Monitor(this.rtl.geometry, false, this.chunk);
-    scratch.begin(Math.max(1, upTo));
-    const driver = new Driver(this.rtl);
-    for (let t = 0; t < upTo; t += this.chunk) driver.driveSync(run.program.beats, t, Math.min(this.chunk, upTo - t), scratch);
-  }
-
-  /** Runs cycles [from, to) of the failing program on the RTL alone (after replayTo(from)). */
-  runRtlOnly(run: ProgramRun, from: number, to: number): Int32Array {
-    const scratch = new Monitor(this.rtl.geometry, false, this.chunk);
-    scratch.begin(run.program.nCycles);
-    const driver = new Driver(this.rtl);
-    for (let t = from - run.start; t < to - run.start; t += this.chunk) driver.driveSync(run.program.beats, t, Math.min(this.chunk, to - run.start - t), scratch);
-    return scratch.outputs;
+    this.scoreboard.reset();
+    this.nextCycle = last.start;
+    this.failed = undefined;
+    // hw-sim has no checkpoint: replay the programs before it from reset
+    for (const r of this.runs) this.scoreboard.predictAll(r.program.beats, r.program.nCycles);
   }
 }

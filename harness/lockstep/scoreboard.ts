@@ -53,6 +53,11 @@ export class Scoreboard {
     }
   }
 
+  /** Runs the reference over a whole program without keeping its outputs (to bring it to a state again). */
+  predictAll(beats: Int32Array, nCycles: number): void {
+    for (let t = 0; t < nCycles; t += this.chunk) this.reference.run(Math.min(this.chunk, nCycles - t), beats, this.expected, t * this.g.inWords, 0);
+  }
+
   /**
    * Compares the chunk [start, start + n) of program p (which began at cycle programStart since reset) with the
    * monitor's samples. Returns the earliest disagreement (an output seen in cycle t shows the flops of edge t-1,

@@ -9,7 +9,7 @@
 // Cycle convention (ARCHITECTURE.md section 4): in cycle t the inputs of beat t are applied with the clock low and
 // the model is evaluated; the outputs then show the flops after edge t-1 and are sampled; then the rising edge t
 // is evaluated. Registers read after a cycle (deep mode) are the flops after edge t, i.e. the values computed in
-// cycle t. In a VCD, time 2t is cycle t with the clock low, time 2t+1 is its rising edge.
+// cycle t. In a VCD (builds with IC_TRACE), time 2t is cycle t with the clock low, time 2t+1 is its rising edge.
 //
 // Threads: the model lives on a thread of its own, started with a large stack (kModelStack), and every call
 // hands its work to that thread and waits. A Verilated array of 32x32 has single eval functions with frames of
@@ -19,9 +19,10 @@
 #include "verilated.h"
 #include "verilated_save.h"
 #include "verilated_syms.h"
-#include "verilated_vcd_c.h"
-
 #include "ic_geometry.h"
+#if IC_TRACE
+#include "verilated_vcd_c.h"
+#endif
 
 #include <pthread.h>
 
@@ -235,7 +236,9 @@ struct Sim {
   Worker worker;  // declared first: destroyed last, after the model it ran
   std::unique_ptr<VerilatedContext> context;
   std::unique_ptr<Vdut> top;
+#if IC_TRACE
   std::unique_ptr<VerilatedVcdC> trace;
+#endif
   std::vector<RegRef> regs;  // kRegWords entries when deep
   std::vector<uint8_t> checkpoint;
   uint64_t cycle = 0;
@@ -287,11 +290,15 @@ struct Sim {
   void step(const int32_t* in, int32_t* out, int32_t* regOut) {
     drive(in);
     top->eval();
+#if IC_TRACE
     if (trace) trace->dump(2 * cycle);
+#endif
     sample(out);
     top->clk_i = 1;
     top->eval();
+#if IC_TRACE
     if (trace) trace->dump(2 * cycle + 1);
+#endif
     if (regOut) readRegs(regOut);
     ++cycle;
     context->time(2 * cycle);
@@ -382,9 +389,9 @@ void vl_finish(const char* filename, int linenum, const char* /*hier*/) {
 
 extern "C" {
 
-/** Geometry and build facts: [abi, rows, cols, addrBits, inWords, outWords, regWords, deep]. Returns count. */
+/** Geometry and build facts: [abi, rows, cols, addrBits, inWords, outWords, regWords, deep, trace]. Returns count. */
 IC_EXPORT int ic_info(int32_t* out, int n) {
-  const int32_t v[] = {kAbiVersion, kRows, kCols, IC_ADDR_BITS, kInWords, kOutWords, kRegWords, IC_DEEP};
+  const int32_t v[] = {kAbiVersion, kRows, kCols, IC_ADDR_BITS, kInWords, kOutWords, kRegWords, IC_DEEP, IC_TRACE};
   const int k = static_cast<int>(sizeof v / sizeof v[0]);
   for (int i = 0; i < k && i < n; ++i) out[i] = v[i];
   return k;
@@ -401,7 +408,9 @@ IC_EXPORT void* ic_create(uint32_t seed) {
   }
   const int rc = guarded(s.get(), "create", [&] {
     s->context = std::make_unique<VerilatedContext>();
+#if IC_TRACE
     s->context->traceEverOn(true);  // --trace is compiled in; nothing is recorded until ic_trace_open
+#endif
     s->context->randReset(2);       // uninitialised state is random (seeded): a missing reset shows as a mismatch
     s->context->randSeed(static_cast<int>(seed));
     s->context->fatalOnError(false);
@@ -484,6 +493,7 @@ IC_EXPORT double ic_cycle(void* h) { return h ? static_cast<double>(static_cast<
 IC_EXPORT int ic_trace_open(void* h, const char* path) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "traceOpen", [&] {
+#if IC_TRACE
     if (s->trace) throw std::runtime_error("a trace is already open");
     auto tfp = std::make_unique<VerilatedVcdC>();
     s->top->trace(tfp.get(), 99);
@@ -491,16 +501,23 @@ IC_EXPORT int ic_trace_open(void* h, const char* path) {
     if (!tfp->isOpen()) throw std::runtime_error(std::string{"cannot open "} + path);
     s->trace = std::move(tfp);
     return 0;
+#else
+    (void)path;
+    throw std::runtime_error("this build has no VCD tracing (build it with trace: true)");
+    return -1;
+#endif
   });
 }
 
 IC_EXPORT int ic_trace_close(void* h) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "traceClose", [&] {
+#if IC_TRACE
     if (s->trace) {
       s->trace->close();
       s->trace.reset();
     }
+#endif
     return 0;
   });
 }
@@ -568,8 +585,10 @@ IC_EXPORT void ic_destroy(void* h) {
   Sim* s = static_cast<Sim*>(h);
   if (!s) return;
   guarded(s, "destroy", [&] {
+#if IC_TRACE
     if (s->trace) s->trace->close();
     s->trace.reset();
+#endif
     s->top->final();
     s->top.reset();
     s->context.reset();

@@ -13,6 +13,8 @@ export interface RtlSim {
   readonly roundingMode: RoundingMode;
   /** true when the build can read PE registers (deep mode). */
   readonly deep: boolean;
+  /** true when the build has VCD tracing compiled in (traceOpen works). */
+  readonly canTrace: boolean;
   /** Cycles run since reset. */
   readonly cycle: number;
   /** What the simulator is (for reports), e.g. "Verilator 5.006, systolic_top". */
@@ -34,7 +36,7 @@ export interface RtlSim {
   /** Keeps the whole state in memory (one slot); rewind() returns to it. */
   checkpoint(): void;
   rewind(): void;
-  /** Starts recording every signal into a VCD (time 2t = cycle t, clock low; 2t+1 = its rising edge). */
+  /** Starts recording every signal into a VCD (time 2t = cycle t, clock low; 2t+1 = its rising edge). Trace builds only. */
   traceOpen(vcdPath: string): void;
   traceClose(): void;
   /** Runs final blocks and frees the model. */

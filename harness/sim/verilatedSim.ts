@@ -65,6 +65,7 @@ class VerilatedSim implements RtlSim {
   readonly geometry: RtlBuild['geometry'];
   readonly roundingMode: RtlBuild['roundingMode'];
   readonly deep: boolean;
+  readonly canTrace: boolean;
   readonly description: string;
   private state: State = 'created';
   private readonly abi: Abi;
@@ -72,10 +73,10 @@ class VerilatedSim implements RtlSim {
 
   constructor(build: RtlBuild, seed: number) {
     this.abi = bind(build.library);
-    const info = new Int32Array(8);
+    const info = new Int32Array(9);
     this.abi.info(info, info.length);
     const g = build.geometry;
-    const want = [1, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0];
+    const want = [1, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0, build.trace ? 1 : 0];
     if (want.some((v, i) => v !== info[i])) {
       throw new LifecycleError(`${build.library} reports [${[...info].join(', ')}] but its build.json says [${want.join(', ')}]; delete ${build.dir}`);
     }
@@ -84,7 +85,9 @@ class VerilatedSim implements RtlSim {
     this.geometry = g;
     this.roundingMode = build.roundingMode;
     this.deep = build.deep;
-    this.description = `Verilator ${build.verilatorVersion}, ${build.top} ${g.rows}x${g.cols}${build.deep ? ' (deep)' : ''}`;
+    this.canTrace = build.trace;
+    const extras = [build.deep ? 'deep' : '', build.trace ? 'trace' : ''].filter((x) => x !== '');
+    this.description = `Verilator ${build.verilatorVersion}, ${build.top} ${g.rows}x${g.cols}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
     open.add(this);
     if (!exitHook) {
       exitHook = true;
@@ -195,6 +198,7 @@ class VerilatedSim implements RtlSim {
 
   traceOpen(vcdPath: string): void {
     this.usable('traceOpen');
+    if (!this.canTrace) throw new LifecycleError('traceOpen: this build has no VCD tracing (build it with trace: true)');
     this.check(this.abi.traceOpen(this.handle, vcdPath), 'traceOpen');
   }
 

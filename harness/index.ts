@@ -1,0 +1,18 @@
+/**
+ * harness: the Verilator build, the RtlSim binding, lockstep co-simulation against hw-sim, mismatch windows.
+ * Nothing outside this folder knows Verilator exists: use these exports.
+ */
+export { loadRtlConfig, parseRtlConfig, defaultRtlConfigPath, type RtlConfig } from './config/rtlConfig.ts';
+export { buildRtl, DEFAULT_CACHE_DIR, type BuildRequest, type RtlBuild } from './build/buildRtl.ts';
+export { findToolchain, VERILATOR_INSTALL_HINT } from './build/tools.ts';
+export { ensureVerilator } from './build/ensureVerilator.ts';
+export type { ArrayGeometry } from './build/ports.ts';
+export type { RtlSim } from './sim/rtlSim.ts';
+export { openRtlSim } from './sim/verilatedSim.ts';
+export { SimStopError } from './sim/simStopError.ts';
+export { Lockstep, type LockstepOptions, type ProgramRun } from './lockstep/lockstep.ts';
+export { mismatchError, type Mismatch } from './lockstep/mismatch.ts';
+export { referenceTrace } from './lockstep/referenceTrace.ts';
+export { captureWindow, type WindowResult } from './waves/window.ts';
+export { keyColumns, readWaveTable, formatWaveTable } from './waves/vcdTable.ts';
+export { runNetworkLockstep, type NetworkLockstepResult } from './network/runNetworkLockstep.ts';

@@ -19,6 +19,8 @@ export interface NetworkLockstepResult {
   images: number;
   /** Predicted class of each image run (RTL outputs). */
   predictions: Int32Array;
+  /** The last layer's int8 outputs, image after image (RTL outputs). */
+  outputs: Int8Array;
   /** Cycles on the array, all images. */
   cycles: number;
   stats: NetworkStats;
@@ -46,6 +48,8 @@ export async function runNetworkLockstep(
   const ref = lockstep.scoreboard.reference;
   const stats: LayerStats[] = model.layers.map((l) => emptyLayerStats(l.name, l.type, l.type === 'dense' || l.type === 'conv2d'));
   const predictions = new Int32Array(total);
+  const classes = shapeSize((model.layers[model.layers.length - 1] as QuantModel['layers'][number]).outputShape);
+  const outputs = new Int8Array(total * classes);
   let cycles = 0;
   for (let img = 0; img < total; img++) {
     lockstep.reset();
@@ -59,7 +63,7 @@ export async function runNetworkLockstep(
         const run = await lockstep.runProgram(p, `image ${img}`);
         cycles += run.verdict ? lockstep.cycle - run.start : p.nCycles;
         if (run.verdict) {
-          return { images: img, predictions: predictions.subarray(0, img), cycles, stats: networkStats(cfg, Math.max(img, 1), stats), mismatch: { verdict: run.verdict, image: img } };
+          return { images: img, predictions: predictions.subarray(0, img), outputs: outputs.subarray(0, img * classes), cycles, stats: networkStats(cfg, Math.max(img, 1), stats), mismatch: { verdict: run.verdict, image: img } };
         }
         addProgramRun(s, p, before, ref.counters);
         x = run.output as Int8Array;
@@ -72,7 +76,8 @@ export async function runNetworkLockstep(
       }
     }
     predictions[img] = argmax(x);
+    outputs.set(x, img * classes);
     opts.onImage?.(img + 1, total);
   }
-  return { images: total, predictions, cycles, stats: networkStats(cfg, total, stats) };
+  return { images: total, predictions, outputs, cycles, stats: networkStats(cfg, total, stats) };
 }

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRtlConfigPath, loadRtlConfig, parseRtlConfig } from '../../harness/config/rtlConfig.ts';
+import { buildRtl } from '../../harness/build/buildRtl.ts';
+import { checkPorts, parseModelPorts } from '../../harness/build/ports.ts';
+import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
+import { BuildError, FormatError, LifecycleError } from '../../quant/errors.ts';
+import { buildArray } from './helpers.ts';
+
+describe('harness build', function () {
+  this.timeout(600_000);
+
+  it('reads the RTL config and rejects malformed ones with the key named', function () {
+    const c = loadRtlConfig();
+    assert.equal(c.top, 'systolic_top');
+    assert.ok(c.files.every((f) => existsSync(f)));
+    assert.throws(() => parseRtlConfig({ top: 'x', files: [] }, '/', 'a.json'), (e: Error) => e instanceof FormatError && /'files'/.test(e.message));
+    assert.throws(() => parseRtlConfig({ top: 'x', files: ['a.sv'], param: {} }, '/', 'a.json'), /unknown keys param/);
+    assert.deepEqual(parseRtlConfig({ top: 't', files: ['a.sv'], defines: ['A', 'B=3'] }, '/r', 'x').defines, { A: '', B: '3' });
+  });
+
+  it('derives the geometry from the generated ports and names every port that breaks the contract', function () {
+    const header = (aData: number, wData: number, oAcc: number): string =>
+      [
+        'VL_IN8(&clk_i,0,0);', 'VL_IN8(&rst_ni,0,0);', 'VL_IN8(&w_en_i,0,0);', 'VL_IN8(&w_bank_i,0,0);', 'VL_IN8(&w_row_i,1,0);',
+        `VL_IN(&w_data_i,${wData - 1},0);`, 'VL_IN8(&a_en_i,0,0);', 'VL_IN8(&a_bank_i,0,0);', 'VL_IN8(&a_first_i,0,0);',
+        'VL_IN8(&a_last_i,0,0);', 'VL_IN16(&a_addr_i,9,0);', `VL_IN(&a_data_i,${aData - 1},0);`, 'VL_IN8(&p_en_i,0,0);',
+        'VL_IN8(&p_col_i,1,0);', 'VL_IN(&p_bias_i,31,0);', 'VL_IN(&p_m0_i,31,0);', 'VL_IN8(&p_shift_i,7,0);', 'VL_IN8(&c_en_i,0,0);',
+        'VL_IN8(&c_zp_i,7,0);', 'VL_IN8(&c_min_i,7,0);', 'VL_IN8(&c_max_i,7,0);', 'VL_OUT8(&o_valid_o,0,0);', 'VL_OUT16(&o_addr_o,9,0);',
+        `VL_OUT(&o_data_o,${8 * (wData / 8) - 1},0);`, `VL_OUTW(&o_acc_o,${oAcc - 1},0,${Math.ceil(oAcc / 32)});`,
+      ].join('\n');
+    const g = checkPorts('t', parseModelPorts(header(32, 32, 128)), { Rows: 4 });
+    assert.deepEqual([g.rows, g.cols, g.accDepth, g.inWords, g.outWords, g.regWords], [4, 4, 1024, 25, 10, 96]);
+    assert.throws(() => checkPorts('t', parseModelPorts(header(32, 32, 96)), {}), /o_acc_o is 96 bits, expected 32\*Cols = 128/);
+    assert.throws(() => checkPorts('t', parseModelPorts(header(32, 32, 128)), { Rows: 8 }), /parameter Rows = 8 but the ports say 4/);
+  });
+
+  it('passes a compiler error through verbatim and leaves no cache entry', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'int8cosim-broken-'));
+    const cache = join(dir, 'cache');
+    try {
+      const rtlDir = join(dir, 'rtl');
+      cpSync(join(defaultRtlConfigPath(), '..'), rtlDir, { recursive: true });
+      const pe = join(rtlDir, 'systolic_pe.sv');
+      writeFileSync(pe, readFileSync(pe, 'utf8').replace('assign a_o    = a_q;', 'assign a_o    = a_q +;'));
+      const config = loadRtlConfig(join(rtlDir, 'cosim.json'));
+      await assert.rejects(
+        buildRtl({ config, parameters: { Rows: 2, Cols: 2, RoundingMode: 0 }, cacheDir: cache }),
+        (e: Error) => e instanceof BuildError && /verilator .* failed/.test(e.message) && /%Error: .*systolic_pe\.sv:\d+:\d+: syntax error/.test(e.message),
+      );
+      const entries = existsSync(cache) ? readdirSync(cache).filter((n) => !n.startsWith('runtime-')) : [];
+      assert.deepEqual(entries, [], 'a failed build left something in the cache');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throws LifecycleError on run before reset, use after close, double close; saved state replays exactly', async function () {
+    const build = await buildArray(3, 5, 'double');
+    const sim = openRtlSim(build);
+    const g = sim.geometry;
+    const n = 64;
+    const input = new Int32Array(n * g.inWords);
+    for (let t = 0; t < n; t++) {
+      input[t * g.inWords + 3] = 1; // a_en
+      input[t * g.inWords + 17 + g.cols] = t - 30; // a_data[0]
+    }
+    const out = new Int32Array(n * g.outWords);
+    assert.throws(() => sim.run(1, input, out), LifecycleError);
+    sim.reset();
+    assert.throws(() => sim.readRegisters(new Int32Array(g.regWords)), LifecycleError); // not a deep build
+    assert.throws(() => sim.traceOpen('/tmp/x.vcd'), LifecycleError); // not a trace build
+    sim.run(10, input, out);
+    const dir = mkdtempSync(join(tmpdir(), 'int8cosim-state-'));
+    try {
+      sim.saveState(join(dir, 's.bin'));
+      sim.run(n - 10, input.subarray(10 * g.inWords), out);
+      const a = out.slice(0, (n - 10) * g.outWords);
+      sim.restoreState(join(dir, 's.bin'));
+      assert.equal(sim.cycle, 10);
+      sim.run(n - 10, input.subarray(10 * g.inWords), out);
+      assert.deepEqual(out.slice(0, (n - 10) * g.outWords), a);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    sim.close();
+    assert.throws(() => sim.run(1, input, out), LifecycleError);
+    assert.throws(() => sim.close(), LifecycleError);
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
+import { Lockstep } from '../../harness/lockstep/lockstep.ts';
+import { runNetworkLockstep } from '../../harness/network/runNetworkLockstep.ts';
+import { loadDataset } from '../../model/index.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { quantizeImage } from '../../quant/golden/image.ts';
+import { runGolden } from '../../quant/golden/run.ts';
+import { Rng } from '../../quant/random.ts';
+import { buildArray } from './helpers.ts';
+
+describe('harness: a whole network in lockstep on real images', function () {
+  this.timeout(600_000);
+
+  for (const mode of ['single', 'double'] as const) {
+    it(`conv-pool-conv-pool-dense on MNIST test images, 8x8 ${mode}: RTL = hw-sim every cycle, outputs = golden`, async function () {
+      const seed = mode === 'single' ? 11 : 12;
+      const model = randomModel(new Rng(seed), {
+        layers: ['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'dense'],
+        inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: mode, maxChannels: 12,
+      });
+      const data = loadDataset('mnist');
+      const images = 3;
+      const codes = quantizeImage(model, data.test.images.subarray(0, images * 784));
+      const rtl = openRtlSim(await buildArray(8, 8, mode));
+      try {
+        const ls = new Lockstep(rtl);
+        const r = await runNetworkLockstep(model, ls, codes);
+        assert.equal(r.mismatch, undefined, `seed ${seed}: ${JSON.stringify(r.mismatch?.verdict.first)}`);
+        assert.equal(r.images, images);
+        assert.deepEqual(r.outputs, runGolden(model, codes, { batch: images }).output, `seed ${seed}`);
+        assert.ok(r.stats.total.cycles > 0 && r.stats.total.cycles === r.cycles);
+      } finally {
+        rtl.close();
+      }
+    });
+  }
+});

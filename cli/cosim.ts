@@ -23,6 +23,7 @@ const HELP = `usage: int8cosim cosim [options]
   --rows R --cols C         (8, 8)         --images N          (the whole test set)
   --deep                    compare every PE register every cycle (slower)
   --rtl-config FILE         your RTL: {top, files, includeDirs, parameters, defines} (rtl/cosim.json)
+  --batch B                 images per reset; dense layers run as one GEMM per batch (32)
   --window W                half-width of the VCD window around a mismatch (16)
   --out DIR                 (out/cosim)`;
 
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<void> {
       options: {
         dataset: { type: 'string' }, network: { type: 'string' }, wbits: { type: 'string' }, abits: { type: 'string' },
         rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
-        deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
+        batch: { type: 'string' }, deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,6 +78,7 @@ export async function run(argv: string[]): Promise<void> {
   const wbits = int(o.wbits, 'wbits', 2, 8, 8);
   const abits = int(o.abits, 'abits', 2, 8, 8);
   const window = int(o.window, 'window', 1, 1000, 16);
+  const batch = int(o.batch, 'batch', 1, 4096, 32);
   const dataset = o.dataset ?? 'mnist';
   const network = o.network ?? 'cnn';
   const deep = o.deep === true;
@@ -127,8 +129,9 @@ export async function run(argv: string[]): Promise<void> {
   const tty = process.stderr.isTTY === true;
   const result = await stage('lockstep', () =>
     runNetworkLockstep(model, lockstep, codes, {
+      batch,
       onImage: (done, n) => {
-        if (done % (tty ? 20 : 1000) === 0 || done === n) {
+        if (tty || done % 1024 < batch || done === n) {
           const s = (performance.now() - barStart) / 1000;
           const fill = Math.round((done / n) * 30);
           const line = `lockstep [${'#'.repeat(fill)}${'.'.repeat(30 - fill)}] ${done}/${n} images, ${(s > 0 ? done / s : 0).toFixed(0)} img/s, ${s.toFixed(0)} s`;
@@ -191,7 +194,7 @@ export async function run(argv: string[]): Promise<void> {
     verilator: { version: build.verilatorVersion, line: verilator },
     wallSeconds: { ...wall, total: +((performance.now() - t0) / 1000).toFixed(3) },
     modelDir: relative(process.cwd(), trained.modelDir),
-    rtl: { config: relative(process.cwd(), rtlConfig.source), top: rtlConfig.top, build: build.hash, deep },
+    rtl: { config: relative(process.cwd(), rtlConfig.source), top: rtlConfig.top, build: build.hash, deep, batch },
     goldenAgreesWithRtl: result.mismatch ? null : agree,
   };
   writeAtomic(reportPath, report);

@@ -1,10 +1,13 @@
 /**
- * A whole exported model in lockstep, image by image: every dense/conv2d layer is compiled with hw-sim's compiler,
- * its beats drive hw-sim and the RTL together (Lockstep), the layer output is gathered from the RTL's output rows,
- * maxpool2d/flatten run on the host, next layer. Both sides are reset before each image, so that an image's
- * programs alone replay a mismatch (and cycle numbers count from that image's reset).
+ * A whole exported model in lockstep, a batch of images at a time, layer by layer: a conv2d layer is compiled
+ * with hw-sim's compiler for each image (M = outH*outW rows already fill the array), a dense layer once for the
+ * batch (the GEMM X[batch, K] * W: one image alone would leave the array waiting for weights, M = 1); the beats
+ * drive hw-sim and the RTL together (Lockstep), the layer output is gathered from the RTL's output rows,
+ * maxpool2d/flatten run on the host, next layer. Both sides are reset before each batch, so that the batch's
+ * programs alone replay a mismatch (and cycle numbers count from that reset).
  */
-import { compileLayer } from '../../hw-sim/compiler/compile-layer.ts';
+import { compileLayer, layerGemm } from '../../hw-sim/compiler/compile-layer.ts';
+import { compileGemm } from '../../hw-sim/compiler/program.ts';
 import { flatten, maxPool2d } from '../../hw-sim/compiler/host-ops.ts';
 import { addProgramRun, emptyLayerStats, networkStats, type LayerStats, type NetworkStats } from '../../hw-sim/stats.ts';
 import { argmax } from '../../quant/golden/evaluate.ts';
@@ -24,12 +27,14 @@ export interface NetworkLockstepResult {
   /** Cycles on the array, all images. */
   cycles: number;
   stats: NetworkStats;
-  /** The first mismatch and the image it happened in; the lockstep's history holds that image's programs. */
+  /** The first mismatch and the (first) image of the program it happened in; the lockstep's history holds the batch's programs. */
   mismatch?: { verdict: Verdict; image: number };
 }
 
 export interface NetworkLockstepOptions {
-  /** Called after each image (progress). */
+  /** Images per batch (dense layers run as one GEMM per batch); default 32, at most the accumulator depth. */
+  batch?: number;
+  /** Called after each batch (progress). */
   onImage?: (done: number, total: number) => void;
 }
 
@@ -51,33 +56,61 @@ export async function runNetworkLockstep(
   const classes = shapeSize((model.layers[model.layers.length - 1] as QuantModel['layers'][number]).outputShape);
   const outputs = new Int8Array(total * classes);
   let cycles = 0;
-  for (let img = 0; img < total; img++) {
+  const failed = (verdict: Verdict, image: number, partial: number): NetworkLockstepResult => {
+    cycles += partial;
+    const done = image - (image % Math.max(1, Math.min(opts.batch ?? 32, cfg.accDepth)));
+    return {
+      images: done, predictions: predictions.subarray(0, done), outputs: outputs.subarray(0, done * classes), cycles,
+      stats: networkStats(cfg, Math.max(done, 1), stats), mismatch: { verdict, image },
+    };
+  };
+  const batchSize = Math.max(1, Math.min(opts.batch ?? 32, cfg.accDepth));
+  for (let b0 = 0; b0 < total; b0 += batchSize) {
+    const nb = Math.min(batchSize, total - b0);
     lockstep.reset();
-    let x = codes.subarray(img * inSize, (img + 1) * inSize);
+    let xs: Int8Array[] = Array.from({ length: nb }, (_, i) => codes.subarray((b0 + i) * inSize, (b0 + i + 1) * inSize));
     for (let li = 0; li < model.layers.length; li++) {
       const layer = model.layers[li] as QuantModel['layers'][number];
       const s = stats[li] as LayerStats;
-      if (layer.type === 'dense' || layer.type === 'conv2d') {
-        const p = compileLayer(layer, x, cfg);
-        const before = { ...ref.counters };
-        const run = await lockstep.runProgram(p, `image ${img}`);
-        cycles += run.verdict ? lockstep.cycle - run.start : p.nCycles;
-        if (run.verdict) {
-          return { images: img, predictions: predictions.subarray(0, img), outputs: outputs.subarray(0, img * classes), cycles, stats: networkStats(cfg, Math.max(img, 1), stats), mismatch: { verdict: run.verdict, image: img } };
+      if (layer.type === 'conv2d' || (layer.type === 'dense' && nb === 1)) {
+        for (let i = 0; i < nb; i++) {
+          const p = compileLayer(layer, xs[i] as Int8Array, cfg);
+          const before = { ...ref.counters };
+          const run = await lockstep.runProgram(p, `image ${b0 + i}`);
+          if (run.verdict) return failed(run.verdict, b0 + i, lockstep.cycle - run.start);
+          cycles += p.nCycles;
+          addProgramRun(s, p, before, ref.counters);
+          xs[i] = run.output as Int8Array;
         }
+      } else if (layer.type === 'dense') {
+        const g = layerGemm(layer);
+        const x = new Int8Array(nb * g.k);
+        xs.forEach((v, i) => x.set(v, i * g.k));
+        const p = compileGemm(
+          cfg, nb, g.k, g.n,
+          { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax },
+          layer.name,
+        );
+        const before = { ...ref.counters };
+        const run = await lockstep.runProgram(p, `images ${b0}..${b0 + nb - 1}`);
+        if (run.verdict) return failed(run.verdict, b0, lockstep.cycle - run.start);
+        cycles += p.nCycles;
         addProgramRun(s, p, before, ref.counters);
-        x = run.output as Int8Array;
+        const y = run.output as Int8Array;
+        xs = xs.map((_, i) => y.subarray(i * g.n, (i + 1) * g.n));
       } else if (layer.type === 'maxpool2d') {
-        x = maxPool2d(layer, x);
-        s.images += 1;
+        xs = xs.map((v) => maxPool2d(layer, v));
+        s.images += nb;
       } else {
-        x = flatten(layer, x);
-        s.images += 1;
+        xs = xs.map((v) => flatten(layer, v));
+        s.images += nb;
       }
     }
-    predictions[img] = argmax(x);
-    outputs.set(x, img * classes);
-    opts.onImage?.(img + 1, total);
+    xs.forEach((v, i) => {
+      predictions[b0 + i] = argmax(v);
+      outputs.set(v, (b0 + i) * classes);
+    });
+    opts.onImage?.(b0 + nb, total);
   }
   return { images: total, predictions, outputs, cycles, stats: networkStats(cfg, total, stats) };
 }

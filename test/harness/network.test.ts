@@ -25,7 +25,7 @@ describe('harness: a whole network in lockstep on real images', function () {
       const rtl = openRtlSim(await buildArray(8, 8, mode));
       try {
         const ls = new Lockstep(rtl);
-        const r = await runNetworkLockstep(model, ls, codes);
+        const r = await runNetworkLockstep(model, ls, codes, { batch: mode === 'single' ? 2 : 32 }); // 2: a batch of 2 and one of 1
         assert.equal(r.mismatch, undefined, `seed ${seed}: ${JSON.stringify(r.mismatch?.verdict.first)}`);
         assert.equal(r.images, images);
         assert.deepEqual(r.outputs, runGolden(model, codes, { batch: images }).output, `seed ${seed}`);

@@ -1,6 +1,6 @@
 /**
  * ensureTrainedModel: reuse a trained model whose inputs are unchanged, train it otherwise. The cache key is a
- * sha256 over the trainer's source files (model/, quant/fakequant, quant/spec, quant/format, quant/golden), the
+ * sha256 over the trainer's source files (model/, quant/fakequant, quant/spec, quant/format), the
  * tfjs versions, the dataset files and the flags. Entries live in .cache/models/<hash>/ (the quant/format model
  * directory plus summary.json); a run trains into a temporary folder renamed at the end, so a failed or killed run
  * never leaves a cache entry.
@@ -43,7 +43,8 @@ export interface EnsureResult {
   cached: boolean;
 }
 
-const SOURCE_DIRS = ['model', 'quant/fakequant', 'quant/spec', 'quant/format', 'quant/golden'];
+/** The sources that decide the exported bits (quant/golden only checks them, so it is not part of the key). */
+const SOURCE_DIRS = ['model', 'quant/fakequant', 'quant/spec', 'quant/format'];
 
 function listTs(dir: string): string[] {
   if (!existsSync(dir)) return [];

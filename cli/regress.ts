@@ -20,6 +20,7 @@ const HELP = `usage: int8cosim regress [options]
   --seed <s>            seed of case 0; case i has seed s + i (default 1)
   --shard <i/n>         run only cases i-1, i-1+n, i-1+2n, ... (1-based i) of the run
   --replay <seed>       run that one case (same tier) and print what failed
+  --deep                also compare every PE register every cycle (deep builds; the quick test and make mutate do)
   --rtl-config <file>   the RTL (default rtl/cosim.json)
   --out <file>          report (default out/regress/report.json)
 `;
@@ -41,6 +42,7 @@ export async function run(argv: string[]): Promise<void> {
       shard: { type: 'string' },
       replay: { type: 'string' },
       'rtl-config': { type: 'string' },
+      deep: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -57,7 +59,8 @@ export async function run(argv: string[]): Promise<void> {
   const replaySeed = int('replay', values.replay);
   const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
   const rtlConfigArg = values['rtl-config'] === undefined ? '' : ` --rtl-config ${values['rtl-config']}`;
-  const replayCommand = (s: number): string => `node bin/int8cosim.mjs regress --tier ${tier}${rtlConfigArg} --replay ${s}`;
+  const deepArg = values.deep === true ? ' --deep' : '';
+  const replayCommand = (s: number): string => `node bin/int8cosim.mjs regress --tier ${tier}${rtlConfigArg}${deepArg} --replay ${s}`;
   const out = resolve(values.out ?? 'out/regress/report.json');
 
   const started = new Date().toISOString();
@@ -68,13 +71,14 @@ export async function run(argv: string[]): Promise<void> {
   );
   const r = await runRegression({
     palette: paletteOf(tier),
-    rtl: { config: loadRtlConfig(values['rtl-config']) },
+    rtl: { config: loadRtlConfig(values['rtl-config']), deep: values.deep === true },
     ...(replaySeed !== undefined ? { seeds: [replaySeed] } : { cases, seed, shard }),
     replayCommand,
     log: (l) => console.log(`  ${l}`),
   });
   const report = {
     tier,
+    deep: values.deep === true,
     started,
     cases: r.cases,
     passed: r.passed,

@@ -4,6 +4,8 @@
  * mismatches.first, the VCD window under out/cosim/, the key signals around it, exit status 1.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeHtmlReport } from '../harness/report/html-report.ts';
+import { confusionMatrix, peUtilizationFromStats } from '../harness/report/from-stats.ts';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTrainedModel, loadDataset, progressBar } from '../model/index.ts';
@@ -89,6 +91,7 @@ export async function run(argv: string[]): Promise<void> {
   // A run that dies half-way must not leave last run's report looking like this one's.
   mkdirSync(outDir, { recursive: true });
   rmSync(reportPath, { force: true });
+  rmSync(join(outDir, 'report.html'), { force: true });
 
   const verilator = await stage('tools', () => ensureVerilator(log));
   const rtlConfig = loadRtlConfig(o['rtl-config'] ?? defaultRtlConfigPath());
@@ -196,8 +199,13 @@ export async function run(argv: string[]): Promise<void> {
     modelDir: relative(process.cwd(), trained.modelDir),
     rtl: { config: relative(process.cwd(), rtlConfig.source), top: rtlConfig.top, build: build.hash, deep, batch },
     goldenAgreesWithRtl: result.mismatch ? null : agree,
+    peUtilization: peUtilizationFromStats(stats),
+    confusion: result.mismatch ? undefined : confusionMatrix(labels.subarray(0, result.images), result.predictions, Array.from({ length: model.classes }, (_, i) => String(i))),
   };
   writeAtomic(reportPath, report);
+  const htmlPath = join(outDir, 'report.html');
+  await writeHtmlReport(reportPath, htmlPath);
+  log(`html report: ${relative(process.cwd(), htmlPath)}`);
 
   const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
   console.log(

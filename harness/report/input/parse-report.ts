@@ -48,7 +48,12 @@ export function parseReportJson(v: unknown, file: string): { data: ReportData; p
   put('images', opt(o, 'images', at, int));
   put('utilization', opt(o, 'utilization', at, fraction));
   put('verilator', opt(o, 'verilator', at, parseVerilator));
-  put('wallSeconds', opt(o, 'wallSeconds', at, num));
+  // wallSeconds is either one number or seconds per stage ({tools, train, ..., total}); the page shows the total.
+  put('wallSeconds', opt(o, 'wallSeconds', at, (x, b) => {
+    if (typeof x === 'number') return num(x, b);
+    const stages = obj(x, b);
+    return num(stages.total ?? Object.values(stages).reduce((a: number, v) => a + (typeof v === 'number' ? v : 0), 0), b.key('total'));
+  }));
 
   const cycles = opt(o, 'cycles', at, obj);
   if (cycles !== undefined) {

@@ -20,7 +20,7 @@ describe('harness/report waveform of a Verilator VCD window', function () {
   this.timeout(300_000); // a cold build of the RTL; cached afterwards
 
   it('samples every output of every cycle as the harness saw it, and marks the RTL value', async () => {
-    const build = await buildRtl({ config: loadRtlConfig() });
+    const build = await buildRtl({ config: loadRtlConfig(), trace: true });
     const { rows: R, cols: C, inWords, outWords } = build.geometry;
     const sim = openRtlSim(build);
     const dir = mkdtempSync(join(tmpdir(), 'int8cosim-vcd-'));

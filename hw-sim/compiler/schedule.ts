@@ -57,6 +57,12 @@ function checkGemm(cfg: ArrayConfig, m: number, k: number, n: number): void {
 
 /** The closed-form cycle count of a GEMM program (the formula of ARCHITECTURE.md section 9). */
 export function gemmCycleFormula(cfg: ArrayConfig, m: number, k: number, n: number): number {
+  const { R, C, nK, nN, passes, mLast, P } = gemmGeometry(cfg, m, k, n);
+  return (passes * nN * nK - 1) * P + mLast + R + C + 2;
+}
+
+/** Tile counts, pass sizes and the tile period P of section 9, shared by the formula and the schedule. */
+function gemmGeometry(cfg: ArrayConfig, m: number, k: number, n: number) {
   checkGemm(cfg, m, k, n);
   const R = cfg.rows;
   const C = cfg.cols;
@@ -67,21 +73,12 @@ export function gemmCycleFormula(cfg: ArrayConfig, m: number, k: number, n: numb
   const mMax = Math.min(m, D);
   const mLast = m - (passes - 1) * D;
   const P = Math.max(mMax, R, Math.ceil((mMax + C - 1) / Math.min(nK, 2)));
-  return (passes * nN * nK - 1) * P + mLast + R + C + 2;
+  return { R, C, D, nK, nN, passes, mMax, mLast, P };
 }
 
 /** The schedule of a GEMM: its tiles, its command stream and its length. */
 export function planGemm(cfg: ArrayConfig, m: number, k: number, n: number, config: { zp: number; min: number; max: number }): GemmPlan {
-  checkGemm(cfg, m, k, n);
-  const R = cfg.rows;
-  const C = cfg.cols;
-  const D = cfg.accDepth;
-  const nK = Math.ceil(k / R);
-  const nN = Math.ceil(n / C);
-  const passes = Math.ceil(m / D);
-  const mMax = Math.min(m, D);
-  const mLast = m - (passes - 1) * D;
-  const P = Math.max(mMax, R, Math.ceil((mMax + C - 1) / Math.min(nK, 2)));
+  const { R, C, D, nK, nN, passes, mMax, mLast, P } = gemmGeometry(cfg, m, k, n);
   const latency = R + C + 1;
   const tiles: TileSpan[] = [];
   const commands: Command[] = [{ op: 'loadConfig', cycle: 0, ...config }];

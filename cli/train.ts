@@ -8,7 +8,7 @@ import { UsageError } from '../quant/errors.ts';
 import type { RoundingMode } from '../quant/spec/index.ts';
 import { checkExportDir, writeExport } from '../model/export/write-export.ts';
 import { checkTrainFlags } from '../model/ensure.ts';
-import { trainModel, TRAIN_DEFAULTS } from '../model/pipeline.ts';
+import { ACTIVATION_QUANTS, LSQ_MAX_BITS, trainModel, TRAIN_DEFAULTS, type ActivationQuant } from '../model/pipeline.ts';
 import { progressBar } from '../model/progress.ts';
 import type { TrainSummary } from '../model/summary.ts';
 
@@ -26,7 +26,9 @@ const HELP = `usage: int8cosim train [options]
   --batch-size <n>            mini-batch (default ${TRAIN_DEFAULTS.batchSize})
   --float-lr <x>, --qat-lr <x> peak Adam learning rates (default ${TRAIN_DEFAULTS.floatLearningRate}; QAT 5e-4 at >= 6 bits, 2e-3 below)
   --train-limit <n>, --test-limit <n>   use only the first n images (quick runs)
-  --weight-clipping <max|mse> per-channel weight range: max |w| (default) or MSE-optimal clipping
+  --weight-clipping <max|mse> per-channel weight range: max |w| or MSE-optimal clipping (default: mse at 2-3 bits, max above)
+  --act-quant <minmax|lsq>    QAT activation ranges: moving-average min/max observers or learned steps, LSQ
+                              (default: lsq at <= ${LSQ_MAX_BITS} bits, minmax above)
   --no-bn                     networks without BatchNorm
 `;
 
@@ -81,7 +83,8 @@ export async function run(argv: string[]): Promise<void> {
         'train-limit': { type: 'string' },
         'test-limit': { type: 'string' },
         'no-bn': { type: 'boolean', default: false },
-        'weight-clipping': { type: 'string', default: 'max' },
+        'weight-clipping': { type: 'string' },
+        'act-quant': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -114,12 +117,17 @@ export async function run(argv: string[]): Promise<void> {
   const qatLearningRate = optional('qat-lr', v['qat-lr'], 0, false);
   const trainLimit = optional('train-limit', v['train-limit'], 1, true);
   const testLimit = optional('test-limit', v['test-limit'], 1, true);
-  const clipping = v['weight-clipping'] as string;
-  if (clipping !== 'max' && clipping !== 'mse') throw new UsageError(`--weight-clipping expects max or mse, got '${clipping}'`);
+  const clipping = v['weight-clipping'];
+  if (clipping !== undefined && clipping !== 'max' && clipping !== 'mse') throw new UsageError(`--weight-clipping expects max or mse, got '${clipping}'`);
+  const actQuant = v['act-quant'];
+  if (actQuant !== undefined && !ACTIVATION_QUANTS.includes(actQuant as ActivationQuant)) {
+    throw new UsageError(`--act-quant expects ${ACTIVATION_QUANTS.join(' or ')}, got '${actQuant}'`);
+  }
   const out = v.out ?? join('out', 'train', `${flags.network}-${flags.dataset}-w${flags.weightBits}a${flags.activationBits}`);
   const target = checkExportDir(out); // before any training: a bad folder fails fast
   const { model, summary } = await trainModel({
     ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'], weightClipping: clipping,
+    activationQuant: actQuant as ActivationQuant | undefined,
     onProgress: progressBar(), log: (m) => console.error(m),
   });
   writeExport(target, model, summary);

@@ -22,6 +22,8 @@ export interface TrainSummary {
     passed: boolean;
   };
   observers: Array<{ min: number; max: number; frozen: boolean }>;
+  /** Learned activation steps per MAC layer (null where the observer's range is used), when QAT learned them. */
+  learnedSteps?: Array<number | null>;
   backend: string;
   wallSeconds: number;
   /** Content hash of the inputs (set by ensureTrainedModel). */

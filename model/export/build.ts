@@ -2,14 +2,14 @@
  * Builds the exported integer model (quant/format QuantModel) from a network and its quantization state. Every
  * integer comes from quant/spec: weight codes (`weightParams` + `quantizeValue`, per output channel), int32 bias at
  * S_in * S_w[c] (`quantizeBias`, input zero point NOT folded), per-channel (m0, shift) from
- * `quantizeMultiplier(S_in * S_w[c] / S_out)`, activation parameters from the observers (`activationParams`).
+ * `quantizeMultiplier(S_in * S_w[c] / S_out)`, activation parameters from the observers (`activationParams`) or the learned steps.
  * A fused ReLU is actMin = output zero point.
  */
 import * as tf from '@tensorflow/tfjs';
 import { quantizeWeights, weightChannelParams } from '../../quant/fakequant/index.ts';
 import type { QuantLayer, QuantModel, TensorQuant } from '../../quant/format/types.ts';
 import { effectiveScale, quantizeBias, quantizeMultiplier, type AffineParams, type RoundingMode } from '../../quant/spec/index.ts';
-import { foldedWeights, type QatState } from '../net/forward.ts';
+import { foldedWeights, outputParams, type QatState } from '../net/forward.ts';
 import { inputTensorQuant } from '../net/input.ts';
 import { isMac, type Network } from '../net/network.ts';
 
@@ -38,7 +38,7 @@ export function buildQuantModel(net: Network, q: QatState, roundingMode: Roundin
     const n = l.channels;
     const cq = weightChannelParams(wData, n, q.weightBits, q.weightClipping);
     const outBits = q.outBits[mac] as number;
-    const outP = (q.observers[mac] as NonNullable<QatState['observers'][number]>).params(outBits);
+    const outP = outputParams(q, mac);
     const output = tensorQuant(outP, outBits);
     const bias = new Int32Array(n);
     const multiplier = new Int32Array(n);

@@ -11,7 +11,7 @@
  * The input is never observed: pixels arrive as p/255, which the fixed input quantization (1/255, -128) holds exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
+import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type LearnedStepQuantizer, type MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
 import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
@@ -23,8 +23,21 @@ export interface QatState {
   /** Output bits of each MAC layer (the activation bits; 8 for the logits). */
   outBits: number[];
   observers: MovingAverageMinMaxObserver[];
+  /**
+   * Learned activation steps (LSQ), per MAC layer; where one is set it replaces the observer's range for that
+   * layer's output (ReLU layers only; the logits always keep their observer).
+   */
+  learnedSteps?: Array<LearnedStepQuantizer | undefined>;
   /** Observers update from training batches while true and not frozen. */
   bnFrozen: boolean;
+}
+
+/** The affine parameters of MAC layer `index`'s output: its learned step where it has one, else its observer's range. */
+export function outputParams(q: QatState, index: number): AffineParams {
+  const bits = q.outBits[index] as number;
+  const lsq = q.learnedSteps?.[index];
+  if (lsq) return lsq.params(bits);
+  return (q.observers[index] as MovingAverageMinMaxObserver).params(bits);
 }
 
 export type Mode = { kind: 'float'; training: boolean } | { kind: 'qat'; training: boolean; qat: QatState };
@@ -118,13 +131,19 @@ export function forward(net: Network, x: tf.Tensor, mode: Mode, onMacOutput?: (i
         h = floatMac(l, h, mode.training, stats);
       } else {
         h = qatMac(l, h, inQ, mode, stats);
-        const obs = mode.qat.observers[mac] as MovingAverageMinMaxObserver;
-        if (mode.training && !obs.frozen) {
-          const range = tf.stack([tf.min(h), tf.max(h)]).dataSync();
-          obs.update(range[0] as number, range[1] as number);
+        const lsq = mode.qat.learnedSteps?.[mac];
+        if (lsq) {
+          inQ = outputParams(mode.qat, mac);
+          h = lsq.apply(h);
+        } else {
+          const obs = mode.qat.observers[mac] as MovingAverageMinMaxObserver;
+          if (mode.training && !obs.frozen) {
+            const range = tf.stack([tf.min(h), tf.max(h)]).dataSync();
+            obs.update(range[0] as number, range[1] as number);
+          }
+          inQ = obs.params(mode.qat.outBits[mac] as number);
+          h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax, { nonNegative: l.spec.relu });
         }
-        inQ = obs.params(mode.qat.outBits[mac] as number);
-        h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax, { nonNegative: l.spec.relu });
       }
       onMacOutput?.(mac, h);
       mac++;

@@ -4,7 +4,7 @@
  * network in evaluation mode.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MinMaxObserver, MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
+import { LearnedStepQuantizer, MinMaxObserver, MovingAverageMinMaxObserver, mseStep, type WeightClipping } from '../../quant/fakequant/index.ts';
 import { intRange } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 import type { Split } from '../data/dataset.ts';
@@ -57,4 +57,49 @@ export function freezeCopy(q: QatState): QatState {
     }),
     bnFrozen: true,
   };
+}
+
+/** Values kept per layer to initialise a learned step (a strided sample of the calibration outputs). */
+const STEP_SAMPLE = 1 << 18;
+
+/**
+ * Gives every ReLU MAC layer of `q` a learned activation step (LSQ), initialised to the MSE-optimal step of the
+ * float network's outputs over the same calibration images as `calibrate` (a strided sample of at most 2^18 values
+ * per layer). The logits keep their observer.
+ */
+export function initLearnedSteps(net: Network, train: Split, q: QatState, count: number, seed: number, batchSize = 500): void {
+  const macs = net.macLayers();
+  const order = permutation(train.labels.length, new Rng((seed ^ 0x5eed) >>> 0)).subarray(0, Math.min(count, train.labels.length));
+  const perImage = macs.map((l) => l.outShape.reduce((a, b) => a * b, 1));
+  const stride = perImage.map((n) => Math.max(1, Math.ceil((n * order.length) / STEP_SAMPLE)));
+  const samples = perImage.map((n, i) => new Float32Array(Math.ceil((n * order.length) / (stride[i] as number)) + 1));
+  const filled = new Array<number>(macs.length).fill(0);
+  const offset = new Array<number>(macs.length).fill(0);
+  const max = new Array<number>(macs.length).fill(0);
+  for (let s = 0; s < order.length; s += batchSize) {
+    tf.tidy(() => {
+      const x = batchImages(train.images, order.subarray(s, Math.min(order.length, s + batchSize)));
+      forward(net, x, { kind: 'float', training: false }, (i, y) => {
+        if (!macs[i]?.spec.relu) return;
+        const v = y.dataSync();
+        const st = stride[i] as number;
+        const out = samples[i] as Float32Array;
+        let k = offset[i] as number;
+        for (; k < v.length; k += st) {
+          const a = v[k] as number;
+          out[filled[i] as number] = a;
+          filled[i] = (filled[i] as number) + 1;
+          if (a > (max[i] as number)) max[i] = a;
+        }
+        offset[i] = k - v.length;
+      });
+    });
+  }
+  q.learnedSteps = macs.map((l, i) => {
+    if (!l.spec.relu) return undefined;
+    const bits = q.outBits[i] as number;
+    const { qmin, qmax } = intRange(bits, false);
+    const step = mseStep((samples[i] as Float32Array).subarray(0, filled[i]), qmax - qmin, max[i] as number);
+    return new LearnedStepQuantizer(step, bits);
+  });
 }

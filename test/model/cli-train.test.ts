@@ -45,6 +45,8 @@ describe('cli/train', function () {
       [['--rounding', 'up'], /rounding mode/],
       [['--float-epochs', '0'], /float epochs must be an integer in \[1, 1000\], got 0/],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
+      [['--act-quant', 'pact'], /--act-quant expects minmax or lsq, got 'pact'/],
+      [['--weight-clipping', 'p99'], /--weight-clipping expects max or mse/],
     ] as const) {
       await assert.rejects(quiet(() => run([...quick, ...args, '--out', out])), (e: Error) => e instanceof UsageError && re.test(e.message), args.join(' '));
     }

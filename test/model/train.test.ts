@@ -40,6 +40,30 @@ describe('model: a short seeded training run', function () {
     for (const l of a.model.layers) if (l.type === 'conv2d' || l.type === 'dense') assert.ok(l.weights.every((w) => w >= -7 && w <= 7));
   });
 
+  it('tfc W2A2 with learned activation steps (LSQ): deterministic, steps learned and exported, integer = fake-quant', async () => {
+    const o = { ...quick, network: 'tfc', weightBits: 2, activationBits: 2, seed: 4, activationQuant: 'lsq', weightClipping: 'mse' } as const;
+    const a = await trainModel(o);
+    const b = await trainModel(o);
+    assert.deepEqual(macTensors(a.model), macTensors(b.model));
+    const steps = a.summary.learnedSteps;
+    assert.ok(steps, 'summary.learnedSteps');
+    assert.equal(steps.length, 4);
+    assert.equal(steps[3], null, 'the logits keep their observer');
+    const macs = a.model.layers.filter((l) => l.type === 'dense');
+    for (let i = 0; i < 3; i++) {
+      const out = (macs[i] as (typeof macs)[number] & { type: 'dense' }).output;
+      assert.equal(out.scale, steps[i], `layer ${i}: the exported output scale is the learned step`);
+      assert.equal(out.zeroPoint, out.qmin, `layer ${i}: real 0 is code qmin`);
+      assert.deepEqual([out.qmin, out.qmax], [-2, 1]);
+    }
+    const c = await trainModel({ ...o, qatEpochs: 0 });
+    assert.notDeepEqual(c.summary.learnedSteps, steps, 'one QAT epoch moves the steps away from their calibration values');
+    assert.ok(a.summary.agreement.passed, JSON.stringify(a.summary.agreement));
+    assert.equal(a.summary.accuracy.integer, a.summary.accuracy.qat);
+    assert.ok(a.summary.accuracy.integer >= 0.75, `integer accuracy ${a.summary.accuracy.integer}`);
+    assert.ok(a.summary.accuracy.integer > a.summary.accuracy.ptq + 0.05, `QAT ${a.summary.accuracy.integer} vs PTQ ${a.summary.accuracy.ptq}`);
+  });
+
   it('ensureTrainedModel trains once, then reuses the cache entry; bad flags fail before anything is written', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'int8cosim-cache-'));
     try {

@@ -41,10 +41,11 @@ function pct(x: number): string {
 }
 
 export function markdownTable(rows: Array<{ id: string; s: TrainSummary }>): string {
-  const head = '| network | dataset | bits | epochs (float + QAT) | float | PTQ | QAT fake-quant | QAT integer | QAT - PTQ (pp) | golden agreement |';
-  const sep = '|---|---|---|---|---:|---:|---:|---:|---:|---:|';
+  const head = '| network | dataset | bits | activation ranges / weight clipping | epochs (float + QAT) | float | PTQ | QAT fake-quant | QAT integer | QAT - PTQ (pp) | golden agreement |';
+  const sep = '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map(({ s }) =>
-    `| ${s.network.toUpperCase()} | ${s.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} | W${s.bits.weight}A${s.bits.activation} | ${s.epochs.float} + ${s.epochs.qat} | ` +
+    `| ${s.network.toUpperCase()} | ${s.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} | W${s.bits.weight}A${s.bits.activation} | ` +
+    `${s.hyperparameters.activationQuant === 'lsq' ? 'learned (LSQ)' : 'min/max'} / ${s.hyperparameters.weightClipping === 'mse' ? 'MSE' : 'max'} | ${s.epochs.float} + ${s.epochs.qat} | ` +
     `${pct(s.accuracy.float)} | ${pct(s.accuracy.ptq)} | ${pct(s.accuracy.qat)} | ${pct(s.accuracy.integer)} | ` +
     `${((s.accuracy.integer - s.accuracy.ptq) * 100).toFixed(2)} | ${pct(s.agreement.argmax)}% |`);
   return [head, sep, ...lines].join('\n');

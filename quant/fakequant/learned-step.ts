@@ -86,10 +86,10 @@ export class LearnedStepQuantizer {
         value: tf.mul(rc, s),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [ts, rs, rcs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-          const inside = tf.equal(rs, rcs);
-          const dx = tf.mul(dy, tf.cast(inside, 'float32'));
-          const local = tf.where(inside, tf.sub(rs, ts), tf.fill(rs.shape, levels));
-          const ds = tf.mul(tf.sum(tf.mul(dy, local)), g);
+          const inside = tf.cast(tf.equal(rs, rcs), 'float32');
+          const dx = tf.mul(dy, inside);
+          // rc - t * inside is round(x/s) - x/s inside the range and L (= rc) above it
+          const ds = tf.mul(tf.sum(tf.mul(dy, tf.sub(rcs, tf.mul(ts, inside)))), g);
           return [dx, ds];
         },
       };

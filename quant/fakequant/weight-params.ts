@@ -17,20 +17,49 @@ export interface ChannelQuant {
  */
 export type WeightClipping = 'max' | 'mse';
 
+/** Clipping candidates: k / 32 of max |w| for k = 32 down to 7 (about [0.2, 1]); the first best one wins. */
+const MSE_STEPS = 32;
+
+/**
+ * The clipping threshold among the candidates that minimises the channel's squared quantization error, in one pass
+ * over the weights. With u = 2 * MSE_STEPS * qmax * |w| / max|w|, candidate k has step s = k * max|w| / (MSE_STEPS *
+ * qmax), and code j < qmax holds the |w| with j - 0.5 <= |w| / s < j + 0.5, that is floor(u) < (2j + 1) k: every
+ * boundary of every candidate is an integer in u. So |w| is binned by floor(u) (count, sum |w|, sum |w|^2 per bin),
+ * and each candidate's error, sum over codes of sum |w|^2 - 2 j s sum |w| + (j s)^2 count, comes from prefix sums
+ * of the bins.
+ */
 function mseThreshold(ws: Float64Array, maxAbs: number, bits: number): number {
   const qmax = 2 ** (bits - 1) - 1;
+  const bins = 2 * MSE_STEPS * qmax + 1;
+  const scale = (2 * MSE_STEPS * qmax) / maxAbs;
+  // prefix arrays: entry b holds the totals of bins below b
+  const c0 = new Float64Array(bins + 1);
+  const c1 = new Float64Array(bins + 1);
+  const c2 = new Float64Array(bins + 1);
+  for (let i = 0; i < ws.length; i++) {
+    const a = Math.abs(ws[i] as number);
+    const b = Math.min(bins - 1, Math.floor(a * scale)) + 1;
+    c0[b] = (c0[b] as number) + 1;
+    c1[b] = (c1[b] as number) + a;
+    c2[b] = (c2[b] as number) + a * a;
+  }
+  for (let b = 1; b <= bins; b++) {
+    c0[b] = (c0[b] as number) + (c0[b - 1] as number);
+    c1[b] = (c1[b] as number) + (c1[b - 1] as number);
+    c2[b] = (c2[b] as number) + (c2[b - 1] as number);
+  }
   let best = maxAbs;
   let bestErr = Infinity;
-  const steps = 32;
-  for (let k = steps; k >= Math.ceil(steps / 5); k--) {
-    const t = (maxAbs * k) / steps;
+  for (let k = MSE_STEPS; k >= Math.ceil(MSE_STEPS / 5); k--) {
+    const t = (maxAbs * k) / MSE_STEPS;
     const s = t / qmax;
     let err = 0;
-    for (let i = 0; i < ws.length; i++) {
-      const v = ws[i] as number;
-      const q = Math.min(qmax, Math.max(-qmax, Math.floor(Math.abs(v) / s + 0.5) * Math.sign(v)));
-      const d = v - q * s;
-      err += d * d;
+    let lo = 0;
+    for (let j = 0; j <= qmax; j++) {
+      const hi = j === qmax ? bins : Math.min(bins, (2 * j + 1) * k);
+      const v = j * s;
+      err += (c2[hi] as number) - (c2[lo] as number) - 2 * v * ((c1[hi] as number) - (c1[lo] as number)) + v * v * ((c0[hi] as number) - (c0[lo] as number));
+      lo = hi;
     }
     if (err < bestErr) {
       bestErr = err;

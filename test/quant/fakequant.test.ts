@@ -117,4 +117,36 @@ describe('quant/fakequant: MSE weight clipping', () => {
       if (bits === 2) mse.scales.forEach((s, c) => assert.ok(s < max.scales[c]! * 0.9, `seed ${seed} channel ${c}: ${s} vs ${max.scales[c]}`));
     }
   });
+
+  it('picks, per channel, the candidate threshold (k/32 of max |w|, k = 32..7) that a brute-force search picks', () => {
+    const seed = 17;
+    const rng = new Rng(seed);
+    const k = 300;
+    const n = 8;
+    // mixed shapes: Gaussian, heavy-tailed, a few large outliers, and ties at exact multiples
+    const w = Float32Array.from({ length: k * n }, (_, i) => {
+      const c = i % n;
+      const g = rng.normal();
+      if (c < 3) return g * 0.05;
+      if (c < 5) return g * g * g * 0.02;
+      if (c < 7) return (rng.next() < 0.01 ? 20 : 1) * g * 0.03;
+      return Math.round(g * 4) / 8;
+    });
+    for (const bits of [2, 3, 4, 6]) {
+      const qmax = 2 ** (bits - 1) - 1;
+      const got = weightChannelParams(w, n, bits, 'mse');
+      for (let c = 0; c < n; c++) {
+        const ws = Array.from({ length: k }, (_, i) => w[i * n + c]!);
+        const maxAbs = Math.max(...ws.map(Math.abs));
+        const errOf = (t: number): number => {
+          const s = t / qmax;
+          return ws.reduce((e, v) => e + (Math.abs(v) - Math.min(qmax, Math.floor(Math.abs(v) / s + 0.5)) * s) ** 2, 0);
+        };
+        let bestErr = Infinity;
+        for (let j = 32; j >= 7; j--) bestErr = Math.min(bestErr, errOf((maxAbs * j) / 32));
+        const chosen = got.scales[c]! * qmax;
+        assert.ok(errOf(chosen) <= bestErr * (1 + 1e-6) + 1e-15, `seed ${seed} bits ${bits} channel ${c}: error ${errOf(chosen)} at ${chosen}, best ${bestErr}`);
+      }
+    }
+  });
 });

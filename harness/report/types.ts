@@ -130,7 +130,14 @@ export interface ReportData {
   array: { rows: number; cols: number };
   roundingMode?: string;
   images?: number;
+  /** The size of the test set behind float, PTQ, QAT and integer. */
+  testImages?: number;
   accuracy: AccuracySet;
+  /**
+   * Present when hw-sim and the RTL ran on fewer images than the test set: how many, and the integer (golden)
+   * model's accuracy on those same images, which is what they are compared with.
+   */
+  lockstepSample?: { images: number; integer: number };
   cycles?: { total: number };
   /** Whole-run utilization of the array. */
   utilization?: number;

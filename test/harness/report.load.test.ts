@@ -63,12 +63,29 @@ describe('harness/report loading and rendering', () => {
       [{ ...MINIMAL, confusion: { matrix: [[1, 2], [3]] } }, /confusion\.matrix\[1\]: expected 2 counts/],
       [{ ...MINIMAL, cycles: { total: 10, perLayer: [{ name: 'd', cycles: 5, fillCycles: 6 }] } }, /cycles\.perLayer\[0\]: expected fill \+ drain \+ stall cycles <= cycles \(5\)/],
       [{ ...MINIMAL, mismatches: { count: 1, first: { cycle: 3, expected: 1 } } }, /mismatches\.first\.actual/],
+      [{ ...MINIMAL, lockstepSample: { images: 200, integer: 99 } }, /lockstepSample\.integer: expected a number in \[0, 1\], got 99/],
     ];
     for (const [o, msg] of cases) await assert.rejects(loadReportData(reportFile(o)), (e: Error) => e instanceof FormatError && msg.test(e.message), String(msg));
     const notJson = join(dir, 'bad.json');
     writeFileSync(notJson, '{"dataset": ');
     await assert.rejects(loadReportData(notJson), FormatError);
     await assert.rejects(loadReportData(join(dir, 'none.json')), /run 'make cosim' first/);
+  });
+
+  it('compares hw-sim with the golden model on the same images when the lockstep ran on fewer than the test set', async () => {
+    const accuracy = { float: 0.9852, ptq: 0.9853, qat: 0.9865, integer: 0.9865, hwsim: 0.995, rtl: 0.995 };
+    const sampled = await loadReportData(reportFile({ ...MINIMAL, images: 200, testImages: 10000, lockstepSample: { images: 200, integer: 0.995 }, accuracy }));
+    assert.deepEqual(sampled.lockstepSample, { images: 200, integer: 0.995 });
+    const html = renderReport(sampled, {});
+    assert.match(html, /Float, PTQ, QAT and integer: the 10000 test images\. hw-sim and RTL ran on the first 200 of them only/);
+    assert.match(html, /vs integer[^<]* on the same 200 images \(99\.50%\)/i);
+    // the hw-sim row's difference is taken against the sample (0.00 pp, good), not the whole-set integer (+0.85 pp)
+    const row = /<tr>(?:(?!<\/tr>).)*on the same 200 images(?:(?!<\/tr>).)*<\/tr>/s.exec(html)?.[0] ?? '';
+    assert.match(row, /class="num good">\+0\.00 pp</, row);
+    assert.doesNotMatch(row, /0\.85/);
+    const whole = renderReport(await loadReportData(reportFile({ ...MINIMAL, images: 10000, accuracy: { ...accuracy, hwsim: 0.9865, rtl: 0.9865 } })), {});
+    assert.doesNotMatch(whole, /on the same/);
+    assert.match(whole, /10000 images through the RTL/);
   });
 
   it('accepts per-layer cycles as a map, a rounding mode as 0/1, a 2-D utilization array, a null loss', async () => {

@@ -46,6 +46,11 @@ export function parseReportJson(v: unknown, file: string): { data: ReportData; p
   };
   put('roundingMode', opt(o, 'roundingMode', at, parseRounding));
   put('images', opt(o, 'images', at, int));
+  put('testImages', opt(o, 'testImages', at, int));
+  put('lockstepSample', opt(o, 'lockstepSample', at, (x, b) => {
+    const v = obj(x, b);
+    return { images: int(v.images, b.key('images')), integer: fraction(v.integer, b.key('integer')) };
+  }));
   put('utilization', opt(o, 'utilization', at, fraction));
   put('verilator', opt(o, 'verilator', at, parseVerilator));
   // wallSeconds is either one number or seconds per stage ({tools, train, ..., total}); the page shows the total.

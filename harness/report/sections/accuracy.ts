@@ -41,20 +41,32 @@ function deltaCell(x: number | undefined, ref: number | undefined, mustEqual: bo
   return { text: t, cls: bad ? 'bad' : mustEqual ? 'good' : undefined };
 }
 
-function accuracyTable(a: AccuracySet): string {
+function accuracyTable(a: AccuracySet, sample: ReportData['lockstepSample']): string {
   const rows = ACCURACY_STAGES.map((s) => {
     const c = COMPARE[s];
-    const ref = c.ref === undefined ? undefined : a[c.ref];
+    // hw-sim against the golden model on the same (fewer) images when the lockstep ran on a sample
+    const onSample = s === 'hwsim' && sample !== undefined;
+    const ref = onSample ? sample.integer : c.ref === undefined ? undefined : a[c.ref];
     const mustEqual = s === 'hwsim' || s === 'rtl';
     return [
       STAGE_LABELS[s],
       { text: pct(a[s]), cls: a[s] === undefined ? 'muted' : undefined },
-      c.ref === undefined ? '' : `vs ${STAGE_LABELS[c.ref]}`,
+      c.ref === undefined ? '' : onSample ? `vs ${STAGE_LABELS.integer} on the same ${sample.images} images (${pct(sample.integer)})` : `vs ${STAGE_LABELS[c.ref]}`,
       deltaCell(a[s], ref, mustEqual),
       c.meaning,
     ];
   });
   return table(['stage', 'accuracy', 'compared with', 'difference', 'what it measures'], rows, [1, 3]);
+}
+
+function subtitle(d: ReportData): string {
+  const exact = 'hw-sim and RTL must match the integer model exactly.';
+  const s = d.lockstepSample;
+  if (s !== undefined) {
+    const of = d.testImages === undefined ? 'the test set' : `the ${d.testImages} test images`;
+    return `Float, PTQ, QAT and integer: ${of}. hw-sim and RTL ran on the first ${s.images} of them only, so they are compared with the integer model on those same images; ${exact}`;
+  }
+  return `Test accuracy of every stage${d.images === undefined ? '' : ` (${d.images} images through the RTL)`}; ${exact}`;
 }
 
 function sweepBlock(d: ReportData): string {
@@ -80,11 +92,11 @@ function sweepBlock(d: ReportData): string {
 }
 
 export function accuracySection(d: ReportData): string {
-  const sub = `Test accuracy of every stage${d.images === undefined ? '' : ` (${d.images} images through the RTL)`}; hw-sim and RTL must match the integer model exactly.`;
+  const sub = subtitle(d);
   const a = d.accuracy;
   const any = ACCURACY_STAGES.some((s) => a[s] !== undefined);
   const main = any
-    ? `<div class="row2">${figure('Accuracy per stage; a stage that did not run has no bar.', accuracyChart(a))}<div>${accuracyTable(a)}</div></div>`
+    ? `<div class="row2">${figure('Accuracy per stage; a stage that did not run has no bar.', accuracyChart(a))}<div>${accuracyTable(a, d.lockstepSample)}</div></div>`
     : notRun('accuracy', d.notes?.accuracy);
   return section('accuracy', 'Accuracy', sub, main, sweepBlock(d));
 }

@@ -3,9 +3,11 @@
  * .cache/verilator/<hash>/ by a hash of the RTL sources, the flags, the parameters, the C ABI and the tool
  * versions. A build happens in a temporary directory that is renamed into place only when everything succeeded,
  * so a failed or killed build never leaves a cache entry. Compiler errors reach the caller verbatim (BuildError).
+ * The cache keeps the CACHE_KEEP most recently used entries: every use touches the entry's build.json, and each new
+ * build removes the least recently used entries beyond that number that have not been used for an hour.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +144,45 @@ function sweepStale(cacheDir: string): void {
   }
 }
 
+/** How many builds the cache keeps (each is a Verilated model, about 0.5-2 MB). */
+export const CACHE_KEEP = 64;
+const ENTRY = /^[0-9a-f]{24}$/;
+
+/**
+ * Removes the least recently used build entries (by their build.json's mtime, which every use touches) beyond the
+ * `keep` newest, but none used within `minIdleMs`: another process may be about to load it. The Verilator runtime
+ * objects and temporary directories are not entries. Returns the names removed.
+ */
+export function pruneBuildCache(cacheDir: string, keep = CACHE_KEEP, minIdleMs = 3600_000): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir).filter((n) => ENTRY.test(n));
+  } catch {
+    return [];
+  }
+  const used: Array<{ name: string; at: number }> = [];
+  for (const name of names) {
+    try {
+      used.push({ name, at: statSync(join(cacheDir, name, 'build.json')).mtimeMs });
+    } catch {
+      used.push({ name, at: 0 }); // no manifest: not a complete entry
+    }
+  }
+  used.sort((a, b) => b.at - a.at);
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const e of used.slice(keep)) {
+    if (now - e.at < minIdleMs) continue;
+    try {
+      rmSync(join(cacheDir, e.name), { recursive: true, force: true });
+      removed.push(e.name);
+    } catch {
+      // raced with another process; leave it
+    }
+  }
+  return removed;
+}
+
 export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   const t0 = performance.now();
   const log = req.log ?? (() => {});
@@ -173,11 +214,19 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   const manifest = join(finalDir, 'build.json');
   if (existsSync(manifest)) {
     const b = JSON.parse(readFileSync(manifest, 'utf8')) as RtlBuild;
+    try {
+      const now = new Date();
+      utimesSync(manifest, now, now); // marks the entry used (pruneBuildCache keeps the most recently used)
+    } catch {
+      // a read-only cache is still usable
+    }
     return { ...b, dir: finalDir, library: join(finalDir, basename(b.library)), cached: true, seconds: (performance.now() - t0) / 1000 };
   }
 
   mkdirSync(cacheDir, { recursive: true });
   sweepStale(cacheDir);
+  const pruned = pruneBuildCache(cacheDir);
+  if (pruned.length > 0) log(`build cache: removed ${pruned.length} least recently used entries (keeping ${CACHE_KEEP})`);
   const tmp = join(cacheDir, `tmp-${hash}-${process.pid}-${Date.now()}`);
   const obj = join(tmp, 'obj');
   mkdirSync(obj, { recursive: true });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRtlConfigPath, loadRtlConfig, parseRtlConfig } from '../../harness/config/rtlConfig.ts';
-import { buildRtl } from '../../harness/build/buildRtl.ts';
+import { buildRtl, pruneBuildCache } from '../../harness/build/buildRtl.ts';
 import { checkPorts, parseModelPorts } from '../../harness/build/ports.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { BuildError, FormatError, LifecycleError } from '../../quant/errors.ts';
@@ -54,6 +54,34 @@ describe('harness build', function () {
       assert.deepEqual(entries, [], 'a failed build left something in the cache');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prunes the build cache to the most recently used entries, sparing recent ones and what is not an entry', function () {
+    const cache = mkdtempSync(join(tmpdir(), 'int8cosim-prune-'));
+    try {
+      const hour = 3600_000;
+      const now = Date.now();
+      const names = Array.from({ length: 10 }, (_, i) => i.toString(16).padStart(24, '0'));
+      names.forEach((n, i) => {
+        mkdirSync(join(cache, n));
+        const m = join(cache, n, 'build.json');
+        writeFileSync(m, '{}');
+        // entry i was last used i + 0.5 hours ago, except entries 8 and 9 which were used a minute ago
+        const at = new Date(i >= 8 ? now - 60_000 : now - (i + 0.5) * hour);
+        utimesSync(m, at, at);
+      });
+      for (const other of ['runtime-abc', 'tmp-x-1-2']) mkdirSync(join(cache, other));
+      const removed = pruneBuildCache(cache, 4);
+      // newest first: 8, 9 (recent), 0, 1 are kept; of the rest, all idle for over an hour, 2..7 go
+      assert.deepEqual(removed.sort(), names.slice(2, 8).sort());
+      assert.deepEqual(readdirSync(cache).sort(), [...names.slice(0, 2), ...names.slice(8), 'runtime-abc', 'tmp-x-1-2'].sort());
+      // beyond the limit but used within the idle time (entries 8 and 9 a minute ago, entry 0 half an hour ago): kept
+      assert.deepEqual(pruneBuildCache(cache, 1), [names[1]]);
+      assert.deepEqual(readdirSync(cache).filter((n) => /^[0-9a-f]{24}$/.test(n)).sort(), [names[0], ...names.slice(8)].sort());
+      assert.deepEqual(pruneBuildCache(join(cache, 'missing')), []);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 

@@ -38,6 +38,13 @@ describe('model: a short seeded training run', function () {
     assert.ok(a.summary.accuracy.integer >= 0.5, `integer accuracy ${a.summary.accuracy.integer}`);
     assert.ok(a.summary.agreement.argmax >= 0.995, JSON.stringify(a.summary.agreement));
     for (const l of a.model.layers) if (l.type === 'conv2d' || l.type === 'dense') assert.ok(l.weights.every((w) => w >= -7 && w <= 7));
+    assert.equal(a.summary.hyperparameters.activationQuant, 'minmax', 'observers above 4 activation bits');
+    // 4-bit activations take learned steps by default, on conv outputs too
+    const c = await trainModel({ ...o, activationBits: 4 });
+    assert.equal(c.summary.hyperparameters.activationQuant, 'lsq');
+    assert.equal(c.summary.learnedSteps?.filter((x) => x !== null).length, 2, 'both ReLU conv layers learn a step');
+    assert.ok(c.summary.agreement.argmax >= 0.995, JSON.stringify(c.summary.agreement));
+    assert.ok(c.summary.accuracy.integer >= 0.5, `integer accuracy ${c.summary.accuracy.integer}`);
   });
 
   it('tfc W2A2 with learned activation steps (LSQ): deterministic, steps learned and exported, integer = fake-quant', async () => {

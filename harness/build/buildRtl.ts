@@ -3,17 +3,17 @@
  * .cache/verilator/<hash>/ by a hash of the RTL sources, the flags, the parameters, the C ABI and the tool
  * versions. A build happens in a temporary directory that is renamed into place only when everything succeeded,
  * so a failed or killed build never leaves a cache entry. Compiler errors reach the caller verbatim (BuildError).
- * The cache keeps the CACHE_KEEP most recently used entries: every use touches the entry's build.json, and each new
- * build removes the least recently used entries beyond that number that have not been used for an hour.
+ * The cache keeps the CACHE_KEEP most recently used entries (buildCache.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError, FormatError } from '../../quant/errors.ts';
 import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { findToolchain, type Toolchain } from './tools.ts';
+import { CACHE_KEEP, pruneBuildCache, sweepStale } from './buildCache.ts';
 import { checkPorts, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
 import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
@@ -123,64 +123,6 @@ async function runtimeObjects(tools: Toolchain, cacheDir: string, log: (l: strin
     rmSync(tmp, { recursive: true, force: true });
   }
   return objects;
-}
-
-/** Removes temporary directories of builds that died more than an hour ago. */
-function sweepStale(cacheDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (!n.startsWith('tmp-')) continue;
-    const p = join(cacheDir, n);
-    try {
-      if (Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
-    } catch {
-      // raced with its owner; leave it
-    }
-  }
-}
-
-/** How many builds the cache keeps (each is a Verilated model, about 0.5-2 MB). */
-export const CACHE_KEEP = 64;
-const ENTRY = /^[0-9a-f]{24}$/;
-
-/**
- * Removes the least recently used build entries (by their build.json's mtime, which every use touches) beyond the
- * `keep` newest, but none used within `minIdleMs`: another process may be about to load it. The Verilator runtime
- * objects and temporary directories are not entries. Returns the names removed.
- */
-export function pruneBuildCache(cacheDir: string, keep = CACHE_KEEP, minIdleMs = 3600_000): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir).filter((n) => ENTRY.test(n));
-  } catch {
-    return [];
-  }
-  const used: Array<{ name: string; at: number }> = [];
-  for (const name of names) {
-    try {
-      used.push({ name, at: statSync(join(cacheDir, name, 'build.json')).mtimeMs });
-    } catch {
-      used.push({ name, at: 0 }); // no manifest: not a complete entry
-    }
-  }
-  used.sort((a, b) => b.at - a.at);
-  const removed: string[] = [];
-  const now = Date.now();
-  for (const e of used.slice(keep)) {
-    if (now - e.at < minIdleMs) continue;
-    try {
-      rmSync(join(cacheDir, e.name), { recursive: true, force: true });
-      removed.push(e.name);
-    } catch {
-      // raced with another process; leave it
-    }
-  }
-  return removed;
 }
 
 export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {

@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRtlConfigPath, loadRtlConfig, parseRtlConfig } from '../../harness/config/rtlConfig.ts';
-import { buildRtl, pruneBuildCache } from '../../harness/build/buildRtl.ts';
+import { buildRtl } from '../../harness/build/buildRtl.ts';
+import { pruneBuildCache } from '../../harness/build/buildCache.ts';
 import { checkPorts, parseModelPorts } from '../../harness/build/ports.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { BuildError, FormatError, LifecycleError } from '../../quant/errors.ts';

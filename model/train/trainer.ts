@@ -75,7 +75,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
   const rng = new Rng((o.seed * 7919 + (o.phase === 'qat' ? 1 : 0)) >>> 0);
   const optimizer = tf.train.adam(o.learningRate);
   const vars = net.trainableVariables();
-  for (const lsq of o.qat?.learnedSteps ?? []) if (lsq && !lsq.frozen) vars.push(lsq.step);
+  for (const lsq of o.qat?.learnedSteps ?? []) if (lsq) vars.push(lsq.step);
   const n = train.labels.length;
   const stepsPerEpoch = Math.min(Math.ceil(n / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * o.epochs;

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * with 0.5 rounds up to 1; floor(|v| + HALF_MINUS) is exact for every float32 |v| (true halves still reach the next
  * integer, as their sum lands on a tie that rounds to the even, larger integer, or is exact).
  */
-const HALF_MINUS = Math.fround(0.5 - 2 ** -25);
+export const HALF_MINUS = Math.fround(0.5 - 2 ** -25);
 
 /** roundHalfAwayFromZero (quant/spec) on a float32 tensor (no gradient of its own; used inside the STE). */
 export function roundHalfAwayFromZeroT(x: tf.Tensor): tf.Tensor {

@@ -4,16 +4,15 @@
  * real 0 is code qmin and the codes qmin..qmax hold 0, s, 2s, ..., L*s with L = qmax - qmin. The forward pass is
  * the same integer-consistent quantize-dequantize as `fakeQuantize` (half away from zero, written for float32);
  * the gradients are LSQ's:
- *   dy/dx = 1 inside the range (code below L), 0 above;
- *   dy/ds = round(x/s) - x/s inside, L above, times g = 1 / sqrt(N * L) with N the elements per example.
+ *   dy/dx = 1 inside the range, 0 outside;
+ *   dy/ds = round(x/s) - x/s inside, L above, 0 below, times g = 1 / sqrt(N * L) with N the elements per example.
  * At 2 and 3 bits a moving-average min/max range puts the few levels where almost no activation lies (a ReLU
  * output's batch maximum is many times its typical value); a learned step trades clipping error against rounding
  * error by gradient descent.
  */
 import * as tf from '@tensorflow/tfjs';
 import { intRange, type AffineParams } from '../spec/index.ts';
-
-const HALF_MINUS = Math.fround(0.5 - 2 ** -25);
+import { HALF_MINUS } from './fake-quantize.ts';
 
 /**
  * The step in (0, max] among `candidates` evenly spaced clipping thresholds that minimises the squared error of
@@ -42,7 +41,6 @@ export function mseStep(values: Float32Array, levels: number, max: number, candi
 
 export class LearnedStepQuantizer {
   readonly step: tf.Variable;
-  frozen = false;
   constructor(initialStep: number, readonly bits: number) {
     if (!(initialStep > 0) || !Number.isFinite(initialStep)) {
       throw new RangeError(`learned step: expected a finite initial step > 0, got ${initialStep}`);
@@ -63,12 +61,10 @@ export class LearnedStepQuantizer {
     return { scale: s, zeroPoint: qmin, qmin, qmax };
   }
 
-  /** Stops learning: the step keeps its value (the trainer leaves frozen steps out of the optimizer). */
-  freeze(): void {
-    this.frozen = true;
-  }
-
-  /** Fake-quantizes x >= 0 with the learned step (LSQ gradients to x and to the step). */
+  /**
+   * Fake-quantizes x with the learned step (LSQ gradients to x and to the step). Meant for ReLU outputs (x >= 0);
+   * anything below 0 clamps to code qmin like any value outside the range.
+   */
   apply(x: tf.Tensor): tf.Tensor {
     const { qmin, qmax } = intRange(this.bits, false);
     const levels = qmax - qmin;
@@ -79,8 +75,8 @@ export class LearnedStepQuantizer {
       const s = args[1] as tf.Tensor;
       const save = args[2] as tf.GradSaveFunc;
       const t = tf.div(input, s);
-      const r = tf.floor(tf.add(t, HALF_MINUS));
-      const rc = tf.minimum(r, levels);
+      const r = tf.floor(tf.add(t, HALF_MINUS)); // half away from zero where t >= 0; t < 0 clamps to 0 anyway
+      const rc = tf.clipByValue(r, 0, levels);
       save([t, r, rc]);
       return {
         value: tf.mul(rc, s),
@@ -88,7 +84,7 @@ export class LearnedStepQuantizer {
           const [ts, rs, rcs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
           const inside = tf.cast(tf.equal(rs, rcs), 'float32');
           const dx = tf.mul(dy, inside);
-          // rc - t * inside is round(x/s) - x/s inside the range and L (= rc) above it
+          // rc - t * inside is round(x/s) - x/s inside the range, L (= rc) above it and 0 (= rc) below it
           const ds = tf.mul(tf.sum(tf.mul(dy, tf.sub(rcs, tf.mul(ts, inside)))), g);
           return [dx, ds];
         },
@@ -97,8 +93,8 @@ export class LearnedStepQuantizer {
     return op(x, this.step) as tf.Tensor;
   }
 
-  toJSON(): { step: number; frozen: boolean } {
-    return { step: this.value(), frozen: this.frozen };
+  toJSON(): { step: number } {
+    return { step: this.value() };
   }
 
   dispose(): void {

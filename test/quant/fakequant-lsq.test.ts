@@ -32,27 +32,31 @@ describe('quant/fakequant: learned step size (LSQ) activation quantizer', () => 
     }
   });
 
-  it('gradients are LSQ\'s: dx passes below the top level only; ds = sum(dy * (round(x/s) - x/s or L)) / sqrt(N * L)', () => {
+  it('gradients are LSQ\'s: dx passes inside the range only; ds = sum(dy * (round(x/s) - x/s inside, L above, 0 below)) / sqrt(N * L)', () => {
     const s = 0.5;
     const q = new LearnedStepQuantizer(s, 2); // L = 3 levels above zero: 0, 0.5, 1.0, 1.5
     try {
-      const xs = [0, 0.2, 0.3, 0.74, 1.4, 1.74, 1.76, 3.0]; // r = 0, 0, 1, 1, 3, 3, 4 (clamped), 6 (clamped)
-      const dys = [1, 2, -1, 0.5, 1, 3, 2, -2];
-      const x = tf.tensor2d(xs, [2, 4]);
-      const dy = tf.tensor2d(dys, [2, 4]);
+      // r = 0, 0, 1, 1, 3, 3, 4 (clamped to 3), 6 (clamped), -1 and -2 (clamped to 0)
+      const xs = [0, 0.2, 0.3, 0.74, 1.4, 1.74, 1.76, 3.0, -0.3, -1];
+      const dys = [1, 2, -1, 0.5, 1, 3, 2, -2, 4, 5];
+      const x = tf.tensor2d(xs, [2, 5]);
+      const dy = tf.tensor2d(dys, [2, 5]);
       const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sum(tf.mul(q.apply(a), b));
       const dx = tf.grad((a: tf.Tensor) => f(a, dy))(x).dataSync();
       const { grads } = tf.variableGrads(() => f(x, dy) as tf.Scalar, [q.step]);
       const ds = (grads[q.step.name] as tf.Tensor).dataSync()[0] as number;
       const L = 3;
-      const g = 1 / Math.sqrt(4 * L); // 4 elements per example
+      const g = 1 / Math.sqrt(5 * L); // 5 elements per example
       let want = 0;
+      const y = q.apply(x).dataSync();
       xs.forEach((xv, i) => {
         const t = Math.fround(xv / s);
         const r = Math.floor(t + 0.5);
-        const inside = r <= L;
+        const rc = Math.min(L, Math.max(0, r));
+        const inside = r === rc;
+        assert.equal((y[i] as number) + 0, rc * s, `y at x=${xv}`);
         assert.equal((dx[i] as number) + 0, inside ? dys[i] : 0, `dx at x=${xv}`);
-        want += (dys[i] as number) * (inside ? r - t : L);
+        want += (dys[i] as number) * (inside ? r - t : rc);
       });
       assert.ok(Math.abs(ds - want * g) < 1e-5, `ds ${ds} vs ${want * g}`);
       assert.notEqual(ds, 0);

@@ -3,12 +3,12 @@
  * layer; a bad model is one line naming the file, the field and what was expected, and a non-zero exit. For
  * engineers who write models with their own exporter.
  */
-import { parseArgs } from 'node:util';
 import { UsageError } from '../quant/errors.ts';
 import { readModel } from '../quant/format/read.ts';
 import { shapeSize } from '../quant/format/shapes.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import { dequantizeMultiplier } from '../quant/spec/index.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim check <model-dir> [--json]
 
@@ -48,16 +48,8 @@ export function summarize(model: QuantModel): LayerSummary[] {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return;
-  }
+  const parsed = parseCommandArgs('check', HELP, { args: argv, strict: true, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (parsed === undefined) return;
   if (parsed.positionals.length !== 1) throw new UsageError(`expected one model directory, got ${parsed.positionals.length}; see int8cosim check --help`);
   const dir = parsed.positionals[0] as string;
   const model = readModel(dir);

@@ -7,7 +7,6 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { writeHtmlReport } from '../harness/report/html-report.ts';
 import { confusionMatrix, peUtilizationFromStats } from '../harness/report/from-stats.ts';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ensureTrainedModel, loadDataset, progressBar } from '../model/index.ts';
 import { readModel } from '../quant/format/read.ts';
 import { evaluate } from '../quant/golden/evaluate.ts';
@@ -18,6 +17,7 @@ import {
   buildRtl, captureWindow, defaultRtlConfigPath, ensureVerilator, formatWaveTable, keyColumns, loadRtlConfig, Lockstep,
   mismatchError, openRtlSim, readWaveTable, referenceTrace, runNetworkLockstep, type BuildRequest,
 } from '../harness/index.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim cosim [options]
   --dataset mnist|fashion   (mnist)        --network cnn|tfc   (cnn)
@@ -43,26 +43,18 @@ function writeAtomic(path: string, data: unknown): void {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        dataset: { type: 'string' }, network: { type: 'string' }, wbits: { type: 'string' }, abits: { type: 'string' },
-        rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
-        batch: { type: 'string' }, deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('cosim', HELP, {
+    args: argv,
+    options: {
+      dataset: { type: 'string' }, network: { type: 'string' }, wbits: { type: 'string' }, abits: { type: 'string' },
+      rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
+      batch: { type: 'string' }, deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (parsed === undefined) return;
   const o = parsed.values;
-  if (o.help) {
-    console.log(HELP);
-    return;
-  }
   const t0 = performance.now();
   const wall: Record<string, number> = {};
   const stage = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {

@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../quant/errors.ts';
 import { runCoverage } from '../harness/regress/coverage/coverage.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim coverage [--cases <n>] [--out <file>]
 
@@ -17,11 +17,9 @@ const HELP = `usage: int8cosim coverage [--cases <n>] [--out <file>]
 const pct = (c: number, t: number): string => (t === 0 ? '   n/a' : `${((100 * c) / t).toFixed(1).padStart(5)}%`);
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { cases: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   const cases = values.cases === undefined ? 400 : Number(values.cases);
   if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
   const out = resolve(values.out ?? 'out/coverage/report.json');

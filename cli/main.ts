@@ -7,7 +7,7 @@ import { CosimError, UsageError } from '../quant/errors.ts';
 
 type Runner = (argv: string[]) => Promise<void>;
 
-const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runner }> }> = {
+export const COMMANDS: Record<string, { about: string; load: () => Promise<{ run: Runner }> }> = {
   cosim: { about: 'train or reuse the model, then golden -> hw-sim -> RTL (Verilator) in lockstep over the test set; out/cosim/report.json', load: () => import('./cosim.ts') },
   sim: { about: 'run an exported model on the cycle-accurate array model (hw-sim); per-layer cycle table and JSON', load: () => import('./sim.ts') },
   train: { about: 'float training, PTQ baseline, QAT fine-tuning, export of bit-exact int8 parameters', load: () => import('./train.ts') },

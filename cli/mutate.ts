@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../harness/regress/mutate/catalogue.ts';
 import { runMutation } from '../harness/regress/mutate/run.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim mutate [options]
 
@@ -22,7 +22,7 @@ stillborn when its build fails; mutants marked equivalent (with the reason) are 
 `;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const parsed = parseCommandArgs('mutate', HELP, {
     args: argv,
     options: {
       only: { type: 'string' },
@@ -33,10 +33,8 @@ export async function run(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === undefined) return;
+  const { values } = parsed;
   if (values.list) {
     for (const m of MUTANTS) console.log(`${m.name.padEnd(36)} ${m.file.padEnd(20)} ${m.description}${m.equivalent ? ' [equivalent]' : ''}`);
     return;

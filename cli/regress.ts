@@ -4,12 +4,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { TIERS, configName, paletteOf, type Tier } from '../harness/regress/palette.ts';
 import { runRegression } from '../harness/regress/runner.ts';
 import { parseShard } from '../harness/regress/shard.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim regress [options]
 
@@ -33,7 +33,7 @@ function int(name: string, v: string | undefined): number | undefined {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const parsed = parseCommandArgs('regress', HELP, {
     args: argv,
     options: {
       tier: { type: 'string', default: 'quick' },
@@ -48,10 +48,8 @@ export async function run(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === undefined) return;
+  const { values } = parsed;
   const tier = values.tier as Tier;
   if (!TIERS.includes(tier)) throw new UsageError(`--tier expects ${TIERS.join(' or ')}, got '${values.tier}'`);
   const cases = int('cases', values.cases) ?? (tier === 'long' ? 10_000 : 300);

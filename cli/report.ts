@@ -4,9 +4,8 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError } from '../quant/errors.ts';
 import { writeHtmlReport } from '../harness/report/html-report.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim report --report-only [--in <report.json>] [--out <report.html>]
 
@@ -16,26 +15,19 @@ const HELP = `usage: int8cosim report --report-only [--in <report.json>] [--out 
 `;
 
 export async function run(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'report-only': { type: 'boolean', default: false },
-        in: { type: 'string', default: join('out', 'cosim', 'report.json') },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${HELP}`, { cause: err });
-  }
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const parsed = parseCommandArgs('report', HELP, {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'report-only': { type: 'boolean', default: false },
+      in: { type: 'string', default: join('out', 'cosim', 'report.json') },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   const out = values.out ?? join(dirname(values.in), 'report.html');
   await writeHtmlReport(values.in, out);
   console.log(`wrote ${out} (${Math.round(statSync(out).size / 1024)} KiB)`);

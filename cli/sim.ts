@@ -4,7 +4,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MismatchError, UsageError } from '../quant/errors.ts';
 import { readModel } from '../quant/format/read.ts';
 import { shapeSize } from '../quant/format/shapes.ts';
@@ -16,6 +15,7 @@ import { Rng } from '../quant/random.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { arrayConfig, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim sim --model <dir> [options]
 
@@ -68,34 +68,26 @@ export function statsTable(s: NetworkStats): string {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        rows: { type: 'string' },
-        cols: { type: 'string' },
-        'acc-depth': { type: 'string' },
-        images: { type: 'string' },
-        rounding: { type: 'string' },
-        dataset: { type: 'string' },
-        'check-hazards': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        trace: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message} (int8cosim sim --help lists the options)`, { cause });
-  }
+  const parsed = parseCommandArgs('sim', HELP, {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      model: { type: 'string' },
+      rows: { type: 'string' },
+      cols: { type: 'string' },
+      'acc-depth': { type: 'string' },
+      images: { type: 'string' },
+      rounding: { type: 'string' },
+      dataset: { type: 'string' },
+      'check-hazards': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      trace: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (parsed === undefined) return;
   const v = parsed.values;
-  if (v.help) {
-    console.log(HELP);
-    return;
-  }
   if (v.model === undefined) throw new UsageError('--model <dir> is required (int8cosim sim --help lists the options)');
   const model = readModel(v.model);
   const rounding = (v.rounding ?? model.roundingMode) as RoundingMode;

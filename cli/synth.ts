@@ -3,10 +3,10 @@
  * several array sizes and writes out/synth/report.json and report.md (LUTs, flip-flops, DSPs, block RAMs).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../quant/errors.ts';
 import { SYNTH_TARGETS, type SynthTarget } from '../harness/synth/yosys.ts';
 import { runSynthSuite, type ArraySize } from '../harness/synth/suite.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim synth [options]
 
@@ -36,7 +36,7 @@ function parseInt10(name: string, v: string | undefined, fallback: number): numb
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const parsed = parseCommandArgs('synth', HELP, {
     args: argv,
     options: {
       sizes: { type: 'string' },
@@ -51,10 +51,8 @@ export async function run(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (values.help === true) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === undefined) return;
+  const { values } = parsed;
   const targets = (values.targets ?? SYNTH_TARGETS.join(',')).split(',').map((t) => t.trim());
   for (const t of targets) {
     if (!(SYNTH_TARGETS as readonly string[]).includes(t)) throw new UsageError(`--targets: unknown target '${t}'; expected ${SYNTH_TARGETS.join(', ')}`);

@@ -2,7 +2,6 @@
  * `int8cosim train`: float training, the PTQ baseline, QAT fine-tuning and the export of bit-exact integer
  * parameters (quant/format) with summary.json beside them. Same seed, same flags: bit-identical export.
  */
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
 import type { RoundingMode } from '../quant/spec/index.ts';
@@ -11,6 +10,7 @@ import { checkTrainFlags } from '../model/ensure.ts';
 import { ACTIVATION_QUANTS, LSQ_MAX_BITS, trainModel, TRAIN_DEFAULTS, type ActivationQuant } from '../model/pipeline.ts';
 import { progressBar } from '../model/progress.ts';
 import type { TrainSummary } from '../model/summary.ts';
+import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim train [options]
 
@@ -61,41 +61,33 @@ export function resultTable(s: TrainSummary): string {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        dataset: { type: 'string', default: 'mnist' },
-        network: { type: 'string', default: 'cnn' },
-        wbits: { type: 'string' },
-        abits: { type: 'string' },
-        'float-epochs': { type: 'string' },
-        'qat-epochs': { type: 'string' },
-        seed: { type: 'string' },
-        rounding: { type: 'string', default: 'single' },
-        out: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'float-lr': { type: 'string' },
-        'qat-lr': { type: 'string' },
-        'train-limit': { type: 'string' },
-        'test-limit': { type: 'string' },
-        'no-bn': { type: 'boolean', default: false },
-        'weight-clipping': { type: 'string' },
-        'act-quant': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message} (int8cosim train --help lists the options)`, { cause });
-  }
+  const parsed = parseCommandArgs('train', HELP, {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      dataset: { type: 'string', default: 'mnist' },
+      network: { type: 'string', default: 'cnn' },
+      wbits: { type: 'string' },
+      abits: { type: 'string' },
+      'float-epochs': { type: 'string' },
+      'qat-epochs': { type: 'string' },
+      seed: { type: 'string' },
+      rounding: { type: 'string', default: 'single' },
+      out: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'float-lr': { type: 'string' },
+      'qat-lr': { type: 'string' },
+      'train-limit': { type: 'string' },
+      'test-limit': { type: 'string' },
+      'no-bn': { type: 'boolean', default: false },
+      'weight-clipping': { type: 'string' },
+      'act-quant': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (parsed === undefined) return;
   const v = parsed.values;
-  if (v.help) {
-    console.log(HELP);
-    return;
-  }
   const flags = checkTrainFlags({
     dataset: v.dataset as string,
     network: v.network as string,

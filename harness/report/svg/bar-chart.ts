@@ -2,7 +2,7 @@
  * A vertical grouped bar chart as inline SVG. A bar whose value is absent is not drawn: its slot says
  * "not run". Each drawn bar is a `.mark.bar` carrying its value.
  */
-import { el, text, title } from './svg.ts';
+import { el, text, title, yGrid, yTitle } from './svg.ts';
 import { linear, niceDomain, tickLabel } from './scale.ts';
 
 export interface Bar { name: string; value: number | undefined; color: string }
@@ -33,10 +33,7 @@ export function barChart(s: BarChartSpec): string {
   const Y = linear(yd.lo, yd.hi, H - M.b, M.t);
   const fy = s.yFormat ?? tickLabel;
   const parts: string[] = [];
-  for (const t of yd.ticks) {
-    parts.push(el('line', { class: 'grid', x1: M.l, x2: W - M.r, y1: Y(t), y2: Y(t) }));
-    parts.push(text('text', { class: 'tick', x: M.l - 6, y: Y(t) + 4, 'text-anchor': 'end' }, fy(t)));
-  }
+  parts.push(...yGrid(yd.ticks, Y, M.l, W - M.r, fy));
   const gw = (W - M.l - M.r) / Math.max(1, s.groups.length);
   s.groups.forEach((g, gi) => {
     const n = g.bars.length;
@@ -64,8 +61,7 @@ export function barChart(s: BarChartSpec): string {
     parts.push(text('text', { class: 'legend', x: lx + 17, y: 20 }, l.name));
     lx += 17 + l.name.length * 6.5 + 18;
   }
-  const mid = (M.t + H - M.b) / 2;
-  parts.push(text('text', { class: 'axis-label', x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${mid})` }, s.yLabel));
+  parts.push(yTitle(s.yLabel, (M.t + H - M.b) / 2));
   if (yd.lo !== 0) parts.push(text('text', { class: 'note', x: W - M.r, y: H - 8, 'text-anchor': 'end' }, `axis starts at ${fy(yd.lo)}`));
   return el('svg', { class: 'chart bar-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
 }

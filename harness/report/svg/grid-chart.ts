@@ -3,7 +3,7 @@
  * optional value in each cell and a colour legend. Each cell is a `.mark.cell` carrying its row, column and
  * value.
  */
-import { el, text, title } from './svg.ts';
+import { el, text, title, yTitle } from './svg.ts';
 
 export interface GridSpec {
   id: string;
@@ -58,8 +58,7 @@ export function gridChart(s: GridSpec): string {
   s.rowLabels.forEach((l, r) => { if (r % er === 0) parts.push(text('text', { class: 'tick', x: M.l - 6, y: M.t + r * cell + cell / 2 + 4, 'text-anchor': 'end' }, l)); });
   s.colLabels.forEach((l, c) => { if (c % ec === 0) parts.push(text('text', { class: 'tick', x: M.l + c * cell + cell / 2, y: M.t - 6, 'text-anchor': 'middle' }, l)); });
   parts.push(text('text', { class: 'axis-label', x: M.l + (s.cols * cell) / 2, y: 14, 'text-anchor': 'middle' }, s.colTitle));
-  const mid = M.t + (s.rows * cell) / 2;
-  parts.push(text('text', { class: 'axis-label', x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${mid})` }, s.rowTitle));
+  parts.push(yTitle(s.rowTitle, M.t + (s.rows * cell) / 2));
   // Colour legend: a gradient bar under the grid.
   const gid = `grad-${s.id}`;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => el('stop', { offset: t, 'stop-color': s.color(t) })).join('');

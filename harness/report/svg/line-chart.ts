@@ -2,7 +2,7 @@
  * A line chart as inline SVG: one path and one circle per point for each series, a legend, nice axes and
  * optional vertical markers (e.g. where QAT starts). Each point is a `.mark.point` carrying its data.
  */
-import { el, r2, text, title, type Attrs } from './svg.ts';
+import { el, r2, text, title, yGrid, yTitle, type Attrs } from './svg.ts';
 import { linear, niceDomain, tickLabel } from './scale.ts';
 
 export interface Point { x: number; y: number }
@@ -40,10 +40,7 @@ export function lineChart(s: LineChartSpec): string {
   const Y = linear(yd.lo, yd.hi, H - M.b, M.t);
   const fy = s.yFormat ?? tickLabel;
   const parts: string[] = [];
-  for (const t of yd.ticks) {
-    parts.push(el('line', { class: 'grid', x1: M.l, x2: W - M.r, y1: Y(t), y2: Y(t) }));
-    parts.push(text('text', { class: 'tick', x: M.l - 6, y: Y(t) + 4, 'text-anchor': 'end' }, fy(t)));
-  }
+  parts.push(...yGrid(yd.ticks, Y, M.l, W - M.r, fy));
   for (const t of xTicks) parts.push(text('text', { class: 'tick', x: X(t), y: H - M.b + 16, 'text-anchor': 'middle' }, tickLabel(t)));
   parts.push(el('line', { class: 'axis', x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }));
   for (const v of s.vlines ?? []) {
@@ -70,6 +67,6 @@ export function lineChart(s: LineChartSpec): string {
     lx += 24 + ser.name.length * 6.5 + 18;
   }
   parts.push(text('text', { class: 'axis-label', x: (M.l + W - M.r) / 2, y: H - 8, 'text-anchor': 'middle' }, s.xLabel));
-  parts.push(text('text', { class: 'axis-label', x: 14, y: (M.t + H - M.b) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${r2((M.t + H - M.b) / 2)})` }, s.yLabel));
+  parts.push(yTitle(s.yLabel, (M.t + H - M.b) / 2));
   return el('svg', { class: 'chart line-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
 }

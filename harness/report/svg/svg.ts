@@ -37,3 +37,16 @@ export function text(tag: string, a: Attrs, content: string | number): string {
 export function title(s: string): string {
   return `<title>${esc(s)}</title>`;
 }
+
+/** Horizontal grid lines at the y ticks, each with its label left of the plot area (x from left to right). */
+export function yGrid(ticks: number[], y: (v: number) => number, left: number, right: number, label: (v: number) => string): string[] {
+  return ticks.flatMap((t) => [
+    el('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }),
+    text('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, label(t)),
+  ]);
+}
+
+/** The y axis title, written upwards along the left edge, centred on `mid`. */
+export function yTitle(label: string, mid: number): string {
+  return text('text', { class: 'axis-label', x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${r2(mid)})` }, label);
+}

@@ -14,9 +14,22 @@ import * as tf from '@tensorflow/tfjs';
  */
 export const HALF_MINUS = Math.fround(0.5 - 2 ** -25);
 
-/** roundHalfAwayFromZero (quant/spec) on a float32 tensor (no gradient of its own; used inside the STE). */
+/**
+ * roundHalfAwayFromZero (quant/spec) on a float32 tensor (no gradient of its own; used inside the STE):
+ * sign(x) * floor(|x| + HALF_MINUS). The sign is taken as clip(4x, -1, 1): exactly +-1 wherever |x| >= 0.5, and
+ * below that floor(|x| + HALF_MINUS) is 0 anyway. (tf.sign, like tf.equal and tf.cast, is 10-30x slower than an
+ * arithmetic op on the WASM backend: 0.3 ms on a 784x64 tensor against 0.01-0.03 ms.)
+ */
 export function roundHalfAwayFromZeroT(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.sign(x), tf.floor(tf.add(tf.abs(x), HALF_MINUS)));
+  return tf.mul(tf.clipByValue(tf.mul(x, 4), -1, 1), tf.floor(tf.add(tf.abs(x), HALF_MINUS)));
+}
+
+/**
+ * 1 where the integer-valued tensors a and b are equal, 0 elsewhere (the STE mask r == clamp(r)), in arithmetic:
+ * clip(1 - |a - b|, 0, 1).
+ */
+export function equalMask(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.clipByValue(tf.sub(1, tf.abs(tf.sub(a, b))), 0, 1);
 }
 
 export interface FakeQuantizeOptions {
@@ -59,7 +72,7 @@ export function fakeQuantize(
     save([r, rc]);
     return {
       value: tf.mul(rc, scale),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.cast(tf.equal(saved[0] as tf.Tensor, saved[1] as tf.Tensor), 'float32')),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, equalMask(saved[0] as tf.Tensor, saved[1] as tf.Tensor)),
     };
   });
   return op(x) as tf.Tensor;

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { intRange, type AffineParams } from '../spec/index.ts';
-import { HALF_MINUS } from './fake-quantize.ts';
+import { equalMask, HALF_MINUS } from './fake-quantize.ts';
 
 /**
  * The step in (0, max] among `candidates` evenly spaced clipping thresholds that minimises the squared error of
@@ -82,7 +82,7 @@ export class LearnedStepQuantizer {
         value: tf.mul(rc, s),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [ts, rs, rcs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-          const inside = tf.cast(tf.equal(rs, rcs), 'float32');
+          const inside = equalMask(rs, rcs);
           const dx = tf.mul(dy, inside);
           // rc - t * inside is round(x/s) - x/s inside the range, L (= rc) above it and 0 (= rc) below it
           const ds = tf.mul(tf.sum(tf.mul(dy, tf.sub(rcs, tf.mul(ts, inside)))), g);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
-import { fakeQuantize, fakeQuantizeBias, roundHalfAwayFromZeroT, quantizeWeights, weightChannelParams } from '../../quant/fakequant/index.ts';
+import { equalMask, fakeQuantize, fakeQuantizeBias, roundHalfAwayFromZeroT, quantizeWeights, weightChannelParams } from '../../quant/fakequant/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { activationParams, dequantizeValue, quantizeValue, roundHalfAwayFromZero, weightParams } from '../../quant/spec/index.ts';
 
@@ -16,6 +16,22 @@ describe('quant/fakequant: fake quantization and its straight-through estimator'
     const got = Array.from(roundHalfAwayFromZeroT(tf.tensor1d(vs)).dataSync(), (v) => v + 0);
     assert.deepEqual(got, vs.map((v) => roundHalfAwayFromZero(Math.fround(v)) + 0));
     assert.deepEqual(got.slice(0, 8), [-3, -2, -1, 1, 2, 3, 0, 0]);
+  });
+
+  it('rounds like quant/spec on 20000 seeded float32 values of every magnitude, and equalMask is 1 exactly where codes agree', () => {
+    const seed = 23;
+    const rng = new Rng(seed);
+    const vs = Array.from({ length: 20000 }, (_, i) => {
+      const mag = 2 ** (rng.int(-30, 40));
+      const v = (rng.next() * 2 - 1) * mag;
+      return Math.fround(i % 7 === 0 ? Math.round(v * 2) / 2 : v); // every 7th a half-integer (a tie) or integer
+    });
+    vs.push(...[0, -0, 3.4e38, -3.4e38, 1e-45, -1e-45, 0.5, -0.5].map(Math.fround));
+    const got = roundHalfAwayFromZeroT(tf.tensor1d(vs)).dataSync();
+    vs.forEach((v, i) => assert.equal((got[i] as number) + 0, roundHalfAwayFromZero(v) + 0, `seed ${seed}: x=${v}`));
+    const a = tf.tensor1d([0, 1, -3, 5, 1e9, -128, 127]);
+    const b = tf.tensor1d([0, 2, -3, -5, 1e9 + 128, -127, 127]);
+    assert.deepEqual(Array.from(equalMask(a, b).dataSync()), [1, 0, 1, 0, 0, 0, 1]);
   });
 
   it('per-tensor forward equals quantizeValue -> dequantizeValue of quant/spec, ties and clamps included', () => {

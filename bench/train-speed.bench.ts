@@ -4,8 +4,9 @@
  * full 60k-image MNIST epoch. QAT is timed in its two regimes: early (BatchNorm on batch statistics, observers
  * updating: the most expensive) and late (BatchNorm folded with frozen statistics, observers frozen); a QAT phase
  * spends about half its steps in each with the default freeze points, so the QAT epoch is their mean.
- * Times are CPU seconds of this process (process.cpuUsage; training runs on one thread), so that other jobs on a
- * shared machine do not count against either mode; the wall-clock ratio is kept beside it.
+ * Epoch times are wall seconds (the 45 s target is a wall-clock time on this machine). The QAT / float ratio is taken
+ * in CPU seconds of this process (process.cpuUsage), so that other jobs on a shared machine count against neither
+ * mode; the wall-clock ratio is kept beside it.
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../model/backend/backend.ts';
@@ -50,20 +51,22 @@ export default async function bench(): Promise<BenchResult> {
       timed('late', () => trainPhase(net, data.train, { ...base, phase: 'qat', qat: q }));
     }
     const perEpoch = (s: number): number => (s / (REPEATS * STEPS)) * EPOCH_STEPS;
-    const f = perEpoch(t.float);
-    const early = perEpoch(t.early);
-    const late = perEpoch(t.late);
+    // epochs in wall seconds (what the 45 s target means); the QAT / float ratio in CPU seconds
+    const f = perEpoch(wall.float);
+    const early = perEpoch(wall.early);
+    const late = perEpoch(wall.late);
     const qat = (early + late) / 2;
+    const cpuRatio = (t.early + t.late) / 2 / t.float;
+    const wallRatio = qat / f;
     net.dispose();
-    const wallRatio = (wall.early + wall.late) / 2 / wall.float;
-    details[name] = { floatEpoch: f, qatEarlyEpoch: early, qatLateEpoch: late, qatEpoch: qat, wallClock: { ...wall, qatOverFloat: wallRatio } };
+    details[name] = { floatEpoch: f, qatEarlyEpoch: early, qatLateEpoch: late, qatEpoch: qat, qatOverFloatWall: wallRatio, cpuSeconds: { ...t, qatOverFloat: cpuRatio } };
     figures.push({ label: `${name} float epoch (60k MNIST, batch 64)`, value: f, unit: 's', higherIsBetter: false, note: name === 'cnn' ? `PyTorch eager ${PYTORCH.floatEpoch} s` : undefined });
     figures.push({
       label: `${name} QAT epoch (60k MNIST, batch 64)`, value: qat, unit: 's', higherIsBetter: false,
       ...(name === 'cnn' ? { target: 45 } : {}),
       note: `early ${early.toFixed(1)} s, late ${late.toFixed(1)} s${name === 'cnn' ? `; PyTorch eager ${PYTORCH.qatEpoch} s (${(qat / PYTORCH.qatEpoch).toFixed(1)}x)` : ''}`,
     });
-    figures.push({ label: `${name} QAT / float epoch time`, value: qat / f, unit: 'x', target: 1.3, higherIsBetter: false, note: `wall clock: ${wallRatio.toFixed(2)}x` });
+    figures.push({ label: `${name} QAT / float epoch time (CPU seconds)`, value: cpuRatio, unit: 'x', target: 1.3, higherIsBetter: false, note: `wall clock: ${wallRatio.toFixed(2)}x` });
   }
   details.loadAfter = loadavg();
   const load = (details.loadAfter as number[])[0]!;

@@ -67,8 +67,8 @@ export const ACTIVATION_QUANTS: readonly ActivationQuant[] = ['minmax', 'lsq'];
 
 /**
  * Activation ranges by width: learned steps (LSQ) at LSQ_MAX_BITS bits and below, where a min/max range wastes the
- * few levels on outliers (TFC on MNIST, seed 1: W2A2 94.83% with min/max observers, 97.41% with learned steps;
- * W4A4 97.91% and 98.04%); moving-average min/max observers above (docs/TRAINING.md).
+ * few levels on outliers (TFC on MNIST, seed 1: W2A2 95.66% with min/max observers, 97.41% with learned steps, both
+ * with MSE weight clipping; W4A4 97.91% and 98.04%); moving-average min/max observers above (docs/TRAINING.md).
  */
 export const LSQ_MAX_BITS = 4;
 export function defaultActivationQuant(activationBits: number): ActivationQuant {

@@ -34,10 +34,9 @@ export interface QatState {
 
 /** The affine parameters of MAC layer `index`'s output: its learned step where it has one, else its observer's range. */
 export function outputParams(q: QatState, index: number): AffineParams {
-  const bits = q.outBits[index] as number;
   const lsq = q.learnedSteps?.[index];
-  if (lsq) return lsq.params(bits);
-  return (q.observers[index] as MovingAverageMinMaxObserver).params(bits);
+  if (lsq) return lsq.params();
+  return (q.observers[index] as MovingAverageMinMaxObserver).params(q.outBits[index] as number);
 }
 
 export type Mode = { kind: 'float'; training: boolean } | { kind: 'qat'; training: boolean; qat: QatState };

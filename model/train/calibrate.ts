@@ -28,22 +28,34 @@ export function newQatState(net: Network, weightBits: number, activationBits: nu
   };
 }
 
-/** Sets every observer of `q` to the min/max of the float network's MAC outputs over `count` training images. */
-export function calibrate(net: Network, train: Split, q: QatState, count: number, seed: number, batchSize = 500): void {
+/**
+ * Runs the float network in evaluation mode over `count` seeded-random training images (the calibration sample,
+ * the same for a given seed) in batches, handing every MAC layer's output to `onMacOutput`.
+ */
+function forEachCalibrationOutput(net: Network, train: Split, count: number, seed: number, batchSize: number, onMacOutput: (index: number, y: tf.Tensor) => void): number {
   const order = permutation(train.labels.length, new Rng((seed ^ 0x5eed) >>> 0)).subarray(0, Math.min(count, train.labels.length));
-  const obs = q.observers.map(() => new MinMaxObserver());
   for (let s = 0; s < order.length; s += batchSize) {
     tf.tidy(() => {
       const x = batchImages(train.images, order.subarray(s, Math.min(order.length, s + batchSize)));
-      forward(net, x, { kind: 'float', training: false }, (i, y) => {
-        (obs[i] as MinMaxObserver).update(tf.min(y).dataSync()[0] as number, tf.max(y).dataSync()[0] as number);
-      });
+      forward(net, x, { kind: 'float', training: false }, onMacOutput);
     });
   }
+  return order.length;
+}
+
+/** Sets every observer of `q` to the min/max of the float network's MAC outputs over `count` training images. */
+export function calibrate(net: Network, train: Split, q: QatState, count: number, seed: number, batchSize = 500): void {
+  const obs = q.observers.map(() => new MinMaxObserver());
+  forEachCalibrationOutput(net, train, count, seed, batchSize, (i, y) => {
+    (obs[i] as MinMaxObserver).update(tf.min(y).dataSync()[0] as number, tf.max(y).dataSync()[0] as number);
+  });
   obs.forEach((o, i) => (q.observers[i] as MovingAverageMinMaxObserver).reset(o.min, o.max));
 }
 
-/** A frozen copy of a quantization state (PTQ keeps its calibrated ranges while QAT moves on). */
+/**
+ * A frozen copy of a quantization state (PTQ keeps its calibrated ranges while QAT moves on). Learned steps are not
+ * copied: PTQ always uses the calibrated min/max ranges.
+ */
 export function freezeCopy(q: QatState): QatState {
   return {
     weightBits: q.weightBits,
@@ -69,37 +81,28 @@ const STEP_SAMPLE = 1 << 18;
  */
 export function initLearnedSteps(net: Network, train: Split, q: QatState, count: number, seed: number, batchSize = 500): void {
   const macs = net.macLayers();
-  const order = permutation(train.labels.length, new Rng((seed ^ 0x5eed) >>> 0)).subarray(0, Math.min(count, train.labels.length));
-  const perImage = macs.map((l) => l.outShape.reduce((a, b) => a * b, 1));
-  const stride = perImage.map((n) => Math.max(1, Math.ceil((n * order.length) / STEP_SAMPLE)));
-  const samples = perImage.map((n, i) => new Float32Array(Math.ceil((n * order.length) / (stride[i] as number)) + 1));
-  const filled = new Array<number>(macs.length).fill(0);
+  const images = Math.min(count, train.labels.length);
+  const stride = macs.map((l) => Math.max(1, Math.ceil((l.outShape.reduce((a, b) => a * b, 1) * images) / STEP_SAMPLE)));
+  const samples = macs.map(() => [] as number[]);
   const offset = new Array<number>(macs.length).fill(0);
   const max = new Array<number>(macs.length).fill(0);
-  for (let s = 0; s < order.length; s += batchSize) {
-    tf.tidy(() => {
-      const x = batchImages(train.images, order.subarray(s, Math.min(order.length, s + batchSize)));
-      forward(net, x, { kind: 'float', training: false }, (i, y) => {
-        if (!macs[i]?.spec.relu) return;
-        const v = y.dataSync();
-        const st = stride[i] as number;
-        const out = samples[i] as Float32Array;
-        let k = offset[i] as number;
-        for (; k < v.length; k += st) {
-          const a = v[k] as number;
-          out[filled[i] as number] = a;
-          filled[i] = (filled[i] as number) + 1;
-          if (a > (max[i] as number)) max[i] = a;
-        }
-        offset[i] = k - v.length;
-      });
-    });
-  }
+  forEachCalibrationOutput(net, train, count, seed, batchSize, (i, y) => {
+    if (!macs[i]?.spec.relu) return;
+    const v = y.dataSync();
+    const st = stride[i] as number;
+    const out = samples[i] as number[];
+    let k = offset[i] as number;
+    for (; k < v.length; k += st) {
+      const a = v[k] as number;
+      out.push(a);
+      if (a > (max[i] as number)) max[i] = a;
+    }
+    offset[i] = k - v.length;
+  });
   q.learnedSteps = macs.map((l, i) => {
     if (!l.spec.relu) return undefined;
     const bits = q.outBits[i] as number;
     const { qmin, qmax } = intRange(bits, false);
-    const step = mseStep((samples[i] as Float32Array).subarray(0, filled[i]), qmax - qmin, max[i] as number);
-    return new LearnedStepQuantizer(step, bits);
+    return new LearnedStepQuantizer(mseStep(Float32Array.from(samples[i] as number[]), qmax - qmin, max[i] as number), bits);
   });
 }

@@ -54,8 +54,9 @@ export class LearnedStepQuantizer {
     return this.step.dataSync()[0] as number;
   }
 
-  params(bits = this.bits): AffineParams {
-    const { qmin, qmax } = intRange(bits, false);
+  /** scale = the step, zero point = qmin, at the width the quantizer was made for (the one `apply` uses). */
+  params(): AffineParams {
+    const { qmin, qmax } = intRange(this.bits, false);
     const s = this.value();
     if (!(s > 0)) throw new RangeError(`learned step fell to ${s}; lower the QAT learning rate`);
     return { scale: s, zeroPoint: qmin, qmin, qmax };

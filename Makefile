@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps test typecheck cosim report bench synth lint regress mutate coverage clean
+.PHONY: all deps system-cosim system-test test typecheck cosim report bench synth lint regress mutate coverage clean
 
 all: test
 
@@ -14,13 +14,20 @@ deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# The Debian packages of system-packages.txt (one list, also .ci/run's): installed with apt-get as root without a
+# terminal, otherwise one line naming the command.
+system-cosim:
+	@bin/ensure-system-packages cosim
+system-test:
+	@bin/ensure-system-packages test
+
 typecheck: deps
 	$(TSC) --noEmit -p tsconfig.json
 
-test: deps typecheck
+test: system-test deps typecheck
 	$(MOCHA)
 
-cosim: deps
+cosim: system-cosim deps
 	$(CLI) cosim $(ARGS)
 
 # Rebuild out/cosim/report.html from the last run's report.json (nothing is re-run).
@@ -33,7 +40,7 @@ bench: deps
 # Verilator -Wall lint of rtl/ at several sizes and both rounding modes (and with the planted-fault hook), then
 # Icarus Verilog elaboration. Every waiver lives in the RTL with a comment.
 LINT_SIZES := 2x2 3x5 4x8 8x8 16x16 32x32 32x2
-lint:
+lint: system-test
 	@cd rtl && for s in $(LINT_SIZES); do for m in 0 1; do \
 	  echo "verilator --lint-only -Wall $$s RoundingMode=$$m"; \
 	  verilator --lint-only -Wall -f files.f --top-module systolic_top -GRows=$${s%x*} -GCols=$${s#*x} -GRoundingMode=$$m || exit 1; \
@@ -50,16 +57,16 @@ synth: deps
 
 # Long regression tier: 10000 seeded cases golden vs hw-sim vs RTL in lockstep on 9 array configurations; prints
 # cases/s, writes out/regress/report.json. ARGS="--shard 2/8" splits it, ARGS="--replay SEED" replays one case.
-regress: deps
+regress: system-cosim deps
 	nice -n 10 $(CLI) regress --tier long $(ARGS)
 
 # Mutation testing: every RTL mutant of harness/regress/mutate/catalogue.ts against the kill-suite (one build each,
 # sequential, cached); prints the score and survivors, writes out/mutate/report.json.
-mutate: deps
+mutate: system-cosim deps
 	nice -n 10 $(CLI) mutate $(ARGS)
 
 # Verilator line + toggle coverage of rtl/ from the regression stimulus, per module: out/coverage/report.json.
-coverage: deps
+coverage: system-cosim deps
 	nice -n 10 $(CLI) coverage $(ARGS)
 
 clean:

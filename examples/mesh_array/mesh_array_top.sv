@@ -1,0 +1,166 @@
+// mesh_array_top: a second implementation of the weight-stationary int8 array of docs/ARCHITECTURE.md, written
+// from the contract alone (ports of section 3, timing of section 4; it does not follow rtl/'s structure).
+//
+//   ports -> weight-row / parameter-column decode (here)
+//         -> u_mesh: mesh_grid, input skew + Rows x Cols mesh_cell (g_r[r].g_c[c].u_cell)
+//         -> g_lane[c].u_lane: mesh_lane, de-skew, accumulator memory, acc_q, mesh_requant, output bytes
+//         u_seq: mesh_sequencer, output configuration, control line, output valid and address
+//
+// Parameters as the harness sets them (-G): Rows, Cols in 2..32, AccDepth a power of two in 2..4096,
+// RoundingMode 0 (single) or 1 (double). The define MESH_ACC_READ (0 or 1, include/mesh_defs.svh) selects the
+// accumulator read style and must be given.
+`include "mesh_defs.svh"
+
+module mesh_array_top #(
+  parameter int unsigned Rows         = 8,
+  parameter int unsigned Cols         = 8,
+  parameter int unsigned AccDepth     = 1024,
+  parameter int unsigned RoundingMode = 0,
+  localparam int unsigned RowW        = `MESH_IDX_W(Rows),
+  localparam int unsigned ColW        = `MESH_IDX_W(Cols),
+  localparam int unsigned AddrW       = `MESH_IDX_W(AccDepth)
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               w_en_i,
+  input  logic               w_bank_i,
+  input  logic [RowW-1:0]    w_row_i,
+  input  logic [8*Cols-1:0]  w_data_i,
+  input  logic               a_en_i,
+  input  logic               a_bank_i,
+  input  logic               a_first_i,
+  input  logic               a_last_i,
+  input  logic [AddrW-1:0]   a_addr_i,
+  input  logic [8*Rows-1:0]  a_data_i,
+  input  logic               p_en_i,
+  input  logic [ColW-1:0]    p_col_i,
+  input  logic [31:0]        p_bias_i,
+  input  logic [31:0]        p_m0_i,
+  input  logic [7:0]         p_shift_i,
+  input  logic               c_en_i,
+  input  logic [7:0]         c_zp_i,
+  input  logic [7:0]         c_min_i,
+  input  logic [7:0]         c_max_i,
+  output logic               o_valid_o,
+  output logic [AddrW-1:0]   o_addr_o,
+  output logic [8*Cols-1:0]  o_data_o,
+  output logic [32*Cols-1:0] o_acc_o
+);
+
+  // The accumulator read style: no default on purpose (include/mesh_defs.svh), the RTL config sets it.
+  localparam int unsigned AccRead = `MESH_ACC_READ;
+
+  // ---- parameter checks (elaboration) -------------------------------------------------------------------------
+  `MESH_STATIC_CHECK(g_bad_rows, Rows >= 2 && Rows <= 32, ("mesh_array_top: Rows must be in [2, 32]"))
+  `MESH_STATIC_CHECK(g_bad_cols, Cols >= 2 && Cols <= 32, ("mesh_array_top: Cols must be in [2, 32]"))
+  `MESH_STATIC_CHECK(g_bad_depth, AccDepth >= 2 && AccDepth <= 4096 && (AccDepth & (AccDepth - 1)) == 0,
+                     ("mesh_array_top: AccDepth must be a power of two in [2, 4096]"))
+  `MESH_STATIC_CHECK(g_bad_mode, RoundingMode <= 1, ("mesh_array_top: RoundingMode must be 0 (single) or 1 (double)"))
+  `MESH_STATIC_CHECK(g_bad_read, AccRead == 0 || AccRead == 1,
+                     ("mesh_array_top: the define MESH_ACC_READ must be 0 (combinational) or 1 (synchronous); set it in the RTL config's \"defines\""))
+
+  // ---- decode -------------------------------------------------------------------------------------------------
+  logic [Rows-1:0] w_row_en;
+  logic [Cols-1:0] p_col_we;
+
+  always_comb begin
+    w_row_en = '0;
+    p_col_we = '0;
+    for (int unsigned r = 0; r < Rows; r++) w_row_en[r] = w_en_i && (32'(w_row_i) == r);
+    for (int unsigned c = 0; c < Cols; c++) p_col_we[c] = p_en_i && (32'(p_col_i) == c);
+  end
+
+  // ---- mesh ---------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] col_psum;
+
+  mesh_grid #(
+    .Rows(Rows),
+    .Cols(Cols)
+  ) u_mesh (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .wr_row_en_i(w_row_en),
+    .wr_bank_i  (w_bank_i),
+    .wr_data_i  (w_data_i),
+    .beat_en_i  (a_en_i),
+    .beat_bank_i(a_bank_i),
+    .beat_data_i(a_data_i),
+    .psum_o     (col_psum)
+  );
+
+  // ---- sequencer ----------------------------------------------------------------------------------------------
+  logic [7:0]       zp, lo, hi;
+  logic             acc_en, acc_first, acc_last, acc_valid;
+  logic [AddrW-1:0] acc_addr, rd_addr;
+
+  mesh_sequencer #(
+    .Rows    (Rows),
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_seq (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .cfg_we_i    (c_en_i),
+    .cfg_zp_i    (c_zp_i),
+    .cfg_lo_i    (c_min_i),
+    .cfg_hi_i    (c_max_i),
+    .zp_o        (zp),
+    .lo_o        (lo),
+    .hi_o        (hi),
+    .beat_en_i   (a_en_i),
+    .beat_first_i(a_first_i),
+    .beat_last_i (a_last_i),
+    .beat_addr_i (a_addr_i),
+    .acc_en_o    (acc_en),
+    .acc_first_o (acc_first),
+    .acc_last_o  (acc_last),
+    .acc_addr_o  (acc_addr),
+    .rd_addr_o   (rd_addr),
+    .acc_valid_o (acc_valid),
+    .out_valid_o (o_valid_o),
+    .out_addr_o  (o_addr_o)
+  );
+
+  // ---- lanes --------------------------------------------------------------------------------------------------
+  for (genvar c = 0; c < Cols; c++) begin : g_lane
+    mesh_lane #(
+      .Cols        (Cols),
+      .Col         (c),
+      .AccDepth    (AccDepth),
+      .RoundingMode(RoundingMode),
+      .AccRead     (AccRead)
+    ) u_lane (
+      .clk_i      (clk_i),
+      .rst_ni     (rst_ni),
+      .psum_i     (col_psum[32*c +: 32]),
+      .prm_we_i   (p_col_we[c]),
+      .prm_bias_i (p_bias_i),
+      .prm_m0_i   (p_m0_i),
+      .prm_shift_i(p_shift_i),
+      .zp_i       (zp),
+      .lo_i       (lo),
+      .hi_i       (hi),
+      .acc_en_i   (acc_en),
+      .acc_first_i(acc_first),
+      .acc_last_i (acc_last),
+      .acc_addr_i (acc_addr),
+      .rd_addr_i  (rd_addr),
+      .acc_valid_i(acc_valid),
+      .out_data_o (o_data_o[8*c +: 8]),
+      .out_acc_o  (o_acc_o[32*c +: 32])
+    );
+  end
+
+  // ---- simulation checks: the host duties a port can show (ARCHITECTURE.md section 5), known outputs ----------
+  `MESH_ASSERT(a_row_in_range, !w_en_i || 32'(w_row_i) < Rows,
+               ("mesh_array_top: w_row_i = %0d is not a row (Rows = %0d)", w_row_i, Rows))
+  `MESH_ASSERT(a_addr_in_range, !a_en_i || 32'(a_addr_i) < AccDepth,
+               ("mesh_array_top: a_addr_i = %0d >= AccDepth = %0d", a_addr_i, AccDepth))
+  `MESH_ASSERT(a_col_in_range, !p_en_i || 32'(p_col_i) < Cols,
+               ("mesh_array_top: p_col_i = %0d is not a column (Cols = %0d)", p_col_i, Cols))
+  `MESH_ASSERT(a_m0_range, !p_en_i || !p_m0_i[31], ("mesh_array_top: p_m0_i = %0d is negative", $signed(p_m0_i)))
+  `MESH_ASSERT(a_shift_range, !p_en_i || ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30),
+               ("mesh_array_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i)))
+  `MESH_ASSERT_KNOWN(a_out_known, {o_valid_o, o_addr_o, o_data_o, o_acc_o})
+
+endmodule

@@ -1,0 +1,87 @@
+// Requantizer of one lane (combinational), the arithmetic of quant/spec (docs/SPEC.md):
+//   x = wrap32(acc + bias)
+//   y = multiplyByQuantizedMultiplier(x, m0, shift)   RoundingMode 0: single rounding, 1: double rounding
+//   q = clamp(y + zp, lo, hi)                          the add exact, the clamp tested low first (quant/spec order)
+// single: y = sat32(floor((x * m0 + 2^(t-1)) / 2^t)), t = 31 - shift in [1, 62].
+// double: y = RoundingDivideByPOT(SRDHM(wrap32(x * 2^l), m0), r), l = max(shift, 0), r = max(-shift, 0);
+//   SRDHM = (a * b + nudge) / 2^31 truncated toward zero, nudge 2^30 (1 - 2^30 for a negative product),
+//   SRDHM(INT32_MIN, INT32_MIN) = INT32_MAX; RoundingDivideByPOT rounds ties away from zero, here written as
+//   floor((v + 2^(r-1) - [v < 0]) / 2^r) for r > 0.
+`include "mesh_defs.svh"
+
+module mesh_requant #(
+  parameter int unsigned RoundingMode = 0
+) (
+  input  logic signed [31:0] acc_i,
+  input  logic signed [31:0] bias_i,
+  input  logic signed [31:0] m0_i,
+  input  logic signed [7:0]  shift_i,
+  input  logic signed [7:0]  zp_i,
+  input  logic signed [7:0]  lo_i,
+  input  logic signed [7:0]  hi_i,
+  output logic signed [31:0] x_o,
+  output logic signed [7:0]  q_o
+);
+
+  localparam logic signed [63:0] I32Max = 64'sd2147483647;
+  localparam logic signed [63:0] I32Min = -64'sd2147483648;
+
+  `MESH_STATIC_CHECK(g_bad_mode, RoundingMode <= 1, ("mesh_requant: RoundingMode must be 0 or 1"))
+
+  logic signed [31:0] x;
+  logic signed [31:0] y;
+
+  always_comb x = acc_i + bias_i;  // wraps modulo 2^32
+
+  if (RoundingMode == 0) begin : g_single
+    logic        [5:0]  t;       // 31 - shift
+    logic signed [63:0] prod;    // |x * m0| <= 2^62
+    logic signed [63:0] scaled;  // floor((prod + 2^(t-1)) / 2^t)
+
+    always_comb begin
+      t      = 6'(8'sd31 - shift_i);
+      prod   = 64'(x) * 64'(m0_i);
+      scaled = (prod + (64'sd1 <<< (t - 6'd1))) >>> t;
+      if (scaled > I32Max)      y = I32Max[31:0];
+      else if (scaled < I32Min) y = I32Min[31:0];
+      else                      y = scaled[31:0];
+    end
+  end else begin : g_double
+    logic        [4:0]  left;
+    logic        [5:0]  right;
+    logic signed [31:0] xl;
+    logic signed [63:0] ab;
+    logic signed [63:0] num;
+    logic        [31:0] mag;   // |num| / 2^31 truncated: below 2^31 except for INT32_MIN * INT32_MIN
+    logic signed [31:0] high;  // SRDHM(xl, m0)
+    logic signed [32:0] off;   // 2^(r-1) - [high < 0], 0 for r = 0
+
+    always_comb begin
+      left  = 5'd0;
+      right = 6'd0;
+      if (shift_i > 8'sd0) left = shift_i[4:0];
+      else                 right = 6'(-7'(shift_i));
+      xl  = x <<< left;  // wraps modulo 2^32, as TFLite's x * (1 << left)
+      ab  = 64'(xl) * 64'(m0_i);
+      num = ab + ((ab < 0) ? (64'sd1 - 64'sd1073741824) : 64'sd1073741824);
+      // truncation toward zero: shift the magnitude, then put the sign back (|num| < 2^63: no overflow)
+      mag = 32'(((num < 0) ? -num : num) >>> 31);
+      if (xl == I32Min[31:0] && m0_i == I32Min[31:0]) high = I32Max[31:0];
+      else                                            high = (num < 0) ? -mag : mag;
+      off = 33'sd0;
+      if (right != 6'd0) off = (33'sd1 <<< (right - 6'd1)) - ((high < 0) ? 33'sd1 : 33'sd0);
+      y = 32'((33'(high) + off) >>> right);
+    end
+  end
+
+  logic signed [33:0] v;
+  always_comb begin
+    v = 34'(y) + 34'(zp_i);
+    if (v < 34'(lo_i))      q_o = lo_i;
+    else if (v > 34'(hi_i)) q_o = hi_i;
+    else                    q_o = v[7:0];
+  end
+
+  assign x_o = x;
+
+endmodule

@@ -24,8 +24,9 @@ system-test:
 typecheck: deps
 	$(TSC) --noEmit -p tsconfig.json
 
+# The suite is every test/**/*.test.ts; `node_modules/.bin/mocha test/x.test.ts` runs one file alone.
 test: system-test deps typecheck
-	$(MOCHA)
+	$(MOCHA) 'test/**/*.test.ts'
 
 cosim: system-cosim deps
 	$(CLI) cosim $(ARGS)

@@ -9,6 +9,7 @@
  * on a fresh hw-sim (its trace lines).
  */
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
+import { gatherOutputs } from '../../hw-sim/compiler/gather.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { LifecycleError } from '../../quant/errors.ts';
 import type { RtlSim } from '../sim/rtlSim.ts';
@@ -31,6 +32,8 @@ export interface ProgramRun {
   start: number;
   /** The layer output gathered from the RTL's output rows (absent after a mismatch). */
   output?: Int8Array;
+  /** The layer output gathered from hw-sim's own output rows, the reference the RTL was compared with (absent after a mismatch). */
+  reference?: Int8Array;
   verdict?: Verdict;
 }
 
@@ -46,6 +49,10 @@ export class Lockstep {
   private readonly runs: Array<{ program: Program; start: number }> = [];
   private failed: Verdict | undefined;
   private isReset = false;
+  /** hw-sim's output words of the current program, cycle-major (as the monitor holds the RTL's). */
+  private refOutputs = new Int32Array(0);
+  /** Output words compared since construction (cycles x outWords), and PE register words in deep mode. */
+  private comparedWords = 0;
 
   constructor(readonly rtl: RtlSim, opts: LockstepOptions = {}) {
     const g = rtl.geometry;
@@ -74,6 +81,11 @@ export class Lockstep {
     return this.runs;
   }
 
+  /** Words compared so far over every program since construction: output words (and, deep, register words). */
+  get wordsCompared(): number {
+    return this.comparedWords;
+  }
+
   /** Resets both sides; cycle 0 is the next cycle run. */
   reset(): void {
     this.rtl.reset();
@@ -92,6 +104,8 @@ export class Lockstep {
     if (this.checkpoints) this.rtl.checkpoint();
     this.runs.push({ program: p, start });
     this.monitor.begin(p.nCycles);
+    const ow = this.rtl.geometry.outWords;
+    if (this.refOutputs.length < p.nCycles * ow) this.refOutputs = new Int32Array(Math.max(p.nCycles * ow, this.refOutputs.length * 2));
     for (let t = 0; t < p.nCycles; t += this.chunk) {
       const n = Math.min(this.chunk, p.nCycles - t);
       const rtlDone = this.driver.drive(p.beats, t, n, this.monitor);
@@ -101,13 +115,15 @@ export class Lockstep {
         await rtlDone; // never leave the RTL's worker call running behind an exception
       }
       this.nextCycle += n;
+      this.refOutputs.set(this.scoreboard.expectedView(n), t * ow);
+      this.comparedWords += n * (ow + (this.deep ? this.rtl.geometry.regWords : 0));
       const verdict = this.scoreboard.check(p, start, t, n, this.monitor, context);
       if (verdict) {
         this.failed = verdict;
         return { program: p, start, verdict };
       }
     }
-    return { program: p, start, output: this.monitor.gather(p) };
+    return { program: p, start, output: this.monitor.gather(p), reference: gatherOutputs(p, this.refOutputs) };
   }
 
   /** Puts the RTL back where it was before the last program (needs checkpoints); the program can run again. */

@@ -37,6 +37,11 @@ export class Scoreboard {
     this.reference.reset();
   }
 
+  /** The reference's output words of the chunk last predicted (n cycles, outWords a cycle): hw-sim's own outputs. */
+  expectedView(n: number): Int32Array {
+    return this.expected.subarray(0, n * this.g.outWords);
+  }
+
   /** Runs the reference over cycles [start, start + n) of the program's beats. */
   predict(beats: Int32Array, start: number, n: number): void {
     const ref = this.reference;

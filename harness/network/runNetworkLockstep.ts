@@ -4,7 +4,8 @@
  * batch (the GEMM X[batch, K] * W: one image alone would leave the array waiting for weights, M = 1); the beats
  * drive hw-sim and the RTL together (Lockstep), the layer output is gathered from the RTL's output rows,
  * maxpool2d/flatten run on the host, next layer. Both sides are reset before each batch, so that the batch's
- * programs alone replay a mismatch (and cycle numbers count from that reset).
+ * programs alone replay a mismatch (and cycle numbers count from that reset). onBatch receives every layer's
+ * outputs of a batch, hw-sim's and the RTL's, for the byte-for-byte check against the golden model.
  */
 import { compileLayer, layerGemm } from '../../hw-sim/compiler/compile-layer.ts';
 import { compileGemm } from '../../hw-sim/compiler/program.ts';
@@ -36,6 +37,12 @@ export interface NetworkLockstepOptions {
   batch?: number;
   /** Called after each batch (progress). */
   onImage?: (done: number, total: number) => void;
+  /**
+   * Called after each batch with every layer's outputs of its images (nb x the layer's output size each, image
+   * after image): hw-sim's own output rows and the RTL's for array layers; for host layers both are the host's
+   * output (computed once, from the RTL's rows). For the byte-for-byte check against the golden model (layerCheck.ts).
+   */
+  onBatch?: (firstImage: number, codes: Int8Array, layers: { hwsim: Int8Array[]; rtl: Int8Array[] }) => void;
 }
 
 export async function runNetworkLockstep(
@@ -69,10 +76,26 @@ export async function runNetworkLockstep(
     const nb = Math.min(batchSize, total - b0);
     lockstep.reset();
     let xs: Int8Array[] = Array.from({ length: nb }, (_, i) => codes.subarray((b0 + i) * inSize, (b0 + i + 1) * inSize));
+    const keep = opts.onBatch !== undefined;
+    const rtlLayers: Int8Array[] = [];
+    const simLayers: Int8Array[] = [];
+    const layerOut = (li: number, rtlOf: (i: number) => Int8Array, simOf: (i: number) => Int8Array): void => {
+      if (!keep) return;
+      const size = shapeSize((model.layers[li] as QuantModel['layers'][number]).outputShape);
+      const r = new Int8Array(nb * size);
+      const h = new Int8Array(nb * size);
+      for (let i = 0; i < nb; i++) {
+        r.set(rtlOf(i), i * size);
+        h.set(simOf(i), i * size);
+      }
+      rtlLayers.push(r);
+      simLayers.push(h);
+    };
     for (let li = 0; li < model.layers.length; li++) {
       const layer = model.layers[li] as QuantModel['layers'][number];
       const s = stats[li] as LayerStats;
       if (layer.type === 'conv2d' || (layer.type === 'dense' && nb === 1)) {
+        const sims: Int8Array[] = [];
         for (let i = 0; i < nb; i++) {
           const p = compileLayer(layer, xs[i] as Int8Array, cfg);
           const before = { ...ref.counters };
@@ -81,7 +104,9 @@ export async function runNetworkLockstep(
           cycles += p.nCycles;
           addProgramRun(s, p, before, ref.counters);
           xs[i] = run.output as Int8Array;
+          sims.push(run.reference as Int8Array);
         }
+        layerOut(li, (i) => xs[i] as Int8Array, (i) => sims[i] as Int8Array);
       } else if (layer.type === 'dense') {
         const g = layerGemm(layer);
         const x = new Int8Array(nb * g.k);
@@ -97,15 +122,20 @@ export async function runNetworkLockstep(
         cycles += p.nCycles;
         addProgramRun(s, p, before, ref.counters);
         const y = run.output as Int8Array;
+        const h = run.reference as Int8Array;
         xs = xs.map((_, i) => y.subarray(i * g.n, (i + 1) * g.n));
+        layerOut(li, (i) => xs[i] as Int8Array, (i) => h.subarray(i * g.n, (i + 1) * g.n));
       } else if (layer.type === 'maxpool2d') {
         xs = xs.map((v) => maxPool2d(layer, v));
         s.images += nb;
+        layerOut(li, (i) => xs[i] as Int8Array, (i) => xs[i] as Int8Array);
       } else {
         xs = xs.map((v) => flatten(layer, v));
         s.images += nb;
+        layerOut(li, (i) => xs[i] as Int8Array, (i) => xs[i] as Int8Array);
       }
     }
+    opts.onBatch?.(b0, codes.subarray(b0 * inSize, (b0 + nb) * inSize), { hwsim: simLayers, rtl: rtlLayers });
     xs.forEach((v, i) => {
       predictions[b0 + i] = argmax(v);
       outputs.set(v, (b0 + i) * classes);

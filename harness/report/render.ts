@@ -25,7 +25,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-
 function nav(d: ReportData, failed: boolean): string {
   const has = (x: unknown): boolean => x !== undefined && !(Array.isArray(x) && x.length === 0);
   const items: [string, string, string][] = [
-    ['mismatch', failed ? 'First mismatch' : 'Mismatches', failed ? 'fail' : d.mismatches?.count === 0 ? 'pass' : 'none'],
+    ['mismatch', failed ? 'First mismatch' : 'Mismatches', failed ? 'fail' : d.mismatches?.differingWordsInChunk === 0 ? 'pass' : 'none'],
     ['training', 'Training', has(d.training) ? 'ok' : 'none'],
     ['accuracy', 'Accuracy', Object.keys(d.accuracy).length > 0 ? 'ok' : 'none'],
     ['sweep', 'Bit-width sweep', has(d.sweep) ? 'ok' : 'none'],
@@ -51,7 +51,7 @@ export function renderReport(data: ReportData, opts: RenderOptions = {}): string
   const generatedAt = opts.generatedAt ?? `${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC`;
   const title = `int8cosim report \u2014 ${data.dataset} ${data.network} w${data.bits.weights}a${data.bits.activations} ${data.array.rows}\u00d7${data.array.cols}`;
   // A failure is what the reader opened the page for: it goes first. Otherwise the flow's order.
-  const failed = data.mismatch !== undefined || (data.mismatches?.count ?? 0) > 0;
+  const failed = data.mismatch !== undefined || (data.mismatches?.differingWordsInChunk ?? 0) > 0;
   const mismatch = mismatchSection(data, opts);
   const body = [
     summaryHeader(data, generatedAt),

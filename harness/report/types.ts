@@ -53,6 +53,16 @@ export interface SweepRow {
   integer?: number;
 }
 
+/** One check of a cosim run (cli/cosim-checks.ts): what it compared, how much, and whether it held. */
+export interface CheckRow {
+  name: string;
+  status: 'pass' | 'fail' | 'not-run';
+  what: string;
+  compared?: number;
+  unit?: string;
+  detail?: string;
+}
+
 /** Per-layer performance of the array (hw-sim stats). Cycle counts are whole cycles of the layer's GEMMs. */
 export interface LayerRow {
   name: string;
@@ -141,7 +151,10 @@ export interface ReportData {
   cycles?: { total: number };
   /** Whole-run utilization of the array. */
   utilization?: number;
-  mismatches?: { count: number };
+  /** The lockstep stops at the end of the chunk that holds the first mismatch: the differing words of that chunk. */
+  mismatches?: { differingWordsInChunk: number; chunkCycles?: number };
+  /** Every check the run made, and the verdict over them: PASS only when every one passed. */
+  checks?: CheckRow[];
   verilator?: string;
   wallSeconds?: number;
 

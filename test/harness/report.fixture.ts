@@ -215,9 +215,14 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   const report = {
     dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C }, roundingMode: 'double', images: confusion.flat().reduce((a, x) => a + x, 0),
     accuracy: { hwsim: accuracy.hwsim, rtl: accuracy.rtl }, cycles: { total, perLayer: stats.layers }, utilization: stats.total.utilization,
+    checks: [
+      { name: 'corner tier', status: 'pass', what: 'quick corner tier on this build', compared: 200, unit: 'cases' },
+      { name: 'lockstep', status: opts.mismatch ? 'fail' : 'pass', what: 'RTL vs hw-sim: every output word of every cycle', compared: total * 18, unit: 'words' },
+      { name: 'bytes golden-rtl', status: opts.mismatch ? 'not-run' : 'pass', what: 'golden model vs RTL: every output byte of every layer', compared: 4000, unit: 'bytes' },
+    ],
     mismatches: opts.mismatch
-      ? { count: 3, first: { layer: 'dense_2', tile: 'k0 n8', cycle: MISMATCH.cycle, where: `o_data_o[${MISMATCH.col}]`, row: MISMATCH.row, col: MISMATCH.col, expected: vcd.expected, actual: vcd.actual, vcdPath: 'mismatch.vcd' } }
-      : { count: 0 },
+      ? { differingWordsInChunk: 3, chunkCycles: 2048, first: { layer: 'dense_2', tile: 'k0 n8', cycle: MISMATCH.cycle, where: `o_data_o[${MISMATCH.col}]`, row: MISMATCH.row, col: MISMATCH.col, expected: vcd.expected, actual: vcd.actual, vcdPath: 'mismatch.vcd' } }
+      : { differingWordsInChunk: 0, chunkCycles: 2048 },
     verilator: 'Verilator 5.006', wallSeconds: 73.4, modelDir: '../model/mnist-mlp',
     peUtilization: { rows: R, cols: C, values: peValues }, confusion: { labels: Array.from({ length: classes }, (_, i) => String(i)), matrix: confusion },
   };

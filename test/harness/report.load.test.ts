@@ -55,6 +55,21 @@ describe('harness/report loading and rendering', () => {
     assert.match(html, /data-verdict="unknown"/);
   });
 
+  it('says PASS only when every listed check passed, and names each one that did not', async () => {
+    const check = (name: string, status: string) => ({ name, status, what: `${name} compared`, compared: 10, unit: 'bytes' });
+    const all = [check('corner tier', 'pass'), check('lockstep', 'pass'), check('bytes golden-rtl', 'pass')];
+    const pass = renderReport(await loadReportData(reportFile({ ...MINIMAL, checks: all, mismatches: { differingWordsInChunk: 0 } })));
+    assert.match(pass, /data-verdict="pass"[^>]*>PASS \u2014 all 3 checks held</);
+    assert.match(pass, /data-check="bytes golden-rtl" data-status="pass"/);
+    // The lockstep held, but the golden model disagrees with the RTL and the corner tier did not run: no PASS.
+    const fail = renderReport(await loadReportData(reportFile({
+      ...MINIMAL, checks: [check('corner tier', 'not-run'), check('lockstep', 'pass'), check('bytes golden-rtl', 'fail')], mismatches: { differingWordsInChunk: 0 },
+    })));
+    assert.match(fail, /data-verdict="fail"[^>]*>FAIL \u2014 corner tier \(not run\), bytes golden-rtl</);
+    assert.doesNotMatch(fail, /PASS \u2014/);
+    assert.match(renderReport(await loadReportData(reportFile({ ...MINIMAL, mismatches: { differingWordsInChunk: 0 } }))), /data-verdict="unknown"/, 'no checks, no PASS');
+  });
+
   it('points at the bad key of a malformed report.json', async () => {
     const cases: [unknown, RegExp][] = [
       [{ ...MINIMAL, accuracy: { rtl: 97.2 } }, /accuracy\.rtl: expected a number in \[0, 1\], got 97\.2/],
@@ -62,7 +77,9 @@ describe('harness/report loading and rendering', () => {
       [{ ...MINIMAL, peUtilization: { rows: 2, cols: 2, values: [0.5, 0.5, 0.5] } }, /peUtilization\.values: expected 4 values \(rows 2 x cols 2\), got "3 values"/],
       [{ ...MINIMAL, confusion: { matrix: [[1, 2], [3]] } }, /confusion\.matrix\[1\]: expected 2 counts/],
       [{ ...MINIMAL, cycles: { total: 10, perLayer: [{ name: 'd', cycles: 5, fillCycles: 6 }] } }, /cycles\.perLayer\[0\]: expected fill \+ drain \+ stall cycles <= cycles \(5\)/],
-      [{ ...MINIMAL, mismatches: { count: 1, first: { cycle: 3, expected: 1 } } }, /mismatches\.first\.actual/],
+      [{ ...MINIMAL, mismatches: { differingWordsInChunk: 1, first: { cycle: 3, expected: 1 } } }, /mismatches\.first\.actual/],
+      [{ ...MINIMAL, mismatches: { count: 1 } }, /mismatches\.differingWordsInChunk: expected a value, got nothing/],
+      [{ ...MINIMAL, checks: [{ name: 'lockstep', status: 'ok', what: 'x' }] }, /checks\[0\]\.status: expected pass \| fail \| not-run, got "ok"/],
       [{ ...MINIMAL, lockstepSample: { images: 200, integer: 99 } }, /lockstepSample\.integer: expected a number in \[0, 1\], got 99/],
     ];
     for (const [o, msg] of cases) await assert.rejects(loadReportData(reportFile(o)), (e: Error) => e instanceof FormatError && msg.test(e.message), String(msg));

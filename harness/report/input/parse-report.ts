@@ -2,12 +2,12 @@
  * Parses the top level of out/cosim/report.json (written by `int8cosim cosim`) and of the trainer's
  * summary.json into ReportData and the pointers to the other files the loader reads.
  */
-import { At, int, isObject, num, obj, opt, optAny, req, str, fraction, type Json } from './check.ts';
+import { arr, At, int, isObject, num, obj, opt, optAny, req, str, fraction, type Json } from './check.ts';
 import {
   parseAccuracy, parseBits, parseConfusion, parseLayers, parseMismatch, parsePeUtilization, parseSweep, parseSynthesis,
   parseTraining,
 } from './parse-sections.ts';
-import type { AccuracySet, ReportData, TrainingCurves } from '../types.ts';
+import type { AccuracySet, CheckRow, ReportData, TrainingCurves } from '../types.ts';
 
 export interface ReportPointers {
   /** The training summary: `summaryPath`, or `<modelDir>/summary.json`. */
@@ -26,6 +26,25 @@ function parseRounding(v: unknown, at: At): string {
 function parseVerilator(v: unknown, at: At): string {
   if (isObject(v)) return optAny(v, ['version', 'name'], at, str) ?? JSON.stringify(v);
   return typeof v === 'boolean' ? (v ? 'yes' : 'no') : str(v, at);
+}
+
+const CHECK_STATUS = ['pass', 'fail', 'not-run'] as const;
+
+function parseChecks(v: unknown, at: At): CheckRow[] {
+  return arr(v, at).map((x, i) => {
+    const a = at.key(i);
+    const c = obj(x, a);
+    const status = req(c, 'status', a, str);
+    if (!(CHECK_STATUS as readonly string[]).includes(status)) a.key('status').fail(CHECK_STATUS.join(' | '), status);
+    const row: CheckRow = { name: req(c, 'name', a, str), status: status as CheckRow['status'], what: req(c, 'what', a, str) };
+    const compared = opt(c, 'compared', a, int);
+    if (compared !== undefined) row.compared = compared;
+    const unit = opt(c, 'unit', a, str);
+    if (unit !== undefined) row.unit = unit;
+    const detail = opt(c, 'detail', a, str);
+    if (detail !== undefined) row.detail = detail;
+    return row;
+  });
 }
 
 export function parseReportJson(v: unknown, file: string): { data: ReportData; pointers: ReportPointers } {
@@ -70,7 +89,9 @@ export function parseReportJson(v: unknown, file: string): { data: ReportData; p
 
   const mismatches = opt(o, 'mismatches', at, obj);
   if (mismatches !== undefined) {
-    data.mismatches = { count: req(mismatches, 'count', at.key('mismatches'), int) };
+    const words = req(mismatches, 'differingWordsInChunk', at.key('mismatches'), int);
+    const chunk = opt(mismatches, 'chunkCycles', at.key('mismatches'), int);
+    data.mismatches = chunk === undefined ? { differingWordsInChunk: words } : { differingWordsInChunk: words, chunkCycles: chunk };
     put('mismatch', opt(mismatches, 'first', at.key('mismatches'), parseMismatch));
   }
   put('mismatch', opt(o, 'mismatch', at, parseMismatch) ?? data.mismatch);
@@ -79,6 +100,7 @@ export function parseReportJson(v: unknown, file: string): { data: ReportData; p
     if (vcd !== undefined) data.mismatch.vcdPath = vcd;
   }
 
+  put('checks', opt(o, 'checks', at, parseChecks));
   put('training', opt(o, 'training', at, parseTraining));
   put('sweep', opt(o, 'sweep', at, parseSweep));
   put('peUtilization', opt(o, 'peUtilization', at, parsePeUtilization));

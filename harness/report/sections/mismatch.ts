@@ -14,14 +14,14 @@ export interface WaveformResult { waveform?: MismatchWaveform; error?: string }
 
 export function mismatchSection(d: ReportData, w: WaveformResult): string {
   const sub = 'The harness compares every output port of the RTL with hw-sim every cycle.';
-  const count = d.mismatches?.count;
+  const count = d.mismatches?.differingWordsInChunk;
   const m = d.mismatch;
   if (m === undefined) {
     if (count === 0) {
       return section('mismatch', 'Mismatches', sub, el('div', { class: 'pass-box', 'data-pass': 'true' },
         text('strong', {}, 'No mismatch.'), ` RTL and hw-sim agreed bit for bit on every compared signal of every cycle${d.cycles ? ` (${int(d.cycles.total)} cycles)` : ''}.`));
     }
-    const why = count === undefined ? 'report.json has no RTL comparison' : `${count} mismatches, but report.json does not describe the first`;
+    const why = count === undefined ? 'report.json has no RTL comparison' : `${count} differing words, but report.json does not describe the first`;
     return section('mismatch', 'Mismatches', sub, notRun('mismatch', d.notes?.mismatch ?? why));
   }
   const place = mismatchPlace(m);
@@ -38,7 +38,9 @@ export function mismatchSection(d: ReportData, w: WaveformResult): string {
   } else {
     wave = notRun('waveform', w.error ?? d.notes?.mismatch ?? 'report.json names no VCD window for the mismatch');
   }
-  const head = el('div', { class: 'fail-box', 'data-pass': 'false' }, text('strong', {}, `${count ?? 1} mismatch${count === 1 ? '' : 'es'}.`),
+  const chunk = d.mismatches?.chunkCycles;
+  const counted = count === undefined ? 'RTL and hw-sim differ.' : `${count} differing word${count === 1 ? '' : 's'} in the ${chunk === undefined ? '' : `${chunk}-cycle `}chunk that held the first mismatch (the run stops there).`;
+  const head = el('div', { class: 'fail-box', 'data-pass': 'false' }, text('strong', {}, counted),
     ` First at cycle ${m.cycle}: ${m.where || 'a compared signal'} is ${m.actual}, hw-sim says ${m.expected}.`);
   const where = place.col === undefined ? facts : `<div class="mismatch-top"><div>${facts}</div>${arrayMap(d.array.rows, d.array.cols, place)}</div>`;
   return section('mismatch', 'First mismatch', sub, head, where, wave);

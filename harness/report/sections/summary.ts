@@ -6,10 +6,26 @@ import type { ReportData } from '../types.ts';
 import { int, pct, pp, seconds } from '../format.ts';
 import { stats } from './html.ts';
 
+/** PASS only when report.json lists its checks and every one passed; a failed or unrun check is named. */
 function verdict(d: ReportData): { cls: string; text: string } {
-  const n = d.mismatches?.count;
-  if (n === undefined) return d.mismatch === undefined ? { cls: 'unknown', text: 'RTL not compared' } : { cls: 'fail', text: 'FAIL \u2014 RTL and hw-sim differ' };
-  return n === 0 ? { cls: 'pass', text: 'PASS \u2014 RTL matches hw-sim bit for bit' } : { cls: 'fail', text: `FAIL \u2014 ${n} mismatch${n === 1 ? '' : 'es'}` };
+  const checks = d.checks;
+  if (checks === undefined || checks.length === 0) {
+    return d.mismatch === undefined ? { cls: 'unknown', text: 'no checks in report.json' } : { cls: 'fail', text: 'FAIL \u2014 RTL and hw-sim differ' };
+  }
+  const bad = checks.filter((c) => c.status !== 'pass');
+  if (bad.length === 0) return { cls: 'pass', text: `PASS \u2014 all ${checks.length} checks held` };
+  return { cls: 'fail', text: `FAIL \u2014 ${bad.map((c) => `${c.name}${c.status === 'not-run' ? ' (not run)' : ''}`).join(', ')}` };
+}
+
+/** The checks, one row each: what was compared, how much, the outcome. */
+export function checksTable(d: ReportData): string {
+  const checks = d.checks ?? [];
+  if (checks.length === 0) return '';
+  const rows = checks.map((c) =>
+    el('tr', { 'data-check': c.name, 'data-status': c.status },
+      text('td', { class: c.status === 'pass' ? 'good' : 'bad' }, c.status === 'pass' ? 'PASS' : c.status === 'fail' ? 'FAIL' : 'NOT RUN'), text('td', {}, c.name),
+      text('td', {}, `${c.what}${c.detail ? ` \u2014 ${c.detail}` : ''}`), text('td', { class: 'num' }, c.compared === undefined ? '\u2014' : `${int(c.compared)} ${c.unit ?? ''}`)));
+  return el('table', { class: 'data checks' }, el('thead', {}, el('tr', {}, text('th', {}, 'verdict'), text('th', {}, 'check'), text('th', {}, 'what was compared'), text('th', {}, 'compared'))), el('tbody', {}, ...rows));
 }
 
 export function summaryHeader(d: ReportData, generatedAt: string): string {
@@ -33,5 +49,6 @@ export function summaryHeader(d: ReportData, generatedAt: string): string {
       el('div', {}, text('h1', {}, 'int8cosim report'), text('p', { class: 'config' }, config)),
       text('div', { class: `verdict ${v.cls}`, 'data-verdict': v.cls }, v.text)),
     figures,
+    checksTable(d),
     text('p', { class: 'generated' }, `Generated ${generatedAt}.`));
 }

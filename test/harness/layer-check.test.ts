@@ -55,7 +55,7 @@ describe('harness/network: every layer byte for byte against the golden model', 
     assert.deepEqual(check.predictions.rtl, check.predictions.golden);
   });
 
-  it('catches a bug hw-sim and the RTL share (one channel's bias moved in the program both run), which the lockstep cannot', async () => {
+  it("catches a bug hw-sim and the RTL share (one channel's bias moved in the program both run), which the lockstep cannot", async () => {
     // The "compiler" hands both engines the last layer with one channel's bias raised: the lockstep
     // agrees cycle for cycle (same beats), the golden model, which runs the true model, does not.
     const li = model.layers.length - 1;

@@ -16,6 +16,7 @@ import type { RtlConfig } from '../config/rtlConfig.ts';
 import { Lockstep } from '../lockstep/lockstep.ts';
 import { mismatchError } from '../lockstep/mismatch.ts';
 import { openRtlSim } from '../sim/verilatedSim.ts';
+import { SimStopError } from '../sim/simStopError.ts';
 import { runGolden } from '../../quant/golden/index.ts';
 import { caseConfig, generateCase, type CaseKind, type RegressCase } from './case-gen.ts';
 import { goldenGemm } from './golden.ts';
@@ -53,8 +54,9 @@ export interface CaseFailure {
   config: string;
   kind: CaseKind;
   /** lockstep: RTL and hw-sim differ in a cycle; golden: output rows differ from the golden model; network:
-   *  hw-sim's runNetwork differs from runGolden; stop: the RTL stopped (assertion, $stop) or threw. */
-  stage: 'lockstep' | 'golden' | 'network' | 'stop' | 'stimulus';
+   *  hw-sim's runNetwork differs from runGolden; stop: the RTL stopped itself ($stop, $finish, $fatal, a failed
+   *  assertion; see rtlStopMessage). Any other exception is no failing case but a HarnessError that ends the run. */
+  stage: 'lockstep' | 'golden' | 'network' | 'stop';
   message: string;
   replay: string;
 }
@@ -81,6 +83,40 @@ export interface RegressResult {
   casesPerSecond: number;
   casesPerSecondWarm: number;
   cycles: number;
+}
+
+/**
+ * A case could not be judged because something other than the RTL failed: the harness (a lifecycle or buffer
+ * error, a native error that is not the RTL's own stop), hw-sim or the compiler (a program whose output rows do
+ * not follow its read schedule), a generator (a raw stream outside the contract). It is never recorded as a
+ * failing case, so it can never count as a mutant's kill: it ends the run. Deliberately not a CosimError (a
+ * user error, one line): it is a bug of the framework, so the CLI prints its stack and its cause's (exit 70).
+ */
+export class HarnessError extends Error {
+  /** The case, once runRegression knows it (seed, configuration, kind). */
+  seed?: number;
+  config?: string;
+  kind?: CaseKind;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HarnessError';
+  }
+}
+
+/** The three ways the simulated RTL stops itself (native/int8cosim_abi.cpp: vl_stop, vl_finish, vl_fatal). */
+const RTL_STOP = /Verilog \$stop|Verilog \$finish|Verilator fatal error/;
+
+/**
+ * The first line of an error that is the RTL's own stop (a failed assertion, $stop, $finish, $fatal: a
+ * SimStopError carrying one of the messages of the C ABI's stop hooks), or undefined for any other error. A
+ * SimStopError with another message (the C ABI refusing a call, e.g. "run before reset") is the harness's.
+ * Only an RTL stop may be a failing case (stage 'stop'). A MismatchError from gathering the output rows is not
+ * one either: it comes after a lockstep in which every output word of the RTL equalled hw-sim's, so it says
+ * that hw-sim and the compiler's read schedule disagree.
+ */
+export function rtlStopMessage(err: unknown): string | undefined {
+  if (!(err instanceof SimStopError) || !RTL_STOP.test(err.message)) return undefined;
+  return err.message.split('\n')[0] ?? err.message;
 }
 
 function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefined {
@@ -113,12 +149,14 @@ function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage']
       if (wantRegs) ref.readRegisters(wantRegs, t * rw);
     }
   } catch (err) {
-    return fail('stimulus', `the raw stream breaks the contract (a generator bug): ${(err as Error).message}`);
+    throw new HarnessError(`hw-sim's hazard checker rejects the raw stream, so it is outside the contract (a generator bug): ${(err as Error).message}`, { cause: err });
   }
   try {
     ls.rtl.run(n, beats, got, gotRegs);
   } catch (err) {
-    return fail('stop', (err as Error).message.split('\n')[0] ?? String(err));
+    const stop = rtlStopMessage(err);
+    if (stop === undefined) throw err;
+    return fail('stop', stop);
   }
   const i = firstDifference(want, got, 0, n * ow);
   const j = wantRegs && gotRegs ? firstDifference(wantRegs, gotRegs, 0, n * rw) : -1;
@@ -159,10 +197,40 @@ async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 
       outputs.push(r.output as Int8Array);
     }
   } catch (err) {
-    return fail('stop', (err as Error).message.split('\n')[0] ?? String(err));
+    const stop = rtlStopMessage(err);
+    if (stop === undefined) throw err;
+    return fail('stop', stop);
   }
   const d = check?.(outputs);
   return d === undefined ? undefined : fail('golden', `RTL output rows vs golden: ${d}`);
+}
+
+/**
+ * One case from reset: its failure, or undefined when it passed. The RTL stopping itself during the reset is a
+ * failing case like a stop during the run; any other exception becomes a HarnessError that names the case and
+ * ends the run.
+ */
+export async function judgeCase(c: RegressCase, ls: Lockstep, config: string, replayLine: string): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
+  try {
+    try {
+      ls.reset();
+    } catch (err) {
+      const stop = rtlStopMessage(err);
+      if (stop === undefined) throw err;
+      return { seed: c.seed, kind: c.kind, stage: 'stop', message: `during reset: ${stop}` };
+    }
+    return await runCase(c, ls);
+  } catch (err) {
+    const what = err instanceof HarnessError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const e = new HarnessError(
+      `seed ${c.seed} (${config}, ${c.kind}): the harness failed, not the RTL, so the case has no verdict and the run stops: ${what.split('\n')[0]} (replay: ${replayLine})`,
+      { cause: err instanceof HarnessError && err.cause !== undefined ? err.cause : err },
+    );
+    e.seed = c.seed;
+    e.config = config;
+    e.kind = c.kind;
+    throw e;
+  }
 }
 
 /** Builds (or finds in the cache) the RTL of one array configuration. */
@@ -208,11 +276,9 @@ export async function runRegression(opts: RegressOptions): Promise<RegressResult
     try {
       for (const seed of g.seeds) {
         const c = generateCase(seed, opts.palette, { networks: opts.networks ?? true });
-        ls.reset(); // every case from reset, so that its seed alone replays it
         kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
-        const before = ls.cycle;
-        const f = await runCase(c, ls);
-        cycles += c.raw ? c.raw.length / inWords(c.cfg) : ls.cycle - before; // a raw stream runs beside the lockstep
+        const f = await judgeCase(c, ls, name, replay(seed)); // from reset, so that its seed alone replays it
+        cycles += c.raw ? c.raw.length / inWords(c.cfg) : ls.cycle; // a raw stream runs beside the lockstep
         cases++;
         n++;
         if (f !== undefined) {

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { TIERS, configName, paletteOf, type Tier } from '../harness/regress/palette.ts';
-import { runRegression } from '../harness/regress/runner.ts';
+import { parameterOverrides, runRegression } from '../harness/regress/runner.ts';
 import { parseShard } from '../harness/regress/shard.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -21,7 +21,8 @@ const HELP = `usage: int8cosim regress [options]
   --shard <i/n>         run only cases i-1, i-1+n, i-1+2n, ... (1-based i) of the run
   --replay <seed>       run that one case (same tier) and print what failed
   --deep                also compare every PE register every cycle (deep builds; the quick test and make mutate do)
-  --rtl-config <file>   the RTL (default rtl/cosim.json)
+  --rtl-config <file>   the RTL (default rtl/cosim.json); each configuration of the tier's palette overrides its
+                        Rows, Cols, AccDepth and RoundingMode (said on the second line of the output)
   --out <file>          report (default out/regress/report.json)
 `;
 
@@ -62,14 +63,17 @@ export async function run(argv: string[]): Promise<void> {
   const out = resolve(values.out ?? 'out/regress/report.json');
 
   const started = new Date().toISOString();
+  const rtlConfig = loadRtlConfig(values['rtl-config']);
+  const overrides = parameterOverrides(rtlConfig, paletteOf(tier));
   console.log(
     replaySeed !== undefined
       ? `regress: replaying seed ${replaySeed} (${tier} tier)`
       : `regress: ${tier} tier, ${cases} cases from seed ${seed}, shard ${shard.index}/${shard.count}`,
   );
+  console.log(`regress: ${overrides.line}`);
   const r = await runRegression({
     palette: paletteOf(tier),
-    rtl: { config: loadRtlConfig(values['rtl-config']), deep: values.deep === true },
+    rtl: { config: rtlConfig, deep: values.deep === true },
     ...(replaySeed !== undefined ? { seeds: [replaySeed] } : { cases, seed, shard }),
     replayCommand,
     log: (l) => console.log(`  ${l}`),
@@ -88,6 +92,7 @@ export async function run(argv: string[]): Promise<void> {
     cycles: r.cycles,
     seed,
     shard: `${shard.index}/${shard.count}`,
+    parameterOverrides: overrides,
     kinds: r.kinds,
     configs: r.configs,
     failedSeeds: r.failures.map((f) => f.seed),

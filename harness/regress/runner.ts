@@ -6,13 +6,14 @@
  * Verilated build and one model; each case starts from reset (a few cycles), so that its seed alone replays it.
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
+import { isAbsolute, relative } from 'node:path';
 import { ArraySim, compileGemm, inWords, outWords, regWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { firstDifference } from '../lockstep/compare.ts';
 import { outputWordLocation, registerWordLocation } from '../lockstep/names.ts';
 import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../build/buildRtl.ts';
-import type { RtlConfig } from '../config/rtlConfig.ts';
+import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { Lockstep } from '../lockstep/lockstep.ts';
 import { mismatchError } from '../lockstep/mismatch.ts';
 import { openRtlSim } from '../sim/verilatedSim.ts';
@@ -233,11 +234,46 @@ export async function judgeCase(c: RegressCase, ls: Lockstep, config: string, re
   }
 }
 
+/** The RTL parameters (-G) that one array configuration of a palette sets, whatever the RTL config says. */
+export function paletteParameters(cfg: ArrayConfig): Record<string, ParamValue> {
+  return { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) };
+}
+
+/** What a run does to the parameters of its RTL config (said in the output and the report). */
+export interface ParameterOverrides {
+  /** The RTL config file, relative to the working directory when inside it. */
+  config: string;
+  /** The config's own values of the parameters the palette sets (a parameter it does not set is absent). */
+  configured: Record<string, ParamValue>;
+  /** The parameters every array configuration of the run sets (so the config's values are not used). */
+  overridden: string[];
+  /** The array configurations that set them. */
+  configurations: string[];
+  /** One line: "rtl/cosim.json sets Rows=8 ...; the palette overrides them per configuration: 3x5 D8 single, ...". */
+  line: string;
+}
+
+export function parameterOverrides(config: RtlConfig, palette: readonly ArrayConfig[]): ParameterOverrides {
+  const first = palette[0];
+  const overridden = first === undefined ? [] : Object.keys(paletteParameters(first));
+  const configured: Record<string, ParamValue> = {};
+  for (const k of overridden) if (config.parameters[k] !== undefined) configured[k] = config.parameters[k] as ParamValue;
+  const rel = relative(process.cwd(), config.source);
+  const name = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : config.source;
+  const configurations = palette.map(configName);
+  const sets = Object.entries(configured).map(([k, v]) => `${k}=${v}`).join(' ');
+  const missing = overridden.filter((k) => configured[k] === undefined);
+  const line =
+    `${name} ${sets === '' ? 'sets none of them' : `sets ${sets}`}; the palette overrides ${overridden.join(', ')} per configuration` +
+    `${missing.length > 0 ? ` (${missing.join(', ')} not in the config)` : ''}: ${configurations.join(', ')}`;
+  return { config: name, configured, overridden, configurations, line };
+}
+
 /** Builds (or finds in the cache) the RTL of one array configuration. */
 export function buildFor(rtl: RtlTarget, cfg: ArrayConfig): Promise<RtlBuild> {
   return buildRtl({
     config: rtl.config,
-    parameters: { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) },
+    parameters: paletteParameters(cfg),
     ...(rtl.defines ? { defines: rtl.defines } : {}),
     ...(rtl.cacheDir ? { cacheDir: rtl.cacheDir } : {}),
     deep: rtl.deep ?? false,

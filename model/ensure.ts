@@ -1,7 +1,10 @@
 /**
  * ensureTrainedModel: reuse a trained model whose inputs are unchanged, train it otherwise. The cache key is a
  * sha256 over the trainer's source files (model/, quant/fakequant, quant/spec, quant/format), the
- * tfjs versions, the dataset files and the flags. Entries live in .cache/models/<hash>/ (the quant/format model
+ * tfjs versions, the dataset files and the flags. The requantizer's rounding mode is not among them: the exported
+ * integers (weights, biases, multipliers, shifts, zero points) do not depend on it, only the ties of the arithmetic
+ * that runs them do, so one entry serves every mode (cosim and sim run it in the mode they are given); the export
+ * names 'single' as its nominal mode and its summary's integer accuracy is taken in that mode. Entries live in .cache/models/<hash>/ (the quant/format model
  * directory plus summary.json); a run trains into a temporary folder renamed at the end, so a failed or killed run
  * never leaves a cache entry.
  */
@@ -28,7 +31,6 @@ export interface EnsureOptions {
   floatEpochs: number;
   qatEpochs: number;
   seed: number;
-  roundingMode: RoundingMode;
   cacheDir?: string;
   /** Quick runs (tests): only the first N train / test images. Part of the cache key. */
   trainLimit?: number;
@@ -42,6 +44,9 @@ export interface EnsureResult {
   summary: TrainSummary;
   cached: boolean;
 }
+
+/** The rounding mode a cached export names (any other mode runs the same integers). */
+export const NOMINAL_ROUNDING: RoundingMode = 'single';
 
 /** The sources that decide the exported bits (quant/golden only checks them, so it is not part of the key). */
 const SOURCE_DIRS = ['model', 'quant/fakequant', 'quant/spec', 'quant/format'];
@@ -62,8 +67,8 @@ function checkInt(name: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
-/** Checks every flag the trainer takes; throws one UsageError naming the bad value. */
-export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress' | 'log'>): TrainOptions {
+/** Checks every flag the trainer takes (the rounding mode the export names: NOMINAL_ROUNDING unless given); throws one UsageError naming the bad value. */
+export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress' | 'log'> & { roundingMode?: RoundingMode }): TrainOptions {
   if (o.trainLimit !== undefined) checkInt('train limit', o.trainLimit, 1, 1e9);
   if (o.testLimit !== undefined) checkInt('test limit', o.testLimit, 1, 1e9);
   const dataset = checkDatasetName(o.dataset);
@@ -73,8 +78,9 @@ export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress'
   checkInt('float epochs', o.floatEpochs, 1, 1000);
   checkInt('QAT epochs', o.qatEpochs, 0, 1000);
   checkInt('seed', o.seed, 0, 2 ** 32 - 1);
-  if (!ROUNDING_MODES.includes(o.roundingMode)) throw new UsageError(`rounding mode must be one of ${ROUNDING_MODES.join(', ')}, got '${o.roundingMode}'`);
-  return { ...o, dataset, network };
+  const roundingMode = o.roundingMode ?? NOMINAL_ROUNDING;
+  if (!ROUNDING_MODES.includes(roundingMode)) throw new UsageError(`rounding mode must be one of ${ROUNDING_MODES.join(', ')}, got '${roundingMode}'`);
+  return { ...o, dataset, network, roundingMode };
 }
 
 /** The content hash of a training run's inputs. */
@@ -91,7 +97,7 @@ export function trainingHash(o: TrainOptions): string {
   for (const f of datasetSourceFiles(o.dataset)) h.update(readFileSync(f));
   const flags = {
     dataset: o.dataset, network: o.network, weightBits: o.weightBits, activationBits: o.activationBits,
-    floatEpochs: o.floatEpochs, qatEpochs: o.qatEpochs, seed: o.seed, roundingMode: o.roundingMode,
+    floatEpochs: o.floatEpochs, qatEpochs: o.qatEpochs, seed: o.seed,
     trainLimit: o.trainLimit ?? null, testLimit: o.testLimit ?? null,
   };
   h.update(JSON.stringify(flags));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTrainedModel, readSummary, trainModel } from '../../model/index.ts';
+import { checkTrainFlags, ensureTrainedModel, readSummary, trainModel } from '../../model/index.ts';
 import { readModel } from '../../quant/format/index.ts';
 import type { QuantModel } from '../../quant/format/types.ts';
 import { UsageError } from '../../quant/errors.ts';
@@ -81,6 +81,7 @@ describe('model: a short seeded training run', function () {
       assert.deepEqual(readSummary(first.modelDir).accuracy, first.summary.accuracy);
       const model = readModel(first.modelDir);
       assert.equal(model.layers.length, 5);
+      assert.equal(model.roundingMode, 'single', 'a cached export names the nominal mode: every --rounding runs the same integers');
       const second = await ensureTrainedModel(o);
       assert.equal(second.cached, true);
       assert.equal(second.modelDir, first.modelDir);
@@ -88,10 +89,11 @@ describe('model: a short seeded training run', function () {
       const other = await ensureTrainedModel({ ...o, seed: 6, qatEpochs: 0 });
       assert.notEqual(other.modelDir, first.modelDir);
       assert.deepEqual(readdirSync(cacheDir).sort(), [first.modelDir, other.modelDir].map((d) => d.slice(cacheDir.length + 1)).sort(), 'no temporary folder left behind');
-      for (const bad of [{ weightBits: 9 }, { activationBits: 1 }, { dataset: 'cifar' }, { network: 'resnet' }, { floatEpochs: 0 }, { roundingMode: 'up' }]) {
+      for (const bad of [{ weightBits: 9 }, { activationBits: 1 }, { dataset: 'cifar' }, { network: 'resnet' }, { floatEpochs: 0 }]) {
         await assert.rejects(ensureTrainedModel({ ...o, ...bad } as typeof o), UsageError, JSON.stringify(bad));
       }
       assert.equal(readdirSync(cacheDir).length, 2);
+      assert.throws(() => checkTrainFlags({ ...o, roundingMode: 'up' as 'single' }), UsageError, 'the train command still checks --rounding');
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

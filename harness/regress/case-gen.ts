@@ -2,17 +2,72 @@
  * One regression case from one seed: an array configuration from the tier's palette and either a random GEMM (all
  * the operand ranges of the issue) or a corner GEMM (corners.ts), or a small random network. The same seed and
  * palette always give the same case, so a failure replays from its seed alone.
+ *
+ * The corner schedule: in every block of cornerBlock(palette.length) consecutive seeds, the seeds s with
+ * s mod block = 3j (j < CORNER_COUNT * palette length) are corner cases, corner floor(j / P) of the schedule on
+ * palette entry j mod P. So any run of `block` consecutive seeds hits every corner on every configuration of its
+ * palette on purpose (the quick tier's 300 seeds: 3 times each), and a single configuration has its corners at
+ * seeds 100b + 3i (corner-tier.ts).
  */
 import type { ArrayConfig, GemmOperands } from '../../hw-sim/index.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import type { QuantModel } from '../../quant/format/types.ts';
 import { Rng } from '../../quant/random.ts';
-import { INT32_MAX, INT32_MIN, foldInputZeroPoint, intRange, quantizeMultiplier } from '../../quant/spec/index.ts';
-import { accExtremeGemm, clampGemm, tieGemm } from './corners.ts';
-import { rawBeats } from './stimulus.ts';
+import { INT32_MAX, INT32_MIN, foldInputZeroPoint, intRange, quantizeMultiplier, type RoundingMode } from '../../quant/spec/index.ts';
+import { accExtremeGemm, allAddressesGemm, clampGemm, idleGapGemm, int8ExtremesGemm, shiftGemm, tieGemm } from './corners.ts';
+import { rawBeats, resetStateBeats } from './stimulus.ts';
 
-export type CaseKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'raw' | 'network';
-export const CASE_KINDS: readonly CaseKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'raw', 'network'] as const;
+/** The kinds of the random mix. */
+export type RandomKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'raw' | 'network';
+export const CASE_KINDS: readonly RandomKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'raw', 'network'] as const;
+
+/** The corners of the schedule (what each one hits: corners.ts, stimulus.ts; the proofs: test/regress/corner-proofs.ts). */
+export type CornerKind =
+  | 'reset-state' // reads weights, parameters, configuration the contract resets to 0, before writing them
+  | 'int8-extremes' // -128 x -128 in every PE and both banks; acc + bias wraps both ways
+  | 'tie-single' // single rounding, shift <= 0: exact halves of both signs
+  | 'tie-single-left' // single rounding, shift > 0
+  | 'tie-srdhm' // double rounding, exact halves in SaturatingRoundingDoublingHighMul (shift >= 0)
+  | 'tie-rdbpot' // double rounding, exact halves in RoundingDivideByPOT
+  | 'clamp-both-bounds' // values beyond both clamp bounds in every column
+  | 'clamp-min-above-max' // min > max: values below min, at or above min, and between max and min
+  | 'shift-left' // shifts 1 .. 30, one per column
+  | 'shift-right' // shifts -1 .. -31, one per column
+  | 'idle-first' // an idle slot with a_first and the address of the non-first beat right after it
+  | 'raw-forwarding' // a raw stream: back-to-back accumulates to one address, aimed idle slots
+  | 'all-addresses'; // two accumulator passes through every address
+
+export type CaseKind = RandomKind | CornerKind;
+
+const SCHEDULE_HEAD: readonly CornerKind[] = ['reset-state', 'int8-extremes'];
+const SCHEDULE_TAIL: readonly CornerKind[] = [
+  'clamp-both-bounds', 'clamp-min-above-max', 'shift-left', 'shift-right', 'idle-first', 'raw-forwarding', 'all-addresses',
+];
+const SCHEDULES: Record<RoundingMode, readonly CornerKind[]> = {
+  single: [...SCHEDULE_HEAD, 'tie-single', 'tie-single-left', ...SCHEDULE_TAIL],
+  double: [...SCHEDULE_HEAD, 'tie-srdhm', 'tie-rdbpot', ...SCHEDULE_TAIL],
+};
+/** Corners of one configuration's schedule (the same number in both rounding modes). */
+export const CORNER_COUNT = SCHEDULES.single.length;
+
+/** The corners every configuration of this rounding mode is run through, in schedule order. */
+export function cornerSchedule(mode: RoundingMode): readonly CornerKind[] {
+  return SCHEDULES[mode];
+}
+
+/** Seeds per block of the corner schedule for a palette of `paletteLength` entries (100 for up to 3 entries). */
+export function cornerBlock(paletteLength: number): number {
+  return Math.max(100, 3 * CORNER_COUNT * paletteLength);
+}
+
+/** The corner a seed is, on its palette, or undefined for a seed of the random mix. */
+export function cornerOf(seed: number, palette: readonly ArrayConfig[]): { cfg: ArrayConfig; kind: CornerKind } | undefined {
+  const r = seed % cornerBlock(palette.length);
+  if (r % 3 !== 0 || r / 3 >= CORNER_COUNT * palette.length) return undefined;
+  const j = r / 3;
+  const cfg = palette[j % palette.length] as ArrayConfig;
+  return { cfg, kind: SCHEDULES[cfg.roundingMode][Math.floor(j / palette.length)] as CornerKind };
+}
 
 export interface GemmCase {
   m: number;
@@ -37,13 +92,13 @@ export interface RegressCase {
   network?: { model: QuantModel; input: Int8Array };
 }
 
-/** The array configuration of a seed: the first draw of its generator (cheap, so that runs group by build). */
+/** The array configuration of a seed: its corner slot's, or the first draw of its generator (cheap, so that runs group by build). */
 export function caseConfig(seed: number, palette: readonly ArrayConfig[]): ArrayConfig {
-  return new Rng(seed).pick(palette);
+  return cornerOf(seed, palette)?.cfg ?? new Rng(seed).pick(palette);
 }
 
 /** Weighted choice of the case kind: mostly random GEMMs, a tenth each of the corner generators. */
-function pickKind(rng: Rng, allowNetwork: boolean): CaseKind {
+function pickKind(rng: Rng, allowNetwork: boolean): RandomKind {
   const u = rng.next();
   if (u < 0.62) return 'random';
   if (u < 0.72) return 'acc-extreme';
@@ -138,8 +193,44 @@ export function randomGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   return { m, k, n, bits, inputZeroPoint, ops: { x, w, bias, m0, shift, zp, min, max } };
 }
 
-/** The case of a seed, drawn from `palette`. */
+/** A corner case of the schedule on cfg (GEMMs always carry idle-port noise, which aims at a_first: stimulus.ts). */
+export function cornerCase(seed: number, cfg: ArrayConfig, kind: CornerKind): RegressCase {
+  const rng = new Rng(seed);
+  const g = (gemm: GemmCase): RegressCase => ({ seed, cfg, kind, gemm, noiseSeed: rng.nextU32() });
+  switch (kind) {
+    case 'reset-state':
+      return { seed, cfg, kind, raw: resetStateBeats(rng, cfg) };
+    case 'raw-forwarding':
+      return { seed, cfg, kind, raw: rawBeats(rng, cfg, rng.int(8 + cfg.rows, 80)) };
+    case 'int8-extremes':
+      return g(int8ExtremesGemm(rng, cfg));
+    case 'tie-single':
+      return g(tieGemm(rng, cfg, 'single'));
+    case 'tie-single-left':
+      return g(tieGemm(rng, cfg, 'single-left'));
+    case 'tie-srdhm':
+      return g(tieGemm(rng, cfg, 'srdhm'));
+    case 'tie-rdbpot':
+      return g(tieGemm(rng, cfg, 'rdbpot'));
+    case 'clamp-both-bounds':
+      return g(clampGemm(rng, cfg));
+    case 'clamp-min-above-max':
+      return g(clampGemm(rng, cfg, true));
+    case 'shift-left':
+      return g(shiftGemm(rng, cfg, 'left'));
+    case 'shift-right':
+      return g(shiftGemm(rng, cfg, 'right'));
+    case 'idle-first':
+      return g(idleGapGemm(rng, cfg));
+    case 'all-addresses':
+      return g(allAddressesGemm(rng, cfg));
+  }
+}
+
+/** The case of a seed, drawn from `palette`: a corner of the schedule (cornerOf) or a case of the random mix. */
 export function generateCase(seed: number, palette: readonly ArrayConfig[], opts: { networks?: boolean } = {}): RegressCase {
+  const corner = cornerOf(seed, palette);
+  if (corner !== undefined) return cornerCase(seed, corner.cfg, corner.kind);
   const rng = new Rng(seed);
   const cfg = rng.pick(palette);
   const kind = pickKind(rng, opts.networks ?? true);
@@ -150,7 +241,7 @@ export function generateCase(seed: number, palette: readonly ArrayConfig[], opts
     case 'acc-extreme':
       return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg), ...noise() };
     case 'tie':
-      return { seed, cfg, kind, gemm: tieGemm(rng, cfg), ...noise() };
+      return { seed, cfg, kind, gemm: tieGemm(rng, cfg, cfg.roundingMode === 'single' ? 'single' : rng.pick(['srdhm', 'rdbpot'] as const)), ...noise() };
     case 'clamp':
       return { seed, cfg, kind, gemm: clampGemm(rng, cfg), ...noise() };
     case 'raw':

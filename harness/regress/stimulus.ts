@@ -1,10 +1,15 @@
 /**
- * Stimulus beyond the compiler's programs, still inside the contract (docs/ARCHITECTURE.md sections 5 and 7):
+ * Stimulus beyond the compiler's programs, still inside the contract (docs/ARCHITECTURE.md sections 3, 5 and 7):
  *  - idleNoise: random values on every port word of a group whose enable is 0 in that cycle (the contract says
- *    they are ignored; a compiled program drives zeros there, which would hide an RTL that looks at them);
+ *    they are ignored; a compiled program drives zeros there, which would hide an RTL that looks at them). An
+ *    idle activation slot just before a non-`first` beat always carries that beat's address with `a_first` set,
+ *    the one idle combination that turns into a wrong sum if an RTL lets an idle slot touch the accumulator;
  *  - rawBeats: a hand-rolled beat stream the compiler never produces: static weights in both banks, beats in
  *    random banks on most cycles, accumulate chains on a few addresses with consecutive beats to the same address
- *    (the accumulator's read-during-write forwarding), first/last in every combination rule 4 allows.
+ *    (the accumulator's read-during-write forwarding; the stream opens with such a chain, then one with an idle
+ *    cycle between two of its beats), first/last in every combination rule 4 allows;
+ *  - resetStateBeats: a stream that reads, before writing them, the registers the contract resets to 0 (section 3):
+ *    both weight banks, every column's parameters, the output configuration.
  */
 import { IN, aDataOffset, inWords, type ArrayConfig } from '../../hw-sim/index.ts';
 import type { Rng } from '../../quant/random.ts';
@@ -24,10 +29,12 @@ export function idleNoise(rng: Rng, cfg: ArrayConfig, beats: Int32Array): void {
       for (let c = 0; c < cfg.cols; c++) beats[o + IN.wData + c] = i8();
     }
     if (beats[o + IN.aEn] === 0) {
+      const n = o + iw; // the next cycle
+      const aimed = t + 1 < nCycles && beats[n + IN.aEn] === 1 && beats[n + IN.aFirst] === 0;
       beats[o + IN.aBank] = rng.int(0, 1);
-      beats[o + IN.aFirst] = rng.int(0, 1);
+      beats[o + IN.aFirst] = aimed ? 1 : rng.int(0, 1);
       beats[o + IN.aLast] = rng.int(0, 1);
-      beats[o + IN.aAddr] = rng.int(0, cfg.accDepth - 1);
+      beats[o + IN.aAddr] = aimed ? (beats[n + IN.aAddr] as number) : rng.int(0, cfg.accDepth - 1);
       for (let r = 0; r < cfg.rows; r++) beats[o + aOff + r] = i8();
     }
     if (beats[o + IN.pEn] === 0) {
@@ -44,52 +51,128 @@ export function idleNoise(rng: Rng, cfg: ArrayConfig, beats: Int32Array): void {
   }
 }
 
+/** Writes the port groups of a hand-rolled stream, one cycle at a time, keeping rule 4's open addresses. */
+class StreamWriter {
+  readonly beats: Int32Array;
+  private readonly iw: number;
+  private readonly aOff: number;
+  /** Accumulator addresses a `first` beat opened and no `last` beat closed yet. */
+  private readonly open = new Set<number>();
+
+  constructor(private readonly rng: Rng, readonly cfg: ArrayConfig, nCycles: number) {
+    this.iw = inWords(cfg);
+    this.aOff = aDataOffset(cfg);
+    this.beats = new Int32Array(nCycles * this.iw);
+  }
+
+  weightRow(t: number, bank: number, row: number): void {
+    const o = t * this.iw;
+    this.beats[o + IN.wEn] = 1;
+    this.beats[o + IN.wBank] = bank;
+    this.beats[o + IN.wRow] = row;
+    for (let c = 0; c < this.cfg.cols; c++) this.beats[o + IN.wData + c] = this.rng.int(-128, 127);
+  }
+
+  params(t: number, col: number): void {
+    const o = t * this.iw;
+    const q = pickMultiplier(this.rng, this.cfg.rows, { w: 8, a: 8, o: 8 });
+    this.beats[o + IN.pEn] = 1;
+    this.beats[o + IN.pCol] = col;
+    this.beats[o + IN.pBias] = pickBias(this.rng);
+    this.beats[o + IN.pM0] = q.m0;
+    this.beats[o + IN.pShift] = q.shift;
+  }
+
+  config(t: number, zp: number, min: number, max: number): void {
+    const o = t * this.iw;
+    this.beats[o + IN.cEn] = 1;
+    this.beats[o + IN.cZp] = zp;
+    this.beats[o + IN.cMin] = min;
+    this.beats[o + IN.cMax] = max;
+  }
+
+  /** A beat on `bank`: to address `addr` (an open one is continued, otherwise opened), else to a random one. */
+  beat(t: number, bank: number, opts: { addr?: number; last?: boolean } = {}): void {
+    const rng = this.rng;
+    const addrs = Math.min(this.cfg.accDepth, 4);
+    const reuse = opts.addr === undefined ? this.open.size > 0 && rng.next() < 0.6 : this.open.has(opts.addr);
+    const addr = opts.addr ?? (reuse ? rng.pick([...this.open]) : rng.int(0, addrs - 1));
+    const last = opts.last ?? rng.next() < 0.35;
+    const o = t * this.iw;
+    this.beats[o + IN.aEn] = 1;
+    this.beats[o + IN.aBank] = bank;
+    this.beats[o + IN.aFirst] = reuse ? 0 : 1;
+    this.beats[o + IN.aLast] = last ? 1 : 0;
+    this.beats[o + IN.aAddr] = addr;
+    for (let r = 0; r < this.cfg.rows; r++) this.beats[o + this.aOff + r] = rng.int(-128, 127);
+    if (last) this.open.delete(addr);
+    else this.open.add(addr);
+  }
+
+  /** Closes every open address with `last` beats from cycle t on (one a cycle); returns the next free cycle. */
+  closeAll(t: number, bank: number): number {
+    for (const a of [...this.open]) this.beat(t++, bank, { addr: a, last: true });
+    return t;
+  }
+}
+
 /** A raw stream of `streamCycles` beat cycles after the loads, then the drain; idle groups carry noise. */
 export function rawBeats(rng: Rng, cfg: ArrayConfig, streamCycles: number): Int32Array {
-  const { rows: R, cols: C, accDepth: D } = cfg;
-  const iw = inWords(cfg);
-  const aOff = aDataOffset(cfg);
+  const { rows: R, cols: C } = cfg;
   const start = 2 * R; // both banks loaded (rows in order), so rule 2 holds for every beat from here
-  const n = start + streamCycles + R + C + 2;
-  const beats = new Int32Array(n * iw);
-  for (let t = 0; t < 2 * R; t++) {
-    const o = t * iw;
-    beats[o + IN.wEn] = 1;
-    beats[o + IN.wBank] = t < R ? 0 : 1;
-    beats[o + IN.wRow] = t % R;
-    for (let c = 0; c < C; c++) beats[o + IN.wData + c] = rng.int(-128, 127);
-  }
-  const bits = { w: 8, a: 8, o: 8 };
-  for (let c = 0; c < C; c++) {
-    const o = c * iw;
-    const q = pickMultiplier(rng, R, bits);
-    beats[o + IN.pEn] = 1;
-    beats[o + IN.pCol] = c;
-    beats[o + IN.pBias] = pickBias(rng);
-    beats[o + IN.pM0] = q.m0;
-    beats[o + IN.pShift] = q.shift;
-  }
-  beats[IN.cEn] = 1;
-  beats[IN.cZp] = rng.int(-20, 20);
-  beats[IN.cMin] = rng.int(-128, -60);
-  beats[IN.cMax] = rng.int(60, 127);
-  const addrs = Math.min(D, 4);
-  const open = new Set<number>();
-  for (let t = start; t < start + streamCycles; t++) {
-    if (rng.next() < 0.15) continue;
-    const o = t * iw;
-    const reuse = open.size > 0 && rng.next() < 0.6;
-    const addr = reuse ? rng.pick([...open]) : rng.int(0, addrs - 1);
-    const last = rng.next() < 0.35 ? 1 : 0;
-    beats[o + IN.aEn] = 1;
-    beats[o + IN.aBank] = rng.int(0, 1);
-    beats[o + IN.aFirst] = reuse ? 0 : 1;
-    beats[o + IN.aLast] = last;
-    beats[o + IN.aAddr] = addr;
-    for (let r = 0; r < R; r++) beats[o + aOff + r] = rng.int(-128, 127);
-    if (last) open.delete(addr);
-    else open.add(addr);
-  }
-  idleNoise(rng, cfg, beats);
-  return beats;
+  const s = new StreamWriter(rng, cfg, start + streamCycles + R + C + 2);
+  for (let t = 0; t < 2 * R; t++) s.weightRow(t, t < R ? 0 : 1, t % R);
+  for (let c = 0; c < C; c++) s.params(c, c);
+  s.config(0, rng.int(-20, 20), rng.int(-128, -60), rng.int(60, 127));
+  // a chain on one address in consecutive cycles (first, add, add + last): read-during-write forwarding twice;
+  // then a chain with an idle cycle between its beats (which idleNoise aims at: a_first and the chain's address)
+  const addrs = Math.min(cfg.accDepth, 4);
+  const a0 = rng.int(0, addrs - 1);
+  const a1 = rng.int(0, addrs - 1);
+  s.beat(start, rng.int(0, 1), { addr: a0, last: false });
+  s.beat(start + 1, rng.int(0, 1), { addr: a0, last: false });
+  s.beat(start + 2, rng.int(0, 1), { addr: a0, last: true });
+  s.beat(start + 4, rng.int(0, 1), { addr: a1, last: false });
+  s.beat(start + 6, rng.int(0, 1), { addr: a1 });
+  for (let t = start + 7; t < start + streamCycles; t++) if (rng.next() >= 0.15) s.beat(t, rng.int(0, 1));
+  idleNoise(rng, cfg, s.beats);
+  return s.beats;
+}
+
+/**
+ * Reads reset state before writing it (every `_q` resets to 0, ARCHITECTURE.md section 3). Four phases; each is a
+ * burst of beats on both banks whose chains all close, then R + C + 1 idle cycles in which the burst's last rows are
+ * requantized, so that every row sees exactly the state of its phase:
+ *  1. nothing written since reset: all weights are 0, every row is requantized with bias 0, m0 0, shift 0 and
+ *     zp = min = max = 0, so o_acc_o and o_data_o show 0 (a weight, bias, min or max that kept a value shows);
+ *  2. the configuration and bank 0 are written: bank 0 beats make acc != 0, which the reset multiplier m0 = 0 must
+ *     still turn into y = 0, so o_data_o = zp (a multiplier that kept a value shows);
+ *  3. the parameters of the even columns are written (one column a cycle, with gaps); the odd columns keep their
+ *     reset parameters to the end;
+ *  4. bank 1 is written except its last row, which keeps its reset weights to the end.
+ * Weights are written only after an idle drain (rule 1) and beats follow the write (rule 2).
+ */
+export function resetStateBeats(rng: Rng, cfg: ArrayConfig): Int32Array {
+  const { rows: R, cols: C } = cfg;
+  const burst = Math.max(8, R + C);
+  const phase = burst + 4 + R + C + 1; // beats, at most 4 closing beats, the drain
+  const p2 = phase; // configuration and bank 0 (R + 1 cycles)
+  const p3 = p2 + R + 1 + phase; // even columns' parameters (C cycles)
+  const p4 = p3 + C + phase; // bank 1 rows 0 .. R-2 (R cycles)
+  const end = p4 + R + phase;
+  const s = new StreamWriter(rng, cfg, end + 1);
+  const burstAt = (t0: number): void => {
+    for (let t = t0; t < t0 + burst; t++) if (rng.next() >= 0.1) s.beat(t, rng.int(0, 1));
+    s.closeAll(t0 + burst, rng.int(0, 1));
+  };
+  burstAt(0);
+  s.config(p2, rng.int(-50, 50), rng.int(-128, -100), rng.int(100, 127));
+  for (let r = 0; r < R; r++) s.weightRow(p2 + 1 + r, 0, r);
+  burstAt(p2 + R + 1);
+  for (let c = 0; c < C; c += 2) s.params(p3 + c, c);
+  burstAt(p3 + C);
+  for (let r = 0; r < R - 1; r++) s.weightRow(p4 + r, 1, r);
+  burstAt(p4 + R);
+  idleNoise(rng, cfg, s.beats);
+  return s.beats;
 }

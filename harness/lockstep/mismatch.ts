@@ -21,11 +21,20 @@ export interface Mismatch {
   col?: number;
   expected: number;
   actual: number;
+  /** The other words of the same cycle (and kind) that differ, earliest stage first, e.g. ["o_data_o[3]"]. */
+  also?: string[];
+}
+
+/** "; in the same cycle also o_data_o[2], o_data_o[3] and 4 more" (empty without others). */
+export function alsoText(also: readonly string[] | undefined, shown = 4): string {
+  if (also === undefined || also.length === 0) return '';
+  const more = also.length > shown ? ` and ${also.length - shown} more` : '';
+  return `; in the same cycle also ${also.slice(0, shown).join(', ')}${more}`;
 }
 
 export function mismatchError(m: Mismatch): MismatchError {
   return new MismatchError(
     { layer: m.layer, tile: m.tile, cycle: m.cycle, where: m.where, expected: m.expected, actual: m.actual },
-    `RTL and hw-sim differ in layer ${m.layer} (${m.context}), tile ${m.tile}, cycle ${m.cycle}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}`,
+    `RTL and hw-sim differ in layer ${m.layer} (${m.context}), tile ${m.tile}, cycle ${m.cycle}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}`,
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Names of beat and readout words as the RTL calls them (docs/ARCHITECTURE.md sections 3, 6, 7): output word i
- * of a beat is a port or one element of a port; readout word i is one register of one PE.
+ * of a beat is a port or one element of a port; readout word i is one register of one PE. The ranks order the
+ * words of one cycle by pipeline stage, so that a difference is named where it enters (compare.ts).
  */
 import { REG_NAMES, REG_WORDS_PER_PE } from '../../hw-sim/index.ts';
 
@@ -25,4 +26,36 @@ export function registerWordLocation(cols: number, i: number): WordLocation {
   const row = Math.floor(pe / cols);
   const col = pe % cols;
   return { where: `pe(${row},${col}).${REG_NAMES[i % REG_WORDS_PER_PE]}`, row, col };
+}
+
+/**
+ * Stage order of one cycle's output words (section 4): o_valid_o and o_addr_o (which row), then o_acc_o, the
+ * value that entered the requantizer, then o_data_o, what the requantizer made of it. All of them are loaded at the
+ * same edge, so a row whose accumulator is wrong shows in both in one cycle; o_acc_o names the stage that broke.
+ */
+export function outputWordRanks(cols: number): Int32Array {
+  const rank = new Int32Array(2 + 2 * cols);
+  rank[1] = 1;
+  for (let c = 0; c < cols; c++) {
+    rank[2 + cols + c] = 2 + c; // o_acc_o[c]
+    rank[2 + c] = 2 + cols + c; // o_data_o[c]
+  }
+  return rank;
+}
+
+/**
+ * Stage order of one readout (section 4: PE (r, c) sees a beat r + c cycles after it entered): by r + c, and within
+ * a PE in readout order (w0_q, w1_q, then the activation's a_q, v_q, bank_q, then psum_q, which is computed from
+ * them); PE-major readout order breaks ties.
+ */
+export function registerWordRanks(rows: number, cols: number): Int32Array {
+  const pes = rows * cols;
+  const key = (i: number): number => {
+    const pe = Math.floor(i / REG_WORDS_PER_PE);
+    return ((Math.floor(pe / cols) + (pe % cols)) * REG_WORDS_PER_PE + (i % REG_WORDS_PER_PE)) * pes + pe;
+  };
+  const words = Array.from({ length: pes * REG_WORDS_PER_PE }, (_, i) => i).sort((a, b) => key(a) - key(b));
+  const rank = new Int32Array(words.length);
+  words.forEach((w, r) => (rank[w] = r));
+  return rank;
 }

@@ -7,10 +7,10 @@ import { ArraySim, type ArrayConfig } from '../../hw-sim/index.ts';
 import { tileAt, tileName, tileOfOutput, type Program } from '../../hw-sim/compiler/program.ts';
 import { ShapeError } from '../../quant/errors.ts';
 import type { ArrayGeometry } from '../build/ports.ts';
-import { countDifferences, firstDifference } from './compare.ts';
+import { countDifferences, firstStageDifference } from './compare.ts';
 import type { Mismatch } from './mismatch.ts';
 import type { Monitor } from './monitor.ts';
-import { outputWordLocation, registerWordLocation } from './names.ts';
+import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks, type WordLocation } from './names.ts';
 
 export interface Verdict {
   first: Mismatch;
@@ -24,6 +24,10 @@ export class Scoreboard {
   private readonly expected: Int32Array;
   private readonly expectedRegs: Int32Array | undefined;
 
+  /** Stage order of the words of one cycle (names.ts). */
+  private readonly outRank: Int32Array;
+  private readonly regRank: Int32Array;
+
   constructor(cfg: ArrayConfig, private readonly g: ArrayGeometry, readonly deep: boolean, readonly chunk: number) {
     if (cfg.rows !== g.rows || cfg.cols !== g.cols || cfg.accDepth !== g.accDepth) {
       throw new ShapeError(`hw-sim is ${cfg.rows}x${cfg.cols} (AccDepth ${cfg.accDepth}) but the RTL is ${g.rows}x${g.cols} (AccDepth ${g.accDepth})`);
@@ -31,6 +35,8 @@ export class Scoreboard {
     this.reference = new ArraySim(cfg);
     this.expected = new Int32Array(chunk * g.outWords);
     this.expectedRegs = deep ? new Int32Array(chunk * g.regWords) : undefined;
+    this.outRank = outputWordRanks(g.cols);
+    this.regRank = deep ? registerWordRanks(g.rows, g.cols) : new Int32Array(0);
   }
 
   reset(): void {
@@ -65,36 +71,36 @@ export class Scoreboard {
 
   /**
    * Compares the chunk [start, start + n) of program p (which began at cycle programStart since reset) with the
-   * monitor's samples. Returns the earliest disagreement (an output seen in cycle t shows the flops of edge t-1,
-   * a register read after cycle t those of edge t) and how many words differ in the chunk.
+   * monitor's samples. Returns the earliest disagreement, at the earliest pipeline stage it shows (compare.ts
+   * firstStageDifference: an output seen in cycle t shows the flops of edge t-1, a register read after cycle t
+   * those of edge t; within a cycle o_acc_o before o_data_o, PE (r, c) by r + c), and how many words differ in the chunk.
    */
   check(p: Program, programStart: number, start: number, n: number, monitor: Monitor, context: string): Verdict | undefined {
     const ow = this.g.outWords;
     const actual = monitor.outputView(start, n);
-    const oi = firstDifference(this.expected, actual, 0, n * ow);
-    let ri = -1;
     const regs = monitor.registerView(n);
-    if (this.expectedRegs !== undefined && regs !== undefined) ri = firstDifference(this.expectedRegs, regs, 0, n * this.g.regWords);
-    if (oi < 0 && ri < 0) return undefined;
+    const regStream = this.expectedRegs !== undefined && regs !== undefined ? { expected: this.expectedRegs, actual: regs, rank: this.regRank } : undefined;
+    const d = firstStageDifference({ expected: this.expected, actual, rank: this.outRank }, regStream, n);
+    if (d === undefined) return undefined;
 
-    const oCycle = oi < 0 ? Infinity : Math.floor(oi / ow);
-    const rCycle = ri < 0 ? Infinity : Math.floor(ri / this.g.regWords);
-    let first: Mismatch;
-    if (oCycle - 0.5 < rCycle) {
-      const local = start + oCycle;
-      const loc = outputWordLocation(this.g.cols, oi % ow);
-      first = {
-        layer: p.layer, tile: tileName(tileOfOutput(p, local) ?? tileAt(p, local)), cycle: programStart + local, programCycle: local,
-        programStart, context, kind: 'port', ...loc, expected: this.expected[oi] as number, actual: actual[oi] as number,
-      };
-    } else {
-      const local = start + rCycle;
-      const loc = registerWordLocation(this.g.cols, ri % this.g.regWords);
-      first = {
-        layer: p.layer, tile: tileName(tileAt(p, local)), cycle: programStart + local, programCycle: local, programStart, context,
-        kind: 'register', ...loc, expected: (this.expectedRegs as Int32Array)[ri] as number, actual: (regs as Int32Array)[ri] as number,
-      };
-    }
+    const local = start + d.cycle;
+    const w = d.words[0] as number;
+    const port = d.kind === 'port';
+    const name = (i: number): WordLocation => (port ? outputWordLocation(this.g.cols, i) : registerWordLocation(this.g.cols, i));
+    const at = d.cycle * (port ? ow : this.g.regWords) + w;
+    const first: Mismatch = {
+      layer: p.layer,
+      tile: tileName(port ? tileOfOutput(p, local) ?? tileAt(p, local) : tileAt(p, local)),
+      cycle: programStart + local,
+      programCycle: local,
+      programStart,
+      context,
+      kind: d.kind,
+      ...name(w),
+      expected: (port ? this.expected : (this.expectedRegs as Int32Array))[at] as number,
+      actual: (port ? actual : (regs as Int32Array))[at] as number,
+    };
+    if (d.words.length > 1) first.also = d.words.slice(1).map((i) => name(i).where);
     let count = countDifferences(this.expected, actual, 0, n * ow);
     if (this.expectedRegs !== undefined && regs !== undefined) count += countDifferences(this.expectedRegs, regs, 0, n * this.g.regWords);
     return { first, count };

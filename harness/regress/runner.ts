@@ -9,13 +9,13 @@
 import { isAbsolute, relative } from 'node:path';
 import { ArraySim, compileGemm, inWords, outWords, regWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
-import { firstDifference } from '../lockstep/compare.ts';
-import { outputWordLocation, registerWordLocation } from '../lockstep/names.ts';
+import { firstStageDifference } from '../lockstep/compare.ts';
+import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks } from '../lockstep/names.ts';
 import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../build/buildRtl.ts';
 import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { Lockstep } from '../lockstep/lockstep.ts';
-import { mismatchError } from '../lockstep/mismatch.ts';
+import { alsoText, mismatchError } from '../lockstep/mismatch.ts';
 import { openRtlSim } from '../sim/verilatedSim.ts';
 import { SimStopError } from '../sim/simStopError.ts';
 import { runGolden } from '../../quant/golden/index.ts';
@@ -159,15 +159,17 @@ function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage']
     if (stop === undefined) throw err;
     return fail('stop', stop);
   }
-  const i = firstDifference(want, got, 0, n * ow);
-  const j = wantRegs && gotRegs ? firstDifference(wantRegs, gotRegs, 0, n * rw) : -1;
-  if (j >= 0 && (i < 0 || Math.floor(j / rw) < Math.floor(i / ow))) {
-    const where = registerWordLocation(c.cfg.cols, j % rw).where;
-    return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), after cycle ${Math.floor(j / rw)}, at ${where}: hw-sim ${wantRegs?.[j]}, RTL ${gotRegs?.[j]}`);
-  }
-  if (i < 0) return undefined;
-  const where = outputWordLocation(c.cfg.cols, i % ow).where;
-  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), cycle ${Math.floor(i / ow)}, at ${where}: hw-sim ${want[i]}, RTL ${got[i]}`);
+  // the earliest cycle, and in it the earliest stage (o_acc_o before o_data_o; PE registers before the outputs of the same edge)
+  const regStream = wantRegs && gotRegs ? { expected: wantRegs, actual: gotRegs, rank: registerWordRanks(c.cfg.rows, c.cfg.cols) } : undefined;
+  const d = firstStageDifference({ expected: want, actual: got, rank: outputWordRanks(c.cfg.cols) }, regStream, n);
+  if (d === undefined) return undefined;
+  const port = d.kind === 'port';
+  const name = (w: number): string => (port ? outputWordLocation(c.cfg.cols, w) : registerWordLocation(c.cfg.cols, w)).where;
+  const w0 = d.words[0] as number;
+  const at = d.cycle * (port ? ow : rw) + w0;
+  const [e, a] = port ? [want[at], got[at]] : [wantRegs?.[at], gotRegs?.[at]];
+  const when = port ? `cycle ${d.cycle}` : `after cycle ${d.cycle}`;
+  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${name(w0)}: hw-sim ${e}, RTL ${a}${alsoText(d.words.slice(1).map(name))}`);
 }
 
 async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {

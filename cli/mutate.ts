@@ -1,31 +1,44 @@
 /**
  * `int8cosim mutate`: mutation testing of the regression. Applies every mutant of the catalogue
  * (harness/regress/mutate/catalogue.ts) alone to a copy of rtl/ under out/mutate/<name>/, builds it and runs the
- * kill-suite; prints the score and the survivors with their diffs, writes out/mutate/report.json.
+ * kill-suite in port mode, deep mode or both; prints the score of each mode side by side and the survivors with
+ * their diffs, writes out/mutate/report.json (after every mutant, complete: true at the end, error: ... when a
+ * harness or tool error stopped the run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../harness/regress/mutate/catalogue.ts';
-import { runMutation } from '../harness/regress/mutate/run.ts';
+import { scoreLine } from '../harness/regress/mutate/report.ts';
+import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../harness/regress/mutate/run.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim mutate [options]
 
-  --only <name,...>   run only these mutants (default: all ${MUTANTS.length} of the catalogue)
-  --cases <n>         kill-suite size: regression seeds 1..n on a 3x5 array, AccDepth 8 (default 200)
-  --list              print the catalogue and exit
-  --out <file>        report (default out/mutate/report.json)
+  --only <name,...>    run only these mutants (default: all ${MUTANTS.length} of the catalogue)
+  --mode port|deep|both
+                       port: compare every output word every cycle (what make regress and make cosim do);
+                       deep: also every PE register every cycle; both (default): each mutant in each mode,
+                       the two scores side by side (two builds a mutant)
+  --cases <n>          kill-suite size: regression seeds 1..n on a 3x5 array, AccDepth 8 (default 200)
+  --list               print the catalogue and exit
+  --out <file>         report (default out/mutate/report.json)
 
-A mutant is killed when any comparison of any kill-suite case fails (golden, hw-sim lockstep, RTL assertion),
-stillborn when its build fails; mutants marked equivalent (with the reason) are excluded from the score.
+A mutant is killed when any comparison of a kill-suite case fails (hw-sim lockstep, golden) or the RTL stops
+itself (an assertion, $stop, $fatal); stillborn when its build fails and the unmutated RTL then builds from
+nothing (no cache); mutants marked equivalent (with the reason) are excluded from the score. A harness or tool
+error is no verdict: it ends the run. Exit status 1 when a mutant survives a mode that should see it (a port-mode
+survivor the catalogue explains as visible only in PE registers is expected) or a mutant is stillborn.
 `;
+
+const MODES: Record<string, readonly LockstepMode[]> = { port: ['port'], deep: ['deep'], both: LOCKSTEP_MODES };
 
 export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('mutate', HELP, {
     args: argv,
     options: {
       only: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
       cases: { type: 'string' },
       list: { type: 'boolean' },
       out: { type: 'string' },
@@ -36,9 +49,14 @@ export async function run(argv: string[]): Promise<void> {
   if (parsed === undefined) return;
   const { values } = parsed;
   if (values.list) {
-    for (const m of MUTANTS) console.log(`${m.name.padEnd(36)} ${m.file.padEnd(20)} ${m.description}${m.equivalent ? ' [equivalent]' : ''}`);
+    for (const m of MUTANTS) {
+      const tags = [m.equivalent ? '[equivalent]' : '', m.portInvisible ? '[port-invisible]' : ''].filter((t) => t !== '').join(' ');
+      console.log(`${m.name.padEnd(36)} ${m.file.padEnd(20)} ${m.description}${tags ? ` ${tags}` : ''}`);
+    }
     return;
   }
+  const modes = MODES[values.mode ?? 'both'];
+  if (modes === undefined) throw new UsageError(`--mode expects port, deep or both, got '${values.mode}'`);
   let mutants = MUTANTS;
   if (values.only !== undefined) {
     const names = values.only.split(',').map((s) => s.trim());
@@ -49,24 +67,54 @@ export async function run(argv: string[]): Promise<void> {
   const cases = values.cases === undefined ? 200 : Number(values.cases);
   if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
   const out = resolve(values.out ?? 'out/mutate/report.json');
-  console.log(`mutate: ${mutants.length} mutants, kill-suite of ${cases} cases (builds are sequential and cached)`);
+  console.log(`mutate: ${mutants.length} mutants in ${modes.join(' and ')} mode, kill-suite of ${cases} cases (builds are sequential and cached)`);
   mkdirSync(dirname(out), { recursive: true });
-  const r = await runMutation({
-    mutants,
-    cases,
-    log: (l) => console.log(`  ${l}`),
-    onProgress: (partial) => writeFileSync(out, `${JSON.stringify({ ...partial, complete: false }, null, 2)}\n`),
+  const write = (r: MutationReport, extra: Record<string, unknown>): void => writeFileSync(out, `${JSON.stringify({ ...r, ...extra }, null, 2)}\n`);
+  let partial: MutationReport | undefined;
+  let r: MutationReport;
+  try {
+    r = await runMutation({
+      mutants,
+      cases,
+      modes,
+      log: (l) => console.log(`  ${l}`),
+      onProgress: (p) => {
+        partial = p;
+        write(p, { complete: false });
+      },
+    });
+  } catch (err) {
+    if (partial !== undefined) write(partial, { complete: false, error: (err as Error).message.split('\n')[0] });
+    else writeFileSync(out, `${JSON.stringify({ complete: false, error: (err as Error).message.split('\n')[0] }, null, 2)}\n`);
+    console.log(`mutate: stopped by an error, no verdict for the mutant in progress; partial report ${out}`);
+    throw err;
+  }
+  write(r, { complete: true });
+
+  const scores = r.modes.map((mode) => {
+    const s = r.scores[mode];
+    return s === undefined ? '' : scoreLine(mode, s);
   });
-  writeFileSync(out, `${JSON.stringify({ ...r, complete: true }, null, 2)}\n`);
-  const scored = r.total - r.equivalent;
   console.log(
-    `mutate: score ${(100 * r.score).toFixed(1)}% (${r.killed} killed + ${r.stillborn} stillborn of ${scored}; ` +
-      `${r.equivalent} equivalent excluded) in ${r.seconds.toFixed(0)} s`,
+    `mutate: score ${scores.join(', ')} of the non-equivalent mutants killed or stillborn; ` +
+      `${r.equivalent} equivalent excluded; ${r.seconds.toFixed(0)} s`,
   );
-  for (const m of r.mutants.filter((x) => x.verdict === 'survived')) console.log(`  SURVIVOR ${m.name}: ${m.description}\n${m.diff.replace(/^/gm, '    ')}`);
+  const unexpected: string[] = [];
+  for (const mode of r.modes) {
+    for (const s of r.scores[mode]?.survivors ?? []) {
+      const m = r.mutants.find((x) => x.name === s.name);
+      if (s.expected) console.log(`  ${mode} survivor ${s.name} (expected: ${s.reason})`);
+      else {
+        unexpected.push(`${s.name} (${mode})`);
+        console.log(`  SURVIVOR ${s.name} in ${mode} mode: ${m?.description}\n${(m?.diff ?? '').replace(/^/gm, '    ')}`);
+      }
+    }
+  }
   for (const m of r.mutants.filter((x) => x.equivalentClaimWrong)) console.log(`  ${m.name} is marked equivalent but was killed: fix the catalogue`);
+  for (const m of r.mutants.filter((x) => x.portInvisibleClaimWrong)) console.log(`  ${m.name} is marked port-invisible but port mode killed it: fix the catalogue`);
   console.log(`mutate: report ${out}`);
-  if (r.survivors.length > 0 || r.stillborn > 0) {
-    throw new CosimError(`${r.survivors.length} survivors (${r.survivors.join(', ')}), ${r.stillborn} stillborn`);
+  const stillborn = r.mutants.filter((m) => Object.values(m.verdicts).some((v) => v?.verdict === 'stillborn')).map((m) => m.name);
+  if (unexpected.length > 0 || stillborn.length > 0) {
+    throw new CosimError(`${unexpected.length} unexpected survivors (${unexpected.join(', ')}), ${stillborn.length} stillborn (${stillborn.join(', ')})`);
   }
 }

@@ -21,6 +21,11 @@ describe('harness/regress mutation testing', function () {
     for (const m of MUTANTS) checkMutant(m, RTL);
     assert.ok(MUTANTS.filter((m) => m.equivalent === undefined).length >= 20);
     for (const m of MUTANTS.filter((x) => x.equivalent !== undefined)) assert.ok((m.equivalent ?? '').length > 40, `${m.name} says why it is equivalent`);
+    for (const m of MUTANTS.filter((x) => x.portInvisible !== undefined)) {
+      assert.ok((m.portInvisible ?? '').length > 40, `${m.name} says why no port shows it`);
+      assert.equal(m.equivalent, undefined, `${m.name}: port-invisible and equivalent exclude each other (deep mode sees it)`);
+    }
+    assert.ok(MUTANTS.some((m) => m.name === 'pe-valid-ignored' && m.portInvisible !== undefined), 'the known port-mode survivor is explained');
     assert.ok(new Set(MUTANTS.map((m) => m.file)).size >= 7, 'mutants in (nearly) every RTL file');
   });
 
@@ -36,10 +41,11 @@ describe('harness/regress mutation testing', function () {
 
   it('kills the forwarding and the valid-bit mutants (raw streams and deep comparison at work)', async () => {
     const names = ['acc-no-forwarding', 'pe-valid-ignored'];
-    const r = await runMutation({ mutants: MUTANTS.filter((m) => names.includes(m.name)), cases: 200 }); // out/mutate/, shared with make mutate's cache
-    for (const m of r.mutants) console.log(`      ${m.name}: ${m.verdict} by ${m.killedBy}`);
-    assert.deepEqual(r.mutants.map((m) => m.verdict), ['killed', 'killed']);
-    assert.equal(r.score, 1);
-    assert.match(r.mutants.find((m) => m.name === 'pe-valid-ignored')?.killedBy ?? '', /psum_q/, 'killed by a PE register, not a port');
+    const r = await runMutation({ mutants: MUTANTS.filter((m) => names.includes(m.name)), cases: 200, modes: ['deep'] }); // out/mutate/, shared with make mutate's cache
+    for (const m of r.mutants) console.log(`      ${m.name}: ${m.verdicts.deep?.verdict} by ${m.verdicts.deep?.killedBy}`);
+    assert.deepEqual(r.mutants.map((m) => m.verdicts.deep?.verdict), ['killed', 'killed']);
+    assert.equal(r.scores.deep?.score, 1);
+    assert.equal(r.scores.port, undefined, 'deep mode only was asked for');
+    assert.match(r.mutants.find((m) => m.name === 'pe-valid-ignored')?.verdicts.deep?.killedBy ?? '', /psum_q/, 'killed by a PE register, not a port');
   });
 });

@@ -13,6 +13,7 @@ import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { generateCase, type RegressCase } from '../../harness/regress/case-gen.ts';
 import { buildFor, HarnessError, judgeCase, runRegression } from '../../harness/regress/runner.ts';
+import { runMutation } from '../../harness/regress/mutate/run.ts';
 import { applyMutant } from '../../harness/regress/mutate/apply.ts';
 import type { Mutant } from '../../harness/regress/mutate/catalogue.ts';
 
@@ -69,7 +70,7 @@ describe('harness/regress runner: failing cases and harness errors', function ()
     });
   });
 
-  it('the RTL stopping itself (a failed assertion) is a failing case, stage stop, not an error', async () => {
+  it('the RTL stopping itself (a failed assertion) is a failing case, stage stop, and kills a mutant', async () => {
     // An assertion made too strict: any weight write to a row below 0 fires $error. Legal stimulus trips it.
     const strict: Mutant = {
       name: 'test-assert-w-row-too-strict',
@@ -82,5 +83,10 @@ describe('harness/regress runner: failing cases and harness errors', function ()
     const rr = await runRegression({ palette: PALETTE, rtl: { config: loadRtlConfig(applied.configPath) }, seeds: [1, 2] });
     assert.deepEqual(rr.failures.map((f) => [f.seed, f.stage]), [[1, 'stop'], [2, 'stop']]);
     assert.match(rr.failures[0]?.message ?? '', /Verilog \$stop.*systolic_top\.sv/);
+    // Through a mutation run: the stop kills the mutant.
+    const r = await runMutation({ mutants: [strict], cases: 5, modes: ['port'], outRoot: resolve('out', 'mutate-test') });
+    const v = r.mutants[0]?.verdicts.port;
+    assert.equal(v?.verdict, 'killed', JSON.stringify(v));
+    assert.match(v?.killedBy ?? '', /^seed 1 \(\w[\w-]*, stop\): .*Verilog \$stop.*systolic_top\.sv/);
   });
 });

@@ -3,6 +3,9 @@
  * search text must occur exactly once). `mode` is the RoundingMode build the mutant is judged on (the other mode's
  * generate branch is not elaborated there). A mutant marked `equivalent` changes no observable behaviour inside
  * the contract; the reason is stated and it is excluded from the score (but still run, to show it survives).
+ * A mutant marked `portInvisible` changes only state that deep mode compares (the PE registers of
+ * docs/ARCHITECTURE.md section 6), never a port; the reason is stated: it is an expected survivor of port mode
+ * (what `make regress` and `make cosim` compare), still counted against the port-mode score.
  */
 import type { RoundingMode } from '../../../quant/spec/index.ts';
 
@@ -14,6 +17,8 @@ export interface Mutant {
   description: string;
   mode?: RoundingMode;
   equivalent?: string;
+  /** Why no port can show this mutant (only a deep-mode register does): an expected port-mode survivor. */
+  portInvisible?: string;
 }
 
 export const MUTANTS: readonly Mutant[] = [
@@ -59,6 +64,9 @@ export const MUTANTS: readonly Mutant[] = [
     search: "psum_d = (v_i ? mac : 32'sd0)",
     replace: 'psum_d = (mac)',
     description: 'the partial sum accumulates the activation port even when no beat is valid',
+    portInvisible:
+      "only psum_q of an invalid beat changes (mac instead of 0): a valid beat's partial sum in row r is built from the same beat's sums in rows above (row 0 takes 0), all valid, " +
+      'so it never meets one of these; the sums of invalid beats reach the accumulator in cycles whose control-line valid bit is 0, which it ignores. Deep mode compares psum_q.',
   },
   {
     name: 'pe-stuck-bit',

@@ -73,12 +73,14 @@ class StreamWriter {
     for (let c = 0; c < this.cfg.cols; c++) this.beats[o + IN.wData + c] = this.rng.int(-128, 127);
   }
 
-  params(t: number, col: number): void {
+  /** Column col's parameters: those of the random mix, or (`scaling`) a small bias and a multiplier that keeps int8 x int8 sums in view. */
+  params(t: number, col: number, scaling = false): void {
     const o = t * this.iw;
-    const q = pickMultiplier(this.rng, this.cfg.rows, { w: 8, a: 8, o: 8 });
+    const rng = this.rng;
+    const q = scaling ? { m0: rng.int(2 ** 30, 2 ** 31 - 1), shift: rng.int(-8, -5) } : pickMultiplier(rng, this.cfg.rows, { w: 8, a: 8, o: 8 });
     this.beats[o + IN.pEn] = 1;
     this.beats[o + IN.pCol] = col;
-    this.beats[o + IN.pBias] = pickBias(this.rng);
+    this.beats[o + IN.pBias] = scaling ? rng.int(-5000, 5000) : pickBias(rng); // scaling: x takes the sign of the sum
     this.beats[o + IN.pM0] = q.m0;
     this.beats[o + IN.pShift] = q.shift;
   }
@@ -140,25 +142,27 @@ export function rawBeats(rng: Rng, cfg: ArrayConfig, streamCycles: number): Int3
 }
 
 /**
- * Reads reset state before writing it (every `_q` resets to 0, ARCHITECTURE.md section 3). Four phases; each is a
- * burst of beats on both banks whose chains all close, then R + C + 1 idle cycles in which the burst's last rows are
- * requantized, so that every row sees exactly the state of its phase:
+ * Reads reset state before writing it (every `_q` resets to 0, ARCHITECTURE.md sections 3 and 4). Four phases;
+ * each is a burst of beats on both banks whose chains all close, then R + C + 1 idle cycles in which the burst's
+ * last rows are requantized, so that every row sees exactly the state of its phase:
  *  1. nothing written since reset: all weights are 0, every row is requantized with bias 0, m0 0, shift 0 and
- *     zp = min = max = 0, so o_acc_o and o_data_o show 0 (a weight, bias, min or max that kept a value shows);
- *  2. the configuration and bank 0 are written: bank 0 beats make acc != 0, which the reset multiplier m0 = 0 must
- *     still turn into y = 0, so o_data_o = zp (a multiplier that kept a value shows);
- *  3. the parameters of the even columns are written (one column a cycle, with gaps); the odd columns keep their
- *     reset parameters to the end;
+ *     zp = min = max = 0, so o_acc_o and o_data_o show 0 (a weight or a bias that kept a value shows);
+ *  2. bank 0 and the parameters of every other column (even or odd, drawn) are written, the configuration is not:
+ *     those columns make y != 0, which the reset clamp min = max = 0 must still turn into 0 (a min or max that kept
+ *     a value shows);
+ *  3. the configuration is written: the other columns keep their reset parameters to the end, so bank 0's x != 0
+ *     meets m0 = 0 and gives o_data_o = zp (a multiplier that kept a value shows);
  *  4. bank 1 is written except its last row, which keeps its reset weights to the end.
- * Weights are written only after an idle drain (rule 1) and beats follow the write (rule 2).
+ * Weights are written only after an idle drain (rule 1), parameters one column a cycle with gaps (no parameter set
+ * spans a requantization, rule 3), and beats follow the writes (rule 2).
  */
 export function resetStateBeats(rng: Rng, cfg: ArrayConfig): Int32Array {
   const { rows: R, cols: C } = cfg;
-  const burst = Math.max(8, R + C);
+  const burst = Math.max(16, 2 * (R + C)); // about 6 output rows and more
   const phase = burst + 4 + R + C + 1; // beats, at most 4 closing beats, the drain
-  const p2 = phase; // configuration and bank 0 (R + 1 cycles)
-  const p3 = p2 + R + 1 + phase; // even columns' parameters (C cycles)
-  const p4 = p3 + C + phase; // bank 1 rows 0 .. R-2 (R cycles)
+  const p2 = phase; // bank 0 rows and every other column's parameters
+  const p3 = p2 + Math.max(R, C) + phase; // the configuration
+  const p4 = p3 + 1 + phase; // bank 1 rows 0 .. R-2
   const end = p4 + R + phase;
   const s = new StreamWriter(rng, cfg, end + 1);
   const burstAt = (t0: number): void => {
@@ -166,11 +170,11 @@ export function resetStateBeats(rng: Rng, cfg: ArrayConfig): Int32Array {
     s.closeAll(t0 + burst, rng.int(0, 1));
   };
   burstAt(0);
-  s.config(p2, rng.int(-50, 50), rng.int(-128, -100), rng.int(100, 127));
-  for (let r = 0; r < R; r++) s.weightRow(p2 + 1 + r, 0, r);
-  burstAt(p2 + R + 1);
-  for (let c = 0; c < C; c += 2) s.params(p3 + c, c);
-  burstAt(p3 + C);
+  for (let r = 0; r < R; r++) s.weightRow(p2 + r, 0, r);
+  for (let c = rng.int(0, 1); c < C; c += 2) s.params(p2 + c, c, true);
+  burstAt(p2 + Math.max(R, C));
+  s.config(p3, rng.int(-50, 50), rng.int(-128, -100), rng.int(100, 127));
+  burstAt(p3 + 1);
   for (let r = 0; r < R - 1; r++) s.weightRow(p4 + r, 1, r);
   burstAt(p4 + R);
   idleNoise(rng, cfg, s.beats);

@@ -164,43 +164,39 @@ function resetStateMissing(c: RegressCase): string[] {
       if (!read) missing.push(`bank ${b} row ${r} is never multiplied before its first write`);
     }
   }
-  // outputs: rows requantized (cycle t + R + C, on the ports one cycle later) before any write of their state
+  // outputs: rows requantized in cycle t - 1 (R + C after their last beat) with state not written yet
   const ow = outWords(c.cfg);
   const acc0 = oAccOffset(c.cfg);
   const firstWeight = Math.min(...firstWrite);
-  let zeroRows = 0;
-  let zpRows = 0;
   const zp = firstConfig < n ? w(firstConfig, IN.cZp) : 0;
-  const m0Seen = new Uint8Array(C);
-  const paramSeen = new Uint8Array(C);
+  const written = firstParam.map((p) => p < n);
+  const clampSeen = new Uint8Array(C); // y != 0 met the reset clamp min = max = 0
+  const m0Seen = new Uint8Array(C); // x != 0 met the reset multiplier
+  let zeroRows = 0;
   const out = runOnHwSim(c);
   for (let t = 1; t < n; t++) {
     const o = t * ow;
     if (out[o + OUT.oValid] !== 1) continue;
-    const rq = t - 1; // the requantize cycle
-    if (rq <= firstWeight && rq <= firstConfig && rq <= Math.min(...firstParam)) {
-      zeroRows++;
-      for (let col = 0; col < C; col++) {
-        if (out[o + OUT.oData + col] !== 0 || out[o + acc0 + col] !== 0) missing.push(`hw-sim: cycle ${t} column ${col} after reset: o_data ${out[o + OUT.oData + col]}, o_acc ${out[o + acc0 + col]}, the contract says 0 and 0`);
-      }
-    }
-    if (rq > firstConfig) {
-      for (let col = 0; col < C; col++) {
-        if (rq > (firstParam[col] as number)) continue;
-        paramSeen[col] = 1;
-        if (col === 0) zpRows++;
-        if (out[o + OUT.oData + col] !== zp) missing.push(`hw-sim: cycle ${t} column ${col} with reset parameters: o_data ${out[o + OUT.oData + col]}, the contract says zp = ${zp}`);
-        if (out[o + acc0 + col] !== 0) m0Seen[col] = 1; // x != 0 meets m0 = 0
-      }
+    const rq = t - 1;
+    if (rq <= firstWeight && rq <= firstConfig && rq <= Math.min(...firstParam)) zeroRows++;
+    for (let col = 0; col < C; col++) {
+      const data = out[o + OUT.oData + col] as number;
+      const x = out[o + acc0 + col] as number;
+      const p = firstParam[col] as number;
+      if (rq <= firstWeight && rq <= p && x !== 0) missing.push(`hw-sim: cycle ${t} column ${col}: o_acc_o ${x} with reset weights and bias, the contract says 0`);
+      if (rq <= firstConfig && data !== 0) missing.push(`hw-sim: cycle ${t} column ${col}: o_data_o ${data} with the reset configuration, the contract says 0`);
+      if (rq > firstConfig && rq <= p && data !== zp) missing.push(`hw-sim: cycle ${t} column ${col}: o_data_o ${data} with reset parameters, the contract says zp = ${zp}`);
+      if (rq > firstConfig && rq <= p && x !== 0) m0Seen[col] = 1;
+      if (rq <= firstConfig && rq > p && multiplyByQuantizedMultiplier(x, w(p, IN.pM0), w(p, IN.pShift), c.cfg.roundingMode) !== 0) clampSeen[col] = 1;
     }
   }
   if (zeroRows === 0) missing.push('no row is requantized before any weight, parameter or configuration write');
-  if (zpRows === 0) missing.push('no row is requantized with the configuration written and the parameters still reset');
+  if (!written.some((v) => v)) missing.push('no column gets parameters');
+  if (written.every((v) => v)) missing.push('every column gets parameters: none keeps its reset ones to the end');
   for (let col = 0; col < C; col++) {
-    if (paramSeen[col] === 0) missing.push(`column ${col}: no row requantized with its reset parameters after the configuration`);
-    else if (m0Seen[col] === 0) missing.push(`column ${col}: the reset multiplier never meets x != 0`);
+    if (written[col] && clampSeen[col] === 0) missing.push(`column ${col}: y != 0 never meets the reset clamp`);
+    if (!written[col] && m0Seen[col] === 0) missing.push(`column ${col}: x != 0 never meets the reset multiplier after the configuration`);
   }
-  if (!firstParam.some((p) => p === Infinity)) missing.push('every column gets its parameters written: none keeps its reset values to the end');
   return missing;
 }
 

@@ -1,29 +1,41 @@
 /**
- * `int8cosim coverage`: Verilator line and toggle coverage of rtl/ from the regression's stimulus (see
- * harness/regress/coverage/coverage.ts), per module; writes out/coverage/report.json and the merged points.
+ * `int8cosim coverage`: Verilator line and toggle coverage of an RTL config (rtl/cosim.json by default) from the
+ * regression's stimulus (see harness/regress/coverage/coverage.ts), per module of that RTL; writes
+ * out/coverage/report.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
-import { runCoverage } from '../harness/regress/coverage/coverage.ts';
+import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
+import { COVERAGE_CONFIGS, runCoverage } from '../harness/regress/coverage/coverage.ts';
+import { ROUNDING_MODES } from '../quant/spec/index.ts';
 import { parseCommandArgs } from './args.ts';
 
-const HELP = `usage: int8cosim coverage [--cases <n>] [--out <file>]
+const HELP = `usage: int8cosim coverage [--cases <n>] [--rounding single|double|both] [--rtl-config <file>] [--out <file>]
 
-  --cases <n>   regression seeds 1..n per configuration (3x5 AccDepth 8, single and double rounding); default 400
-  --out <file>  report (default out/coverage/report.json)
+  --cases <n>           regression seeds 1..n per configuration (3x5 AccDepth 8, single and double rounding); default 400
+  --rounding <mode>     measure one rounding mode only (one build instead of two); default both
+  --rtl-config <file>   the RTL measured (default rtl/cosim.json): its files, include directories, defines and top
+  --out <file>          report (default out/coverage/report.json)
 `;
 
 const pct = (c: number, t: number): string => (t === 0 ? '   n/a' : `${((100 * c) / t).toFixed(1).padStart(5)}%`);
 
 export async function run(argv: string[]): Promise<void> {
-  const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, rounding: { type: 'string', default: 'both' }, 'rtl-config': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (parsed === undefined) return;
   const { values } = parsed;
   const cases = values.cases === undefined ? 400 : Number(values.cases);
   if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
+  const rounding = values.rounding as string;
+  if (rounding !== 'both' && !(ROUNDING_MODES as readonly string[]).includes(rounding)) {
+    throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')} or both, got '${rounding}'`);
+  }
+  const configs = COVERAGE_CONFIGS.filter((c) => rounding === 'both' || c.roundingMode === rounding);
   const out = resolve(values.out ?? 'out/coverage/report.json');
-  const r = runCoverage({ cases, outDir: dirname(out), log: (l) => console.log(`  ${l}`) });
+  const rtl = loadRtlConfig(values['rtl-config']);
+  console.log(`coverage: ${rtl.top} (${rtl.source}), ${cases} cases per configuration`);
+  const r = runCoverage({ cases, rtl, configs, outDir: dirname(out), log: (l) => console.log(`  ${l}`) });
   console.log(`${'module'.padEnd(18)} ${'line'.padStart(16)} ${'toggle'.padStart(18)}`);
   for (const m of r.modules) {
     console.log(
@@ -31,7 +43,7 @@ export async function run(argv: string[]): Promise<void> {
         `${`${m.toggle.covered}/${m.toggle.total}`.padStart(11)} ${pct(m.toggle.covered, m.toggle.total)}`,
     );
   }
-  console.log(`${'all of rtl/'.padEnd(18)} ${`${r.line.covered}/${r.line.total}`.padStart(9)} ${pct(r.line.covered, r.line.total)} ${`${r.toggle.covered}/${r.toggle.total}`.padStart(11)} ${pct(r.toggle.covered, r.toggle.total)}`);
+  console.log(`${`all of ${r.top}`.padEnd(18)} ${`${r.line.covered}/${r.line.total}`.padStart(9)} ${pct(r.line.covered, r.line.total)} ${`${r.toggle.covered}/${r.toggle.total}`.padStart(11)} ${pct(r.toggle.covered, r.toggle.total)}`);
   for (const [mod, pts] of Object.entries(r.uncovered)) console.log(`  never hit in ${mod}: ${pts.slice(0, 8).join('; ')}${pts.length > 8 ? `; ... (${pts.length})` : ''}`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);

@@ -1,4 +1,6 @@
-// Streaming testbench of systolic_top for the coverage build (Verilator --binary --coverage-line --coverage-toggle).
+// Streaming testbench of an RTL config's top for the coverage build (Verilator --coverage-line --coverage-toggle).
+// The top is named by the define INT8COSIM_COV_DUT (coverage.ts sets it from the config: systolic_top for rtl/,
+// any other top with the ports and parameters of docs/ARCHITECTURE.md sections 1 and 3).
 // Unlike test/rtl/beat_tb.sv it holds no beat memory: it reads the cycle count and then the input beats of
 // docs/ARCHITECTURE.md section 7 (17+C+R hex words a cycle) from +in=<file>, one cycle at a time, and writes the
 // output beat of every cycle (2+2C hex words, one line a cycle) to +out=<file>, so that a regression of any length
@@ -28,7 +30,11 @@ module cov_tb #(
   logic [8*Cols-1:0]  o_data;
   logic [32*Cols-1:0] o_acc;
 
-  systolic_top #(
+`ifndef INT8COSIM_COV_DUT
+  // coverage.ts always defines it; a bare build of this file stops here instead of guessing a top.
+  `INT8COSIM_COV_DUT_must_name_the_top_module
+`endif
+  `INT8COSIM_COV_DUT #(
     .Rows        (Rows),
     .Cols        (Cols),
     .AccDepth    (AccDepth),

@@ -1,19 +1,22 @@
 /**
- * Verilator line and toggle coverage of rtl/ from the regression's stimulus. The regression cases of one array
+ * Verilator line and toggle coverage of an RTL config (rtl/cosim.json by default, or anyone's: the top of any
+ * implementation of docs/ARCHITECTURE.md) from the regression's stimulus. The regression cases of one array
  * configuration (the kill-suite's 3x5, AccDepth 8, in both rounding modes, so that both requantizer branches are
- * elaborated) are lowered to one beat stream, run through a coverage build of cov_tb.sv (Verilator --coverage-line
- * --coverage-toggle, cached under .cache/coverage/), and the outputs of every cycle are checked against hw-sim on
- * the same stream. The coverage.dat files are merged and summarised per module: a point (file, line, column,
- * signal bit) counts as covered when any instance of the module covered it in any build.
+ * elaborated) are lowered to one beat stream, run through a coverage build of cov_tb.sv around the config's top
+ * (Verilator --coverage-line --coverage-toggle with the config's files, include directories and defines, cached
+ * under .cache/coverage/), and the outputs of every cycle are checked against hw-sim on the same stream. The
+ * coverage.dat files are merged and summarised per module of that RTL: a point (file, line, column, signal bit)
+ * counts as covered when any instance of the module covered it in any build.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArraySim, compileGemm, inWords, outWords, roundingModeParam, runNetwork, type ArrayConfig } from '../../../hw-sim/index.ts';
-import { BuildError, MismatchError, ToolMissingError } from '../../../quant/errors.ts';
+import { BuildError, FormatError, MismatchError, ToolMissingError } from '../../../quant/errors.ts';
 import { Rng } from '../../../quant/random.ts';
+import { loadRtlConfig, type RtlConfig } from '../../config/rtlConfig.ts';
 import { generateCase } from '../case-gen.ts';
 import { configName } from '../palette.ts';
 import { idleNoise } from '../stimulus.ts';
@@ -23,6 +26,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '..', '..', '..');
 const TB = join(here, 'cov_tb.sv');
 const MAIN = join(here, 'cov_main.cpp');
+
+/** The parameters the testbench sets on the top (docs/ARCHITECTURE.md section 1); a config's others keep the top's defaults. */
+const ARRAY_PARAMETERS = ['Rows', 'Cols', 'AccDepth', 'RoundingMode'] as const;
 
 export interface Tally {
   covered: number;
@@ -38,22 +44,34 @@ export interface ModuleCoverage {
 }
 
 export interface CoverageReport {
+  /** The RTL measured: its config file and top module. */
+  rtlConfig: string;
+  top: string;
   modules: ModuleCoverage[];
   line: Tally;
   toggle: Tally;
   linePercent: number;
   togglePercent: number;
   configs: { config: string; cases: number; cycles: number; buildSeconds: number; runSeconds: number }[];
-  /** Points never hit, per module (file:line signal/kind), for adding stimulus. */
+  /** Points never hit, per module (file:line signal/kind, file relative to the config's folder), for adding stimulus. */
   uncovered: Record<string, string[]>;
 }
 
-function rtlSources(rtlDir: string): string[] {
-  return readFileSync(join(rtlDir, 'files.f'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith('#') && !l.startsWith('//'))
-    .map((l) => join(rtlDir, l));
+const HDL_EXT = /\.(sv|svh|v|vh|vlt|inc)$/;
+
+/** The design's HDL: the config's sources and every HDL file in its include directories (what a header may hold). */
+function designFiles(rtl: RtlConfig): string[] {
+  const files = new Set(rtl.files.map((f) => resolve(f)));
+  for (const d of rtl.includeDirs) {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch (err) {
+      throw new FormatError(`RTL config ${rtl.source}: cannot list include directory ${d}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const n of names) if (HDL_EXT.test(n)) files.add(resolve(d, n));
+  }
+  return [...files].sort();
 }
 
 function run(cmd: string, args: string[], cwd: string, what: string): void {
@@ -66,20 +84,29 @@ function run(cmd: string, args: string[], cwd: string, what: string): void {
   }
 }
 
-/** Builds (or finds) the coverage testbench of one configuration; returns the executable. */
-export function buildCoverageTb(cfg: ArrayConfig, rtlDir: string, log: (l: string) => void): { exe: string; seconds: number } {
+/** Builds (or finds) the coverage testbench of one configuration around the config's top; returns the executable. */
+export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: string) => void): { exe: string; seconds: number } {
   const t0 = performance.now();
-  const files = [...rtlSources(rtlDir), TB];
   const params = { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) };
+  const defines = { ...rtl.defines, INT8COSIM_COV_DUT: rtl.top };
   const v = spawnSync('verilator', ['--version'], { encoding: 'utf8' });
-  const h = createHash('sha256').update(JSON.stringify({ params, v: v.stdout ?? '' }));
-  for (const f of [...files, MAIN]) h.update(readFileSync(f));
+  if (v.error !== undefined && (v.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new ToolMissingError('verilator is not installed; install it with: sudo apt-get install -y verilator g++ make');
+  }
+  const h = createHash('sha256').update(JSON.stringify({ params, defines, top: rtl.top, files: rtl.files, includeDirs: rtl.includeDirs, v: v.stdout ?? '' }));
+  for (const f of [...designFiles(rtl), TB, MAIN]) {
+    try {
+      h.update(`${f}\n`).update(readFileSync(f));
+    } catch (err) {
+      throw new FormatError(`RTL config ${rtl.source}: cannot read ${f}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   const dir = join(ROOT, '.cache', 'coverage', h.digest('hex').slice(0, 20));
   const exe = join(dir, 'obj', 'tb');
   if (existsSync(join(dir, 'done'))) return { exe, seconds: (performance.now() - t0) / 1000 };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  log(`building the coverage testbench for ${configName(cfg)}`);
+  log(`building the coverage testbench of ${rtl.top} for ${configName(cfg)}`);
   run(
     'verilator',
     [
@@ -93,12 +120,15 @@ export function buildCoverageTb(cfg: ArrayConfig, rtlDir: string, log: (l: strin
       '--top-module', 'cov_tb',
       '-Mdir', 'obj',
       '-o', 'tb',
-      ...Object.entries(params).map(([k, x]) => `-G${k}=${x}`),
-      ...files,
+      ...rtl.includeDirs.map((d) => `-I${d}`), // the config's include directories
+      ...Object.entries(defines).map(([k, x]) => (x === '' ? `+define+${k}` : `+define+${k}=${x}`)), // the config's defines and the top's name
+      ...Object.entries(params).map(([k, x]) => `-G${k}=${x}`), // cov_tb passes them on to the top
+      ...rtl.files, // the design, in the config's order
+      TB,
       MAIN,
     ],
     dir,
-    `coverage build of ${configName(cfg)}`,
+    `coverage build of ${rtl.top} (${rtl.source}) for ${configName(cfg)}`,
   );
   writeFileSync(join(dir, 'done'), '');
   return { exe, seconds: (performance.now() - t0) / 1000 };
@@ -160,8 +190,11 @@ function checkOutputs(cfg: ArrayConfig, beats: Int32Array, outFile: string): voi
   });
 }
 
-/** Parses coverage.dat into points keyed without the instance path. */
-export function parseCoverageDat(text: string, into: Map<string, { module: string; kind: string; label: string; count: number }>, rtlDir: string): void {
+/**
+ * Parses coverage.dat into points keyed without the instance path. Only points in `design` (absolute paths: the
+ * config's sources and headers) count; the testbench is not the design. Labels name files relative to `base`.
+ */
+export function parseCoverageDat(text: string, into: Map<string, { module: string; kind: string; label: string; count: number }>, design: ReadonlySet<string>, base: string): void {
   for (const line of text.split('\n')) {
     if (!line.startsWith('C ')) continue;
     const q2 = line.lastIndexOf("'");
@@ -173,12 +206,12 @@ export function parseCoverageDat(text: string, into: Map<string, { module: strin
       if (sep > 0) kv.set(field.slice(0, sep), field.slice(sep + 1));
     }
     const file = kv.get('f') ?? '';
-    if (!resolve(file).startsWith(resolve(rtlDir))) continue; // the testbench is not the design
+    if (!design.has(resolve(file))) continue;
     const page = kv.get('page') ?? '';
     const [kindRaw, modRaw] = page.split('/');
     const kind = kindRaw === 'v_toggle' ? 'toggle' : 'line';
     const module = (modRaw ?? '?').replace(/__.*$/, '');
-    const label = `${file.replace(`${resolve(rtlDir)}/`, '')}:${kv.get('l')} ${kv.get('o')}${kindRaw === 'v_branch' ? ' (branch)' : ''}`;
+    const label = `${relative(base, resolve(file))}:${kv.get('l')} ${kv.get('o')}${kindRaw === 'v_branch' ? ' (branch)' : ''}`;
     const key = `${module}|${kindRaw}|${kv.get('f')}|${kv.get('l')}|${kv.get('n')}|${kv.get('o')}`;
     const p = into.get(key);
     if (p) p.count += count;
@@ -210,7 +243,8 @@ export interface CoverageOptions {
   configs?: ArrayConfig[];
   /** Regression seeds 1..cases per configuration. Default 400. */
   cases?: number;
-  rtlDir?: string;
+  /** The RTL measured; default rtl/cosim.json. */
+  rtl?: RtlConfig;
   outDir?: string;
   log?: (line: string) => void;
 }
@@ -222,14 +256,18 @@ export const COVERAGE_CONFIGS: ArrayConfig[] = [
 
 export function runCoverage(opts: CoverageOptions = {}): CoverageReport {
   const log = opts.log ?? (() => {});
-  const rtlDir = opts.rtlDir ?? join(ROOT, 'rtl');
+  const rtl = opts.rtl ?? loadRtlConfig();
+  const design = new Set(designFiles(rtl));
+  const base = dirname(resolve(rtl.source));
+  const ignored = Object.keys(rtl.parameters).filter((k) => !(ARRAY_PARAMETERS as readonly string[]).includes(k));
+  if (ignored.length > 0) log(`${rtl.source}: parameter(s) ${ignored.join(', ')} keep ${rtl.top}'s defaults (the testbench sets only ${ARRAY_PARAMETERS.join(', ')})`);
   const outDir = opts.outDir ?? join(ROOT, 'out', 'coverage');
   const cases = opts.cases ?? 400;
   mkdirSync(outDir, { recursive: true });
   const points = new Map<string, { module: string; kind: string; label: string; count: number }>();
   const configs: CoverageReport['configs'] = [];
   for (const cfg of opts.configs ?? COVERAGE_CONFIGS) {
-    const { exe, seconds: buildSeconds } = buildCoverageTb(cfg, rtlDir, log);
+    const { exe, seconds: buildSeconds } = buildCoverageTb(cfg, rtl, log);
     const t0 = performance.now();
     const seeds = Array.from({ length: cases }, (_, i) => i + 1);
     const beats = regressionStream(cfg, seeds);
@@ -241,13 +279,13 @@ export function runCoverage(opts: CoverageOptions = {}): CoverageReport {
     writeBeats(inFile, beats, iw);
     run(exe, [`+in=${inFile}`, `+out=${outFile}`, `+coverage=${datFile}`], outDir, `coverage run of ${configName(cfg)}`);
     checkOutputs(cfg, beats, outFile);
-    parseCoverageDat(readFileSync(datFile, 'utf8'), points, rtlDir);
+    parseCoverageDat(readFileSync(datFile, 'utf8'), points, design, base);
     rmSync(inFile);
     rmSync(outFile);
     const cycles = beats.length / iw;
     configs.push({ config: configName(cfg), cases, cycles, buildSeconds, runSeconds: (performance.now() - t0) / 1000 });
-    log(`${configName(cfg)}: ${cases} cases, ${cycles} cycles, outputs equal hw-sim every cycle`);
+    log(`${rtl.top} ${configName(cfg)}: ${cases} cases, ${cycles} cycles, outputs equal hw-sim every cycle`);
   }
   const s = summarise(points);
-  return { ...s, configs, linePercent: (100 * s.line.covered) / Math.max(1, s.line.total), togglePercent: (100 * s.toggle.covered) / Math.max(1, s.toggle.total) };
+  return { rtlConfig: rtl.source, top: rtl.top, ...s, configs, linePercent: (100 * s.line.covered) / Math.max(1, s.line.total), togglePercent: (100 * s.toggle.covered) / Math.max(1, s.toggle.total) };
 }

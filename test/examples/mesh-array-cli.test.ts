@@ -1,13 +1,17 @@
 /**
  * examples/mesh_array through the commands, as a user runs them (bin/int8cosim.mjs in a child process):
- * `regress --rtl-config` and `coverage --rtl-config` on the example's config.
+ * `cosim --model --rtl-config` over real MNIST test images in port mode (passes) and in deep mode (refused with the
+ * documented message), `regress --rtl-config` and `coverage --rtl-config` on the example's config.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CoverageReport } from '../../harness/regress/coverage/coverage.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { writeModel } from '../../quant/format/write.ts';
+import { Rng } from '../../quant/random.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CONFIG = 'examples/mesh_array/cosim.json';
@@ -21,10 +25,47 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 describe('examples/mesh_array through the CLI', function () {
   this.timeout(900_000); // a cold cache builds 3 lockstep models and 2 coverage testbenches
   let dir: string;
+  let modelDir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'int8cosim-mesh-cli-'));
+    modelDir = join(dir, 'model');
+    const model = randomModel(new Rng(41), {
+      layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'single', maxChannels: 6,
+    });
+    writeModel(modelDir, { ...model, meta: { dataset: 'mnist', network: 'random-cnn' } });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('cosim --model --rtl-config over MNIST test images in port mode: every check held, exit 0', () => {
+    const out = join(dir, 'cosim');
+    const r = cli(['cosim', '--model', modelDir, '--rtl-config', CONFIG, '--images', '16', '--out', out]);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /PASS: every check held/);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      verdict: string; failedChecks: string[]; images: number; array: { rows: number; cols: number };
+      checks: { name: string; status: string; compared: number }[]; rtl: { config: string; top: string; deep: boolean; parameters: Record<string, number> };
+    };
+    assert.equal(rep.verdict, 'PASS');
+    assert.deepEqual(rep.failedChecks, []);
+    assert.deepEqual([rep.rtl.config, rep.rtl.top, rep.rtl.deep], [CONFIG, 'mesh_array_top', false]);
+    assert.deepEqual(rep.rtl.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingMode: 0 });
+    assert.deepEqual(rep.array, { rows: 8, cols: 8 });
+    assert.equal(rep.images, 16);
+    assert.deepEqual(rep.checks.map((c) => c.name), ['corner tier', 'lockstep', 'bytes golden-hwsim', 'bytes golden-rtl', 'bytes hwsim-rtl']);
+    for (const c of rep.checks) assert.ok(c.status === 'pass' && c.compared > 0, JSON.stringify(c));
+  });
+
+  it('cosim --deep --rtl-config refuses it with the documented message, exit 1, no report', () => {
+    const out = join(dir, 'cosim-deep');
+    const r = cli(['cosim', '--model', modelDir, '--rtl-config', CONFIG, '--deep', '--rows', '2', '--cols', '2', '--images', '2', '--corner-cases', '0', '--out', out]);
+    assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /^int8cosim cosim: cannot create the model of .*: deep mode cannot read the PE registers: no instance 'mesh_array_top\.u_array\.g_row\[0\]\.g_col\[0\]\.u_pe' \(docs\/ARCHITECTURE\.md section 6\)$/m,
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'a user error prints one line, not a stack');
+    assert.equal(existsSync(join(out, 'report.json')), false);
+  });
 
   it('regress --rtl-config runs the quick palette on it and passes', () => {
     const out = join(dir, 'regress.json');

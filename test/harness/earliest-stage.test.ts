@@ -12,9 +12,11 @@ import { firstStageDifference } from '../../harness/lockstep/compare.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { mismatchError } from '../../harness/lockstep/mismatch.ts';
 import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks } from '../../harness/lockstep/names.ts';
+import { generateCase } from '../../harness/regress/case-gen.ts';
 import { runCornerTier } from '../../harness/regress/corner-tier.ts';
+import { runRegression, type CaseFailure } from '../../harness/regress/runner.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
-import { compileGemm, outWords, regWords } from '../../hw-sim/index.ts';
+import { IN, compileGemm, inWords, outWords, regWords } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 
 const COLS = 4;
@@ -94,14 +96,42 @@ describe('harness: a difference is reported at the earliest stage it shows', fun
     }
   });
 
-  it('planted fault, corner tier in port mode: every failing case (raw streams too) names o_acc_o[2]', async () => {
-    const r = await runCornerTier({ rtl: { config: loadRtlConfig(), defines: FAULT }, cfg: { rows: 4, cols: 4, accDepth: 1024, roundingMode: 'single' } });
+  it('planted fault, corner tier in port mode: every failing case names o_acc_o[2], raw streams (runRaw) too', async () => {
+    const cfg = { rows: 4, cols: 4, accDepth: 1024, roundingMode: 'single' } as const;
+    const rtl = { config: loadRtlConfig(), defines: FAULT };
+    const names = (fs: readonly CaseFailure[]): void => {
+      for (const f of fs) {
+        assert.equal(f.stage, 'lockstep', f.message);
+        assert.match(f.message, new RegExp(`at o_acc_o\\[${COL}\\]: `), `seed ${f.seed} (${f.kind}): ${f.message}`);
+      }
+    };
+    const r = await runCornerTier({ rtl, cfg });
     assert.ok(r.failed > 0, 'the planted fault went unnoticed');
-    for (const f of r.failures) {
-      assert.equal(f.stage, 'lockstep', f.message);
-      assert.match(f.message, new RegExp(`at o_acc_o\\[${COL}\\]: `), `seed ${f.seed} (${f.kind}): ${f.message}`);
-    }
-    assert.ok(r.failures.some((f) => f.kind === 'reset-state' || f.kind === 'raw-forwarding'), 'a raw stream (runRaw) fails too');
+    names(r.failures);
     assert.ok(r.failures.some((f) => f.message.includes(`also o_data_o[${COL}]`)), 'some case shows it in o_data_o as well');
+    // raw streams (corners and the random mix) whose beat of cycle 57 - 1 - 2, which PE (1, 2) adds with the flipped
+    // bit, belongs to a chain that a `last` beat outputs
+    const iw = inWords(cfg);
+    const shows = (b: Int32Array): boolean => {
+      const w = (t: number, k: number): number => b[t * iw + k] as number;
+      let t = CYCLE - ROW - COL;
+      if (w(t, IN.aEn) !== 1) return false;
+      const addr = w(t, IN.aAddr);
+      for (; t < b.length / iw; t++) {
+        if (w(t, IN.aEn) !== 1 || w(t, IN.aAddr) !== addr) continue;
+        if (t > CYCLE - ROW - COL && w(t, IN.aFirst) === 1) return false;
+        if (w(t, IN.aLast) === 1) return true;
+      }
+      return false;
+    };
+    const raw = Array.from({ length: 600 }, (_, i) => i + 1).filter((s) => {
+      const c = generateCase(s, [cfg]);
+      return c.raw !== undefined && shows(c.raw);
+    });
+    assert.ok(raw.length >= 3, `raw streams through PE (1, 2) in cycle ${CYCLE}: seeds ${raw.join(', ')}`);
+    const rr = await runRegression({ palette: [cfg], rtl, seeds: raw });
+    assert.equal(rr.failed, raw.length, `every one of seeds ${raw.join(', ')} shows the fault`);
+    assert.ok(rr.failures.every((f) => /on a raw stream/.test(f.message)));
+    names(rr.failures);
   });
 });

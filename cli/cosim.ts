@@ -190,8 +190,8 @@ export async function run(argv: string[]): Promise<void> {
   const pixels = data.test.images.subarray(0, images * inSize);
   const labels = data.test.labels.subarray(0, images);
 
-  const parameters: Record<string, number | string> = { Rows: rows, Cols: cols, RoundingMode: rounding === 'single' ? 0 : 1 };
-  if (rtlConfig.parameters.AccDepth !== undefined) parameters.AccDepth = rtlConfig.parameters.AccDepth;
+  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one.
+  const parameters: Record<string, number | string> = { Rows: rows, Cols: cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024, RoundingMode: rounding === 'single' ? 0 : 1 };
   const buildReq: BuildRequest = { config: rtlConfig, parameters, deep, log: (l) => log(`rtl: ${l}`) };
   const build = await stage('build', () => buildRtl(buildReq));
   const warnings = summarizeWarnings(build.warnings);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CoverageReport } from '../../harness/regress/coverage/coverage.ts';
@@ -76,6 +76,21 @@ describe('examples/mesh_array through the CLI', function () {
     assert.deepEqual([rep.cases, rep.passed, rep.failed], [24, 24, 0]);
     assert.deepEqual(rep.configs.map((c) => c.config).sort(), ['3x5 D8 double', '3x5 D8 single', '5x2 D4 double']);
     assert.ok(rep.configs.every((c) => c.cases > 0), JSON.stringify(rep.configs));
+  });
+
+  it('regress --rtl-config fails on a copy of it whose PEs multiply with the other weight bank', () => {
+    const copy = join(dir, 'mesh_array_swapped');
+    cpSync(join(ROOT, 'examples', 'mesh_array'), copy, { recursive: true });
+    const cell = join(copy, 'mesh_cell.sv');
+    const text = readFileSync(cell, 'utf8');
+    const swapped = text.replace('wgt   = sel_i ? wgt1_q : wgt0_q;', 'wgt   = sel_i ? wgt0_q : wgt1_q;');
+    assert.notEqual(swapped, text, 'the bank select of mesh_cell.sv was not found');
+    writeFileSync(cell, swapped);
+    const r = cli(['regress', '--rtl-config', join(copy, 'cosim.json'), '--replay', '1', '--out', join(dir, 'swapped.json')]);
+    assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /FAIL seed 1 \(.*lockstep\): RTL and hw-sim differ/);
+    assert.match(r.stdout, /regress: 0\/1 passed, 1 failed/);
+    assert.match(r.stderr, /int8cosim regress: 1 of 1 cases failed \(seeds 1\)/);
   });
 
   it('coverage --rtl-config measures its own modules, both rounding modes, outputs equal to hw-sim', () => {

@@ -6,6 +6,7 @@
  * mode, regress, coverage) are run on it in mesh-array-cli.test.ts.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
@@ -44,6 +45,39 @@ describe('examples/mesh_array: bring your own RTL', function () {
     assert.deepEqual(c.includeDirs, [join(EXAMPLE, 'include')]);
     assert.deepEqual(c.defines, { MESH_ACC_READ: '1' });
     assert.deepEqual(c.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingMode: 0 });
+  });
+
+  // Lint as a user of the example runs it (its README): no warning at all, at the palette's corners of size.
+  it('verilator --lint-only -Wall is clean from 2x2 AccDepth 2 to 32x2, 2x32 and 16x16 AccDepth 4096, both rounding modes and read styles; out-of-range parameters are refused', function () {
+    const config = loadRtlConfig(MESH_CONFIG);
+    const lint = (params: Record<string, number>, read: number): { status: number | null; out: string } => {
+      const args = ['--lint-only', '-Wall', '--top-module', config.top, ...config.includeDirs.map((d) => `-I${d}`), `+define+MESH_ACC_READ=${read}`,
+        ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...config.files];
+      const r = spawnSync('verilator', args, { encoding: 'utf8' });
+      assert.equal(r.error, undefined, 'verilator is not installed: sudo apt-get install -y verilator');
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    for (const [rows, cols, depth] of [[2, 2, 2], [3, 5, 8], [32, 2, 16], [2, 32, 4], [16, 16, 4096]] as const) { // 32x32 is clean too, but lints in 5 s a run
+      for (const mode of [0, 1]) {
+        for (const read of [0, 1]) {
+          const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingMode: mode }, read);
+          assert.equal(r.status, 0, r.out);
+          assert.equal(r.out.trim(), '', `${rows}x${cols} D${depth} mode ${mode} read ${read}: no warning at all`);
+        }
+      }
+    }
+    for (const [params, msg] of [
+      [{ Rows: 33 }, /mesh_array_top: Rows must be in \[2, 32\]/],
+      [{ Cols: 1 }, /mesh_array_top: Cols must be in \[2, 32\]/],
+      [{ AccDepth: 12 }, /mesh_array_top: AccDepth must be a power of two in \[2, 4096\]/],
+      [{ RoundingMode: 2 }, /mesh_array_top: RoundingMode must be 0 \(single\) or 1 \(double\)/],
+    ] as const) {
+      const r = lint(params, 1);
+      assert.notEqual(r.status, 0, `${JSON.stringify(params)} must not pass lint`);
+      assert.match(r.out, msg);
+    }
+    const bad = lint({}, 2);
+    assert.match(bad.out, /the define MESH_ACC_READ must be 0 \(combinational\) or 1 \(synchronous\)/);
   });
 
   // Both accumulator read styles (the define), non-square shapes, both rounding modes: RTL = hw-sim every cycle.

@@ -29,6 +29,8 @@ export function verilatorArgs(x: FlagInput): string[] {
     '-x-assign', 'unique', // X assignments get random values, so that depending on one shows as a mismatch
     '-x-initial', 'unique', // so does every flop a reset forgets (the C ABI seeds the randomisation)
     '-Wno-fatal', // lint warnings go to the build log; they do not stop a co-simulation
+    '-Werror-USERERROR', // ... but the RTL's own elaboration-time $error (a parameter check) stops the build
+    '-Werror-USERFATAL', // ... and so does its $fatal (-Wno-fatal alone turns both into warnings)
     ...(x.deep ? ['--public-flat-rw'] : []), // deep mode: PE registers readable by name (ARCHITECTURE.md section 6)
     ...x.config.includeDirs.map((d) => `-I${d}`), // the config's include directories
     ...Object.entries(x.defines).map(([k, v]) => (v === '' ? `+define+${k}` : `+define+${k}=${v}`)), // config + request defines

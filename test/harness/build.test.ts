@@ -58,6 +58,22 @@ describe('harness build', function () {
     }
   });
 
+  it("stops at the RTL's own elaboration-time parameter checks ($error / $fatal), which -Wno-fatal alone would let through", async function () {
+    const cache = mkdtempSync(join(tmpdir(), 'int8cosim-param-'));
+    try {
+      await assert.rejects(
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 33, Cols: 2, RoundingMode: 0 }, cacheDir: cache }),
+        (e: Error) => e instanceof BuildError && /%Error-USER(ERROR|FATAL): .*systolic_top: Rows must be in \[2, 32\]/.test(e.message),
+      );
+      await assert.rejects(
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 2, Cols: 2, AccDepth: 100, RoundingMode: 0 }, cacheDir: cache }),
+        (e: Error) => e instanceof BuildError && /AccDepth must be a power of two/.test(e.message),
+      );
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('prunes the build cache to the most recently used entries, sparing recent ones and what is not an entry', function () {
     const cache = mkdtempSync(join(tmpdir(), 'int8cosim-prune-'));
     try {

@@ -61,7 +61,7 @@ synth: deps
 regress: system-cosim deps
 	nice -n 10 $(CLI) regress --tier long $(ARGS)
 
-# Mutation testing: every RTL mutant of harness/regress/mutate/catalogue.ts against the kill-suite in port mode (what
+# Mutation testing: every RTL mutant of verify/mutate/catalogue.ts against the kill-suite in port mode (what
 # cosim and regress compare) and in deep mode (two builds a mutant, sequential, cached); prints both scores and the
 # survivors, writes out/mutate/report.json. ARGS="--mode port" or "--only NAME" narrows it.
 mutate: system-cosim deps

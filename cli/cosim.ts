@@ -7,8 +7,8 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { writeHtmlReport } from '../harness/report/html-report.ts';
-import { confusionMatrix, peUtilizationFromStats } from '../harness/report/from-stats.ts';
+import { writeHtmlReport } from '../report/html-report.ts';
+import { confusionMatrix, peUtilizationFromStats } from '../report/from-stats.ts';
 import { ensureTrainedModel, loadDataset, progressBar } from '../model/index.ts';
 import { readSummary } from '../model/export/write-export.ts';
 import { readModel } from '../quant/format/read.ts';
@@ -23,7 +23,7 @@ import {
 } from '../harness/index.ts';
 import { LayerCheck, describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
-import { CORNER_TIER_CASES, runCornerTier } from '../harness/regress/corner-tier.ts';
+import { CORNER_TIER_CASES, runCornerTier } from '../verify/corner-tier.ts';
 import { parseCommandArgs } from './args.ts';
 import { byteChecks, formatChecks, verdictOf, type CosimCheck } from './cosim-checks.ts';
 

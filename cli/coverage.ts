@@ -1,13 +1,13 @@
 /**
  * `int8cosim coverage`: Verilator line and toggle coverage of an RTL config (rtl/cosim.json by default) from the
- * regression's stimulus (see harness/regress/coverage/coverage.ts), per module of that RTL; writes
+ * regression's stimulus (see verify/coverage/coverage.ts), per module of that RTL; writes
  * out/coverage/report.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
-import { COVERAGE_CONFIGS, runCoverage } from '../harness/regress/coverage/coverage.ts';
+import { COVERAGE_CONFIGS, runCoverage } from '../verify/coverage/coverage.ts';
 import { ROUNDING_MODES } from '../quant/spec/index.ts';
 import { parseCommandArgs } from './args.ts';
 

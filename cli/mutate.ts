@@ -1,6 +1,6 @@
 /**
  * `int8cosim mutate`: mutation testing of the regression. Applies every mutant of the catalogue
- * (harness/regress/mutate/catalogue.ts) alone to a copy of rtl/ under out/mutate/<name>/, builds it and runs the
+ * (verify/mutate/catalogue.ts) alone to a copy of rtl/ under out/mutate/<name>/, builds it and runs the
  * kill-suite in port mode, deep mode or both; prints the score of each mode side by side and the survivors with
  * their diffs, writes out/mutate/report.json (after every mutant, complete: true at the end, error: ... when a
  * harness or tool error stopped the run).
@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
-import { MUTANTS } from '../harness/regress/mutate/catalogue.ts';
-import { scoreLine } from '../harness/regress/mutate/report.ts';
-import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../harness/regress/mutate/run.ts';
+import { MUTANTS } from '../verify/mutate/catalogue.ts';
+import { scoreLine } from '../verify/mutate/report.ts';
+import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../verify/mutate/run.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim mutate [options]

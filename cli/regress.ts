@@ -6,9 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
-import { TIERS, configName, paletteOf, type Tier } from '../harness/regress/palette.ts';
-import { parameterOverrides, runRegression } from '../harness/regress/runner.ts';
-import { parseShard } from '../harness/regress/shard.ts';
+import { TIERS, configName, paletteOf, type Tier } from '../verify/palette.ts';
+import { parameterOverrides, runRegression } from '../verify/runner.ts';
+import { parseShard } from '../verify/shard.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim regress [options]

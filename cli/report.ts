@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeHtmlReport } from '../harness/report/html-report.ts';
+import { writeHtmlReport } from '../report/html-report.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim report --report-only [--in <report.json>] [--out <report.html>]

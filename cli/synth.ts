@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
-import { SYNTH_TARGETS, type SynthTarget } from '../harness/synth/yosys.ts';
-import { runSynthSuite, type ArraySize } from '../harness/synth/suite.ts';
+import { SYNTH_TARGETS, type SynthTarget } from '../synth/yosys.ts';
+import { runSynthSuite, type ArraySize } from '../synth/suite.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `usage: int8cosim synth [options]

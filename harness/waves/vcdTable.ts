@@ -1,10 +1,10 @@
 /**
  * A compact table of the key signals around a mismatch, read back from the VCD window (vcd-stream, through
- * harness/report/waveform/read-vcd.ts). Time 2t is cycle t with the clock low (ports: inputs applied, outputs
+ * report/waveform/read-vcd.ts). Time 2t is cycle t with the clock low (ports: inputs applied, outputs
  * showing edge t-1); time 2t+1 is just after rising edge t (registers: the values cycle t computed, as deep mode
  * compares them).
  */
-import { readVcd, type VcdSignal, type VcdWindow } from '../report/waveform/read-vcd.ts';
+import { readVcd, type VcdSignal, type VcdWindow } from '../../report/waveform/read-vcd.ts';
 
 export interface TableColumn {
   header: string;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultRtlConfigPath, loadRtlConfig } from '../../harness/config/rtlConfig.ts';
-import type { CoverageReport } from '../../harness/regress/coverage/coverage.ts';
+import type { CoverageReport } from '../../verify/coverage/coverage.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -1,6 +1,6 @@
 /**
  * `int8cosim mutate --only <one mutant>` as a user runs it: the installed entry point (bin/int8cosim.mjs) in a
- * child process, on pe-valid-ignored (two small builds, cached by make mutate and test/regress/mutants.test.ts):
+ * child process, on pe-valid-ignored (two small builds, cached by make mutate and test/verify/mutants.test.ts):
  * the verdict of each lockstep mode on its own line, both scores side by side, the port-mode survivor named as
  * expected with the catalogue's reason, exit 0, and the report with the same figures.
  */
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MutationReport } from '../../harness/regress/mutate/run.ts';
+import type { MutationReport } from '../../verify/mutate/run.ts';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/int8cosim.mjs', 'mutate', ...args], { encoding: 'utf8', timeout: 540_000 });
 

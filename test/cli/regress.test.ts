@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caseConfig } from '../../harness/regress/case-gen.ts';
-import { configName, QUICK_PALETTE } from '../../harness/regress/palette.ts';
+import { caseConfig } from '../../verify/case-gen.ts';
+import { configName, QUICK_PALETTE } from '../../verify/palette.ts';
 
 describe('cli/regress as a user runs it', function () {
   this.timeout(600_000); // one build of the quick palette when the cache is cold

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CoverageReport } from '../../harness/regress/coverage/coverage.ts';
+import type { CoverageReport } from '../../verify/coverage/coverage.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { writeModel } from '../../quant/format/write.ts';
 import { Rng } from '../../quant/random.ts';

@@ -1,0 +1,138 @@
+/**
+ * The synthesis suite: every (target, array size) job in its own child process, one after another, each with a
+ * time limit; the results go to <out>/report.json and <out>/report.md. A job that times out or fails is reported
+ * as such (never dropped), and the others still run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../quant/errors.ts';
+import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
+import { synthTable } from './report.ts';
+import type { SynthJob, SynthResources, SynthTarget, YosysRun } from './yosys.ts';
+
+export interface ArraySize {
+  rows: number;
+  cols: number;
+}
+
+export interface SynthSuiteOptions {
+  targets: readonly SynthTarget[];
+  sizes: readonly ArraySize[];
+  /** AccDepth of the synthesized arrays (small by default: the accumulator memory is not the subject). */
+  accDepth: number;
+  roundingMode: 0 | 1;
+  /** Per-job limit in seconds. */
+  timeoutSeconds: number;
+  /** RTL config (rtl/cosim.json by default). */
+  rtlConfig?: string;
+  /**
+   * A sub-module to synthesize instead of the config's top (for a breakdown), e.g. systolic_array; only the
+   * parameters it declares (SUB_MODULE_PARAMS) are set.
+   */
+  top?: string;
+  outDir: string;
+  /** Progress lines (default: console.log). */
+  log?: (line: string) => void;
+}
+
+export interface SynthEntry {
+  target: SynthTarget;
+  rows: number;
+  cols: number;
+  accDepth: number;
+  roundingMode: 0 | 1;
+  status: 'ok' | 'timeout' | 'error';
+  seconds: number;
+  resources?: SynthResources;
+  message?: string;
+}
+
+export interface SynthReport {
+  tool: string;
+  top: string;
+  generatedAt: string;
+  timeoutSeconds: number;
+  entries: SynthEntry[];
+}
+
+/** The parameters of the project's sub-modules that a breakdown run may synthesize alone. */
+export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
+  systolic_array: ['Rows', 'Cols'],
+  systolic_requant: ['RoundingMode'],
+  systolic_acc: ['Cols', 'AccDepth'],
+};
+
+const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+
+function runWorker(job: SynthJob, timeoutSeconds: number): Promise<{ status: SynthEntry['status']; run?: YosysRun; message?: string; seconds: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - t0) / 1000;
+      if (timedOut) return resolve({ status: 'timeout', seconds, message: `stopped after ${timeoutSeconds} s` });
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || line === undefined) return resolve({ status: 'error', seconds, message: (err || out).trim().slice(-2000) });
+      resolve({ status: 'ok', seconds, run: JSON.parse(line.slice('RESULT '.length)) as YosysRun });
+    });
+  });
+}
+
+export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthReport> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const cfg = loadRtlConfig(opts.rtlConfig);
+  const top = opts.top ?? cfg.top;
+  const keep = opts.top === undefined || opts.top === cfg.top ? undefined : SUB_MODULE_PARAMS[opts.top];
+  if (opts.top !== undefined && opts.top !== cfg.top && keep === undefined) {
+    throw new UsageError(`--top ${opts.top}: expected ${cfg.top} or one of ${Object.keys(SUB_MODULE_PARAMS).join(', ')}`);
+  }
+  const { version } = await import('@yowasp/yosys');
+  const report: SynthReport = {
+    tool: `Yosys ${version} (@yowasp/yosys)`,
+    top,
+    generatedAt: new Date().toISOString(),
+    timeoutSeconds: opts.timeoutSeconds,
+    entries: [],
+  };
+  mkdirSync(opts.outDir, { recursive: true });
+  const save = (): void => {
+    writeFileSync(join(opts.outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(opts.outDir, 'report.md'), synthTable(report) + '\n');
+  };
+  for (const size of opts.sizes) {
+    for (const target of opts.targets) {
+      const parameters: Record<string, number> = {};
+      for (const [k, v] of Object.entries(cfg.parameters)) if (typeof v === 'number') parameters[k] = v;
+      Object.assign(parameters, { Rows: size.rows, Cols: size.cols, AccDepth: opts.accDepth, RoundingMode: opts.roundingMode });
+      if (keep !== undefined) for (const k of Object.keys(parameters)) if (!keep.includes(k)) delete parameters[k];
+      const job: SynthJob = { target, top, files: cfg.files, parameters, defines: cfg.defines };
+      log(`synth ${target} ${size.rows}x${size.cols} (AccDepth ${opts.accDepth}, RoundingMode ${opts.roundingMode}) ...`);
+      const r = await runWorker(job, opts.timeoutSeconds);
+      const entry: SynthEntry = { target, rows: size.rows, cols: size.cols, accDepth: opts.accDepth, roundingMode: opts.roundingMode, status: r.status, seconds: Number((r.run?.seconds ?? r.seconds).toFixed(1)) };
+      if (r.run !== undefined) entry.resources = r.run.resources;
+      if (r.message !== undefined) entry.message = r.message;
+      report.entries.push(entry);
+      const res = entry.resources;
+      log(
+        res === undefined
+          ? `  ${entry.status}: ${entry.message ?? ''}`
+          : `  ${res.luts} LUTs, ${res.flipFlops} FFs, ${res.dsps} DSPs, ${res.brams} BRAMs${res.lutRams > 0 ? `, ${res.lutRams} LUT RAM/SRL` : ''} in ${entry.seconds} s`,
+      );
+      save();
+    }
+  }
+  save();
+  return report;
+}

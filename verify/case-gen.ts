@@ -1,0 +1,265 @@
+/**
+ * One regression case from one seed: an array configuration from the tier's palette and either a random GEMM (all
+ * the operand ranges of the issue) or a corner GEMM (corners.ts), or a small random network. The same seed and
+ * palette always give the same case, so a failure replays from its seed alone.
+ *
+ * The corner schedule: in every block of cornerBlock(palette.length) consecutive seeds, the seeds s with
+ * s mod block = 3j (j < CORNER_COUNT * palette length) are corner cases, corner floor(j / P) of the schedule on
+ * palette entry j mod P. So any run of `block` consecutive seeds hits every corner on every configuration of its
+ * palette on purpose (the quick tier's 300 seeds: 3 times each), and a single configuration has its corners at
+ * seeds 100b + 3i (corner-tier.ts).
+ */
+import type { ArrayConfig, GemmOperands } from '../hw-sim/index.ts';
+import { randomModel } from '../quant/format/random-model.ts';
+import type { QuantModel } from '../quant/format/types.ts';
+import { Rng } from '../quant/random.ts';
+import { INT32_MAX, INT32_MIN, foldInputZeroPoint, intRange, quantizeMultiplier, type RoundingMode } from '../quant/spec/index.ts';
+import { accExtremeGemm, allAddressesGemm, clampGemm, idleGapGemm, int8ExtremesGemm, shiftGemm, tieGemm } from './corners.ts';
+import { rawBeats, resetStateBeats } from './stimulus.ts';
+
+/** The kinds of the random mix. */
+export type RandomKind = 'random' | 'acc-extreme' | 'tie' | 'clamp' | 'raw' | 'network';
+export const CASE_KINDS: readonly RandomKind[] = ['random', 'acc-extreme', 'tie', 'clamp', 'raw', 'network'] as const;
+
+/** The corners of the schedule (what each one hits: corners.ts, stimulus.ts; the proofs: test/verify/corner-proofs.ts). */
+export type CornerKind =
+  | 'reset-state' // reads weights, parameters, configuration the contract resets to 0, before writing them
+  | 'int8-extremes' // -128 x -128 in every PE and both banks; acc + bias wraps both ways
+  | 'tie-single' // single rounding, shift <= 0: exact halves of both signs
+  | 'tie-single-left' // single rounding, shift > 0
+  | 'tie-srdhm' // double rounding, exact halves in SaturatingRoundingDoublingHighMul (shift >= 0)
+  | 'tie-rdbpot' // double rounding, exact halves in RoundingDivideByPOT
+  | 'clamp-both-bounds' // values beyond both clamp bounds in every column
+  | 'clamp-min-above-max' // min > max: values below min, at or above min, and between max and min
+  | 'shift-left' // shifts 1 .. 30, one per column
+  | 'shift-right' // shifts -1 .. -31, one per column
+  | 'idle-first' // an idle slot with a_first and the address of the non-first beat right after it
+  | 'raw-forwarding' // a raw stream: back-to-back accumulates to one address, aimed idle slots
+  | 'all-addresses'; // two accumulator passes through every address
+
+export type CaseKind = RandomKind | CornerKind;
+
+// raw-forwarding comes last: it writes every row of both banks, every column's parameters and the configuration
+// with random values, so in the corner tier (cornerSeeds, block after block) the next case, reset-state, finds
+// non-zero state wherever an RTL forgot a reset (the first reset-state finds the simulator's random power-up state).
+const SCHEDULE_HEAD: readonly CornerKind[] = ['reset-state', 'int8-extremes'];
+const SCHEDULE_TAIL: readonly CornerKind[] = [
+  'clamp-both-bounds', 'clamp-min-above-max', 'shift-left', 'shift-right', 'idle-first', 'all-addresses', 'raw-forwarding',
+];
+const SCHEDULES: Record<RoundingMode, readonly CornerKind[]> = {
+  single: [...SCHEDULE_HEAD, 'tie-single', 'tie-single-left', ...SCHEDULE_TAIL],
+  double: [...SCHEDULE_HEAD, 'tie-srdhm', 'tie-rdbpot', ...SCHEDULE_TAIL],
+};
+/** Corners of one configuration's schedule (the same number in both rounding modes). */
+export const CORNER_COUNT = SCHEDULES.single.length;
+
+/** The corners every configuration of this rounding mode is run through, in schedule order. */
+export function cornerSchedule(mode: RoundingMode): readonly CornerKind[] {
+  return SCHEDULES[mode];
+}
+
+/** Seeds per block of the corner schedule for a palette of `paletteLength` entries (100 for up to 3 entries). */
+export function cornerBlock(paletteLength: number): number {
+  return Math.max(100, 3 * CORNER_COUNT * paletteLength);
+}
+
+/** The corner a seed is, on its palette, or undefined for a seed of the random mix. */
+export function cornerOf(seed: number, palette: readonly ArrayConfig[]): { cfg: ArrayConfig; kind: CornerKind } | undefined {
+  const r = seed % cornerBlock(palette.length);
+  if (r % 3 !== 0 || r / 3 >= CORNER_COUNT * palette.length) return undefined;
+  const j = r / 3;
+  const cfg = palette[j % palette.length] as ArrayConfig;
+  return { cfg, kind: SCHEDULES[cfg.roundingMode][Math.floor(j / palette.length)] as CornerKind };
+}
+
+export interface GemmCase {
+  m: number;
+  k: number;
+  n: number;
+  /** Operands as the array takes them (bias with the input zero point folded in). */
+  ops: GemmOperands;
+  /** Bit widths of the weights, the input activations and the output. */
+  bits: { w: number; a: number; o: number };
+  inputZeroPoint: number;
+}
+
+export interface RegressCase {
+  seed: number;
+  cfg: ArrayConfig;
+  kind: CaseKind;
+  gemm?: GemmCase;
+  /** For GEMM cases: the seed of the random values put on disabled port groups (stimulus.ts idleNoise), if any. */
+  noiseSeed?: number;
+  /** A raw beat stream (stimulus.ts rawBeats), compared RTL vs hw-sim every cycle. */
+  raw?: Int32Array;
+  network?: { model: QuantModel; input: Int8Array };
+}
+
+/** The array configuration of a seed: its corner slot's, or the first draw of its generator (cheap, so that runs group by build). */
+export function caseConfig(seed: number, palette: readonly ArrayConfig[]): ArrayConfig {
+  return cornerOf(seed, palette)?.cfg ?? new Rng(seed).pick(palette);
+}
+
+/** Weighted choice of the case kind: mostly random GEMMs, a tenth each of the corner generators. */
+function pickKind(rng: Rng, allowNetwork: boolean): RandomKind {
+  const u = rng.next();
+  if (u < 0.62) return 'random';
+  if (u < 0.72) return 'acc-extreme';
+  if (u < 0.84) return 'tie';
+  if (u < 0.92) return 'clamp';
+  if (u < 0.96 || !allowNetwork) return 'raw';
+  return 'network';
+}
+
+/** M: 1 (a dense layer), within one pass, or several passes of the accumulator (capped for speed). */
+export function pickM(rng: Rng, cfg: ArrayConfig): number {
+  const d = cfg.accDepth;
+  const u = rng.next();
+  if (u < 0.12) return 1;
+  if (u < 0.7) return rng.int(1, Math.min(d, 48));
+  return rng.int(Math.min(d, 48) + 1, Math.min(3 * d + 1, 96));
+}
+
+/** K or N: around the array dimension, including exact multiples and ragged last tiles. */
+export function pickDim(rng: Rng, arrayDim: number): number {
+  const u = rng.next();
+  if (u < 0.15) return arrayDim * rng.int(1, 3);
+  return rng.int(1, 3 * arrayDim + 2);
+}
+
+/** A real multiplier: realistic (outputs span the range) or log-uniform over every shift, with the extremes. */
+export function pickMultiplier(rng: Rng, k: number, bits: GemmCase['bits']): { m0: number; shift: number } {
+  const u = rng.next();
+  if (u < 0.5) {
+    const accSpan = Math.sqrt(k) * 2 ** (bits.a - 1) * 2 ** (bits.w - 1);
+    return quantizeMultiplier((2 ** bits.o / accSpan) * (0.25 + 4 * rng.next()));
+  }
+  if (u < 0.9) return quantizeMultiplier(2 ** (-36 + 40 * rng.next()));
+  // the ends of the encoding: shift -31 and 30, m0 at 2^30 and 2^31 - 1, and a zero multiplier
+  return rng.pick([
+    { m0: 2 ** 30, shift: -31 },
+    { m0: INT32_MAX, shift: -31 },
+    { m0: INT32_MAX, shift: 30 },
+    { m0: 2 ** 30, shift: 30 },
+    { m0: 0, shift: 0 },
+    { m0: INT32_MAX, shift: 0 },
+    { m0: rng.int(2 ** 30, INT32_MAX), shift: rng.int(-31, 30) },
+  ]);
+}
+
+/** A raw bias: small, realistic, or anywhere in int32 (then acc + bias may wrap). */
+export function pickBias(rng: Rng): number {
+  const u = rng.next();
+  if (u < 0.5) return rng.int(-5000, 5000);
+  if (u < 0.8) return rng.int(-(2 ** 20), 2 ** 20);
+  if (u < 0.9) return rng.pick([INT32_MIN, INT32_MAX, INT32_MIN + 1, INT32_MAX - 1]);
+  return rng.int32();
+}
+
+/** The output configuration: full b-bit range, fused ReLU, a narrow window, or (rarely) min > max. */
+export function pickClamp(rng: Rng, oBits: number): { zp: number; min: number; max: number } {
+  const { qmin, qmax } = intRange(oBits, false);
+  const zp = rng.int(qmin, qmax);
+  const u = rng.next();
+  if (u < 0.4) return { zp, min: qmin, max: qmax };
+  if (u < 0.7) return { zp, min: zp, max: qmax }; // fused ReLU
+  if (u < 0.97) {
+    const a = rng.int(-128, 127);
+    const b = rng.int(-128, 127);
+    return { zp: rng.int(-128, 127), min: Math.min(a, b), max: Math.max(a, b) };
+  }
+  return { zp, min: rng.int(1, 127), max: rng.int(-128, 0) }; // the contract has no min <= max rule
+}
+
+export function randomGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
+  const m = pickM(rng, cfg);
+  const k = pickDim(rng, cfg.rows);
+  const n = pickDim(rng, cfg.cols);
+  const bits = { w: rng.int(2, 8), a: rng.int(2, 8), o: rng.int(2, 8) };
+  const wr = intRange(bits.w, rng.next() < 0.8); // narrow (symmetric) weights mostly, the full range sometimes
+  const ar = intRange(bits.a, false);
+  const w = Int8Array.from({ length: k * n }, () => rng.int(wr.qmin, wr.qmax));
+  const x = Int8Array.from({ length: m * k }, () => rng.int(ar.qmin, ar.qmax));
+  const inputZeroPoint = rng.int(ar.qmin, ar.qmax);
+  const rawBias = Int32Array.from({ length: n }, () => pickBias(rng));
+  const m0 = new Int32Array(n);
+  const shift = new Int32Array(n);
+  const perChannel = rng.next() < 0.7;
+  let q = pickMultiplier(rng, k, bits);
+  for (let c = 0; c < n; c++) {
+    if (perChannel && c > 0) q = pickMultiplier(rng, k, bits);
+    m0[c] = q.m0;
+    shift[c] = q.shift;
+  }
+  const { zp, min, max } = pickClamp(rng, bits.o);
+  const bias = foldInputZeroPoint(rawBias, w, k, n, inputZeroPoint);
+  return { m, k, n, bits, inputZeroPoint, ops: { x, w, bias, m0, shift, zp, min, max } };
+}
+
+/** A corner case of the schedule on cfg (GEMMs always carry idle-port noise, which aims at a_first: stimulus.ts). */
+export function cornerCase(seed: number, cfg: ArrayConfig, kind: CornerKind): RegressCase {
+  const rng = new Rng(seed);
+  const g = (gemm: GemmCase): RegressCase => ({ seed, cfg, kind, gemm, noiseSeed: rng.nextU32() });
+  switch (kind) {
+    case 'reset-state':
+      return { seed, cfg, kind, raw: resetStateBeats(rng, cfg) };
+    case 'raw-forwarding':
+      return { seed, cfg, kind, raw: rawBeats(rng, cfg, rng.int(8 + cfg.rows, 80)) };
+    case 'int8-extremes':
+      return g(int8ExtremesGemm(rng, cfg));
+    case 'tie-single':
+      return g(tieGemm(rng, cfg, 'single'));
+    case 'tie-single-left':
+      return g(tieGemm(rng, cfg, 'single-left'));
+    case 'tie-srdhm':
+      return g(tieGemm(rng, cfg, 'srdhm'));
+    case 'tie-rdbpot':
+      return g(tieGemm(rng, cfg, 'rdbpot'));
+    case 'clamp-both-bounds':
+      return g(clampGemm(rng, cfg));
+    case 'clamp-min-above-max':
+      return g(clampGemm(rng, cfg, true));
+    case 'shift-left':
+      return g(shiftGemm(rng, cfg, 'left'));
+    case 'shift-right':
+      return g(shiftGemm(rng, cfg, 'right'));
+    case 'idle-first':
+      return g(idleGapGemm(rng, cfg));
+    case 'all-addresses':
+      return g(allAddressesGemm(rng, cfg));
+  }
+}
+
+/** The case of a seed, drawn from `palette`: a corner of the schedule (cornerOf) or a case of the random mix. */
+export function generateCase(seed: number, palette: readonly ArrayConfig[], opts: { networks?: boolean } = {}): RegressCase {
+  const corner = cornerOf(seed, palette);
+  if (corner !== undefined) return cornerCase(seed, corner.cfg, corner.kind);
+  const rng = new Rng(seed);
+  const cfg = rng.pick(palette);
+  const kind = pickKind(rng, opts.networks ?? true);
+  const noise = (): { noiseSeed?: number } => (rng.next() < 0.5 ? { noiseSeed: rng.nextU32() } : {});
+  switch (kind) {
+    case 'random':
+      return { seed, cfg, kind, gemm: randomGemm(rng, cfg), ...noise() };
+    case 'acc-extreme':
+      return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg), ...noise() };
+    case 'tie':
+      return { seed, cfg, kind, gemm: tieGemm(rng, cfg, cfg.roundingMode === 'single' ? 'single' : rng.pick(['srdhm', 'rdbpot'] as const)), ...noise() };
+    case 'clamp':
+      return { seed, cfg, kind, gemm: clampGemm(rng, cfg), ...noise() };
+    case 'raw':
+      return { seed, cfg, kind, raw: rawBeats(rng, cfg, rng.int(8, 80)) };
+    case 'network': {
+      const spatial = rng.next() < 0.7;
+      const model = randomModel(rng, {
+        roundingMode: cfg.roundingMode,
+        inputShape: spatial ? [rng.int(3, 7), rng.int(3, 7), rng.int(1, 3)] : [rng.int(4, 40)],
+        maxChannels: 8,
+        extreme: rng.next() < 0.3,
+      });
+      const size = model.input.shape.reduce((a, b) => a * b, 1);
+      const input = Int8Array.from({ length: size }, () => rng.int(model.input.qmin, model.input.qmax));
+      return { seed, cfg, kind, network: { model, input } };
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Mutation testing of the regression: every mutant of the catalogue is applied alone to a copy of rtl/, built by
+ * the harness (its own cache key), and run against the kill-suite: the first `cases` regression seeds on a 3x5
+ * array with AccDepth 8 in the mutant's rounding mode (random GEMMs, every corner generator, raw streams, idle-port
+ * noise and a few small networks), stopping at the first failing case. It is judged in each lockstep mode asked
+ * for: port (every output word every cycle, what `make regress` and `make cosim` compare; a port build) and deep
+ * (every PE register too; a deep build). The unmutated RTL runs the same suite first in every mode and rounding
+ * mode and must pass it, or no verdict means anything.
+ *
+ * Only the RTL can kill a mutant: a lockstep or golden difference, or the RTL stopping itself. A harness or tool
+ * error (runner.ts HarnessError, anything but a build failure) ends the run as an error. A build failure is
+ * stillborn only when the unmutated RTL then builds from nothing (toolchain.ts) and the mutant fails again.
+ */
+import { join, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BuildError, CosimError } from '../../quant/errors.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+import type { ArrayConfig } from '../../hw-sim/index.ts';
+import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
+import { runRegression, type RegressResult, type RtlTarget } from '../runner.ts';
+import { applyMutant } from './apply.ts';
+import { MUTANTS, type Mutant } from './catalogue.ts';
+import { LOCKSTEP_MODES, modeScore, type LockstepMode, type ModeVerdict, type MutantResult, type MutationReport } from './report.ts';
+import { checkToolchain } from './toolchain.ts';
+
+export type { LockstepMode, ModeScore, ModeVerdict, MutantResult, MutationReport, Survivor, Verdict } from './report.ts';
+export { LOCKSTEP_MODES } from './report.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface MutationOptions {
+  mutants?: readonly Mutant[];
+  /** Kill-suite size (regression seeds 1..cases). Default 200. */
+  cases?: number;
+  /** Lockstep modes to judge every mutant in (default both: port, deep). */
+  modes?: readonly LockstepMode[];
+  rtlDir?: string;
+  outRoot?: string;
+  /** Where the toolchain check's temporary cache goes (default the OS's temp directory). */
+  scratchDir?: string;
+  log?: (line: string) => void;
+  /** Called after every mutant with the report so far (so that a long run leaves a partial report). */
+  onProgress?: (partial: MutationReport) => void;
+}
+
+export const KILL_ARRAY = { rows: 3, cols: 5, accDepth: 8 } as const;
+
+function killConfig(mode: RoundingMode): ArrayConfig {
+  return { ...KILL_ARRAY, roundingMode: mode };
+}
+
+/** Stages of a failing case that only the RTL can cause (runner.ts CaseFailure). */
+const RTL_STAGES = new Set(['lockstep', 'golden', 'stop']);
+
+interface Judge {
+  seeds: number[];
+  scratchDir?: string;
+  log: (line: string) => void;
+}
+
+/** Builds and runs one mutant in one lockstep mode. */
+async function judge(m: Mutant, configPath: string, unmutated: RtlTarget, mode: LockstepMode, j: Judge): Promise<ModeVerdict> {
+  const t0 = performance.now();
+  const rounding = m.mode ?? 'single';
+  const deep = mode === 'deep';
+  const run = (): Promise<RegressResult> =>
+    runRegression({
+      palette: [killConfig(rounding)],
+      rtl: { config: loadRtlConfig(configPath), deep },
+      seeds: j.seeds,
+      stopOnFirstFailure: true,
+      replayCommand: (s) => `node bin/int8cosim.mjs mutate --only ${m.name} --mode ${mode} (kill-suite seed ${s})`,
+    });
+  const extra: Pick<ModeVerdict, 'toolchainCheck' | 'transientBuildFailure'> = {};
+  let r: RegressResult;
+  try {
+    r = await run();
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err; // a harness or tool error: no verdict, the run stops
+    const firstLines = err.message.split('\n').slice(0, 3).join(' ');
+    extra.toolchainCheck = await checkToolchain({ ...unmutated, deep }, killConfig(rounding), j.scratchDir);
+    j.log(`${m.name}: build failed; the unmutated RTL built from nothing in ${extra.toolchainCheck.seconds.toFixed(1)} s, building the mutant again`);
+    try {
+      r = await run();
+      extra.transientBuildFailure = firstLines;
+    } catch (again) {
+      if (!(again instanceof BuildError)) throw again;
+      return { verdict: 'stillborn', killedBy: `build failed: ${again.message.split('\n').slice(0, 3).join(' ')}`, casesRun: 0, seconds: (performance.now() - t0) / 1000, ...extra };
+    }
+  }
+  const f = r.failures[0];
+  const seconds = (performance.now() - t0) / 1000;
+  if (f === undefined) return { verdict: m.equivalent !== undefined ? 'equivalent' : 'survived', casesRun: r.cases, seconds, ...extra };
+  if (!RTL_STAGES.has(f.stage)) {
+    throw new CosimError(`mutant ${m.name} (${mode} mode): seed ${f.seed} fails at stage ${f.stage}, which does not involve the RTL (${f.message}); no verdict, the run stops`);
+  }
+  return { verdict: 'killed', killedBy: `seed ${f.seed} (${f.kind}, ${f.stage}): ${f.message}`, casesRun: r.cases, seconds, ...extra };
+}
+
+export async function runMutation(opts: MutationOptions = {}): Promise<MutationReport> {
+  const t0 = performance.now();
+  const log = opts.log ?? (() => {});
+  const mutants = opts.mutants ?? MUTANTS;
+  const cases = opts.cases ?? 200;
+  const modes = LOCKSTEP_MODES.filter((x) => (opts.modes ?? LOCKSTEP_MODES).includes(x));
+  if (modes.length === 0) throw new CosimError(`runMutation: no lockstep mode (expected some of ${LOCKSTEP_MODES.join(', ')})`);
+  const rtlDir = opts.rtlDir ?? join(ROOT, 'rtl');
+  const outRoot = opts.outRoot ?? join(ROOT, 'out', 'mutate');
+  const seeds = Array.from({ length: cases }, (_, i) => i + 1);
+  const unmutated: RtlTarget = { config: loadRtlConfig(join(rtlDir, 'cosim.json')) };
+
+  const baseline: MutationReport['baseline'] = [];
+  for (const lockstep of modes) {
+    for (const rounding of [...new Set(mutants.map((m) => m.mode ?? 'single'))]) {
+      const r = await runRegression({ palette: [killConfig(rounding)], rtl: { ...unmutated, deep: lockstep === 'deep' }, seeds });
+      baseline.push({ lockstep, rounding, cases: r.cases, failed: r.failed });
+      log(`baseline rtl/ (${lockstep} mode, ${rounding} rounding): ${r.passed}/${r.cases} kill-suite cases pass`);
+      if (r.failed > 0) throw new CosimError(`the unmutated RTL fails the kill-suite in ${lockstep} mode, ${rounding} rounding (seed ${r.failures[0]?.seed}: ${r.failures[0]?.message})`);
+    }
+  }
+
+  const results: MutantResult[] = [];
+  const report = (): MutationReport => ({
+    modes: [...modes],
+    total: results.length,
+    equivalent: results.filter((r) => r.equivalentReason !== undefined).length,
+    scores: Object.fromEntries(modes.map((mode) => [mode, modeScore(results, mode)])),
+    kernelCases: cases,
+    killArray: { ...KILL_ARRAY },
+    baseline,
+    mutants: results,
+    seconds: (performance.now() - t0) / 1000,
+  });
+  for (const m of mutants) {
+    const applied = applyMutant(m, rtlDir, outRoot);
+    const res: MutantResult = { name: m.name, file: m.file, description: m.description, rounding: m.mode ?? 'single', diff: applied.diff, verdicts: {} };
+    if (m.equivalent !== undefined) res.equivalentReason = m.equivalent;
+    if (m.portInvisible !== undefined) res.portInvisibleReason = m.portInvisible;
+    for (const mode of modes) {
+      let v: ModeVerdict;
+      try {
+        v = await judge(m, applied.configPath, unmutated, mode, { seeds, ...(opts.scratchDir ? { scratchDir: opts.scratchDir } : {}), log });
+      } catch (err) {
+        log(`${m.name} (${mode} mode): the run stops, no verdict: ${(err as Error).message.split('\n')[0]}`);
+        throw err;
+      }
+      res.verdicts[mode] = v;
+      if (m.equivalent !== undefined && v.verdict === 'killed') res.equivalentClaimWrong = true;
+      if (m.portInvisible !== undefined && mode === 'port' && v.verdict === 'killed') res.portInvisibleClaimWrong = true;
+      const note = v.killedBy ?? (v.verdict === 'equivalent' ? 'equivalent (the catalogue says why)' : `SURVIVED all ${v.casesRun} cases${mode === 'port' && m.portInvisible ? ' (expected: only a PE register shows it)' : ''}`);
+      log(`${m.name.padEnd(36)} ${mode.padEnd(4)} ${v.verdict.padEnd(10)} ${v.seconds.toFixed(1).padStart(5)} s  ${note}`);
+    }
+    results.push(res);
+    opts.onProgress?.(report());
+  }
+  return report();
+}

@@ -17,7 +17,7 @@
 import type { ArrayConfig } from '../hw-sim/index.ts';
 import type { Rng } from '../quant/random.ts';
 import { INT32_MAX, INT32_MIN, quantizeMultiplier, wrapInt32 } from '../quant/spec/index.ts';
-import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, type GemmCase } from './case-gen.ts';
+import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, type GemmCase } from './gemm-draws.ts';
 
 const BITS8 = { w: 8, a: 8, o: 8 } as const;
 

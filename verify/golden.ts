@@ -4,7 +4,7 @@
  */
 import { gemmInt8 } from '../quant/golden/index.ts';
 import { requantize, type RoundingMode } from '../quant/spec/index.ts';
-import type { GemmCase } from './case-gen.ts';
+import type { GemmCase } from './gemm-draws.ts';
 
 /** Y[M, N] int8 of the case under the given rounding mode. */
 export function goldenGemm(g: GemmCase, mode: RoundingMode): Int8Array {

@@ -13,7 +13,7 @@
  */
 import { IN, aDataOffset, inWords, type ArrayConfig } from '../hw-sim/index.ts';
 import type { Rng } from '../quant/random.ts';
-import { pickBias, pickMultiplier } from './case-gen.ts';
+import { pickBias, pickMultiplier } from './gemm-draws.ts';
 
 /** Overwrites the words of disabled port groups with random values in their port's range, in place. */
 export function idleNoise(rng: Rng, cfg: ArrayConfig, beats: Int32Array): void {

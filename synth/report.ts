@@ -1,8 +1,29 @@
-/** The markdown table of a synthesis report (one row per array size and target). */
-import type { SynthReport } from './suite.ts';
+/** A synthesis report (out/synth/report.json: one entry per array size and target) and its markdown table. */
+import type { SynthResources, SynthTarget } from './yosys.ts';
+
+export interface SynthEntry {
+  target: SynthTarget;
+  rows: number;
+  cols: number;
+  accDepth: number;
+  roundingMode: 0 | 1;
+  status: 'ok' | 'timeout' | 'error';
+  seconds: number;
+  resources?: SynthResources;
+  message?: string;
+}
+
+export interface SynthReport {
+  tool: string;
+  top: string;
+  generatedAt: string;
+  timeoutSeconds: number;
+  entries: SynthEntry[];
+}
 
 const TARGET_NAMES = { generic: 'generic (`synth -lut 4`)', ice40: 'iCE40 (`synth_ice40 -dsp`)', xilinx: '7-series (`synth_xilinx`)' } as const;
 
+/** The markdown table of a synthesis report (one row per array size and target). */
 export function synthTable(r: SynthReport): string {
   const lines = [
     `| array | target | LUTs | flip-flops | DSPs | block RAMs | LUT RAM/SRL | carries | Yosys time |`,

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
-import { synthTable } from './report.ts';
-import type { SynthJob, SynthResources, SynthTarget, YosysRun } from './yosys.ts';
+import { synthTable, type SynthEntry, type SynthReport } from './report.ts';
+import type { SynthJob, SynthTarget, YosysRun } from './yosys.ts';
 
 export interface ArraySize {
   rows: number;
@@ -35,26 +35,6 @@ export interface SynthSuiteOptions {
   outDir: string;
   /** Progress lines (default: console.log). */
   log?: (line: string) => void;
-}
-
-export interface SynthEntry {
-  target: SynthTarget;
-  rows: number;
-  cols: number;
-  accDepth: number;
-  roundingMode: 0 | 1;
-  status: 'ok' | 'timeout' | 'error';
-  seconds: number;
-  resources?: SynthResources;
-  message?: string;
-}
-
-export interface SynthReport {
-  tool: string;
-  top: string;
-  generatedAt: string;
-  timeoutSeconds: number;
-  entries: SynthEntry[];
 }
 
 /** The parameters of the project's sub-modules that a breakdown run may synthesize alone. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SynthReport } from '../../synth/suite.ts';
+import type { SynthReport } from '../../synth/report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -13,7 +13,7 @@ import type { TrainSummary } from '../../model/summary.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { arrayConfig, runNetwork } from '../../hw-sim/index.ts';
 import { peUtilizationFromStats } from '../../report/from-stats.ts';
-import type { SynthEntry, SynthReport } from '../../synth/suite.ts';
+import type { SynthEntry, SynthReport } from '../../synth/report.ts';
 
 export const R = 4;
 export const C = 4;

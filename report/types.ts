@@ -1,11 +1,13 @@
 /**
- * The input of the HTML report: everything the page shows, in one object. It is a superset of the keys that
- * `int8cosim cosim` writes to out/cosim/report.json; the loader (input/load.ts) fills the optional sections from the
- * training summary (model/summary.json) and out/synth/report.json when they exist. An optional section that is
- * absent is shown as "not run": nothing here is ever made up.
+ * The input of the HTML report: everything the page shows, in one object. The loader (input/load.ts) builds it
+ * from out/cosim/report.json (report/schema/cosim-report.ts), the training summary in the model folder it names
+ * (model/summary.ts) and out/synth/report.json (synth/report-schema.ts), each checked by its writer's schema. An
+ * optional section that is absent is shown as "not run": nothing here is ever made up.
  *
  * Accuracies are fractions in [0, 1]; utilizations are fractions of busy PE-cycles in [0, 1].
  */
+import type { z } from 'zod';
+import type { checkSchema, confusionSchema, peUtilizationSchema } from './schema/sections.ts';
 
 /** One epoch of a training phase (float or QAT). Validation fields are optional. */
 export interface EpochRow {
@@ -42,26 +44,8 @@ export interface BitWidths {
   activations: number;
 }
 
-/** One configuration of a bit-width sweep. */
-export interface SweepRow {
-  dataset: string;
-  network: string;
-  bits: BitWidths;
-  float?: number;
-  ptq?: number;
-  qat?: number;
-  integer?: number;
-}
-
-/** One check of a cosim run (cli/cosim-checks.ts): what it compared, how much, and whether it held. */
-export interface CheckRow {
-  name: string;
-  status: 'pass' | 'fail' | 'not-run';
-  what: string;
-  compared?: number;
-  unit?: string;
-  detail?: string;
-}
+/** One check of a cosim run (cosim/checks.ts): what it compared, how much, and whether it held. */
+export type CheckRow = z.output<typeof checkSchema>;
 
 /** Per-layer performance of the array (hw-sim stats). Cycle counts are whole cycles of the layer's GEMMs. */
 export interface LayerRow {
@@ -79,17 +63,10 @@ export interface LayerRow {
 }
 
 /** Fraction of cycles each PE was busy over the whole run, row-major: values[r * cols + c]. */
-export interface PeUtilization {
-  rows: number;
-  cols: number;
-  values: number[];
-}
+export type PeUtilization = z.output<typeof peUtilizationSchema>;
 
 /** The RTL's predictions against the truth: matrix[truth][predicted] counts images. */
-export interface Confusion {
-  labels: string[];
-  matrix: number[][];
-}
+export type Confusion = z.output<typeof confusionSchema>;
 
 /** The first mismatch between the RTL and hw-sim, and where its VCD window is. */
 export interface MismatchInfo {
@@ -112,7 +89,7 @@ export interface MismatchInfo {
   vcdFirstCycle?: number;
 }
 
-/** One synthesis result (an entry of out/synth/report.json). */
+/** One synthesis result (an entry of out/synth/report.json, synth/report-schema.ts). */
 export interface SynthRow {
   target: string;
   rows?: number;
@@ -125,12 +102,11 @@ export interface SynthRow {
   ffs?: number;
   dsps?: number;
   brams?: number;
-  fmaxMHz?: number;
-  /** Other numeric figures the synthesis report gives, shown as extra columns. */
+  /** Other figures of the synthesis report (LUT RAMs, carries), shown as extra columns. */
   extra?: Record<string, number>;
 }
 
-export const SECTION_IDS = ['training', 'accuracy', 'sweep', 'performance', 'confusion', 'mismatch', 'synthesis'] as const;
+export const SECTION_IDS = ['training', 'accuracy', 'performance', 'confusion', 'mismatch', 'synthesis'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface ReportData {
@@ -159,7 +135,6 @@ export interface ReportData {
   wallSeconds?: number;
 
   training?: TrainingCurves;
-  sweep?: SweepRow[];
   perLayer?: LayerRow[];
   peUtilization?: PeUtilization;
   confusion?: Confusion;

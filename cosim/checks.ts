@@ -2,7 +2,10 @@
  * The checks a cosim run makes and its one verdict: PASS only when every check ran and held. Each check says what
  * it compared and how much of it (cases, words, bytes), so that a PASS can be read as the sum of its parts.
  */
+import type { BuildRequest, RtlBuild } from '../harness/index.ts';
 import type { LayerCheckResult, Pair } from '../harness/network/layerCheck.ts';
+import { runCornerTier } from '../verify/corner-tier.ts';
+import type { CaseFailure } from '../verify/runner.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-run';
@@ -57,4 +60,33 @@ export function formatChecks(checks: readonly CosimCheck[]): string[] {
     const mark = c.status === 'pass' ? 'PASS' : c.status === 'fail' ? 'FAIL' : 'NOT RUN';
     return `  ${mark.padEnd(7)} ${c.name}: ${c.what} (${c.compared.toLocaleString('en-US')} ${c.unit})${c.detail !== undefined ? ` - ${c.detail}` : ''}`;
   });
+}
+
+/** The quick corner tier on the cosim's own build: every corner of the contract, which a trained network never reaches. */
+export async function cornerCheck(
+  req: BuildRequest, build: RtlBuild, cases: number, deep: boolean, log: (m: string) => void,
+): Promise<{ check: CosimCheck; report: CornerTierReport | null }> {
+  const g = build.geometry;
+  const what = `quick corner tier on this build (${g.rows}x${g.cols} AccDepth ${g.accDepth} ${build.roundingMode}): golden vs hw-sim vs RTL${deep ? ', deep' : ''}`;
+  if (cases === 0) return { check: { name: 'corner tier', status: 'not-run', what, compared: 0, unit: 'cases', detail: '--corner-cases 0' }, report: null };
+  const r = await runCornerTier({
+    rtl: { config: req.config, deep, ...(req.defines ? { defines: req.defines } : {}) },
+    cfg: { rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingMode: build.roundingMode },
+    cases,
+    log: (l) => log(`corners: ${l}`),
+  });
+  const f = r.failures[0];
+  const check: CosimCheck = { name: 'corner tier', status: r.failed === 0 && r.cases > 0 ? 'pass' : 'fail', what, compared: r.cases, unit: 'cases' };
+  if (f !== undefined) check.detail = `${r.failed} of ${r.cases} cases failed; first seed ${f.seed} (${f.kind}, ${f.stage}): ${f.message}; replay: ${f.replay}`;
+  return { check, report: { cases: r.cases, passed: r.passed, failed: r.failed, cycles: r.cycles, seconds: +r.seconds.toFixed(3), kinds: r.kinds, failures: r.failures.slice(0, 10) } };
+}
+
+export interface CornerTierReport {
+  cases: number;
+  passed: number;
+  failed: number;
+  cycles: number;
+  seconds: number;
+  kinds: Record<string, number>;
+  failures: CaseFailure[];
 }

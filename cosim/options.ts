@@ -1,0 +1,42 @@
+/**
+ * What one cosim run is asked to do: the model (trained for the flags, or an export folder), the array, the RTL,
+ * the checks' sizes and where the report goes. The CLI fills it from its flags; tests and other tools call runCosim
+ * with it directly.
+ */
+import type { ProgressEvent } from '../model/train/trainer.ts';
+import type { RoundingMode } from '../quant/spec/index.ts';
+
+export interface CosimOptions {
+  /** An exported model folder (int8cosim train --out); otherwise the cached (else freshly trained) model of the flags below. */
+  modelDir?: string;
+  /** Default mnist (with modelDir: the model's meta.dataset). */
+  dataset?: string;
+  /** Default cnn; training flags, not allowed with modelDir. */
+  network?: string;
+  weightBits?: number;
+  activationBits?: number;
+  /** The requantizer's rounding the golden model, hw-sim and the RTL run (the model's integers do not depend on it). */
+  rounding: RoundingMode;
+  rows: number;
+  cols: number;
+  /** Test images through the lockstep; default the whole test set. */
+  images?: number;
+  /** Compare every PE register every cycle (a deep build). */
+  deep: boolean;
+  /** The RTL config (default rtl/cosim.json). */
+  rtlConfigPath?: string;
+  /** Cases of the corner tier run on the same build before the network; 0: none (the verdict is then FAIL: not run). */
+  cornerCases: number;
+  /** Images per reset; dense layers run as one GEMM per batch. */
+  batch: number;
+  /** Half-width of the VCD window around a lockstep mismatch. */
+  window: number;
+  /** report.json, report.html and mismatch.vcd go here. */
+  outDir: string;
+  /** Progress lines (stderr in the CLI). */
+  log: (line: string) => void;
+  /** Lockstep progress after each batch. */
+  onImages?: (done: number, total: number) => void;
+  /** Training progress (when the model is trained). */
+  onTrainProgress?: (e: ProgressEvent) => void;
+}

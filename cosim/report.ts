@@ -1,0 +1,96 @@
+/**
+ * report.json of a cosim run (docs/HARNESS.md lists the keys): the checks and the verdict first, then what ran,
+ * the accuracies of every stage, the byte counts, the corner tier, cycles, the lockstep's mismatch, the build.
+ */
+import { relative } from 'node:path';
+import { confusionMatrix, peUtilizationFromStats } from '../report/from-stats.ts';
+import type { Lockstep, RtlBuild, RtlConfig, runNetworkLockstep } from '../harness/index.ts';
+import { mismatchError } from '../harness/index.ts';
+import type { LayerCheckResult } from '../harness/network/layerCheck.ts';
+import type { WarningSummary } from '../harness/build/warnings.ts';
+import { byteChecks, verdictOf, type CornerTierReport, type CosimCheck } from './checks.ts';
+import type { ModelSource } from './model-source.ts';
+import type { CosimOptions } from './options.ts';
+
+type NetworkResult = Awaited<ReturnType<typeof runNetworkLockstep>>;
+
+export interface ReportInput {
+  o: CosimOptions;
+  src: ModelSource;
+  rtlConfig: RtlConfig;
+  build: RtlBuild;
+  verilatorLine: string;
+  warnings: WarningSummary;
+  corners: { check: CosimCheck; report: CornerTierReport | null };
+  lockstep: Lockstep;
+  result: NetworkResult;
+  bytes: LayerCheckResult;
+  labels: Uint8Array;
+  total: number;
+  /** The golden model's accuracy over the whole test set. */
+  integer: number;
+  first: Record<string, unknown> | null;
+  wall: Record<string, number>;
+}
+
+/** The lockstep's own check: every output word (deep: and PE register) of every cycle. */
+function lockstepCheck(x: ReportInput): CosimCheck {
+  const c: CosimCheck = {
+    name: 'lockstep',
+    status: x.result.mismatch ? 'fail' : 'pass',
+    what: `RTL vs hw-sim: every output word${x.o.deep ? ' and every PE register' : ''} of every cycle (${x.result.cycles} cycles)`,
+    compared: x.lockstep.wordsCompared,
+    unit: 'words',
+  };
+  if (x.result.mismatch) c.detail = mismatchError(x.result.mismatch.verdict.first).message;
+  return c;
+}
+
+export function buildCosimReport(x: ReportInput) {
+  const { o, src, result, bytes, labels } = x;
+  const images = o.images ?? x.total;
+  const stopped = result.mismatch ? `the lockstep stopped at its first mismatch, after ${result.images} of ${images} images` : undefined;
+  const checks = [x.corners.check, lockstepCheck(x), ...byteChecks(bytes, stopped)];
+  const { verdict, failed } = verdictOf(checks);
+  const correct = (p: Int32Array): number => p.reduce((a, v, i) => a + (v === labels[i] ? 1 : 0), 0);
+  const acc = (p: Int32Array): number | null => (result.mismatch || p.length === 0 ? null : correct(p) / p.length);
+  const stats = result.stats;
+  return {
+    verdict,
+    failedChecks: failed,
+    checks,
+    dataset: src.dataset,
+    network: src.network,
+    bits: src.bits,
+    array: { rows: o.rows, cols: o.cols },
+    roundingMode: o.rounding,
+    exportRoundingMode: src.model.roundingMode,
+    images: result.images,
+    testImages: x.total,
+    // hw-sim and the RTL ran on the first `images` test images only: the golden model's accuracy on those images
+    ...(images < x.total ? { lockstepSample: { images, integer: correct(bytes.predictions.golden) / Math.max(1, bytes.images) } } : {}),
+    accuracy: { ...(src.trained ?? {}), integer: x.integer, hwsim: acc(bytes.predictions.hwsim), rtl: acc(bytes.predictions.rtl) },
+    bytes: { images: bytes.images, pairs: bytes.pairs, perLayer: bytes.layers, first: bytes.first ?? null },
+    cornerTier: x.corners.report,
+    cycles: {
+      total: stats.total.cycles,
+      perLayer: stats.layers.filter((l) => l.onArray).map((l) => ({ name: l.layer, type: l.type, cycles: l.cycles, macs: l.macs, utilization: l.utilization, fillCycles: l.fill, drainCycles: l.drain, stallCycles: l.stall })),
+    },
+    utilization: stats.total.utilization,
+    // The lockstep stops at the end of the chunk that holds the first mismatch: the count is of that chunk only.
+    mismatches: {
+      differingWordsInChunk: result.mismatch ? result.mismatch.verdict.count : 0,
+      chunkCycles: x.lockstep.chunk,
+      wordsCompared: x.lockstep.wordsCompared,
+      first: x.first,
+    },
+    verilator: { version: x.build.verilatorVersion, line: x.verilatorLine, warnings: x.warnings },
+    wallSeconds: x.wall,
+    modelDir: relative(process.cwd(), src.modelDir),
+    rtl: { config: relative(process.cwd(), x.rtlConfig.source), top: x.rtlConfig.top, build: x.build.hash, deep: o.deep, batch: o.batch, parameters: x.build.parameters },
+    peUtilization: peUtilizationFromStats(stats),
+    confusion: result.mismatch ? undefined : confusionMatrix(labels.subarray(0, result.images), bytes.predictions.rtl, Array.from({ length: src.model.classes }, (_, i) => String(i))),
+  };
+}
+
+export type CosimReport = ReturnType<typeof buildCosimReport>;

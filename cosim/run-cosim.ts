@@ -1,0 +1,126 @@
+/**
+ * The cosim flow as a library function (the CLI's `int8cosim cosim` calls it): the model (export folder or cached
+ * training), the RTL build, the quick corner tier on that build, then the network over the test set with the RTL in
+ * lockstep with hw-sim (every output word of every cycle) and every layer's bytes of golden, hw-sim and RTL
+ * compared. Writes report.json (atomically) and report.html into opts.outDir and returns them with the verdict:
+ * PASS only when every check held. It never throws for a failed check (the result says what failed); it throws
+ * for bad input or a broken tool.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeHtmlReport } from '../report/html-report.ts';
+import { loadDataset } from '../model/index.ts';
+import type { QuantModel } from '../quant/format/types.ts';
+import { evaluate } from '../quant/golden/evaluate.ts';
+import { pixelTable, quantizeImage } from '../quant/golden/image.ts';
+import { UsageError } from '../quant/errors.ts';
+import {
+  buildRtl, defaultRtlConfigPath, ensureVerilator, loadRtlConfig, Lockstep, openRtlSim, runNetworkLockstep, type BuildRequest,
+} from '../harness/index.ts';
+import { LayerCheck } from '../harness/network/layerCheck.ts';
+import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
+import { cornerCheck } from './checks.ts';
+import { modelSource, type Stage } from './model-source.ts';
+import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
+import { buildCosimReport, type CosimReport } from './report.ts';
+import type { CosimOptions } from './options.ts';
+
+export interface CosimResult {
+  report: CosimReport;
+  reportPath: string;
+  htmlPath: string;
+  /** Set after a lockstep mismatch: the trace, VCD window and signal table. */
+  window?: MismatchWindow;
+}
+
+function writeAtomic(path: string, data: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+export async function runCosim(o: CosimOptions): Promise<CosimResult> {
+  const t0 = performance.now();
+  const wall: Record<string, number> = {};
+  const stage: Stage = async (name, f) => {
+    const s = performance.now();
+    try {
+      return await f();
+    } finally {
+      wall[name] = +((performance.now() - s) / 1000).toFixed(3);
+    }
+  };
+  const log = o.log;
+  const reportPath = join(o.outDir, 'report.json');
+  // A run that dies half-way must not leave last run's report looking like this one's.
+  mkdirSync(o.outDir, { recursive: true });
+  for (const f of ['report.json', 'report.html', 'mismatch.vcd']) rmSync(join(o.outDir, f), { force: true });
+
+  const verilatorLine = await stage('tools', () => ensureVerilator(log));
+  const rtlConfig = loadRtlConfig(o.rtlConfigPath ?? defaultRtlConfigPath());
+  const src = await modelSource(o, stage);
+  log(`model: ${relative(process.cwd(), src.modelDir)}${src.cached ? ' (cached)' : ''}`);
+  if (src.model.roundingMode !== o.rounding) {
+    log(`model: exported with '${src.model.roundingMode}' rounding, run with '${o.rounding}' (the same integers; only the requantizer's ties differ)`);
+  }
+  const model: QuantModel = { ...src.model, roundingMode: o.rounding };
+
+  const data = loadDataset(src.dataset);
+  const inSize = data.shape[0] * data.shape[1] * data.shape[2];
+  const total = data.test.labels.length;
+  const images = o.images ?? total;
+  if (!Number.isInteger(images) || images < 1 || images > total) throw new UsageError(`--images must be an integer in [1, ${total}] (the ${src.dataset} test set), got ${images}`);
+  const labels = data.test.labels.subarray(0, images);
+
+  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one.
+  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024, RoundingMode: o.rounding === 'single' ? 0 : 1 };
+  const buildReq: BuildRequest = { config: rtlConfig, parameters, deep: o.deep, log: (l) => log(`rtl: ${l}`) };
+  const build = await stage('build', () => buildRtl(buildReq));
+  const warnings = summarizeWarnings(build.warnings);
+  log(`rtl: ${build.cached ? 'cached build' : `built in ${build.seconds.toFixed(1)} s`} ${build.dir}; ${formatWarningSummary(warnings)}`);
+  for (const w of warnings.first) log(`rtl:   ${w}`);
+
+  const corners = await stage('corners', () => cornerCheck(buildReq, build, o.cornerCases, o.deep, log));
+  log(`corners: ${corners.check.status.toUpperCase()} ${corners.check.compared} cases${corners.check.detail ? `: ${corners.check.detail}` : ''}`);
+
+  const rtl = openRtlSim(build);
+  let window: MismatchWindow | undefined;
+  let lockstep: Lockstep;
+  let result: Awaited<ReturnType<typeof runNetworkLockstep>>;
+  const layerCheck = new LayerCheck(model, o.rounding, images);
+  try {
+    lockstep = new Lockstep(rtl, { deep: o.deep });
+    const ls = lockstep;
+    const codes = quantizeImage(model, data.test.images.subarray(0, images * inSize), pixelTable(model));
+    result = await stage('lockstep', () =>
+      runNetworkLockstep(model, ls, codes, {
+        batch: o.batch,
+        ...(o.onImages ? { onImage: o.onImages } : {}),
+        onBatch: (b0, x, layers) => layerCheck.checkBatch(b0, x, layers.hwsim, layers.rtl),
+      }),
+    );
+    const mm = result.mismatch;
+    if (mm) window = await stage('window', () => mismatchWindow(buildReq, ls, mm, o.window, join(o.outDir, 'mismatch.vcd'), o.rows));
+  } finally {
+    rtl.close();
+  }
+  const bytes = layerCheck.result();
+  // The golden model's accuracy over the whole test set (float, PTQ and QAT are over the whole set too): from the
+  // byte check's own golden run when that covered the whole set, otherwise a run of its own.
+  const integer = await stage('golden', () =>
+    bytes.images === total
+      ? bytes.predictions.golden.reduce((a, p, i) => a + (p === data.test.labels[i] ? 1 : 0), 0) / total
+      : evaluate(model, data.test.images, data.test.labels).accuracy,
+  );
+  log(`golden (integer, ${o.rounding} rounding) accuracy ${(integer * 100).toFixed(2)}% over all ${total} test images`);
+
+  wall.total = +((performance.now() - t0) / 1000).toFixed(3);
+  const report = buildCosimReport({
+    o, src, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, labels, total, integer,
+    first: window?.first ?? null, wall,
+  });
+  writeAtomic(reportPath, report);
+  const htmlPath = join(o.outDir, 'report.html');
+  await writeHtmlReport(reportPath, htmlPath);
+  return { report, reportPath, htmlPath, ...(window ? { window } : {}) };
+}

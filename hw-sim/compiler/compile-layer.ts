@@ -8,7 +8,7 @@ import { RangeCheckError, ShapeError } from '../../quant/errors.ts';
 import { foldInputZeroPoint, type RoundingMode } from '../../quant/spec/index.ts';
 import { convGeometry, shapeSize, type ConvGeometry } from '../../quant/format/shapes.ts';
 import type { Conv2DLayer, DenseLayer } from '../../quant/format/types.ts';
-import { im2col } from '../../quant/golden/im2col.ts';
+import { im2col } from '../../quant/format/im2col.ts';
 import type { ArrayConfig } from '../ports.ts';
 import { compileGemm, type Program } from './program.ts';
 

@@ -1,7 +1,6 @@
 /** quant/golden: the integer golden model (exact int8 inference of an exported QuantModel). */
 export { defaultGemmEngine, gemmInt8, gemmInt8Packed, packB, type GemmEngine, type PackedB } from './gemm/gemm.ts';
 export { wasmGemmAvailable } from './gemm/wasm-gemm.ts';
-export { im2col, im2colRows, im2colCols } from './im2col.ts';
 export { prepareLayer, runPreparedLayer, runLayer, type PreparedLayer } from './layers.ts';
 export { GoldenModel, compileGolden, runGolden, type GoldenOptions, type GoldenResult } from './run.ts';
 export { pixelTable, quantizeImage } from './image.ts';

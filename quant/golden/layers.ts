@@ -12,7 +12,7 @@ import { foldInputZeroPoint, requantize, type RoundingMode } from '../spec/index
 import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts';
 import type { Conv2DLayer, DenseLayer, QuantLayer } from '../format/types.ts';
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
-import { im2col } from './im2col.ts';
+import { im2col } from '../format/im2col.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */
 export interface PreparedLayer {

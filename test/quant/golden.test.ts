@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
 import { quantizeMultiplier, requantize, intRange } from '../../quant/spec/index.ts';
-import { randomModel, type Conv2DLayer, type QuantModel, type TensorQuant } from '../../quant/format/index.ts';
-import { argmax, evaluate, gemmInt8, im2col, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
+import { im2col, randomModel, type Conv2DLayer, type QuantModel, type TensorQuant } from '../../quant/format/index.ts';
+import { argmax, evaluate, gemmInt8, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
 import { convGeometry } from '../../quant/format/shapes.ts';
 
 const SEED = process.env.SEED === undefined ? 7 : Number(process.env.SEED);

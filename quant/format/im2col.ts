@@ -3,9 +3,11 @@
  *   M = batch * outH * outW   (row m = ((b * outH) + oy) * outW + ox)
  *   K = kh * kw * inC          (column k = (ky * kw + kx) * inC + ci, the order of HWIO weights flattened to [K, N])
  * Padded positions (TF 'same' padding, see quant/format/shapes.ts) hold padValue, the input zero point: a real 0.
+ * The patch order is part of the exported format (the HWIO weights flatten to it), shared by the golden model and
+ * hw-sim's compiler; it lives here beside the conv geometry because hw-sim may import quant/spec and quant/format only.
  */
 import { ShapeError } from '../errors.ts';
-import type { ConvGeometry } from '../format/shapes.ts';
+import type { ConvGeometry } from './shapes.ts';
 
 export function im2colRows(g: ConvGeometry, batch = 1): number {
   return batch * g.outH * g.outW;

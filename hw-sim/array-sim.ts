@@ -32,7 +32,7 @@ import {
 } from '../quant/spec/index.ts';
 import { zeroCounters, type ArrayCounters } from './counters.ts';
 import { HazardChecker } from './hazards.ts';
-import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from './ports.ts';
+import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from './contract/index.ts';
 import { formatTrace } from './trace.ts';
 
 export interface ArraySimOptions {

@@ -15,7 +15,7 @@
  *  - rule 4: a non-`first` beat must hit an address opened by a `first` beat and not yet closed by a `last` beat.
  */
 import { HazardError, RangeCheckError } from '../quant/errors.ts';
-import { IN, aDataOffset, type ArrayConfig } from './ports.ts';
+import { IN, aDataOffset, type ArrayConfig } from './contract/index.ts';
 
 const RING = 128; // > R + C for every allowed size
 const ENABLES = [IN.wEn, IN.aEn, IN.pEn, IN.cEn] as const;

@@ -4,7 +4,7 @@
  */
 import type { LayerType } from '../quant/format/types.ts';
 import { diffCounters, type ArrayCounters } from './counters.ts';
-import type { ArrayConfig } from './ports.ts';
+import type { ArrayConfig } from './contract/index.ts';
 import type { Program } from './compiler/program.ts';
 import { gemmCycleFormula } from './compiler/schedule.ts';
 

@@ -2,7 +2,7 @@
  * The one-line trace of a cycle: what entered on each port group, what the accumulate stage does, and what left.
  * Built only on demand (a mismatch report, `--trace`), never in the cycle loop.
  */
-import { IN, OUT, aDataOffset, oAccOffset } from './ports.ts';
+import { IN, OUT, aDataOffset, oAccOffset } from './contract/index.ts';
 
 /** The registers the trace reads (the ArraySim fields of the same names). */
 export interface TraceSource {

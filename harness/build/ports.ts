@@ -1,8 +1,10 @@
 /**
  * The port contract of docs/ARCHITECTURE.md section 3, checked against the ports Verilator actually generated
  * (read from the model header), and the array geometry derived from them: Rows from a_data_i, Cols from w_data_i,
- * the accumulator depth from a_addr_i. Nothing else in the harness states a width.
+ * the accumulator depth from a_addr_i. The ports, widths and word counts are those of hw-sim/contract; nothing in
+ * the harness states a width.
  */
+import { PORTS, clog2, inWords, outWords, portWidth, regWords, widthRule, type Dim, type PortGeometry, type PortWidth } from '../../hw-sim/contract/index.ts';
 import { BuildError } from '../../quant/errors.ts';
 
 export interface PortDecl {
@@ -34,8 +36,6 @@ export function parseModelPorts(header: string): PortDecl[] {
   return ports;
 }
 
-const clog2 = (x: number): number => Math.max(1, Math.ceil(Math.log2(x)));
-
 interface PortRule {
   dir: 'in' | 'out';
   /** NaN when the geometry it depends on could not be found (then only presence and direction are checked). */
@@ -43,49 +43,23 @@ interface PortRule {
   rule: string;
 }
 
-/** Expected direction and width of every port, given Rows, Cols and the address width (NaN where unknown). */
-function contract(r: number, c: number, a: number): Record<string, PortRule> {
-  const one = (dir: 'in' | 'out'): PortRule => ({ dir, width: 1, rule: '1' });
-  const idx = (n: number, name: string): PortRule => ({ dir: 'in', width: clog2(n), rule: Number.isFinite(n) ? `clog2(${name}=${n})` : `clog2(${name})` });
-  return {
-    clk_i: one('in'),
-    rst_ni: one('in'),
-    w_en_i: one('in'),
-    w_bank_i: one('in'),
-    w_row_i: idx(r, 'Rows'),
-    w_data_i: { dir: 'in', width: 8 * c, rule: `8*Cols` },
-    a_en_i: one('in'),
-    a_bank_i: one('in'),
-    a_first_i: one('in'),
-    a_last_i: one('in'),
-    a_addr_i: { dir: 'in', width: a, rule: 'clog2(AccDepth)' },
-    a_data_i: { dir: 'in', width: 8 * r, rule: '8*Rows' },
-    p_en_i: one('in'),
-    p_col_i: idx(c, 'Cols'),
-    p_bias_i: { dir: 'in', width: 32, rule: '32' },
-    p_m0_i: { dir: 'in', width: 32, rule: '32' },
-    p_shift_i: { dir: 'in', width: 8, rule: '8' },
-    c_en_i: one('in'),
-    c_zp_i: { dir: 'in', width: 8, rule: '8' },
-    c_min_i: { dir: 'in', width: 8, rule: '8' },
-    c_max_i: { dir: 'in', width: 8, rule: '8' },
-    o_valid_o: one('out'),
-    o_addr_o: { dir: 'out', width: a, rule: 'width of a_addr_i' },
-    o_data_o: { dir: 'out', width: 8 * c, rule: '8*Cols' },
-    o_acc_o: { dir: 'out', width: 32 * c, rule: '32*Cols' },
-  };
+/** Expected direction and width of every port of the contract, given Rows, Cols and the address width (NaN where unknown). */
+function expectedPorts(g: PortGeometry): Map<string, PortRule> {
+  return new Map(PORTS.map((p) => [p.name, { dir: p.dir, width: portWidth(p, g), rule: widthRule(p, g) }]));
 }
 
 export function geometryOf(rows: number, cols: number, addrBits: number): ArrayGeometry {
-  return {
-    rows,
-    cols,
-    addrBits,
-    accDepth: 2 ** addrBits,
-    inWords: 17 + cols + rows,
-    outWords: 2 + 2 * cols,
-    regWords: 6 * rows * cols,
-  };
+  const dims = { rows, cols };
+  return { rows, cols, addrBits, accDepth: 2 ** addrBits, inWords: inWords(dims), outWords: outWords(dims), regWords: regWords(dims) };
+}
+
+/** The ports that carry a dimension (`[port, bits per unit]`), in section 3's order: the buses counted by it, or the addresses. */
+function carriers(d: Dim | 'addr'): Array<readonly [string, number]> {
+  return PORTS.flatMap((p): Array<readonly [string, number]> => {
+    const w: PortWidth = p.width;
+    if (d === 'addr') return w.kind === 'addr' ? [[p.name, 1]] : [];
+    return w.kind === 'bus' && w.count === d ? [[p.name, w.bits]] : [];
+  });
 }
 
 /** Where a dimension of the geometry was read: a port (then the build's parameter is checked against it) or the parameter. */
@@ -125,18 +99,18 @@ function dimension(
 export function checkPorts(top: string, ports: PortDecl[], params: Record<string, number | string>): ArrayGeometry {
   const byName = new Map(ports.map((p) => [p.name, p]));
   const problems: string[] = [];
-  const rows = dimension(byName, [['a_data_i', 8]], params.Rows, (v) => v, problems);
-  const cols = dimension(byName, [['w_data_i', 8], ['o_data_o', 8], ['o_acc_o', 32]], params.Cols, (v) => v, problems);
-  const addr = dimension(byName, [['a_addr_i', 1], ['o_addr_o', 1]], params.AccDepth, clog2, problems);
-  const want = contract(rows.value, cols.value, addr.value);
-  for (const [name, w] of Object.entries(want)) {
+  const rows = dimension(byName, carriers('rows'), params.Rows, (v) => v, problems);
+  const cols = dimension(byName, carriers('cols'), params.Cols, (v) => v, problems);
+  const addr = dimension(byName, carriers('addr'), params.AccDepth, clog2, problems);
+  const want = expectedPorts({ rows: rows.value, cols: cols.value, addrBits: addr.value });
+  for (const [name, w] of want) {
     const p = byName.get(name);
     const bits = Number.isFinite(w.width) && w.rule !== String(w.width) ? ` = ${w.width}` : '';
     if (!p) problems.push(`missing ${w.dir === 'in' ? 'input' : 'output'} ${name} [${w.rule}${bits} bits]`);
     else if (p.dir !== w.dir) problems.push(`${name} is an ${p.dir}put, expected an ${w.dir}put`);
     else if (Number.isFinite(w.width) && p.width !== w.width) problems.push(`${name} is ${p.width} bits, expected ${w.rule}${bits}`);
   }
-  const extra = ports.filter((p) => !(p.name in want) && p.dir === 'in');
+  const extra = ports.filter((p) => !want.has(p.name) && p.dir === 'in');
   if (extra.length > 0) problems.push(`extra input(s) ${extra.map((p) => p.name).join(', ')} that the harness cannot drive`);
   const check = (param: string, d: Dimension, actual: number): void => {
     const v = params[param];

@@ -1,9 +1,10 @@
 /**
- * Names of beat and readout words as the RTL calls them (docs/ARCHITECTURE.md sections 3, 6, 7): output word i
- * of a beat is a port or one element of a port; readout word i is one register of one PE. The ranks order the
- * words of one cycle by pipeline stage, so that a difference is named where it enters (compare.ts).
+ * Where a beat or readout word is, named by the contract (hw-sim/contract/names.ts, docs/ARCHITECTURE.md sections
+ * 3, 6, 7): output word i of a beat is a port or one element of a port; readout word i is one register of one PE.
+ * The ranks order the words of one cycle by pipeline stage, so that a difference is named where it enters
+ * (compare.ts).
  */
-import { REG_NAMES, REG_WORDS_PER_PE } from '../../hw-sim/index.ts';
+import { OUT, REG_WORDS_PER_PE, beatWordSignal, oAccOffset, outWords, regWordSignal, signalName } from '../../hw-sim/contract/index.ts';
 
 export interface WordLocation {
   /** "o_data_o[3]", "o_valid_o", "pe(1,2).psum_q" */
@@ -15,17 +16,13 @@ export interface WordLocation {
 }
 
 export function outputWordLocation(cols: number, i: number): WordLocation {
-  if (i === 0) return { where: 'o_valid_o' };
-  if (i === 1) return { where: 'o_addr_o' };
-  if (i < 2 + cols) return { where: `o_data_o[${i - 2}]`, col: i - 2 };
-  return { where: `o_acc_o[${i - 2 - cols}]`, col: i - 2 - cols };
+  const s = beatWordSignal('out', { rows: 0, cols }, i);
+  return s.index === undefined ? { where: signalName(s) } : { where: signalName(s), col: s.index };
 }
 
 export function registerWordLocation(cols: number, i: number): WordLocation {
-  const pe = Math.floor(i / REG_WORDS_PER_PE);
-  const row = Math.floor(pe / cols);
-  const col = pe % cols;
-  return { where: `pe(${row},${col}).${REG_NAMES[i % REG_WORDS_PER_PE]}`, row, col };
+  const s = regWordSignal(cols, i);
+  return { where: signalName(s), row: s.row, col: s.col };
 }
 
 /**
@@ -34,11 +31,11 @@ export function registerWordLocation(cols: number, i: number): WordLocation {
  * same edge, so a row whose accumulator is wrong shows in both in one cycle; o_acc_o names the stage that broke.
  */
 export function outputWordRanks(cols: number): Int32Array {
-  const rank = new Int32Array(2 + 2 * cols);
-  rank[1] = 1;
+  const rank = new Int32Array(outWords({ cols }));
+  rank[OUT.oAddr] = 1;
   for (let c = 0; c < cols; c++) {
-    rank[2 + cols + c] = 2 + c; // o_acc_o[c]
-    rank[2 + c] = 2 + cols + c; // o_data_o[c]
+    rank[oAccOffset({ cols }) + c] = 2 + c; // o_acc_o[c]
+    rank[OUT.oData + c] = 2 + cols + c; // o_data_o[c]
   }
   return rank;
 }

@@ -4,7 +4,7 @@
  * bug and throws.
  */
 import { CosimError } from '../../quant/errors.ts';
-import { IN, aDataOffset, inWords, type ArrayConfig } from '../ports.ts';
+import { IN, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
 
 export class BeatBuffer {
   readonly words: number;

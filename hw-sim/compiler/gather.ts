@@ -4,7 +4,7 @@
  * one, is a MismatchError naming the cycle.
  */
 import { MismatchError } from '../../quant/errors.ts';
-import { OUT, outWords } from '../ports.ts';
+import { OUT, outWords } from '../contract/index.ts';
 import { tileName, tileOfOutput, type Program } from './program.ts';
 
 /** Y[m, n] (int8, row-major) from the outputs of a program's cycles (outBuf[outStart ..], nCycles * outWords words). */

@@ -4,7 +4,7 @@
  * the input zero point lives in the bias).
  */
 import { CosimError } from '../../quant/errors.ts';
-import { IN, aDataOffset, inWords, type ArrayConfig } from '../ports.ts';
+import { IN, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
 import type { GemmPlan } from './schedule.ts';
 
 /** The operands of Y = requantize(X * W + bias) for one GEMM. */

@@ -3,7 +3,7 @@
  * lowering to per-cycle beats, with what a scoreboard needs to name a cycle and to gather the outputs.
  */
 import { ShapeError } from '../../quant/errors.ts';
-import { validateArrayConfig, type ArrayConfig } from '../ports.ts';
+import { validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
 import type { Command } from './commands.ts';
 import { lowerGemm, type GemmOperands } from './lower.ts';
 import { planGemm, type GemmPlan, type TileSpan } from './schedule.ts';

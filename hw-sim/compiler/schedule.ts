@@ -15,7 +15,7 @@
  *   cycles = (J - 1) * P + Mlast + R + C + 2
  */
 import { ShapeError } from '../../quant/errors.ts';
-import type { ArrayConfig } from '../ports.ts';
+import type { ArrayConfig } from '../contract/index.ts';
 import type { Command, TileRef } from './commands.ts';
 
 /** One tile's place in the schedule. */

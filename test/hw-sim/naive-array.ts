@@ -15,7 +15,7 @@ import {
 } from '../../quant/spec/index.ts';
 import { zeroCounters, type ArrayCounters } from '../../hw-sim/counters.ts';
 import { HazardChecker } from '../../hw-sim/hazards.ts';
-import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from '../../hw-sim/ports.ts';
+import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from '../../hw-sim/contract/index.ts';
 
 export interface ArraySimOptions {
   /** Check the hazard rules of section 5 and the port ranges every cycle (slower; for tests and debugging). */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { IN, inWords } from '../../hw-sim/ports.ts';
+import { IN, inWords } from '../../hw-sim/contract/index.ts';
 import { LifecycleError, RangeCheckError } from '../../quant/errors.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';

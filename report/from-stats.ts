@@ -10,9 +10,11 @@
  */
 import { ShapeError } from '../quant/errors.ts';
 import type { NetworkStats } from '../hw-sim/stats.ts';
-import type { Confusion, LayerRow, PeUtilization } from './types.ts';
+import type { ArrayLayerRow } from './schema/sections.ts';
+import type { Confusion, PeUtilization } from './types.ts';
 
-export function layerRowsFromStats(stats: NetworkStats): LayerRow[] {
+/** report.json's cycles.perLayer: one row per layer that runs on the array. */
+export function layerRowsFromStats(stats: NetworkStats): ArrayLayerRow[] {
   return stats.layers.filter((l) => l.onArray).map((l) => ({
     name: l.layer, type: l.type, cycles: l.cycles, macs: l.macs, utilization: l.utilization, fillCycles: l.fill, drainCycles: l.drain, stallCycles: l.stall,
   }));

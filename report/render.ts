@@ -28,12 +28,11 @@ function nav(d: ReportData, failed: boolean): string {
     ['mismatch', failed ? 'First mismatch' : 'Mismatches', failed ? 'fail' : d.mismatches?.differingWordsInChunk === 0 ? 'pass' : 'none'],
     ['training', 'Training', has(d.training) ? 'ok' : 'none'],
     ['accuracy', 'Accuracy', Object.keys(d.accuracy).length > 0 ? 'ok' : 'none'],
-    ['sweep', 'Bit-width sweep', has(d.sweep) ? 'ok' : 'none'],
     ['performance', 'Performance', has(d.perLayer) || has(d.peUtilization) ? 'ok' : 'none'],
     ['confusion', 'Confusion', has(d.confusion) ? 'ok' : 'none'],
     ['synthesis', 'Synthesis', has(d.synthesis) ? 'ok' : 'none'],
   ];
-  const ordered = failed ? items : [...items.slice(1, 6), items[0] as [string, string, string], ...items.slice(6)];
+  const ordered = failed ? items : [...items.slice(1, 5), items[0] as [string, string, string], ...items.slice(5)];
   return el('nav', { class: 'toc' }, ...ordered.map(([id, label, cls]) =>
     el('a', { href: `#${id}`, class: cls, title: cls === 'none' ? 'not run' : undefined }, esc(label))));
 }

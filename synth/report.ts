@@ -1,25 +1,7 @@
 /** A synthesis report (out/synth/report.json: one entry per array size and target) and its markdown table. */
-import type { SynthResources, SynthTarget } from './yosys.ts';
+import type { SynthReport } from './report-schema.ts';
 
-export interface SynthEntry {
-  target: SynthTarget;
-  rows: number;
-  cols: number;
-  accDepth: number;
-  roundingMode: 0 | 1;
-  status: 'ok' | 'timeout' | 'error';
-  seconds: number;
-  resources?: SynthResources;
-  message?: string;
-}
-
-export interface SynthReport {
-  tool: string;
-  top: string;
-  generatedAt: string;
-  timeoutSeconds: number;
-  entries: SynthEntry[];
-}
+export type { SynthEntry, SynthReport } from './report-schema.ts';
 
 const TARGET_NAMES = { generic: 'generic (`synth -lut 4`)', ice40: 'iCE40 (`synth_ice40 -dsp`)', xilinx: '7-series (`synth_xilinx`)' } as const;
 

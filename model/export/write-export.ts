@@ -7,7 +7,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../quant/errors.ts';
 import { writeModel } from '../../quant/format/index.ts';
 import { FORMAT_NAME, type QuantModel } from '../../quant/format/types.ts';
-import type { TrainSummary } from '../summary.ts';
+import { readJsonFile } from '../../quant/parse-json.ts';
+import { trainSummarySchema, type TrainSummary } from '../summary.ts';
 
 export const SUMMARY_FILE = 'summary.json';
 
@@ -66,6 +67,7 @@ export function writeExport(dir: string, model: QuantModel, summary: TrainSummar
   return target;
 }
 
+/** The training summary of an export, checked by its schema (a FormatError names the bad key). */
 export function readSummary(dir: string): TrainSummary {
-  return JSON.parse(readFileSync(join(dir, SUMMARY_FILE), 'utf8')) as TrainSummary;
+  return readJsonFile(trainSummarySchema, join(dir, SUMMARY_FILE));
 }

@@ -1,27 +1,18 @@
 /**
- * Reads out/cosim/report.json and the files it points to (the trainer's summary.json, out/synth/report.json)
- * into one ReportData. Optional files that do not exist leave their section absent, with a note saying which
- * file was looked for; a file that exists but is malformed is an error (FormatError naming the key).
+ * Reads out/cosim/report.json and the files it points to (the training summary in the model folder it names,
+ * out/synth/report.json beside out/cosim) into one ReportData, each with its writer's schema. Optional files that
+ * do not exist leave their section absent, with a note saying which file was looked for; a file that exists but is
+ * malformed is an error (a FormatError naming the file, the key and what was expected).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FormatError, UsageError } from '../../quant/errors.ts';
-import { parseReportJson, parseSummaryJson, parseSweepJson, parseSynthJson } from './parse-report.ts';
+import { UsageError } from '../../quant/errors.ts';
+import { readJsonFile } from '../../quant/parse-json.ts';
+import { trainSummarySchema } from '../../model/summary.ts';
+import { synthReportSchema } from '../../synth/report-schema.ts';
+import { reportJsonSchema } from '../schema/cosim-report.ts';
+import { reportDataFrom, synthRowsFrom, trainingFrom } from './report-data.ts';
 import type { AccuracySet, ReportData } from '../types.ts';
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FormatError(`${path}: not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /**
  * A path written inside report.json: absolute, or relative to the working directory the harness ran in (the
@@ -43,39 +34,32 @@ export async function loadReportData(reportJsonPath: string): Promise<ReportData
   const reportPath = resolve(reportJsonPath);
   if (!existsSync(reportPath)) throw new UsageError(`no report at ${reportJsonPath}; run 'make cosim' first`);
   const dir = dirname(reportPath);
-  const { data, pointers } = parseReportJson(readJson(reportPath), reportJsonPath);
+  const json = readJsonFile(reportJsonSchema, reportPath, reportJsonPath);
+  const data = reportDataFrom(json);
   data.sources = { report: reportPath };
   data.notes = {};
 
-  if (pointers.summaryPath !== undefined) {
-    const p = resolveFrom(dir, pointers.summaryPath);
+  if (json.modelDir !== undefined) {
+    const summaryPath = `${json.modelDir.replace(/\/+$/, '')}/summary.json`;
+    const p = resolveFrom(dir, summaryPath);
     if (existsSync(p)) {
-      const s = parseSummaryJson(readJson(p), pointers.summaryPath);
-      if (data.training === undefined && s.training !== undefined) data.training = s.training;
-      if (data.sweep === undefined && s.sweep !== undefined) data.sweep = s.sweep;
+      const s = trainingFrom(readJsonFile(trainSummarySchema, p, summaryPath));
+      data.training = s.training;
       mergeAccuracy(data.accuracy, s.accuracy);
       data.sources.summary = p;
     } else {
-      data.notes.training = `the training summary ${pointers.summaryPath} named in report.json does not exist`;
+      data.notes.training = `the training summary ${summaryPath} named in report.json does not exist`;
     }
-  } else if (data.training === undefined) {
-    data.notes.training = 'report.json names no training summary (modelDir or summaryPath)';
+  } else {
+    data.notes.training = 'report.json names no model folder (modelDir), so no training summary';
   }
 
-  if (pointers.sweepPath !== undefined && data.sweep === undefined) {
-    const p = resolveFrom(dir, pointers.sweepPath);
-    if (existsSync(p)) data.sweep = parseSweepJson(readJson(p), pointers.sweepPath);
-    else data.notes.sweep = `the sweep results ${pointers.sweepPath} named in report.json do not exist`;
-  }
-
-  const synthPath = pointers.synthPath === undefined ? join(dir, '..', 'synth', 'report.json') : resolveFrom(dir, pointers.synthPath);
-  if (data.synthesis === undefined) {
-    if (existsSync(synthPath)) {
-      data.synthesis = parseSynthJson(readJson(synthPath), synthPath);
-      data.sources.synth = synthPath;
-    } else {
-      data.notes.synthesis = `no synthesis report at ${synthPath}; run 'make synth'`;
-    }
+  const synthPath = join(dir, '..', 'synth', 'report.json');
+  if (existsSync(synthPath)) {
+    data.synthesis = synthRowsFrom(readJsonFile(synthReportSchema, synthPath));
+    data.sources.synth = synthPath;
+  } else {
+    data.notes.synthesis = `no synthesis report at ${synthPath}; run 'make synth'`;
   }
 
   if (data.mismatch?.vcdPath !== undefined) {

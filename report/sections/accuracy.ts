@@ -1,6 +1,5 @@
 /**
- * Accuracy of every stage of the flow (what quantization cost, and whether the integer stages agree), and the
- * bit-width sweep when one was run.
+ * Accuracy of every stage of the flow: what quantization cost, and whether the integer stages agree.
  */
 import { barChart } from '../svg/bar-chart.ts';
 import { STAGE_COLORS, STAGE_LABELS } from '../svg/color.ts';
@@ -69,28 +68,6 @@ function subtitle(d: ReportData): string {
   return `Test accuracy of every stage${d.images === undefined ? '' : ` (${d.images} images through the RTL)`}; ${exact}`;
 }
 
-function sweepBlock(d: ReportData): string {
-  const sweep = d.sweep;
-  if (sweep === undefined || sweep.length === 0) return `<h3 id="sweep">Bit-width sweep</h3>${notRun('sweep', d.notes?.sweep ?? 'no sweep was run')}`;
-  const stages = ['float', 'ptq', 'qat', 'integer'] as const;
-  const label = (r: (typeof sweep)[number]): string => `w${r.bits.weights}/a${r.bits.activations}`;
-  const several = new Set(sweep.map((r) => `${r.dataset}/${r.network}`)).size > 1;
-  const values = sweep.flatMap((r) => stages.map((s) => r[s])).filter((v): v is number => v !== undefined);
-  const chart = barChart({
-    id: 'sweep', title: 'Accuracy by bit width', yLabel: 'test accuracy', yFrom: zoom(values), yTo: 1, yFormat: (v) => pct(v, 1),
-    legend: stages.map((s) => ({ name: STAGE_LABELS[s], color: STAGE_COLORS[s] })),
-    groups: sweep.map((r) => ({
-      label: several ? `${r.network} ${label(r)}` : label(r),
-      bars: stages.map((s) => ({ name: STAGE_LABELS[s], value: r[s], color: STAGE_COLORS[s] })),
-    })),
-    width: Math.min(1080, Math.max(560, 110 * sweep.length)),
-  });
-  const rows = sweep.map((r) => [r.dataset, r.network, label(r), pct(r.float), pct(r.ptq), pct(r.qat), pct(r.integer), pp(r.qat, r.float)]);
-  const tbl = table(['dataset', 'network', 'bits', 'float', 'PTQ', 'QAT', 'integer', 'QAT vs float'], rows, [3, 4, 5, 6, 7]);
-  const fig = figure('Test accuracy per weight/activation bit width.', chart);
-  return `<h3 id="sweep">Bit-width sweep</h3>${sweep.length <= 6 ? `<div class="row2">${fig}<div>${tbl}</div></div>` : fig + tbl}`;
-}
-
 export function accuracySection(d: ReportData): string {
   const sub = subtitle(d);
   const a = d.accuracy;
@@ -98,5 +75,5 @@ export function accuracySection(d: ReportData): string {
   const main = any
     ? `<div class="row2">${figure('Accuracy per stage; a stage that did not run has no bar.', accuracyChart(a))}<div>${accuracyTable(a, d.lockstepSample)}</div></div>`
     : notRun('accuracy', d.notes?.accuracy);
-  return section('accuracy', 'Accuracy', sub, main, sweepBlock(d));
+  return section('accuracy', 'Accuracy', sub, main);
 }

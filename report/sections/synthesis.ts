@@ -30,7 +30,6 @@ export function synthesisSection(d: ReportData): string {
     { head: 'FFs', numeric: true, get: figure((r) => int(r.ffs)) },
     { head: 'DSPs', numeric: true, get: figure((r) => int(r.dsps)) },
     { head: 'BRAMs', numeric: true, get: figure((r) => num(r.brams, 4)) },
-    ...(has('fmaxMHz') ? [{ head: 'Fmax (MHz)', numeric: true, get: figure((r) => num(r.fmaxMHz, 4)) }] : []),
     ...extras.map((k) => ({ head: EXTRA_NAMES[k] ?? k, numeric: true, get: figure((r) => num(r.extra?.[k], 6)) })),
     ...(has('seconds') ? [{ head: 'Yosys time', numeric: true, get: (r: SynthRow) => seconds(r.seconds) }] : []),
   ];

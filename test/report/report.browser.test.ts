@@ -83,11 +83,11 @@ describe('report in headless Chromium', function () {
     assert.deepEqual(await page.$$eval('[data-not-run]', (els) => els.map((e) => e.getAttribute('data-not-run'))), []);
     const charts = await marks(page, '[data-chart]');
     assert.deepEqual(charts.map((c) => c.data['data-chart']).sort(),
-      ['accuracy', 'array-map', 'confusion', 'layer-cycles', 'pe-heatmap', 'sweep', 'training-accuracy', 'training-loss', 'waveform']);
+      ['accuracy', 'array-map', 'confusion', 'layer-cycles', 'pe-heatmap', 'training-accuracy', 'training-loss', 'waveform']);
     for (const c of charts) assert.ok(c.box.w > 150 && c.box.h > 80, `${c.data['data-chart']} is ${c.box.w}x${c.box.h}`);
     assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'fail');
     const links = await page.$$eval('nav.toc a', (els) => els.map((a) => [a.getAttribute('href'), a.getAttribute('class')]));
-    assert.equal(links.length, 7);
+    assert.equal(links.length, 6);
     for (const [href, cls] of links) {
       assert.equal(await page.locator(href ?? '#none').count(), 1, `${href} leads to a section`);
       assert.ok(cls === 'ok' || (href === '#mismatch' && cls === 'fail'), `${href} is ${cls}`);
@@ -115,7 +115,6 @@ describe('report in headless Chromium', function () {
     assert.deepEqual(bars.map((b) => Number(b.data['data-value'])), Object.values(counts.accuracy));
     const byValue = [...bars].sort((a, b) => Number(a.data['data-value']) - Number(b.data['data-value']));
     assert.ok((byValue[0] as (typeof bars)[number]).box.h < (byValue[5] as (typeof bars)[number]).box.h);
-    assert.equal(await page.locator('[data-chart="sweep"] .mark.bar').count(), 4 * counts.sweepRows);
   });
 
   it('draws one stacked bar per layer, lengths proportional to cycles', async () => {
@@ -199,7 +198,7 @@ describe('report in headless Chromium', function () {
     assert.deepEqual([errs, reqs], [[], []]);
     assert.equal(await p.locator('[data-chart]').count(), 0);
     assert.deepEqual((await p.$$eval('[data-not-run]', (els) => els.map((e) => e.getAttribute('data-not-run')))).sort(),
-      ['accuracy', 'confusion', 'mismatch', 'pe-heatmap', 'per-layer', 'sweep', 'synthesis', 'training']);
+      ['accuracy', 'confusion', 'mismatch', 'pe-heatmap', 'per-layer', 'synthesis', 'training']);
     await p.close();
   });
 });

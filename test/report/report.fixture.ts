@@ -12,7 +12,8 @@ import { Rng } from '../../quant/random.ts';
 import type { TrainSummary } from '../../model/summary.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { arrayConfig, runNetwork } from '../../hw-sim/index.ts';
-import { peUtilizationFromStats } from '../../report/from-stats.ts';
+import { layerRowsFromStats, peUtilizationFromStats } from '../../report/from-stats.ts';
+import type { CosimReport } from '../../report/schema/cosim-report.ts';
 import type { SynthEntry, SynthReport } from '../../synth/report.ts';
 
 export const R = 4;
@@ -172,7 +173,7 @@ function epochs(rng: Rng, n: number, loss0: number, loss1: number, acc0: number,
 
 export interface FixturePaths { root: string; reportJson: string; html: string; vcd: string }
 export interface FixtureCounts {
-  floatEpochs: number; qatEpochs: number; sweepRows: number; layers: number; classes: number; expected: number; actual: number;
+  floatEpochs: number; qatEpochs: number; layers: number; classes: number; expected: number; actual: number;
   accuracy: Record<string, number>; peValues: number[]; confusion: number[][]; layerCycles: number[];
 }
 
@@ -187,13 +188,13 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   const float = epochs(rng, 8, 0.9, 0.07, 0.82, 0.985);
   const qat = epochs(rng, 4, 0.12, 0.08, 0.975, 0.982);
   const accuracy = { float: 0.9812, ptq: 0.9655, qat: 0.9797, integer: 0.9795, hwsim: 0.9795, rtl: 0.9795 };
-  const sweep = [2, 4, 6, 8].map((b) => ({
-    dataset: 'mnist', network: 'mlp', bits: { weights: b, activations: 8 },
-    float: 0.9812, ptq: Math.max(0.1, 0.9812 - 0.5 / b ** 2.2), qat: 0.9812 - 0.08 / b ** 1.5, integer: 0.9812 - 0.08 / b ** 1.5 - 0.0002,
-  }));
-  // The trainer's own summary type, so that a change of its shape shows here at typecheck.
-  const summary: Pick<TrainSummary, 'curves' | 'accuracy'> & { sweep: typeof sweep } = {
-    curves: { float, qat }, accuracy: { float: accuracy.float, ptq: accuracy.ptq, qat: accuracy.qat, integer: accuracy.integer }, sweep,
+  // The trainer's own summary type (checked by its schema when the report loads it).
+  const summary: TrainSummary = {
+    version: 1, dataset: 'mnist', network: 'mlp', bits: { weight: 8, activation: 8, logits: 32 }, seed, roundingMode: 'double',
+    epochs: { float: float.length, qat: qat.length }, hyperparameters: { batchSize: 128 }, images: { train: 60000, test: 10000 },
+    curves: { float, qat }, accuracy: { float: accuracy.float, ptq: accuracy.ptq, qat: accuracy.qat, integer: accuracy.integer },
+    agreement: { argmax: 0.999, accuracyDelta: 0.0002, target: { maxAccuracyDelta: 0.003, minArgmaxAgreement: 0.995 }, passed: true },
+    observers: [{ min: -1, max: 1, frozen: true }], backend: 'wasm', wallSeconds: 52.5,
   };
   writeFileSync(join(modelDir, 'summary.json'), JSON.stringify(summary, null, 1));
 
@@ -212,18 +213,38 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   const vcd = fixtureVcd(seed);
   const vcdPath = join(cosim, 'mismatch.vcd');
   if (opts.mismatch) writeFileSync(vcdPath, vcd.text);
-  const report = {
-    dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C }, roundingMode: 'double', images: confusion.flat().reduce((a, x) => a + x, 0),
-    accuracy: { hwsim: accuracy.hwsim, rtl: accuracy.rtl }, cycles: { total, perLayer: stats.layers }, utilization: stats.total.utilization,
+  const tested = confusion.flat().reduce((a, x) => a + x, 0);
+  const lockstepStatus = opts.mismatch ? 'fail' : 'pass';
+  const pairs = (n: number): CosimReport['bytes']['pairs'] => ({
+    'golden-hwsim': { bytesCompared: n, bytesDiffering: 0 }, 'golden-rtl': { bytesCompared: n, bytesDiffering: 0 }, 'hwsim-rtl': { bytesCompared: n, bytesDiffering: 0 },
+  });
+  // report.json in the cosim writer's own type, so that a change of its schema shows here at typecheck.
+  const report: CosimReport = {
+    verdict: opts.mismatch ? 'FAIL' : 'PASS', failedChecks: opts.mismatch ? ['lockstep', 'bytes golden-rtl'] : [],
     checks: [
       { name: 'corner tier', status: 'pass', what: 'quick corner tier on this build', compared: 200, unit: 'cases' },
-      { name: 'lockstep', status: opts.mismatch ? 'fail' : 'pass', what: 'RTL vs hw-sim: every output word of every cycle', compared: total * 18, unit: 'words' },
+      { name: 'lockstep', status: lockstepStatus, what: 'RTL vs hw-sim: every output word of every cycle', compared: total * 18, unit: 'words' },
       { name: 'bytes golden-rtl', status: opts.mismatch ? 'not-run' : 'pass', what: 'golden model vs RTL: every output byte of every layer', compared: 4000, unit: 'bytes' },
     ],
+    dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C }, roundingMode: 'double', exportRoundingMode: 'double',
+    images: tested, testImages: tested,
+    accuracy: { integer: accuracy.integer, hwsim: accuracy.hwsim, rtl: accuracy.rtl },
+    bytes: { images: tested, pairs: pairs(4000), perLayer: [{ layer: 'dense_2', type: 'dense', where: 'array', bytesPerImage: 10, pairs: pairs(4000) }], first: null },
+    cornerTier: { cases: 200, passed: 200, failed: 0, cycles: 123456, seconds: 2.5, kinds: { corner: 200 }, failures: [] },
+    cycles: { total, perLayer: layerRowsFromStats(stats) }, utilization: stats.total.utilization,
     mismatches: opts.mismatch
-      ? { differingWordsInChunk: 3, chunkCycles: 2048, first: { layer: 'dense_2', tile: 'k0 n8', cycle: MISMATCH.cycle, where: `o_data_o[${MISMATCH.col}]`, row: MISMATCH.row, col: MISMATCH.col, expected: vcd.expected, actual: vcd.actual, vcdPath: 'mismatch.vcd' } }
-      : { differingWordsInChunk: 0, chunkCycles: 2048 },
-    verilator: 'Verilator 5.006', wallSeconds: 73.4, modelDir: '../model/mnist-mlp',
+      ? {
+        differingWordsInChunk: 3, chunkCycles: 2048, wordsCompared: total * 18,
+        first: {
+          layer: 'dense_2', tile: 'k0 n8', cycle: MISMATCH.cycle, where: `o_data_o[${MISMATCH.col}]`, kind: 'port', row: MISMATCH.row, col: MISMATCH.col,
+          expected: vcd.expected, actual: vcd.actual, image: 0, programCycle: MISMATCH.cycle, vcdPath: 'mismatch.vcd', vcdFirstCycle: WINDOW.first,
+          replayReproduced: true, hwsimTrace: [`cycle ${MISMATCH.cycle}`],
+        },
+      }
+      : { differingWordsInChunk: 0, chunkCycles: 2048, wordsCompared: total * 18, first: null },
+    verilator: { version: 'Verilator 5.006', line: 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)', warnings: { count: 0, byCode: {}, first: [] } },
+    wallSeconds: { lockstep: 70.1, total: 73.4 }, modelDir: '../model/mnist-mlp',
+    rtl: { config: 'rtl/cosim.json', top: 'systolic_top', build: 'fixture', deep: false, batch: 32, parameters: { Rows: R, Cols: C, AccDepth: 1024, RoundingMode: 1 } },
     peUtilization: { rows: R, cols: C, values: peValues }, confusion: { labels: Array.from({ length: classes }, (_, i) => String(i)), matrix: confusion },
   };
   const reportJson = join(cosim, 'report.json');
@@ -244,7 +265,7 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   return {
     paths: { root, reportJson, html: join(cosim, 'report.html'), vcd: vcdPath },
     counts: {
-      floatEpochs: float.length, qatEpochs: qat.length, sweepRows: sweep.length, layers: onArray.length, classes, expected: vcd.expected, actual: vcd.actual,
+      floatEpochs: float.length, qatEpochs: qat.length, layers: onArray.length, classes, expected: vcd.expected, actual: vcd.actual,
       accuracy, peValues, confusion, layerCycles: onArray.map((l) => l.cycles),
     },
   };

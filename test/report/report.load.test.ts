@@ -16,6 +16,8 @@ import { run } from '../../cli/report.ts';
 import { writeFixtureRun } from './report.fixture.ts';
 
 const MINIMAL = { dataset: 'mnist', network: 'cnn', bits: { weights: 8, activations: 8 }, array: { rows: 8, cols: 8 } };
+/** A lockstep that held: report.json's mismatches as cosim writes them. */
+const NO_MISMATCH = { differingWordsInChunk: 0, chunkCycles: 2048, wordsCompared: 1000, first: null };
 
 describe('report loading and rendering', () => {
   let dir: string;
@@ -35,9 +37,7 @@ describe('report loading and rendering', () => {
     assert.equal(d.training?.float.length, counts.floatEpochs);
     assert.equal(d.training?.qat.length, counts.qatEpochs);
     assert.deepEqual(d.accuracy, counts.accuracy, 'float..integer from the summary, hwsim and rtl from report.json');
-    assert.equal(d.sweep?.length, counts.sweepRows);
-    assert.deepEqual(d.perLayer?.filter((l) => l.onArray !== false).map((l) => l.cycles), counts.layerCycles);
-    assert.equal(d.perLayer?.filter((l) => l.onArray === false).length, 2, 'maxpool2d and the inserted flatten run on the host');
+    assert.deepEqual(d.perLayer?.map((l) => l.cycles), counts.layerCycles, 'the layers that run on the array');
     assert.equal(d.synthesis?.length, 4);
     assert.deepEqual(d.synthesis?.[1], { target: 'ice40', rows: 4, cols: 4, status: 'ok', luts: 3954, ffs: 1822, dsps: 8, brams: 4, seconds: 63.9, extra: { lutRams: 0, carries: 439 } });
     assert.equal(d.mismatch?.actual, counts.actual);
@@ -47,10 +47,10 @@ describe('report loading and rendering', () => {
 
   it('leaves absent sections absent, with a note naming the file it looked for', async () => {
     const d = await loadReportData(reportFile(MINIMAL));
-    for (const k of ['training', 'sweep', 'perLayer', 'peUtilization', 'confusion', 'mismatch', 'synthesis', 'mismatches'] as const) assert.equal(d[k], undefined, k);
+    for (const k of ['training', 'perLayer', 'peUtilization', 'confusion', 'mismatch', 'synthesis', 'mismatches'] as const) assert.equal(d[k], undefined, k);
     assert.match(d.notes?.synthesis ?? '', /synth[/\\]report\.json; run 'make synth'/);
     const html = renderReport(d);
-    assert.equal((html.match(/data-not-run="/g) ?? []).length, 8);
+    assert.equal((html.match(/data-not-run="/g) ?? []).length, 7);
     assert.doesNotMatch(html, /class="mark /, 'no chart mark without data');
     assert.match(html, /data-verdict="unknown"/);
   });
@@ -58,29 +58,34 @@ describe('report loading and rendering', () => {
   it('says PASS only when every listed check passed, and names each one that did not', async () => {
     const check = (name: string, status: string) => ({ name, status, what: `${name} compared`, compared: 10, unit: 'bytes' });
     const all = [check('corner tier', 'pass'), check('lockstep', 'pass'), check('bytes golden-rtl', 'pass')];
-    const pass = renderReport(await loadReportData(reportFile({ ...MINIMAL, checks: all, mismatches: { differingWordsInChunk: 0 } })));
+    const pass = renderReport(await loadReportData(reportFile({ ...MINIMAL, checks: all, mismatches: NO_MISMATCH })));
     assert.match(pass, /data-verdict="pass"[^>]*>PASS \u2014 all 3 checks held</);
     assert.match(pass, /data-check="bytes golden-rtl" data-status="pass"/);
     // The lockstep held, but the golden model disagrees with the RTL and the corner tier did not run: no PASS.
     const fail = renderReport(await loadReportData(reportFile({
-      ...MINIMAL, checks: [check('corner tier', 'not-run'), check('lockstep', 'pass'), check('bytes golden-rtl', 'fail')], mismatches: { differingWordsInChunk: 0 },
+      ...MINIMAL, checks: [check('corner tier', 'not-run'), check('lockstep', 'pass'), check('bytes golden-rtl', 'fail')], mismatches: NO_MISMATCH,
     })));
     assert.match(fail, /data-verdict="fail"[^>]*>FAIL \u2014 corner tier \(not run\), bytes golden-rtl</);
     assert.doesNotMatch(fail, /PASS \u2014/);
-    assert.match(renderReport(await loadReportData(reportFile({ ...MINIMAL, mismatches: { differingWordsInChunk: 0 } }))), /data-verdict="unknown"/, 'no checks, no PASS');
+    assert.match(renderReport(await loadReportData(reportFile({ ...MINIMAL, mismatches: NO_MISMATCH }))), /data-verdict="unknown"/, 'no checks, no PASS');
   });
 
   it('points at the bad key of a malformed report.json', async () => {
+    const layer = { name: 'd', type: 'dense', cycles: 5, macs: 10, utilization: 0.5, fillCycles: 6, drainCycles: 0, stallCycles: 0 };
     const cases: [unknown, RegExp][] = [
-      [{ ...MINIMAL, accuracy: { rtl: 97.2 } }, /accuracy\.rtl: expected a number in \[0, 1\], got 97\.2/],
-      [{ ...MINIMAL, array: { rows: 8 } }, /array\.cols: expected a value, got nothing/],
+      [{ ...MINIMAL, accuracy: { integer: 0.9, hwsim: null, rtl: 97.2 } }, /accuracy\.rtl: expected a number in \[0, 1\], got 97\.2/],
+      [{ ...MINIMAL, array: { rows: 8 } }, /array\.cols: expected an integer >= 1, got nothing/],
       [{ ...MINIMAL, peUtilization: { rows: 2, cols: 2, values: [0.5, 0.5, 0.5] } }, /peUtilization\.values: expected 4 values \(rows 2 x cols 2\), got "3 values"/],
-      [{ ...MINIMAL, confusion: { matrix: [[1, 2], [3]] } }, /confusion\.matrix\[1\]: expected 2 counts/],
-      [{ ...MINIMAL, cycles: { total: 10, perLayer: [{ name: 'd', cycles: 5, fillCycles: 6 }] } }, /cycles\.perLayer\[0\]: expected fill \+ drain \+ stall cycles <= cycles \(5\)/],
-      [{ ...MINIMAL, mismatches: { differingWordsInChunk: 1, first: { cycle: 3, expected: 1 } } }, /mismatches\.first\.actual/],
-      [{ ...MINIMAL, mismatches: { count: 1 } }, /mismatches\.differingWordsInChunk: expected a value, got nothing/],
-      [{ ...MINIMAL, checks: [{ name: 'lockstep', status: 'ok', what: 'x' }] }, /checks\[0\]\.status: expected pass \| fail \| not-run, got "ok"/],
+      [{ ...MINIMAL, confusion: { labels: ['0', '1'], matrix: [[1, 2], [3]] } }, /confusion\.matrix\[1\]: expected 2 counts/],
+      [{ ...MINIMAL, cycles: { total: 10, perLayer: [layer] } }, /cycles\.perLayer\[0\]: expected fill \+ drain \+ stall cycles <= cycles \(5\)/],
+      [{ ...MINIMAL, mismatches: { ...NO_MISMATCH, first: { cycle: 3, expected: 1 } } }, /mismatches\.first\.layer: expected a string, got nothing/],
+      [{ ...MINIMAL, mismatches: { count: 1 } }, /mismatches\.differingWordsInChunk: expected an integer >= 0, got nothing/],
+      [{ ...MINIMAL, checks: [{ name: 'lockstep', status: 'ok', what: 'x', compared: 1, unit: 'words' }] }, /checks\[0\]\.status: expected pass \| fail \| not-run, got "ok"/],
       [{ ...MINIMAL, lockstepSample: { images: 200, integer: 99 } }, /lockstepSample\.integer: expected a number in \[0, 1\], got 99/],
+      // Keys other tools spell differently are no longer read as aliases: they are unknown keys.
+      [{ ...MINIMAL, roundingMode: 1 }, /roundingMode: expected single \| double, got 1/],
+      [{ ...MINIMAL, sweep: [] }, /\(top level\): expected only the keys the schema knows, got unknown key sweep/],
+      [{ ...MINIMAL, cycles: { total: 10, perLayer: [{ ...layer, fillCycles: 0, fill: 1 }] } }, /cycles\.perLayer\[0\]: expected only the keys the schema knows, got unknown key fill/],
     ];
     for (const [o, msg] of cases) await assert.rejects(loadReportData(reportFile(o)), (e: Error) => e instanceof FormatError && msg.test(e.message), String(msg));
     const notJson = join(dir, 'bad.json');
@@ -105,17 +110,21 @@ describe('report loading and rendering', () => {
     assert.match(whole, /10000 images through the RTL/);
   });
 
-  it('accepts per-layer cycles as a map, a rounding mode as 0/1, a 2-D utilization array, a null loss', async () => {
-    const d = await loadReportData(reportFile({
-      ...MINIMAL, roundingMode: 1, cycles: { total: 30, perLayer: { conv1: 20, fc: { type: 'dense', cycles: 10, macs: 100 } } },
-      peUtilization: { rows: 2, cols: 2, values: [[0, 0.25], [0.5, 1]] },
-      training: { float: [{ epoch: 1, loss: null, accuracy: 0.1, val_accuracy: 0.2 }] },
-    }));
+  it('reads the summary its modelDir names with the trainer\'s schema: a null (diverged) loss is NaN, an alias is an error', async () => {
+    const { paths } = writeFixtureRun(dir, 7);
+    const summaryPath = join(paths.root, 'out', 'model', 'mnist-mlp', 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { curves: { float: Record<string, unknown>[] } };
+    const epoch0 = summary.curves.float[0] as Record<string, unknown>;
+    epoch0.loss = null;
+    writeFileSync(summaryPath, JSON.stringify(summary));
+    const d = await loadReportData(paths.reportJson);
     assert.ok(Number.isNaN(d.training?.float[0]?.loss), 'a diverged (null) loss is kept as NaN');
-    assert.equal(d.training?.float[0]?.valAccuracy, 0.2);
-    assert.deepEqual(d.perLayer, [{ name: 'conv1', type: '', cycles: 20 }, { name: 'fc', type: 'dense', cycles: 10, macs: 100 }]);
-    assert.equal(d.roundingMode, 'double');
-    assert.deepEqual(d.peUtilization?.values, [0, 0.25, 0.5, 1]);
+    assert.equal(d.training?.float[0]?.valAccuracy, epoch0.valAccuracy);
+    epoch0.val_accuracy = epoch0.valAccuracy;
+    delete epoch0.valAccuracy;
+    writeFileSync(summaryPath, JSON.stringify(summary));
+    await assert.rejects(loadReportData(paths.reportJson), (e: Error) => e instanceof FormatError
+      && /summary\.json: curves\.float\[0\]: expected only the keys the schema knows, got unknown key val_accuracy/.test(e.message), 'names the file and the key');
   });
 
   it('draws no waveform, but says why, when the VCD is missing or broken', async () => {
@@ -135,7 +144,6 @@ describe('report loading and rendering', () => {
     const cases: Partial<ReportData>[] = [
       { training: { float: [], qat: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }] } },
       { training: { float: [{ epoch: 1, loss: 0.5, accuracy: 0.9 }, { epoch: 2, loss: Number.NaN, accuracy: 0.1 }], qat: [] } },
-      { sweep: [{ dataset: 'd', network: 'n', bits: { weights: 4, activations: 4 } }] },
       { peUtilization: { rows: 1, cols: 1, values: [0] } },
       { confusion: { labels: ['a'], matrix: [[0]] } },
       { perLayer: [{ name: 'x', type: 'dense', cycles: 0 }] },
@@ -146,11 +154,11 @@ describe('report loading and rendering', () => {
       const html = renderReport({ ...base, ...c });
       assert.doesNotMatch(html.replace(/<td class="num">NaN<\/td>/, ''), /NaN|Infinity|undefined/, JSON.stringify(c));
     }
-    assert.match(renderReport({ ...base, ...cases[6] }), /data-verdict="fail"/, 'a mismatch without a count still fails');
+    assert.match(renderReport({ ...base, ...cases.find((c) => c.mismatch !== undefined) }), /data-verdict="fail"/, 'a mismatch without a count still fails');
   });
 
   it('escapes every name that comes from the files', async () => {
-    const d = await loadReportData(reportFile({ ...MINIMAL, network: '<img src=x onerror=alert(1)>', cycles: { total: 1, perLayer: [{ name: '<script>alert(1)</script>', cycles: 1 }] } }));
+    const d = await loadReportData(reportFile({ ...MINIMAL, network: '<img src=x onerror=alert(1)>', cycles: { total: 1, perLayer: [{ name: '<script>alert(1)</script>', type: 'dense', cycles: 1, macs: 1, utilization: 1, fillCycles: 0, drainCycles: 0, stallCycles: 0 }] } }));
     const html = renderReport(d);
     assert.doesNotMatch(html, /<script|<img/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);

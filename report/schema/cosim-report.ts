@@ -1,0 +1,103 @@
+/**
+ * out/cosim/report.json, as written by `int8cosim cosim` (cosim/report.ts builds an object of type CosimReport)
+ * and read by the HTML report (report/input/load.ts parses it with reportJsonSchema). One schema, one type: a key
+ * the writer renames fails the typecheck of the writer, and a file of another shape fails at load with the key.
+ */
+import { z } from 'zod';
+import { finite, fraction, int, text } from '../../quant/json-fields.ts';
+import { checkSchema, confusionSchema, firstMismatchSchema, layerRowSchema, peUtilizationSchema } from './sections.ts';
+
+const roundingMode = z.enum(['single', 'double']);
+const pairCount = z.strictObject({ bytesCompared: int(), bytesDiffering: int() });
+const pairCounts = z.strictObject({ 'golden-hwsim': pairCount, 'golden-rtl': pairCount, 'hwsim-rtl': pairCount });
+
+/** The byte scoreboard of the layer outputs (harness/network/layerCheck.ts LayerCheckResult, less predictions). */
+const bytesSchema = z.strictObject({
+  images: int(),
+  pairs: pairCounts,
+  perLayer: z.array(z.strictObject({ layer: text, type: text, where: z.enum(['array', 'host']), bytesPerImage: int(), pairs: pairCounts })),
+  first: z.strictObject({
+    image: int(), layer: text, layerIndex: int(), element: z.array(int()), pairs: z.array(z.enum(['golden-hwsim', 'golden-rtl', 'hwsim-rtl'])),
+    golden: z.int('an integer'), hwsim: z.int('an integer'), rtl: z.int('an integer'),
+  }).nullable(),
+});
+
+/** The quick corner tier on the cosim's build (cosim/checks.ts), null when --corner-cases 0. */
+const cornerTierSchema = z.strictObject({
+  cases: int(),
+  passed: int(),
+  failed: int(),
+  cycles: int(),
+  seconds: finite,
+  kinds: z.record(z.string(), int()),
+  failures: z.array(z.strictObject({
+    seed: z.int('an integer'), config: text, kind: text, stage: z.enum(['lockstep', 'golden', 'network', 'stop']), message: text, replay: text,
+  })),
+}).nullable();
+
+/** Accuracy of every stage on the test set; hw-sim and RTL are null after a lockstep mismatch. */
+const accuracySchema = z.strictObject({
+  float: fraction.optional(),
+  ptq: fraction.optional(),
+  qat: fraction.optional(),
+  integer: fraction,
+  hwsim: fraction.nullable(),
+  rtl: fraction.nullable(),
+});
+
+/** Seconds per stage of the run (tools, train, build, corners, lockstep, ...) and their `total`. */
+const wallSecondsSchema = z.record(z.string(), finite).check((ctx) => {
+  if (ctx.value.total === undefined) ctx.issues.push({ code: 'custom', input: ctx.value, path: ['total'], message: 'a finite number (the whole run)' });
+});
+
+export const cosimReportSchema = z.strictObject({
+  /** PASS only when every check ran and held. */
+  verdict: z.enum(['PASS', 'FAIL']),
+  failedChecks: z.array(text),
+  checks: z.array(checkSchema),
+  dataset: text,
+  network: text,
+  bits: z.strictObject({ weights: int(1), activations: int(1) }),
+  array: z.strictObject({ rows: int(1), cols: int(1) }),
+  roundingMode,
+  exportRoundingMode: roundingMode,
+  /** Images through hw-sim and the RTL, and the size of the test set behind float, PTQ, QAT and integer. */
+  images: int(),
+  testImages: int(),
+  /** Present when hw-sim and the RTL ran on fewer images than the test set: the golden model's accuracy on those. */
+  lockstepSample: z.strictObject({ images: int(1), integer: fraction }).optional(),
+  accuracy: accuracySchema,
+  bytes: bytesSchema,
+  cornerTier: cornerTierSchema,
+  cycles: z.strictObject({ total: int(), perLayer: z.array(layerRowSchema) }),
+  /** Whole-run utilization of the array. */
+  utilization: fraction,
+  /** The lockstep stops at the end of the chunk that holds the first mismatch: the count is of that chunk only. */
+  mismatches: z.strictObject({ differingWordsInChunk: int(), chunkCycles: int(1), wordsCompared: int(), first: firstMismatchSchema.nullable() }),
+  verilator: z.strictObject({
+    version: text,
+    line: text,
+    warnings: z.strictObject({ count: int(), byCode: z.record(z.string(), int()), first: z.array(text) }),
+  }),
+  wallSeconds: wallSecondsSchema,
+  /** The export folder of the model (its summary.json is the training summary), relative to the working directory. */
+  modelDir: text,
+  rtl: z.strictObject({
+    config: text, top: text, build: text, deep: z.boolean('true or false'), batch: int(1),
+    parameters: z.record(z.string(), z.union([finite, text], 'a number or a string')),
+  }),
+  peUtilization: peUtilizationSchema,
+  /** Absent after a lockstep mismatch (the RTL's predictions stop there). */
+  confusion: confusionSchema.optional(),
+});
+
+/** What `int8cosim cosim` writes: build it as this type, and the typecheck shows any drift from the reader. */
+export type CosimReport = z.input<typeof cosimReportSchema>;
+
+/**
+ * What the HTML report reads: the same schema, where only what the page cannot be drawn without is required. A
+ * section that is absent is shown as "not run" (a run that died half-way, a hand-made file, the tests' cases);
+ * a key the schema does not know, or a value of the wrong kind, is a FormatError naming the key.
+ */
+export const reportJsonSchema = cosimReportSchema.partial().required({ dataset: true, network: true, bits: true, array: true });
+export type ReportJson = z.output<typeof reportJsonSchema>;

@@ -1,11 +1,11 @@
 # int8cosim: QAT -> bit-exact int8 export -> golden model -> cycle-accurate hw-sim -> RTL in lockstep.
-# Targets: cosim (the main job), test (the whole mocha suite), bench [B=name], synth, lint, regress, mutate.
+# Targets: cosim (the main job), test (deps-check + the whole mocha suite), bench [B=name], synth, lint, regress, mutate.
 SHELL := /bin/bash
 CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps system-cosim system-test test typecheck cosim report bench synth lint regress mutate coverage clean
+.PHONY: all deps system-cosim system-test test typecheck deps-check cosim report bench synth lint regress mutate coverage clean
 
 all: test
 
@@ -24,8 +24,16 @@ system-test:
 typecheck: deps
 	$(TSC) --noEmit -p tsconfig.json
 
+# The rooms of ../shared/STYLE.md (who may import whom, no cycles, tfjs and koffi in their rooms, run-time code on
+# `dependencies` only), checked by dependency-cruiser with the rules of .dependency-cruiser.cjs: lists every
+# violation with its rule and fails on any.
+DEPCRUISE := node_modules/.bin/depcruise
+ROOMS     := quant model hw-sim harness verify synth report cosim cli bin bench test
+deps-check: deps
+	$(DEPCRUISE) --config .dependency-cruiser.cjs --output-type err $(wildcard $(ROOMS))
+
 # The suite is every test/**/*.test.ts; `node_modules/.bin/mocha test/x.test.ts` runs one file alone.
-test: system-test deps typecheck
+test: system-test deps typecheck deps-check
 	$(MOCHA) 'test/**/*.test.ts'
 
 cosim: system-cosim deps

@@ -3,13 +3,14 @@
  * when any check failed or did not run (the verdict is FAIL), with the first failure as the one-line error.
  */
 import { join, relative, resolve } from 'node:path';
-import { progressBar } from '../model/index.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
 import { formatChecks, runCosim, type CosimOptions } from '../cosim/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
+import { lockstepProgress, trainingProgress } from './progress.ts';
 
 const HELP = `usage: int8cosim cosim [options]
   --dataset mnist|fashion   (mnist; with --model: the model's)   --network cnn|tfc   (cnn)
@@ -22,26 +23,6 @@ const HELP = `usage: int8cosim cosim [options]
   --batch B                 images per reset; dense layers run as one GEMM per batch (32)
   --window W                half-width of the VCD window around a mismatch (16)
   --out DIR                 (out/cosim)`;
-
-function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name} must be an integer in [${lo}, ${hi}], got '${v}'`);
-  return n;
-}
-
-function lockstepProgress(batch: number): (done: number, n: number) => void {
-  const start = performance.now();
-  const tty = process.stderr.isTTY === true;
-  return (done, n) => {
-    if (tty || done % 1024 < batch || done === n) {
-      const s = (performance.now() - start) / 1000;
-      const fill = Math.round((done / n) * 30);
-      const line = `lockstep [${'#'.repeat(fill)}${'.'.repeat(30 - fill)}] ${done}/${n} images, ${(s > 0 ? done / s : 0).toFixed(0)} img/s, ${s.toFixed(0)} s`;
-      process.stderr.write(tty ? `\r${line}${done === n ? '\n' : ''}` : `${line}\n`);
-    }
-  };
-}
 
 export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('cosim', HELP, {
@@ -59,23 +40,23 @@ export async function run(argv: string[]): Promise<void> {
   const v = parsed.values;
   const rounding = (v.rounding ?? 'single') as RoundingMode;
   if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding must be one of ${ROUNDING_MODES.join(', ')}, got '${v.rounding}'`);
-  const batch = int(v.batch, 'batch', 1, 4096) ?? 32;
+  const batch = intOption('batch', v.batch, { min: 1, max: 4096 }) ?? 32;
   const opts: CosimOptions = {
     rounding,
-    rows: int(v.rows, 'rows', 2, 32) ?? 8,
-    cols: int(v.cols, 'cols', 2, 32) ?? 8,
+    rows: intOption('rows', v.rows, { min: 2, max: 32 }) ?? 8,
+    cols: intOption('cols', v.cols, { min: 2, max: 32 }) ?? 8,
     deep: v.deep === true,
-    cornerCases: int(v['corner-cases'], 'corner-cases', 0, 100_000) ?? CORNER_TIER_CASES,
+    cornerCases: intOption('corner-cases', v['corner-cases'], { min: 0, max: 100_000 }) ?? CORNER_TIER_CASES,
     batch,
-    window: int(v.window, 'window', 1, 1000) ?? 16,
+    window: intOption('window', v.window, { min: 1, max: 1000 }) ?? 16,
     outDir: resolve(v.out ?? join('out', 'cosim')),
     log: (m) => console.error(m),
     onImages: lockstepProgress(batch),
-    onTrainProgress: progressBar(),
+    onTrainProgress: trainingProgress(),
   };
-  const images = int(v.images, 'images', 1, Number.MAX_SAFE_INTEGER);
-  const weightBits = int(v.wbits, 'wbits', 2, 8);
-  const activationBits = int(v.abits, 'abits', 2, 8);
+  const images = intOption('images', v.images, { min: 1 });
+  const weightBits = intOption('wbits', v.wbits, { min: 2, max: 8 });
+  const activationBits = intOption('abits', v.abits, { min: 2, max: 8 });
   if (images !== undefined) opts.images = images;
   if (weightBits !== undefined) opts.weightBits = weightBits;
   if (activationBits !== undefined) opts.activationBits = activationBits;

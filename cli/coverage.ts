@@ -10,6 +10,7 @@ import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { COVERAGE_CONFIGS, runCoverage } from '../verify/coverage/coverage.ts';
 import { ROUNDING_MODES } from '../quant/spec/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim coverage [--cases <n>] [--rounding single|double|both] [--rtl-config <file>] [--out <file>]
 
@@ -25,8 +26,7 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, rounding: { type: 'string', default: 'both' }, 'rtl-config': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (parsed === undefined) return;
   const { values } = parsed;
-  const cases = values.cases === undefined ? 400 : Number(values.cases);
-  if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
+  const cases = intOption('cases', values.cases, { min: 1 }) ?? 400;
   const rounding = values.rounding as string;
   if (rounding !== 'both' && !(ROUNDING_MODES as readonly string[]).includes(rounding)) {
     throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')} or both, got '${rounding}'`);

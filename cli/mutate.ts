@@ -12,6 +12,7 @@ import { MUTANTS } from '../verify/mutate/catalogue.ts';
 import { scoreLine } from '../verify/mutate/report.ts';
 import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../verify/mutate/run.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim mutate [options]
 
@@ -64,8 +65,7 @@ export async function run(argv: string[]): Promise<void> {
     if (unknown.length > 0) throw new UsageError(`--only: unknown mutants ${unknown.join(', ')} (int8cosim mutate --list)`);
     mutants = MUTANTS.filter((m) => names.includes(m.name));
   }
-  const cases = values.cases === undefined ? 200 : Number(values.cases);
-  if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`--cases expects a positive integer, got '${values.cases}'`);
+  const cases = intOption('cases', values.cases, { min: 1 }) ?? 200;
   const out = resolve(values.out ?? 'out/mutate/report.json');
   console.log(`mutate: ${mutants.length} mutants in ${modes.join(' and ')} mode, kill-suite of ${cases} cases (builds are sequential and cached)`);
   mkdirSync(dirname(out), { recursive: true });

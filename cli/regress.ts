@@ -10,6 +10,7 @@ import { TIERS, configName, paletteOf, type Tier } from '../verify/palette.ts';
 import { parameterOverrides, runRegression } from '../verify/runner.ts';
 import { parseShard } from '../verify/shard.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim regress [options]
 
@@ -25,13 +26,6 @@ const HELP = `usage: int8cosim regress [options]
                         Rows, Cols, AccDepth and RoundingMode (said on the second line of the output)
   --out <file>          report (default out/regress/report.json)
 `;
-
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} expects a non-negative integer, got '${v}'`);
-  return n;
-}
 
 export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('regress', HELP, {
@@ -53,9 +47,9 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parsed;
   const tier = values.tier as Tier;
   if (!TIERS.includes(tier)) throw new UsageError(`--tier expects ${TIERS.join(' or ')}, got '${values.tier}'`);
-  const cases = int('cases', values.cases) ?? (tier === 'long' ? 10_000 : 300);
-  const seed = int('seed', values.seed) ?? 1;
-  const replaySeed = int('replay', values.replay);
+  const cases = intOption('cases', values.cases, { min: 0 }) ?? (tier === 'long' ? 10_000 : 300);
+  const seed = intOption('seed', values.seed, { min: 0 }) ?? 1;
+  const replaySeed = intOption('replay', values.replay, { min: 0 });
   const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
   const rtlConfigArg = values['rtl-config'] === undefined ? '' : ` --rtl-config ${values['rtl-config']}`;
   const deepArg = values.deep === true ? ' --deep' : '';

@@ -16,6 +16,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { arrayConfig, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim sim --model <dir> [options]
 
@@ -29,13 +30,6 @@ const HELP = `usage: int8cosim sim --model <dir> [options]
   --out <file.json>           statistics (default out/sim/<model>-<R>x<C>.json)
   --trace <file>              the one-line trace of every cycle of the first image
 `;
-
-function int(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name} expects an integer, got '${v}'`);
-  return n;
-}
 
 function inputs(model: QuantModel, dataset: string | undefined, images: number): { input: Int8Array; labels?: Uint8Array; source: string } {
   const size = shapeSize(model.input.shape);
@@ -92,9 +86,8 @@ export async function run(argv: string[]): Promise<void> {
   const model = readModel(v.model);
   const rounding = (v.rounding ?? model.roundingMode) as RoundingMode;
   if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding must be one of ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
-  const cfg = arrayConfig({ rows: int('rows', v.rows, 8), cols: int('cols', v.cols, 8), accDepth: int('acc-depth', v['acc-depth'], 1024), roundingMode: rounding });
-  const images = int('images', v.images, 10);
-  if (images < 1) throw new UsageError(`--images expects at least 1, got ${images}`);
+  const cfg = arrayConfig({ rows: intOption('rows', v.rows) ?? 8, cols: intOption('cols', v.cols) ?? 8, accDepth: intOption('acc-depth', v['acc-depth']) ?? 1024, roundingMode: rounding });
+  const images = intOption('images', v.images, { min: 1 }) ?? 10;
   const metaDataset = typeof model.meta['dataset'] === 'string' ? (model.meta['dataset'] as string) : undefined;
   const { input, labels, source } = inputs(model, v.dataset ?? metaDataset, images);
 

@@ -7,6 +7,7 @@ import { UsageError } from '../quant/errors.ts';
 import { SYNTH_TARGETS, type SynthTarget } from '../synth/yosys.ts';
 import { runSynthSuite, type ArraySize } from '../synth/suite.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim synth [options]
 
@@ -26,13 +27,6 @@ function parseSizes(s: string): ArraySize[] {
     if (!m) throw new UsageError(`--sizes expects RxC[,RxC...], got '${part}'`);
     return { rows: Number(m[1]), cols: Number(m[2]) };
   });
-}
-
-function parseInt10(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0 && name !== 'rounding') throw new UsageError(`--${name} expects a positive integer, got '${v}'`);
-  return n;
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -57,15 +51,14 @@ export async function run(argv: string[]): Promise<void> {
   for (const t of targets) {
     if (!(SYNTH_TARGETS as readonly string[]).includes(t)) throw new UsageError(`--targets: unknown target '${t}'; expected ${SYNTH_TARGETS.join(', ')}`);
   }
-  const rounding = parseInt10('rounding', values.rounding, 0);
-  if (rounding !== 0 && rounding !== 1) throw new UsageError(`--rounding expects 0 or 1, got ${rounding}`);
+  const rounding = (intOption('rounding', values.rounding, { min: 0, max: 1 }) ?? 0) as 0 | 1;
   const outDir = resolve(values.out ?? 'out/synth');
   await runSynthSuite({
     targets: targets as SynthTarget[],
     sizes: parseSizes(values.sizes ?? '4x4,8x8,16x16'),
-    accDepth: parseInt10('acc-depth', values['acc-depth'], 16),
+    accDepth: intOption('acc-depth', values['acc-depth'], { min: 1 }) ?? 16,
     roundingMode: rounding,
-    timeoutSeconds: parseInt10('timeout', values.timeout, 660),
+    timeoutSeconds: intOption('timeout', values.timeout, { min: 1 }) ?? 660,
     ...(values['rtl-config'] === undefined ? {} : { rtlConfig: resolve(values['rtl-config']) }),
     ...(values.top === undefined ? {} : { top: values.top }),
     outDir,

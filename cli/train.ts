@@ -8,9 +8,10 @@ import type { RoundingMode } from '../quant/spec/index.ts';
 import { checkExportDir, writeExport } from '../model/export/write-export.ts';
 import { checkTrainFlags } from '../model/ensure.ts';
 import { ACTIVATION_QUANTS, LSQ_MAX_BITS, trainModel, TRAIN_DEFAULTS, type ActivationQuant } from '../model/pipeline.ts';
-import { progressBar } from '../model/progress.ts';
 import type { TrainSummary } from '../model/summary.ts';
 import { parseCommandArgs } from './args.ts';
+import { intOption, numberOption } from './options.ts';
+import { trainingProgress } from './progress.ts';
 
 const HELP = `usage: int8cosim train [options]
 
@@ -31,13 +32,6 @@ const HELP = `usage: int8cosim train [options]
                               (default: lsq at <= ${LSQ_MAX_BITS} bits, minmax above)
   --no-bn                     networks without BatchNorm
 `;
-
-function num(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got '${v}'`);
-  return n;
-}
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
@@ -91,24 +85,18 @@ export async function run(argv: string[]): Promise<void> {
   const flags = checkTrainFlags({
     dataset: v.dataset as string,
     network: v.network as string,
-    weightBits: num('wbits', v.wbits, 8),
-    activationBits: num('abits', v.abits, 8),
-    floatEpochs: num('float-epochs', v['float-epochs'], 3),
-    qatEpochs: num('qat-epochs', v['qat-epochs'], 2),
-    seed: num('seed', v.seed, 1),
+    weightBits: numberOption('wbits', v.wbits) ?? 8,
+    activationBits: numberOption('abits', v.abits) ?? 8,
+    floatEpochs: numberOption('float-epochs', v['float-epochs']) ?? 3,
+    qatEpochs: numberOption('qat-epochs', v['qat-epochs']) ?? 2,
+    seed: numberOption('seed', v.seed) ?? 1,
     roundingMode: v.rounding as RoundingMode,
   });
-  const optional = (name: string, x: string | undefined, lo: number, integer: boolean): number | undefined => {
-    if (x === undefined) return undefined;
-    const n = num(name, x, 0);
-    if (n < lo || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} expects ${integer ? 'an integer' : 'a number'} >= ${lo}, got '${x}'`);
-    return n;
-  };
-  const batchSize = optional('batch-size', v['batch-size'], 1, true);
-  const floatLearningRate = optional('float-lr', v['float-lr'], 0, false);
-  const qatLearningRate = optional('qat-lr', v['qat-lr'], 0, false);
-  const trainLimit = optional('train-limit', v['train-limit'], 1, true);
-  const testLimit = optional('test-limit', v['test-limit'], 1, true);
+  const batchSize = intOption('batch-size', v['batch-size'], { min: 1 });
+  const floatLearningRate = numberOption('float-lr', v['float-lr'], 0);
+  const qatLearningRate = numberOption('qat-lr', v['qat-lr'], 0);
+  const trainLimit = intOption('train-limit', v['train-limit'], { min: 1 });
+  const testLimit = intOption('test-limit', v['test-limit'], { min: 1 });
   const clipping = v['weight-clipping'];
   if (clipping !== undefined && clipping !== 'max' && clipping !== 'mse') throw new UsageError(`--weight-clipping expects max or mse, got '${clipping}'`);
   const actQuant = v['act-quant'];
@@ -120,7 +108,7 @@ export async function run(argv: string[]): Promise<void> {
   const { model, summary } = await trainModel({
     ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'], weightClipping: clipping,
     activationQuant: actQuant as ActivationQuant | undefined,
-    onProgress: progressBar(), log: (m) => console.error(m),
+    onProgress: trainingProgress(), log: (m) => console.error(m),
   });
   writeExport(target, model, summary);
   console.log(resultTable(summary));

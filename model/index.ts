@@ -16,4 +16,3 @@ export { writeExport, checkExportDir, readSummary, SUMMARY_FILE } from './export
 export { trainModel, TRAIN_DEFAULTS, AGREEMENT_TARGET, defaultQatLearningRate, type TrainOptions, type TrainResult } from './pipeline.ts';
 export { ensureTrainedModel, checkTrainFlags, trainingHash, type EnsureOptions, type EnsureResult } from './ensure.ts';
 export type { TrainSummary } from './summary.ts';
-export { progressBar } from './progress.ts';

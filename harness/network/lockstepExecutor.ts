@@ -7,7 +7,7 @@
 import type { ArrayCounters } from '../../hw-sim/counters.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import type { ProgramContext, ProgramExecutor, ProgramResult } from '../../hw-sim/network/executor.ts';
-import type { ArrayConfig } from '../../hw-sim/ports.ts';
+import type { ArrayConfig } from '../../hw-sim/contract/index.ts';
 import type { Lockstep } from '../lockstep/lockstep.ts';
 import type { Verdict } from '../lockstep/scoreboard.ts';
 

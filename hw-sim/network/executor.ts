@@ -6,7 +6,7 @@
  */
 import type { ArrayCounters } from '../counters.ts';
 import type { Program } from '../compiler/program.ts';
-import type { ArrayConfig } from '../ports.ts';
+import type { ArrayConfig } from '../contract/index.ts';
 
 /** Where a program sits in the walk (for messages, traces and callbacks). */
 export interface ProgramContext {

@@ -6,7 +6,7 @@ import { ArraySim } from '../array-sim.ts';
 import type { ArrayCounters } from '../counters.ts';
 import { gatherOutputs } from '../compiler/gather.ts';
 import type { Program } from '../compiler/program.ts';
-import type { ArrayConfig } from '../ports.ts';
+import type { ArrayConfig } from '../contract/index.ts';
 import type { ProgramContext, ProgramResult, SyncProgramExecutor } from './executor.ts';
 
 export interface HwSimExecutorOptions {

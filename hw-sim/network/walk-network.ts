@@ -15,7 +15,7 @@ import { compileLayer, layerGemm, type MacLayer } from '../compiler/compile-laye
 import { flatten, maxPool2d } from '../compiler/host-ops.ts';
 import { compileGemm, type Program } from '../compiler/program.ts';
 import { addProgramRun, emptyLayerStats, networkStats, type LayerStats, type NetworkStats } from '../stats.ts';
-import { validateArrayConfig, type ArrayConfig } from '../ports.ts';
+import { validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
 import type { ProgramContext, ProgramExecutor, ProgramResult, SyncProgramExecutor } from './executor.ts';
 
 export interface WalkOptions {

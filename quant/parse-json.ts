@@ -34,6 +34,7 @@ const ARTICLE: Record<string, string> = { object: 'an object', array: 'an array'
 
 /** What the issue expected, in words. zod's own messages start with "Invalid" or "Unrecognized"; ours do not. */
 function expected(issue: Issue): string {
+  if (issue.code === 'invalid_key') return `${issue.issues[0] === undefined ? 'a valid key' : expected(issue.issues[0] as Issue)} as a key`;
   if (!/^(Invalid|Unrecognized|Too |Expected )/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
@@ -49,7 +50,8 @@ function expected(issue: Issue): string {
 
 /** The first issue, as one line: `file: key.path[2]: expected X, got Y`. */
 export function formatIssue(file: string, issue: Issue, input: unknown): string {
-  const got = issue.code === 'custom' && issue.params?.got !== undefined ? issue.params.got : valueAt(input, issue.path);
+  const last = issue.path[issue.path.length - 1];
+  const got = issue.code === 'invalid_key' ? last : issue.code === 'custom' && issue.params?.got !== undefined ? issue.params.got : valueAt(input, issue.path);
   const gotText = issue.code === 'unrecognized_keys' ? `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.join(', ')}` : show(got);
   return `${file}: ${keyPath(issue.path)}: expected ${expected(issue)}, got ${gotText}`;
 }

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { FormatError } from '../../quant/errors.ts';
+import { parseWith } from '../../quant/parse-json.ts';
 
 export type ParamValue = number | string;
 
@@ -32,72 +34,45 @@ export function defaultRtlConfigPath(): string {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const identifier = z.string('an identifier').regex(NAME, 'an identifier');
+const path = z.string('a path').min(1, 'a non-empty path');
+const noSpaces = z.string('a string without spaces').regex(/^\S*$/, 'a string without spaces');
 
-function fail(source: string, what: string): never {
-  throw new FormatError(`RTL config ${source}: ${what}`);
-}
+/** The file's own shape (what a user writes); parseRtlConfig resolves its paths and normalises its defines. */
+export const rtlConfigFileSchema = z.strictObject({
+  top: z.string('a module name').regex(NAME, 'a module name (an identifier)'),
+  files: z.array(path, 'an array of source files').min(1, 'at least one source file'),
+  includeDirs: z.array(path, 'an array of folders').optional(),
+  parameters: z.record(identifier, z.union([z.int(), noSpaces.min(1)], 'an integer or a string without spaces')).optional(),
+  /** {NAME: value} (true, '' or null define the name alone) or ["NAME", "NAME=VALUE"]. */
+  defines: z.union([
+    z.record(identifier, z.union([z.literal(true), z.null(), z.number().refine(Number.isFinite), noSpaces], 'a number, a string without spaces, or true')),
+    z.array(z.string('a string').regex(/^[A-Za-z_][A-Za-z0-9_$]*(=\S*)?$/, '"NAME" or "NAME=VALUE" (no spaces)')),
+  ], 'an object {NAME: value} or an array of "NAME" / "NAME=VALUE"').optional(),
+  description: z.string('a string').optional(),
+  $comment: z.string('a string').optional(),
+});
+export type RtlConfigFile = z.input<typeof rtlConfigFileSchema>;
 
-function stringList(source: string, raw: unknown, key: string, base: string): string[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string' || x.length === 0)) {
-    fail(source, `'${key}' must be an array of non-empty strings, got ${JSON.stringify(raw)}`);
-  }
-  return (raw as string[]).map((p) => (isAbsolute(p) ? p : resolve(base, p)));
-}
-
-function defineMap(source: string, raw: unknown): Record<string, string> {
+function defineMap(raw: z.output<typeof rtlConfigFileSchema>['defines']): Record<string, string> {
   const out: Record<string, string> = {};
-  if (raw === undefined) return out;
-  const add = (name: string, value: unknown): void => {
-    if (!NAME.test(name)) fail(source, `define name '${name}' is not an identifier`);
-    if (value === true || value === '' || value === null) out[name] = '';
-    else if (typeof value === 'number' && Number.isFinite(value)) out[name] = String(value);
-    else if (typeof value === 'string' && !/\s/.test(value)) out[name] = value;
-    else fail(source, `define ${name} has value ${JSON.stringify(value)}; expected a number, a string without spaces, or true`);
-  };
-  if (Array.isArray(raw)) {
-    for (const d of raw) {
-      if (typeof d !== 'string') fail(source, `'defines' entries must be "NAME" or "NAME=VALUE", got ${JSON.stringify(d)}`);
-      const eq = d.indexOf('=');
-      add(eq < 0 ? d : d.slice(0, eq), eq < 0 ? true : d.slice(eq + 1));
-    }
-  } else if (typeof raw === 'object' && raw !== null) {
-    for (const [k, v] of Object.entries(raw)) add(k, v);
-  } else {
-    fail(source, `'defines' must be an object or an array, got ${JSON.stringify(raw)}`);
-  }
+  const entries: [string, unknown][] = Array.isArray(raw)
+    ? raw.map((d) => (d.includes('=') ? [d.slice(0, d.indexOf('=')), d.slice(d.indexOf('=') + 1)] : [d, true]))
+    : Object.entries(raw ?? {});
+  for (const [k, v] of entries) out[k] = v === true || v === null ? '' : String(v);
   return out;
 }
 
-/** Checks and normalises a parsed config; `base` resolves relative paths. */
+/** Checks (with rtlConfigFileSchema) and normalises a parsed config; `base` resolves relative paths. */
 export function parseRtlConfig(raw: unknown, base: string, source: string): RtlConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(source, 'expected a JSON object');
-  const o = raw as Record<string, unknown>;
-  const known = new Set(['top', 'files', 'includeDirs', 'parameters', 'defines', 'description', '$comment']);
-  const unknown = Object.keys(o).filter((k) => !known.has(k));
-  if (unknown.length > 0) fail(source, `unknown keys ${unknown.join(', ')}; expected top, files, includeDirs, parameters, defines`);
-  if (typeof o.top !== 'string' || !NAME.test(o.top)) fail(source, `'top' must be a module name, got ${JSON.stringify(o.top)}`);
-  const files = stringList(source, o.files, 'files', base);
-  if (files.length === 0) fail(source, `'files' must list at least one source file`);
-  const parameters: Record<string, ParamValue> = {};
-  if (o.parameters !== undefined) {
-    if (typeof o.parameters !== 'object' || o.parameters === null || Array.isArray(o.parameters)) {
-      fail(source, `'parameters' must be an object, got ${JSON.stringify(o.parameters)}`);
-    }
-    for (const [k, v] of Object.entries(o.parameters as Record<string, unknown>)) {
-      if (!NAME.test(k)) fail(source, `parameter name '${k}' is not an identifier`);
-      if (!((typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && !/\s/.test(v)))) {
-        fail(source, `parameter ${k} = ${JSON.stringify(v)}; expected an integer or a string without spaces`);
-      }
-      parameters[k] = v as ParamValue;
-    }
-  }
+  const o = parseWith(rtlConfigFileSchema, raw, `RTL config ${source}`);
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
   return {
     top: o.top,
-    files,
-    includeDirs: stringList(source, o.includeDirs, 'includeDirs', base),
-    parameters,
-    defines: defineMap(source, o.defines),
+    files: o.files.map(abs),
+    includeDirs: (o.includeDirs ?? []).map(abs),
+    parameters: o.parameters ?? {},
+    defines: defineMap(o.defines),
     source,
   };
 }

@@ -17,8 +17,9 @@ describe('harness build', function () {
     const c = loadRtlConfig();
     assert.equal(c.top, 'systolic_top');
     assert.ok(c.files.every((f) => existsSync(f)));
-    assert.throws(() => parseRtlConfig({ top: 'x', files: [] }, '/', 'a.json'), (e: Error) => e instanceof FormatError && /'files'/.test(e.message));
-    assert.throws(() => parseRtlConfig({ top: 'x', files: ['a.sv'], param: {} }, '/', 'a.json'), /unknown keys param/);
+    assert.throws(() => parseRtlConfig({ top: 'x', files: [] }, '/', 'a.json'), (e: Error) => e instanceof FormatError && /RTL config a\.json: files: expected at least one source file, got \[\]/.test(e.message));
+    assert.throws(() => parseRtlConfig({ top: 'x', files: ['a.sv'], param: {} }, '/', 'a.json'), /\(top level\): expected only the keys the schema knows, got unknown key param/);
+    assert.throws(() => parseRtlConfig({ top: 'x', files: ['a.sv'], parameters: { Rows: 1.5 } }, '/', 'a.json'), /parameters\.Rows: expected an integer or a string without spaces, got 1\.5/);
     assert.deepEqual(parseRtlConfig({ top: 't', files: ['a.sv'], defines: ['A', 'B=3'] }, '/r', 'x').defines, { A: '', B: '3' });
   });
 

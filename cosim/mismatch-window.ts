@@ -7,12 +7,13 @@ import {
   captureWindow, formatWaveTable, keyColumns, readWaveTable, referenceTrace, type BuildRequest, type Lockstep,
 } from '../harness/index.ts';
 import type { Verdict } from '../harness/lockstep/scoreboard.ts';
+import type { CosimReport } from '../report/schema/cosim-report.ts';
 
 export interface MismatchWindow {
   /** What the terminal shows: the trace lines, the VCD window's path and the table. */
   text: string;
   /** report.json's mismatches.first. */
-  first: Record<string, unknown>;
+  first: NonNullable<CosimReport['mismatches']['first']>;
 }
 
 export async function mismatchWindow(
@@ -28,7 +29,7 @@ export async function mismatchWindow(
     `VCD window [${win.firstCycle}, ${win.lastCycle}] (${win.reproduced ? 'replay reproduces the mismatch' : `REPLAY DOES NOT REPRODUCE IT (got ${win.replayed})`}): ${relative(process.cwd(), vcdPath)}`,
     formatWaveTable(table, m.cycle),
   ].join('\n');
-  const first = {
+  const first: MismatchWindow['first'] = {
     layer: m.layer, tile: m.tile, cycle: m.cycle, where: m.where, kind: m.kind, ...(m.row !== undefined ? { row: m.row } : {}),
     ...(m.col !== undefined ? { col: m.col } : {}), expected: m.expected, actual: m.actual, image: mismatch.image,
     programCycle: m.programCycle, vcdPath: relative(process.cwd(), vcdPath), vcdFirstCycle: win.firstCycle, replayReproduced: win.reproduced,

@@ -3,7 +3,8 @@
  * the accuracies of every stage, the byte counts, the corner tier, cycles, the lockstep's mismatch, the build.
  */
 import { relative } from 'node:path';
-import { confusionMatrix, peUtilizationFromStats } from '../report/from-stats.ts';
+import { confusionMatrix, layerRowsFromStats, peUtilizationFromStats } from '../report/from-stats.ts';
+import type { CosimReport } from '../report/schema/cosim-report.ts';
 import type { Lockstep, RtlBuild, RtlConfig, runNetworkLockstep } from '../harness/index.ts';
 import { mismatchError } from '../harness/index.ts';
 import type { LayerCheckResult } from '../harness/network/layerCheck.ts';
@@ -29,7 +30,7 @@ export interface ReportInput {
   total: number;
   /** The golden model's accuracy over the whole test set. */
   integer: number;
-  first: Record<string, unknown> | null;
+  first: CosimReport['mismatches']['first'];
   wall: Record<string, number>;
 }
 
@@ -46,7 +47,8 @@ function lockstepCheck(x: ReportInput): CosimCheck {
   return c;
 }
 
-export function buildCosimReport(x: ReportInput) {
+/** report.json, in the type of its schema (report/schema/cosim-report.ts), which the HTML report parses it with. */
+export function buildCosimReport(x: ReportInput): CosimReport {
   const { o, src, result, bytes, labels } = x;
   const images = o.images ?? x.total;
   const stopped = result.mismatch ? `the lockstep stopped at its first mismatch, after ${result.images} of ${images} images` : undefined;
@@ -72,10 +74,7 @@ export function buildCosimReport(x: ReportInput) {
     accuracy: { ...(src.trained ?? {}), integer: x.integer, hwsim: acc(bytes.predictions.hwsim), rtl: acc(bytes.predictions.rtl) },
     bytes: { images: bytes.images, pairs: bytes.pairs, perLayer: bytes.layers, first: bytes.first ?? null },
     cornerTier: x.corners.report,
-    cycles: {
-      total: stats.total.cycles,
-      perLayer: stats.layers.filter((l) => l.onArray).map((l) => ({ name: l.layer, type: l.type, cycles: l.cycles, macs: l.macs, utilization: l.utilization, fillCycles: l.fill, drainCycles: l.drain, stallCycles: l.stall })),
-    },
+    cycles: { total: stats.total.cycles, perLayer: layerRowsFromStats(stats) },
     utilization: stats.total.utilization,
     // The lockstep stops at the end of the chunk that holds the first mismatch: the count is of that chunk only.
     mismatches: {
@@ -93,4 +92,4 @@ export function buildCosimReport(x: ReportInput) {
   };
 }
 
-export type CosimReport = ReturnType<typeof buildCosimReport>;
+export type { CosimReport };

@@ -4,15 +4,18 @@
  * showing edge t-1); time 2t+1 is just after rising edge t (registers: the values cycle t computed, as deep mode
  * compares them).
  */
+import {
+  REG_DATAFLOW_ORDER, findPort, findRegister, signalName, vcdPath, type PortName, type PortSpec, type RegisterSpec, type SignalRef,
+} from '../../hw-sim/contract/index.ts';
 import { readVcd, type VcdSignal, type VcdWindow } from '../../report/waveform/read-vcd.ts';
 
 export interface TableColumn {
   header: string;
   /** Full VCD path of the signal. */
   path: string;
-  /** Element [lsb, width] of a bus, or the whole signal. */
+  /** Element [lsb, width] of a bus; without a width, the whole signal (as wide as the VCD says). */
   lsb: number;
-  width: number;
+  width?: number;
   signed: boolean;
   /** 0: sample at 2t (ports), 1: at 2t+1 (registers after the edge). */
   phase: 0 | 1;
@@ -39,12 +42,12 @@ function valueAt(sig: VcdSignal, time: number): { value: bigint; mask: bigint } 
   return best < 0 ? undefined : (sig.changes[best] as { value: bigint; mask: bigint });
 }
 
-function field(v: { value: bigint; mask: bigint } | undefined, col: TableColumn): string {
+function field(v: { value: bigint; mask: bigint } | undefined, lsb: number, width: number, signed: boolean): string {
   if (v === undefined) return '?';
-  const m = (1n << BigInt(col.width)) - 1n;
-  if (((v.mask >> BigInt(col.lsb)) & m) !== 0n) return 'x';
-  let x = (v.value >> BigInt(col.lsb)) & m;
-  if (col.signed && col.width > 1 && (x >> BigInt(col.width - 1)) === 1n) x -= 1n << BigInt(col.width);
+  const m = (1n << BigInt(width)) - 1n;
+  if (((v.mask >> BigInt(lsb)) & m) !== 0n) return 'x';
+  let x = (v.value >> BigInt(lsb)) & m;
+  if (signed && width > 1 && (x >> BigInt(width - 1)) === 1n) x -= 1n << BigInt(width);
   return x.toString();
 }
 
@@ -57,24 +60,27 @@ export interface KeySignalsOptions {
   row?: number;
 }
 
-/** The columns for a mismatch: control ports, output ports (the failing column's elements), the PE. */
+/** The control and output ports of the table, then (for a known column) that column's elements and PE. */
+const KEY_PORTS: readonly PortName[] = ['w_en_i', 'w_row_i', 'a_en_i', 'a_first_i', 'a_last_i', 'a_addr_i', 'o_valid_o', 'o_addr_o'];
+const KEY_ELEMENTS: readonly PortName[] = ['o_data_o', 'o_acc_o'];
+
+/** The columns for a mismatch: control ports, output ports (the failing column's elements), the PE's registers. */
 export function keyColumns(o: KeySignalsOptions): TableColumn[] {
-  const port = (name: string, width: number, signed = false, lsb = 0, header = name): TableColumn => ({
-    header, path: `TOP.${name}`, lsb, width, signed, phase: 0,
-  });
-  const cols: TableColumn[] = [
-    port('w_en_i', 1), port('w_row_i', 16), port('a_en_i', 1), port('a_first_i', 1), port('a_last_i', 1), port('a_addr_i', 16),
-    port('o_valid_o', 1), port('o_addr_o', 16),
-  ];
+  const column = (s: SignalRef): TableColumn => {
+    if (s.kind === 'register') {
+      const reg = findRegister(s.reg) as RegisterSpec;
+      return { header: signalName(s), path: vcdPath(s, o.top), lsb: 0, width: reg.bits, signed: reg.signed, phase: 1 };
+    }
+    const p = findPort(s.port) as PortSpec;
+    const el = p.width.kind === 'bus' ? p.width.bits : undefined;
+    return { header: signalName(s), path: vcdPath(s, o.top), lsb: el === undefined ? 0 : el * (s.index ?? 0), width: el, signed: p.signed, phase: 0 };
+  };
+  const cols = KEY_PORTS.map((port) => column({ kind: 'port', port }));
   if (o.col !== undefined) {
-    const c = o.col;
-    cols.push(port('o_data_o', 8, true, 8 * c, `o_data_o[${c}]`), port('o_acc_o', 32, true, 32 * c, `o_acc_o[${c}]`));
-    const r = o.row ?? o.rows - 1;
-    const pe = `TOP.${o.top}.u_array.g_row[${r}].g_col[${c}].u_pe`;
-    const reg = (name: string, width: number, signed: boolean): TableColumn => ({
-      header: `pe(${r},${c}).${name}`, path: `${pe}.${name}`, lsb: 0, width, signed, phase: 1,
-    });
-    cols.push(reg('v_q', 1, false), reg('bank_q', 1, false), reg('a_q', 8, true), reg('w0_q', 8, true), reg('w1_q', 8, true), reg('psum_q', 32, true));
+    const col = o.col;
+    cols.push(...KEY_ELEMENTS.map((port) => column({ kind: 'port', port, index: col })));
+    const row = o.row ?? o.rows - 1;
+    cols.push(...REG_DATAFLOW_ORDER.map((reg) => column({ kind: 'register', row, col, reg })));
   }
   return cols;
 }
@@ -89,9 +95,7 @@ export function waveTable(win: VcdWindow, columns: TableColumn[], firstCycle: nu
       cycle: t,
       values: present.map((c) => {
         const sig = byPath.get(c.path) as VcdSignal;
-        // a bus narrower than the requested field (w_row_i, addresses): take the whole signal
-        const col = c.lsb === 0 && c.width > sig.width ? { ...c, width: sig.width } : c;
-        return field(valueAt(sig, 2 * t + c.phase), col);
+        return field(valueAt(sig, 2 * t + c.phase), c.lsb, c.width ?? sig.width, c.signed);
       }),
     });
   }

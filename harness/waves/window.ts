@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Program } from '../../hw-sim/compiler/program.ts';
+import { parseSignalName, signalWord } from '../../hw-sim/contract/index.ts';
 import { buildRtl, type BuildRequest } from '../build/buildRtl.ts';
 import type { Mismatch } from '../lockstep/mismatch.ts';
 import { openRtlSim } from '../sim/verilatedSim.ts';
@@ -69,8 +70,8 @@ export async function captureWindow(req: WindowRequest): Promise<WindowResult> {
         const input = p.beats.subarray(t * g.inWords, (t + n) * g.inWords);
         if (cycle === m.cycle) {
           sim.run(1, input, out, regs);
-          if (m.kind === 'port') replayed = out[outputIndex(m.where, g.cols)] as number;
-          else if (regs !== undefined) replayed = regs[registerIndex(m, g.cols)] as number;
+          if (m.kind === 'port') replayed = out[mismatchWord(m, g)] as number;
+          else if (regs !== undefined) replayed = regs[mismatchWord(m, g)] as number;
         } else {
           sim.run(n, input, scratch);
         }
@@ -84,16 +85,10 @@ export async function captureWindow(req: WindowRequest): Promise<WindowResult> {
   return { vcdPath: req.vcdPath, firstCycle: from, lastCycle: to, reproduced: replayed === m.actual, replayed, buildSeconds: build.seconds };
 }
 
-function outputIndex(where: string, cols: number): number {
-  const mm = /^(o_valid_o|o_addr_o|o_data_o|o_acc_o)(?:\[(\d+)\])?$/.exec(where);
-  if (!mm) return 0;
-  const c = Number(mm[2] ?? 0);
-  return mm[1] === 'o_valid_o' ? 0 : mm[1] === 'o_addr_o' ? 1 : mm[1] === 'o_data_o' ? 2 + c : 2 + cols + c;
-}
-
-const REG_ORDER = ['w0_q', 'w1_q', 'a_q', 'v_q', 'bank_q', 'psum_q'];
-
-function registerIndex(m: Mismatch, cols: number): number {
-  const reg = m.where.slice(m.where.lastIndexOf('.') + 1);
-  return 6 * ((m.row ?? 0) * cols + (m.col ?? 0)) + REG_ORDER.indexOf(reg);
+/** The word of the mismatching signal in an output beat (a port) or a register readout (a register). */
+function mismatchWord(m: Mismatch, g: { rows: number; cols: number }): number {
+  const s = parseSignalName(m.where);
+  const w = s === undefined ? undefined : signalWord(s, g);
+  if (w === undefined) throw new RangeError(`mismatch at '${m.where}' names no output word or register of the contract`);
+  return w;
 }

@@ -21,7 +21,7 @@ export function signalName(s: SignalRef): string {
 }
 
 /** The instance of PE (row, col) below the top (section 6): `u_array.g_row[1].g_col[2].u_pe`. */
-export function peInstancePath(row: number, col: number): string {
+export function peInstancePath(row: number | string, col: number | string): string {
   return `u_array.g_row[${row}].g_col[${col}].u_pe`;
 }
 

@@ -41,3 +41,10 @@ export const REG = Object.fromEntries(PE_REGISTERS.map((r, i) => [r.name.slice(0
 export function findRegister(name: string): RegisterSpec | undefined {
   return PE_REGISTERS.find((r) => r.name === name);
 }
+
+/**
+ * The registers in the order a beat's values meet in a PE, as tables and waveform lanes show them: the valid and
+ * bank bits and the activation that arrive together, the two weight banks the bank bit chooses from, and the
+ * partial sum computed from them. (Not section 6's readout order.)
+ */
+export const REG_DATAFLOW_ORDER: readonly RegisterName[] = ['v_q', 'bank_q', 'a_q', 'w0_q', 'w1_q', 'psum_q'];

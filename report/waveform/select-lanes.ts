@@ -3,6 +3,9 @@
  * (docs/ARCHITECTURE.md section 3) with multi-element buses cut down to the mismatching column or row, and the
  * registers of the mismatching PE (section 6) when the VCD has them.
  */
+import {
+  REG_DATAFLOW_ORDER, REG_NAMES, findPort, findRegister, parseRegisterPath, parseSignalName, signalName, type PortName,
+} from '../../hw-sim/contract/index.ts';
 import type { MismatchInfo } from '../types.ts';
 import type { VcdSignal, VcdWindow } from './read-vcd.ts';
 
@@ -16,16 +19,8 @@ export interface LaneSpec {
   target: boolean;
 }
 
-/** Buses of equal elements and the array dimension that counts them. */
-const BUSES: Record<string, { count: 'rows' | 'cols'; signed: boolean }> = {
-  a_data_i: { count: 'rows', signed: true },
-  w_data_i: { count: 'cols', signed: true },
-  o_data_o: { count: 'cols', signed: true },
-  o_acc_o: { count: 'cols', signed: true },
-};
-const SIGNED = new Set(['a_q', 'psum_q', 'w0_q', 'w1_q', 'p_bias_i', 'p_shift_i', 'c_zp_i', 'c_min_i', 'c_max_i']);
-const DEFAULT_PORTS = ['rst_ni', 'a_en_i', 'a_first_i', 'a_last_i', 'a_addr_i', 'a_data_i', 'o_valid_o', 'o_addr_o', 'o_data_o', 'o_acc_o'];
-const PE_REGS = ['v_q', 'bank_q', 'a_q', 'w0_q', 'w1_q', 'psum_q'];  // section 6's order: the dataflow through the PE
+/** Shown by default: the activation ports, the outputs, and reset (section 3). */
+const DEFAULT_PORTS: readonly PortName[] = ['rst_ni', 'a_en_i', 'a_first_i', 'a_last_i', 'a_addr_i', 'a_data_i', 'o_valid_o', 'o_addr_o', 'o_data_o', 'o_acc_o'];
 const MAX_LANES = 18;
 
 const depth = (s: VcdSignal): number => s.path.split('.').length;
@@ -34,22 +29,29 @@ function shallowest(win: VcdWindow, name: string): VcdSignal | undefined {
   return win.signals.filter((s) => s.name === name).sort((a, b) => depth(a) - depth(b))[0];
 }
 
-function peScope(r: number, c: number): RegExp {
-  return new RegExp(`(^|\\.)g_row[[(]${r}[\\])]\\.g_col[[(]${c}[\\])]\\.`);
+/** A bus port of the contract: its element width, the dimension that counts its elements and its sign. */
+function busOf(name: string): { bits: number; count: 'rows' | 'cols'; signed: boolean } | undefined {
+  const p = findPort(name);
+  return p?.width.kind === 'bus' ? { bits: p.width.bits, count: p.width.count, signed: p.signed } : undefined;
+}
+
+/** Scalar ports and registers shown signed. */
+function isSigned(name: string): boolean {
+  return findPort(name)?.signed ?? findRegister(name)?.signed ?? false;
 }
 
 /** Row and column of the mismatch: the given ones, else read from `where` ("pe(1,2).psum_q", "o_data_o[3]"). */
 export function mismatchPlace(m: MismatchInfo): { row?: number; col?: number } {
-  const pe = /\((\d+)\s*,\s*(\d+)\)/.exec(m.where);
-  const idx = /\[(\d+)\]/.exec(m.where);
-  const row = m.row ?? (pe ? Number(pe[1]) : undefined);
-  const col = m.col ?? (pe ? Number(pe[2]) : idx ? Number(idx[1]) : undefined);
+  const s = parseSignalName(m.where);
+  const fromName = s === undefined ? {} : s.kind === 'register' ? { row: s.row, col: s.col } : s.index === undefined ? {} : busOf(s.port)?.count === 'rows' ? { row: s.index } : { col: s.index };
+  const row = m.row ?? fromName.row;
+  const col = m.col ?? fromName.col;
   return { ...(row === undefined ? {} : { row }), ...(col === undefined ? {} : { col }) };
 }
 
 function busLane(sig: VcdSignal, array: { rows: number; cols: number }, place: { row?: number; col?: number }): LaneSpec | undefined {
-  const bus = BUSES[sig.name];
-  if (bus === undefined) return { label: sig.name, signal: sig, signed: SIGNED.has(sig.name), target: false };
+  const bus = busOf(sig.name);
+  if (bus === undefined) return { label: sig.name, signal: sig, signed: isSigned(sig.name), target: false };
   const count = array[bus.count];
   const index = bus.count === 'rows' ? place.row : place.col;
   if (index === undefined || sig.width % count !== 0 || index >= count) {
@@ -61,8 +63,8 @@ function busLane(sig: VcdSignal, array: { rows: number; cols: number }, place: {
 
 /** A short lane name for a signal named by path: `pe(r,c).reg` for a PE register, else its last two levels. */
 function shortName(sig: VcdSignal): string {
-  const pe = /g_row[[(](\d+)[\])]\.g_col[[(](\d+)[\])]\.u_pe\.(\w+)$/.exec(sig.path);
-  return pe ? `pe(${pe[1]},${pe[2]}).${pe[3]}` : sig.path.split('.').slice(-2).join('.');
+  const reg = parseRegisterPath(sig.path);
+  return reg ? signalName(reg) : sig.path.split('.').slice(-2).join('.');
 }
 
 function namedLanes(win: VcdWindow, names: string[], array: { rows: number; cols: number }, place: { row?: number; col?: number }): LaneSpec[] {
@@ -72,7 +74,7 @@ function namedLanes(win: VcdWindow, names: string[], array: { rows: number; cols
     const base = m[1] as string;
     const sig = win.signals.find((s) => s.path === base) ?? win.signals.find((s) => s.path.endsWith(`.${base}`)) ?? shallowest(win, base);
     if (sig === undefined) continue;
-    const at = m[2] === undefined ? place : BUSES[sig.name]?.count === 'rows' ? { row: Number(m[2]) } : { col: Number(m[2]) };
+    const at = m[2] === undefined ? place : busOf(sig.name)?.count === 'rows' ? { row: Number(m[2]) } : { col: Number(m[2]) };
     const lane = busLane(sig, array, at);
     if (lane !== undefined) lanes.push({ ...lane, label: base.includes('.') ? `${shortName(sig)}${lane.label.slice(sig.name.length)}` : lane.label });
   }
@@ -92,10 +94,13 @@ export function selectLanes(win: VcdWindow, m: MismatchInfo, array: { rows: numb
       if (lane !== undefined) lanes.push(lane);
     }
     if (place.row !== undefined && place.col !== undefined) {
-      const scope = peScope(place.row, place.col);
-      for (const reg of PE_REGS) {
-        const sig = win.signals.find((s) => s.name === reg && scope.test(s.path));
-        if (sig !== undefined) lanes.push({ label: `pe(${place.row},${place.col}).${reg}`, signal: sig, signed: SIGNED.has(reg), target: false });
+      const { row, col } = place;
+      for (const reg of REG_DATAFLOW_ORDER) {
+        const sig = win.signals.find((s) => {
+          const r = s.name === reg ? parseRegisterPath(s.path) : undefined;
+          return r !== undefined && r.row === row && r.col === col;
+        });
+        if (sig !== undefined) lanes.push({ label: signalName({ kind: 'register', row, col, reg }), signal: sig, signed: isSigned(reg), target: false });
       }
     }
   }
@@ -106,7 +111,8 @@ export function selectLanes(win: VcdWindow, m: MismatchInfo, array: { rows: numb
 
 /** Marks the lane `where` names: a PE register by name, else a port by its name without index and suffix. */
 function markTarget(lanes: LaneSpec[], where: string): void {
-  const reg = PE_REGS.find((r) => where.endsWith(r));
+  const s = parseSignalName(where);
+  const reg = s?.kind === 'register' ? s.reg : REG_NAMES.find((r) => where.endsWith(r));
   const base = where.replace(/\[.*$/, '').replace(/^.*\./, '');
   const hit = reg !== undefined
     ? lanes.find((l) => l.signal.name === reg)

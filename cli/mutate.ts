@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../verify/mutate/catalogue.ts';
-import { scoreLine } from '../verify/mutate/report.ts';
+import { scoreLine, type MutationReportFile } from '../verify/mutate/report.ts';
 import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../verify/mutate/run.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<void> {
   const out = resolve(values.out ?? 'out/mutate/report.json');
   console.log(`mutate: ${mutants.length} mutants in ${modes.join(' and ')} mode, kill-suite of ${cases} cases (builds are sequential and cached)`);
   mkdirSync(dirname(out), { recursive: true });
-  const write = (r: MutationReport, extra: Record<string, unknown>): void => writeFileSync(out, `${JSON.stringify({ ...r, ...extra }, null, 2)}\n`);
+  const write = (r: MutationReportFile): void => writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
   let partial: MutationReport | undefined;
   let r: MutationReport;
   try {
@@ -80,16 +80,16 @@ export async function run(argv: string[]): Promise<void> {
       log: (l) => console.log(`  ${l}`),
       onProgress: (p) => {
         partial = p;
-        write(p, { complete: false });
+        write({ ...p, complete: false });
       },
     });
   } catch (err) {
-    if (partial !== undefined) write(partial, { complete: false, error: (err as Error).message.split('\n')[0] });
-    else writeFileSync(out, `${JSON.stringify({ complete: false, error: (err as Error).message.split('\n')[0] }, null, 2)}\n`);
+    const error = (err as Error).message.split('\n')[0] ?? '';
+    write(partial === undefined ? { complete: false, error } : { ...partial, complete: false, error });
     console.log(`mutate: stopped by an error, no verdict for the mutant in progress; partial report ${out}`);
     throw err;
   }
-  write(r, { complete: true });
+  write({ ...r, complete: true });
 
   const scores = r.modes.map((mode) => {
     const s = r.scores[mode];

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MutationReport } from '../../verify/mutate/run.ts';
+import { parseWith } from '../../quant/parse-json.ts';
+import { mutationReportFileSchema } from '../../verify/mutate/report.ts';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/int8cosim.mjs', 'mutate', ...args], { encoding: 'utf8', timeout: 540_000 });
 
@@ -30,8 +31,9 @@ describe('cli/mutate as a user runs it', function () {
     assert.match(r.stdout, /^ {2}pe-valid-ignored +deep killed +[\d.]+ s {2}seed \d+ \(\w+, lockstep\): .*pe\(\d,\d\)\.psum_q/m);
     assert.match(r.stdout, /^mutate: score port 0\.0% \(0\/1\), deep 100\.0% \(1\/1\) of the non-equivalent mutants killed or stillborn;/m);
     assert.match(r.stdout, /^ {2}port survivor pe-valid-ignored \(expected: only psum_q of an invalid beat changes/m);
-    const report = JSON.parse(readFileSync(out, 'utf8')) as MutationReport & { complete: boolean };
+    const report = parseWith(mutationReportFileSchema, JSON.parse(readFileSync(out, 'utf8')), out);
     assert.equal(report.complete, true);
+    assert.ok('mutants' in report, 'a complete report');
     assert.deepEqual(report.modes, ['port', 'deep']);
     assert.deepEqual(report.baseline.map((b) => [b.lockstep, b.rounding, b.cases, b.failed]), [['port', 'single', 20, 0], ['deep', 'single', 20, 0]]);
     assert.equal(report.scores.port?.score, 0);

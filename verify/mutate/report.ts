@@ -3,78 +3,96 @@
  * mode, and the score of each mode side by side. Port mode compares every output word of every cycle (what
  * `make regress` and `make cosim` run); deep mode also compares every PE register every cycle.
  */
-import type { RoundingMode } from '../../quant/spec/index.ts';
-import type { ToolchainCheck } from './toolchain.ts';
+import { z } from 'zod';
+import { finite, fraction, int, text } from '../../quant/json-fields.ts';
 
 export const LOCKSTEP_MODES = ['port', 'deep'] as const;
 export type LockstepMode = (typeof LOCKSTEP_MODES)[number];
 
-export type Verdict = 'killed' | 'survived' | 'stillborn' | 'equivalent';
+const verdictSchema = z.enum(['killed', 'survived', 'stillborn', 'equivalent']);
+export type Verdict = z.output<typeof verdictSchema>;
+const lockstepMode = z.enum(LOCKSTEP_MODES);
+const rounding = z.enum(['single', 'double']);
 
 /** A mutant's verdict in one lockstep mode. */
-export interface ModeVerdict {
-  verdict: Verdict;
+const modeVerdictSchema = z.strictObject({
+  verdict: verdictSchema,
   /** The first failing case (seed, kind, stage, message) or the build error. */
-  killedBy?: string;
-  casesRun: number;
-  seconds: number;
-  /** After a failed build: the unmutated RTL built from nothing (stillborn needs it to pass). */
-  toolchainCheck?: ToolchainCheck;
+  killedBy: text.optional(),
+  casesRun: int(),
+  seconds: finite,
+  /** After a failed build: the unmutated RTL built from nothing (stillborn needs it to pass); verify/mutate/toolchain.ts. */
+  toolchainCheck: z.strictObject({ cacheDir: text, steps: z.array(text), seconds: finite }).optional(),
   /** A first build failure that did not repeat after the toolchain check (a tool killed under load, say). */
-  transientBuildFailure?: string;
-}
+  transientBuildFailure: text.optional(),
+});
+export type ModeVerdict = z.output<typeof modeVerdictSchema>;
 
-export interface MutantResult {
-  name: string;
-  file: string;
-  description: string;
+const mutantResultSchema = z.strictObject({
+  name: text,
+  file: text,
+  description: text,
   /** The RoundingMode build the mutant is judged on. */
-  rounding: RoundingMode;
-  diff: string;
-  verdicts: Partial<Record<LockstepMode, ModeVerdict>>;
-  equivalentReason?: string;
+  rounding,
+  diff: text,
+  verdicts: z.strictObject({ port: modeVerdictSchema.optional(), deep: modeVerdictSchema.optional() }),
+  equivalentReason: text.optional(),
   /** Marked equivalent in the catalogue but killed in some mode (the claim is wrong). */
-  equivalentClaimWrong?: boolean;
+  equivalentClaimWrong: z.boolean('true or false').optional(),
   /** The catalogue's reason why only a deep-mode register can show it (an expected port-mode survivor). */
-  portInvisibleReason?: string;
+  portInvisibleReason: text.optional(),
   /** Marked port-invisible but killed in port mode (the claim is wrong). */
-  portInvisibleClaimWrong?: boolean;
-}
+  portInvisibleClaimWrong: z.boolean('true or false').optional(),
+});
+export type MutantResult = z.output<typeof mutantResultSchema>;
 
-export interface Survivor {
-  name: string;
+const survivorSchema = z.strictObject({
+  name: text,
   /** true when the catalogue says why this mode cannot see the mutant. */
-  expected: boolean;
-  reason?: string;
-}
+  expected: z.boolean('true or false'),
+  reason: text.optional(),
+});
+export type Survivor = z.output<typeof survivorSchema>;
 
-export interface ModeScore {
+const modeScoreSchema = z.strictObject({
   /** Mutants judged in this mode. */
-  mutants: number;
-  killed: number;
-  stillborn: number;
-  survived: number;
-  equivalent: number;
+  mutants: int(),
+  killed: int(),
+  stillborn: int(),
+  survived: int(),
+  equivalent: int(),
   /** (killed + stillborn) / (mutants - equivalent). */
-  score: number;
-  survivors: Survivor[];
+  score: fraction,
+  survivors: z.array(survivorSchema),
   /** Builds and kill-suite runs of this mode. */
-  seconds: number;
-}
+  seconds: finite,
+});
+export type ModeScore = z.output<typeof modeScoreSchema>;
 
-export interface MutationReport {
-  modes: LockstepMode[];
-  total: number;
+export const mutationReportSchema = z.strictObject({
+  modes: z.array(lockstepMode),
+  total: int(),
   /** Mutants the catalogue marks equivalent. */
-  equivalent: number;
-  scores: Partial<Record<LockstepMode, ModeScore>>;
+  equivalent: int(),
+  scores: z.strictObject({ port: modeScoreSchema.optional(), deep: modeScoreSchema.optional() }),
   /** Kill-suite: regression seeds 1..kernelCases on killArray in each mutant's rounding mode. */
-  kernelCases: number;
-  killArray: { rows: number; cols: number; accDepth: number };
-  baseline: { lockstep: LockstepMode; rounding: RoundingMode; cases: number; failed: number }[];
-  mutants: MutantResult[];
-  seconds: number;
-}
+  kernelCases: int(),
+  killArray: z.strictObject({ rows: int(1), cols: int(1), accDepth: int(1) }),
+  baseline: z.array(z.strictObject({ lockstep: lockstepMode, rounding, cases: int(), failed: int() })),
+  mutants: z.array(mutantResultSchema),
+  seconds: finite,
+});
+export type MutationReport = z.output<typeof mutationReportSchema>;
+
+/**
+ * out/mutate/report.json as `int8cosim mutate` writes it (after each mutant, and at the end): the report so far
+ * and whether it is complete; after an error, the error's first line (and no report when none was made yet).
+ */
+export const mutationReportFileSchema = z.union([
+  mutationReportSchema.extend({ complete: z.boolean('true or false'), error: text.optional() }),
+  z.strictObject({ complete: z.literal(false), error: text }),
+], 'a mutation report with complete (and error after a failure), or {complete: false, error}');
+export type MutationReportFile = z.input<typeof mutationReportFileSchema>;
 
 export function modeScore(results: readonly MutantResult[], mode: LockstepMode): ModeScore {
   const judged = results.filter((r) => r.verdicts[mode] !== undefined);

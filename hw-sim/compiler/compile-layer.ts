@@ -9,7 +9,7 @@ import { foldInputZeroPoint, type RoundingMode } from '../../quant/spec/index.ts
 import { convGeometry, shapeSize, type ConvGeometry } from '../../quant/format/shapes.ts';
 import type { Conv2DLayer, DenseLayer } from '../../quant/format/types.ts';
 import { im2col } from '../../quant/format/im2col.ts';
-import type { ArrayConfig } from '../ports.ts';
+import type { ArrayConfig } from '../contract/index.ts';
 import { compileGemm, type Program } from './program.ts';
 
 export type MacLayer = DenseLayer | Conv2DLayer;

@@ -7,14 +7,12 @@
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
 import { isAbsolute, relative } from 'node:path';
-import { ArraySim, compileGemm, inWords, outWords, regWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../hw-sim/index.ts';
+import { compileGemm, inWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../hw-sim/index.ts';
 import { Rng } from '../quant/random.ts';
-import { firstStageDifference } from '../harness/lockstep/compare.ts';
-import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks } from '../harness/lockstep/names.ts';
 import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../harness/build/buildRtl.ts';
 import type { ParamValue, RtlConfig } from '../harness/config/rtlConfig.ts';
-import { Lockstep } from '../harness/lockstep/lockstep.ts';
+import { Lockstep, StimulusError, type StreamRun } from '../harness/lockstep/lockstep.ts';
 import { alsoText, mismatchError } from '../harness/lockstep/mismatch.ts';
 import { openRtlSim } from '../harness/sim/verilatedSim.ts';
 import { SimStopError } from '../harness/sim/simStopError.ts';
@@ -127,49 +125,27 @@ function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefin
   return undefined;
 }
 
-/** Runs one case on a reset lockstep; returns the failure (without the replay line) or undefined. */
 /**
- * A raw beat stream: the RTL and hw-sim (with its hazard checker, which vouches for the stimulus) every cycle, the
- * outputs and, on a deep build, every PE register.
+ * A raw beat stream: the RTL and hw-sim in lockstep (Lockstep.runStream; hw-sim's hazard checker vouches for the
+ * stimulus) every cycle, the outputs and, on a deep build, every PE register.
  */
 function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage'], message: string) => Omit<CaseFailure, 'replay' | 'config'>) {
-  const beats = c.raw as Int32Array;
-  const iw = inWords(c.cfg);
-  const ow = outWords(c.cfg);
-  const n = beats.length / iw;
-  const want = new Int32Array(n * ow);
-  const got = new Int32Array(n * ow);
-  const rw = regWords(c.cfg);
-  const wantRegs = ls.deep ? new Int32Array(n * rw) : undefined;
-  const gotRegs = ls.deep ? new Int32Array(n * rw) : undefined;
-  const ref = new ArraySim(c.cfg, { checkHazards: true });
-  ref.reset();
+  let run: StreamRun;
   try {
-    for (let t = 0; t < n; t++) {
-      ref.step(beats, t * iw, want, t * ow);
-      if (wantRegs) ref.readRegisters(wantRegs, t * rw);
+    run = ls.runStream(c.raw as Int32Array, `seed ${c.seed}`);
+  } catch (err) {
+    if (err instanceof StimulusError) {
+      throw new HarnessError(`hw-sim's hazard checker rejects the raw stream, so it is outside the contract (a generator bug): ${(err.cause as Error).message}`, { cause: err.cause });
     }
-  } catch (err) {
-    throw new HarnessError(`hw-sim's hazard checker rejects the raw stream, so it is outside the contract (a generator bug): ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    ls.rtl.run(n, beats, got, gotRegs);
-  } catch (err) {
     const stop = rtlStopMessage(err);
     if (stop === undefined) throw err;
     return fail('stop', stop);
   }
+  if (run.verdict === undefined) return undefined;
   // the earliest cycle, and in it the earliest stage (o_acc_o before o_data_o; PE registers before the outputs of the same edge)
-  const regStream = wantRegs && gotRegs ? { expected: wantRegs, actual: gotRegs, rank: registerWordRanks(c.cfg.rows, c.cfg.cols) } : undefined;
-  const d = firstStageDifference({ expected: want, actual: got, rank: outputWordRanks(c.cfg.cols) }, regStream, n);
-  if (d === undefined) return undefined;
-  const port = d.kind === 'port';
-  const name = (w: number): string => (port ? outputWordLocation(c.cfg.cols, w) : registerWordLocation(c.cfg.cols, w)).where;
-  const w0 = d.words[0] as number;
-  const at = d.cycle * (port ? ow : rw) + w0;
-  const [e, a] = port ? [want[at], got[at]] : [wantRegs?.[at], gotRegs?.[at]];
-  const when = port ? `cycle ${d.cycle}` : `after cycle ${d.cycle}`;
-  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${name(w0)}: hw-sim ${e}, RTL ${a}${alsoText(d.words.slice(1).map(name))}`);
+  const m = run.verdict.first;
+  const when = m.kind === 'port' ? `cycle ${m.cycle}` : `after cycle ${m.cycle}`;
+  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}`);
 }
 
 async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
@@ -316,7 +292,7 @@ export async function runRegression(opts: RegressOptions): Promise<RegressResult
         const c = generateCase(seed, opts.palette, { networks: opts.networks ?? true });
         kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
         const f = await judgeCase(c, ls, name, replay(seed)); // from reset, so that its seed alone replays it
-        cycles += c.raw ? c.raw.length / inWords(c.cfg) : ls.cycle; // a raw stream runs beside the lockstep
+        cycles += c.raw ? c.raw.length / inWords(c.cfg) : ls.cycle; // a raw stream counts whole, also when it stopped at a mismatch
         cases++;
         n++;
         if (f !== undefined) {

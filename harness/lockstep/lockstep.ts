@@ -7,11 +7,14 @@
  * count from that reset. The programs run since the reset are kept (`history`), so that the stretch up to a
  * mismatch can be replayed exactly on another simulator of the same RTL (a build with tracing, waves/window.ts) or
  * on a fresh hw-sim (its trace lines).
+ *
+ * Besides compiled programs the lockstep takes raw beat streams (runStream: the regression's corner and random
+ * streams, which no compiler vouches for): hw-sim checks the hazard rules on each chunk before the RTL runs it.
  */
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { gatherOutputs } from '../../hw-sim/compiler/gather.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
-import { LifecycleError } from '../../quant/errors.ts';
+import { CosimError, LifecycleError } from '../../quant/errors.ts';
 import type { RtlSim } from '../sim/rtlSim.ts';
 import { Driver } from './driver.ts';
 import { Monitor } from './monitor.ts';
@@ -37,6 +40,15 @@ export interface ProgramRun {
   verdict?: Verdict;
 }
 
+export interface StreamRun {
+  /** Cycles of the stream run (all of them, or up to the end of the chunk holding the mismatch). */
+  cycles: number;
+  verdict?: Verdict;
+}
+
+/** hw-sim refused a raw stream (a hazard rule or a range check): the stream is outside the contract. The cause is hw-sim's error. */
+export class StimulusError extends CosimError {}
+
 export class Lockstep {
   readonly cfg: ArrayConfig;
   readonly deep: boolean;
@@ -49,6 +61,10 @@ export class Lockstep {
   private readonly runs: Array<{ program: Program; start: number }> = [];
   private failed: Verdict | undefined;
   private isReset = false;
+  /** The reference of raw streams (checks the hazard rules), made on the first runStream. */
+  private streamBoard: Scoreboard | undefined;
+  /** A raw stream ran since reset: the program reference no longer knows the RTL's state. */
+  private streamRan = false;
   /** hw-sim's output words of the current program, cycle-major (as the monitor holds the RTL's). */
   private refOutputs = new Int32Array(0);
   /** Output words compared since construction (cycles x outWords), and PE register words in deep mode. */
@@ -94,12 +110,14 @@ export class Lockstep {
     this.runs.length = 0;
     this.failed = undefined;
     this.isReset = true;
+    this.streamRan = false;
   }
 
   /** Runs one program on both sides and compares; stops at the end of the chunk holding the first mismatch. */
   async runProgram(p: Program, context = ''): Promise<ProgramRun> {
     if (!this.isReset) throw new LifecycleError('Lockstep.runProgram before reset()');
     if (this.failed) throw new LifecycleError(`Lockstep.runProgram after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
+    if (this.streamRan) throw new LifecycleError('Lockstep.runProgram after a raw stream; reset first');
     const start = this.nextCycle;
     if (this.checkpoints) this.rtl.checkpoint();
     this.runs.push({ program: p, start });
@@ -124,6 +142,40 @@ export class Lockstep {
       }
     }
     return { program: p, start, output: this.monitor.gather(p), reference: gatherOutputs(p, this.refOutputs) };
+  }
+
+  /**
+   * Runs a raw beat stream (nCycles x inWords) right after reset on both sides and compares every cycle, as
+   * runProgram does; hw-sim checks the hazard rules on each chunk before the RTL runs it, and a stream it refuses
+   * is a StimulusError (the RTL has not run that chunk). Stops at the end of the chunk holding the first mismatch.
+   * An error of the RTL itself ($stop, a failed assertion) propagates.
+   */
+  runStream(beats: Int32Array, context = ''): StreamRun {
+    if (!this.isReset || this.nextCycle !== 0) throw new LifecycleError('Lockstep.runStream runs right after reset()');
+    const g = this.rtl.geometry;
+    if (beats.length % g.inWords !== 0) throw new LifecycleError(`Lockstep.runStream: ${beats.length} words are not whole beats of ${g.inWords} words`);
+    const board = (this.streamBoard ??= new Scoreboard(this.cfg, g, this.deep, this.chunk, true));
+    board.reset();
+    this.streamRan = true;
+    const nCycles = beats.length / g.inWords;
+    this.monitor.begin(nCycles);
+    for (let t = 0; t < nCycles; t += this.chunk) {
+      const n = Math.min(this.chunk, nCycles - t);
+      try {
+        board.predict(beats, t, n);
+      } catch (err) {
+        throw new StimulusError(`hw-sim refuses cycles [${t}, ${t + n}) of the stream${context ? ` (${context})` : ''}: ${(err as Error).message}`, { cause: err });
+      }
+      this.driver.driveSync(beats, t, n, this.monitor);
+      this.nextCycle += n;
+      this.comparedWords += n * (g.outWords + (this.deep ? g.regWords : 0));
+      const verdict = board.check(undefined, 0, t, n, this.monitor, context);
+      if (verdict) {
+        this.failed = verdict;
+        return { cycles: this.nextCycle, verdict };
+      }
+    }
+    return { cycles: nCycles };
   }
 
   /** Puts the RTL back where it was before the last program (needs checkpoints); the program can run again. */

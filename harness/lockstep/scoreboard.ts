@@ -1,7 +1,8 @@
 /**
  * The scoreboard: owns the reference model (hw-sim's ArraySim), runs it on the same beats as the RTL and compares
  * what the monitor sampled with what the reference produced, every output word of every cycle and, in deep mode,
- * every PE register after every cycle.
+ * every PE register after every cycle. The beats are a compiled Program's or a raw stream (no program: the
+ * mismatch then names no tile); checkStream compares a whole stream an RTL ran elsewhere (a testbench's output file).
  */
 import { ArraySim, type ArrayConfig } from '../../hw-sim/index.ts';
 import { tileAt, tileName, tileOfOutput, type Program } from '../../hw-sim/compiler/program.ts';
@@ -9,8 +10,15 @@ import { ShapeError } from '../../quant/errors.ts';
 import type { ArrayGeometry } from '../build/ports.ts';
 import { countDifferences, firstStageDifference } from './compare.ts';
 import type { Mismatch } from './mismatch.ts';
-import type { Monitor } from './monitor.ts';
 import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks, type WordLocation } from './names.ts';
+
+/** What the RTL produced in a chunk of cycles: the monitor's buffers, or any other samples of the same layout. */
+export interface Samples {
+  /** Output words of cycles [start, start + n), outWords a cycle. */
+  outputView(start: number, n: number): Int32Array;
+  /** Register words of the chunk's n cycles (regWords a cycle), deep mode only. */
+  registerView(n: number): Int32Array | undefined;
+}
 
 export interface Verdict {
   first: Mismatch;
@@ -28,11 +36,12 @@ export class Scoreboard {
   private readonly outRank: Int32Array;
   private readonly regRank: Int32Array;
 
-  constructor(cfg: ArrayConfig, private readonly g: ArrayGeometry, readonly deep: boolean, readonly chunk: number) {
+  /** checkHazards: the reference checks the hazard rules every cycle (it vouches for a raw stream's stimulus). */
+  constructor(cfg: ArrayConfig, private readonly g: ArrayGeometry, readonly deep: boolean, readonly chunk: number, checkHazards = false) {
     if (cfg.rows !== g.rows || cfg.cols !== g.cols || cfg.accDepth !== g.accDepth) {
       throw new ShapeError(`hw-sim is ${cfg.rows}x${cfg.cols} (AccDepth ${cfg.accDepth}) but the RTL is ${g.rows}x${g.cols} (AccDepth ${g.accDepth})`);
     }
-    this.reference = new ArraySim(cfg);
+    this.reference = new ArraySim(cfg, { checkHazards });
     this.expected = new Int32Array(chunk * g.outWords);
     this.expectedRegs = deep ? new Int32Array(chunk * g.regWords) : undefined;
     this.outRank = outputWordRanks(g.cols);
@@ -70,12 +79,12 @@ export class Scoreboard {
   }
 
   /**
-   * Compares the chunk [start, start + n) of program p (which began at cycle programStart since reset) with the
-   * monitor's samples. Returns the earliest disagreement, at the earliest pipeline stage it shows (compare.ts
+   * Compares the chunk [start, start + n) of program p, or of a raw stream (p undefined), which began at cycle
+   * programStart since reset, with the RTL's samples. Returns the earliest disagreement, at the earliest pipeline stage it shows (compare.ts
    * firstStageDifference: an output seen in cycle t shows the flops of edge t-1, a register read after cycle t
    * those of edge t; within a cycle o_acc_o before o_data_o, PE (r, c) by r + c), and how many words differ in the chunk.
    */
-  check(p: Program, programStart: number, start: number, n: number, monitor: Monitor, context: string): Verdict | undefined {
+  check(p: Program | undefined, programStart: number, start: number, n: number, monitor: Samples, context: string): Verdict | undefined {
     const ow = this.g.outWords;
     const actual = monitor.outputView(start, n);
     const regs = monitor.registerView(n);
@@ -89,8 +98,8 @@ export class Scoreboard {
     const name = (i: number): WordLocation => (port ? outputWordLocation(this.g.cols, i) : registerWordLocation(this.g.cols, i));
     const at = d.cycle * (port ? ow : this.g.regWords) + w;
     const first: Mismatch = {
-      layer: p.layer,
-      tile: tileName(port ? tileOfOutput(p, local) ?? tileAt(p, local) : tileAt(p, local)),
+      layer: p?.layer ?? 'raw stream',
+      tile: p === undefined ? '-' : tileName(port ? tileOfOutput(p, local) ?? tileAt(p, local) : tileAt(p, local)),
       cycle: programStart + local,
       programCycle: local,
       programStart,
@@ -104,5 +113,24 @@ export class Scoreboard {
     let count = countDifferences(this.expected, actual, 0, n * ow);
     if (this.expectedRegs !== undefined && regs !== undefined) count += countDifferences(this.expectedRegs, regs, 0, n * this.g.regWords);
     return { first, count };
+  }
+
+  /**
+   * Runs the reference from reset over a whole stream of nCycles beats and compares it with the outputs an RTL
+   * produced for it elsewhere (outputs: nCycles x outWords, cycle-major): the first difference, or undefined.
+   */
+  checkStream(beats: Int32Array, nCycles: number, outputs: Int32Array, context: string): Verdict | undefined {
+    if (this.deep) throw new ShapeError('Scoreboard.checkStream compares output words only (a scoreboard made with deep = false)');
+    const ow = this.g.outWords;
+    if (outputs.length !== nCycles * ow) throw new ShapeError(`${context}: expected ${nCycles} cycles x ${ow} output words, got ${outputs.length} words`);
+    this.reset();
+    const samples: Samples = { outputView: (start, n) => outputs.subarray(start * ow, (start + n) * ow), registerView: () => undefined };
+    for (let t = 0; t < nCycles; t += this.chunk) {
+      const n = Math.min(this.chunk, nCycles - t);
+      this.predict(beats, t, n);
+      const v = this.check(undefined, 0, t, n, samples, context);
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
 }

@@ -178,7 +178,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   try {
     log(`verilating ${config.top} (${Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join(' ')}${deep ? ', deep' : ''}${trace ? ', trace' : ''})`);
     const realArgs = vArgs.map((a) => (a === placeholderObj ? obj : a));
-    const v = await runTool(tools.verilator, realArgs, `verilator (${config.source})`, tmp);
+    const v = await runTool(tools.verilator, realArgs, `verilator (${config.source})`, { cwd: tmp });
     const warnings = `${v.stderr}${v.stdout}`.trim();
     writeFileSync(join(tmp, 'build.log'), `${tools.verilator} ${realArgs.join(' ')}\n${warnings}\n`);
 

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { COVERAGE_CONFIGS, runCoverage } from '../verify/coverage/coverage.ts';
+import type { CoverageReportFile } from '../verify/coverage/report-schema.ts';
 import { ROUNDING_MODES } from '../quant/spec/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
@@ -46,6 +47,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`${`all of ${r.top}`.padEnd(18)} ${`${r.line.covered}/${r.line.total}`.padStart(9)} ${pct(r.line.covered, r.line.total)} ${`${r.toggle.covered}/${r.toggle.total}`.padStart(11)} ${pct(r.toggle.covered, r.toggle.total)}`);
   for (const [mod, pts] of Object.entries(r.uncovered)) console.log(`  never hit in ${mod}: ${pts.slice(0, 8).join('; ')}${pts.length > 8 ? `; ... (${pts.length})` : ''}`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
+  const report: CoverageReportFile = r; // runCoverage's result is the file's schema type: a drift fails here
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`coverage: report ${out}`);
 }

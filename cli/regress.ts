@@ -8,6 +8,7 @@ import { CosimError, UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { TIERS, configName, paletteOf, type Tier } from '../verify/palette.ts';
 import { parameterOverrides, runRegression } from '../verify/runner.ts';
+import type { RegressReport } from '../verify/regress-report.ts';
 import { parseShard } from '../verify/shard.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
@@ -72,7 +73,7 @@ export async function run(argv: string[]): Promise<void> {
     replayCommand,
     log: (l) => console.log(`  ${l}`),
   });
-  const report = {
+  const report: RegressReport = {
     tier,
     deep: values.deep === true,
     started,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { finite, fraction, int, text } from '../../quant/json-fields.ts';
+import { caseFailureSchema } from '../../verify/regress-report.ts';
 import { checkSchema, confusionSchema, firstMismatchSchema, layerRowSchema, peUtilizationSchema } from './sections.ts';
 
 const roundingMode = z.enum(['single', 'double']);
@@ -30,9 +31,7 @@ const cornerTierSchema = z.strictObject({
   cycles: int(),
   seconds: finite,
   kinds: z.record(z.string(), int()),
-  failures: z.array(z.strictObject({
-    seed: z.int('an integer'), config: text, kind: text, stage: z.enum(['lockstep', 'golden', 'network', 'stop']), message: text, replay: text,
-  })),
+  failures: z.array(caseFailureSchema),
 }).nullable();
 
 /** Accuracy of every stage on the test set; hw-sim and RTL are null after a lockstep mismatch. */

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultRtlConfigPath, loadRtlConfig } from '../../harness/config/rtlConfig.ts';
-import type { CoverageReport } from '../../verify/coverage/coverage.ts';
+import { parseWith } from '../../quant/parse-json.ts';
+import { coverageReportSchema } from '../../verify/coverage/report-schema.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -27,7 +28,7 @@ describe('cli: int8cosim coverage', function () {
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /systolic_top 3x5 D8 single: 12 cases, \d+ cycles, outputs equal hw-sim every cycle/);
     assert.doesNotMatch(r.stdout, /3x5 D8 double/);
-    const rep = JSON.parse(readFileSync(out, 'utf8')) as CoverageReport;
+    const rep = parseWith(coverageReportSchema, JSON.parse(readFileSync(out, 'utf8')), out);
     assert.equal(rep.top, 'systolic_top');
     assert.equal(resolve(rep.rtlConfig), defaultRtlConfigPath());
     // one module per file of rtl/ (one module per file, named after it), nothing of the testbench

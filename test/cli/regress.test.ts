@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseConfig } from '../../verify/case-gen.ts';
 import { configName, QUICK_PALETTE } from '../../verify/palette.ts';
+import { parseWith } from '../../quant/parse-json.ts';
+import { regressReportSchema } from '../../verify/regress-report.ts';
 
 describe('cli/regress as a user runs it', function () {
   this.timeout(600_000); // one build of the quick palette when the cache is cold
@@ -30,7 +32,7 @@ describe('cli/regress as a user runs it', function () {
     assert.equal(lines[1], `regress: rtl/cosim.json sets ${sets}; the palette overrides Rows, Cols, AccDepth, RoundingMode per configuration: ${QUICK_PALETTE.map(configName).join(', ')}`);
     assert.match(r.stdout, new RegExp(`^  ${configName(caseConfig(4711, QUICK_PALETTE))}: 1 cases`, 'm'), 'the case ran on its configuration');
     assert.match(r.stdout, /^regress: 1\/1 passed, 0 failed;/m);
-    const report = JSON.parse(readFileSync(out, 'utf8')) as { cases: number; passed: number; parameterOverrides: { line: string } };
+    const report = parseWith(regressReportSchema, JSON.parse(readFileSync(out, 'utf8')), out);
     assert.deepEqual([report.cases, report.passed], [1, 1]);
     assert.equal(`regress: ${report.parameterOverrides.line}`, lines[1]);
   });

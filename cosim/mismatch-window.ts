@@ -3,11 +3,10 @@
  * reset into a VCD window, and the key signals of that window as a table; the report's `mismatches.first`.
  */
 import { relative } from 'node:path';
-import {
-  captureWindow, formatWaveTable, keyColumns, readWaveTable, referenceTrace, type BuildRequest, type Lockstep,
-} from '../harness/index.ts';
+import { captureWindow, referenceTrace, type BuildRequest, type Lockstep } from '../harness/index.ts';
 import type { Verdict } from '../harness/lockstep/scoreboard.ts';
 import type { CosimReport } from '../report/schema/cosim-report.ts';
+import { formatWaveTable, keyColumns, readWaveTable } from '../report/waveform/wave-table.ts';
 
 export interface MismatchWindow {
   /** What the terminal shows: the trace lines, the VCD window's path and the table. */

@@ -14,5 +14,4 @@ export { Lockstep, type LockstepOptions, type ProgramRun } from './lockstep/lock
 export { mismatchError, type Mismatch } from './lockstep/mismatch.ts';
 export { referenceTrace } from './lockstep/referenceTrace.ts';
 export { captureWindow, type WindowResult } from './waves/window.ts';
-export { keyColumns, readWaveTable, formatWaveTable } from './waves/vcdTable.ts';
 export { runNetworkLockstep, type NetworkLockstepResult } from './network/runNetworkLockstep.ts';

@@ -48,18 +48,24 @@ export function cycleTable(win: VcdWindow, source: string, vcdFirstCycle?: numbe
   return { clock, firstCycle, edges, period };
 }
 
-/** The signal's value in each cycle of the table (the last change strictly before each rising edge). */
-export function sampleSignal(sig: VcdSignal, table: CycleTable): Sample[] {
-  const out: Sample[] = [];
-  let i = 0;
-  let cur: Sample = { value: 0n, mask: (1n << BigInt(sig.width)) - 1n }; // unknown before its first change
-  for (const edge of table.edges) {
-    while (i < sig.changes.length && (sig.changes[i] as VcdChange).time < edge) {
-      const c = sig.changes[i] as VcdChange;
-      cur = { value: c.value, mask: c.mask };
-      i++;
-    }
-    out.push(cur);
+/** The signal's value at `time`: its last change at or before it (undefined before its first change). */
+export function valueAt(sig: VcdSignal, time: number): Sample | undefined {
+  let lo = 0;
+  let hi = sig.changes.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sig.changes[mid] as VcdChange).time <= time) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  return out;
+  const c = sig.changes[best];
+  return c === undefined ? undefined : { value: c.value, mask: c.mask };
+}
+
+/** The signal's value in each cycle of the table (the last change strictly before each rising edge; VCD times are integers). */
+export function sampleSignal(sig: VcdSignal, table: CycleTable): Sample[] {
+  const unknown: Sample = { value: 0n, mask: (1n << BigInt(sig.width)) - 1n }; // before its first change
+  return table.edges.map((edge) => valueAt(sig, edge - 1) ?? unknown);
 }

@@ -7,7 +7,7 @@ import { buildRtl, type BuildRequest } from '../../harness/build/buildRtl.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { captureWindow } from '../../harness/waves/window.ts';
-import { formatWaveTable, keyColumns, readWaveTable } from '../../harness/waves/vcdTable.ts';
+import { formatWaveTable, keyColumns, readWaveTable } from '../../report/waveform/wave-table.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from './helpers.ts';
 

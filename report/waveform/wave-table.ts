@@ -1,13 +1,14 @@
 /**
- * A compact table of the key signals around a mismatch, read back from the VCD window (vcd-stream, through
- * report/waveform/read-vcd.ts). Time 2t is cycle t with the clock low (ports: inputs applied, outputs
+ * A compact table of the key signals around a mismatch, read back from the VCD window that harness/waves/window.ts
+ * replayed (read-vcd.ts; values sampled with sample-cycles.ts valueAt, the one VCD sampler). Time 2t is cycle t with the clock low (ports: inputs applied, outputs
  * showing edge t-1); time 2t+1 is just after rising edge t (registers: the values cycle t computed, as deep mode
  * compares them).
  */
 import {
   REG_DATAFLOW_ORDER, findPort, findRegister, signalName, vcdPath, type PortName, type PortSpec, type RegisterSpec, type SignalRef,
 } from '../../hw-sim/contract/index.ts';
-import { readVcd, type VcdSignal, type VcdWindow } from '../../report/waveform/read-vcd.ts';
+import { readVcd, type VcdSignal, type VcdWindow } from './read-vcd.ts';
+import { valueAt, type Sample } from './sample-cycles.ts';
 
 export interface TableColumn {
   header: string;
@@ -28,21 +29,7 @@ export interface WaveTable {
   missing: string[];
 }
 
-function valueAt(sig: VcdSignal, time: number): { value: bigint; mask: bigint } | undefined {
-  let lo = 0;
-  let hi = sig.changes.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sig.changes[mid] as { time: number }).time <= time) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return best < 0 ? undefined : (sig.changes[best] as { value: bigint; mask: bigint });
-}
-
-function field(v: { value: bigint; mask: bigint } | undefined, lsb: number, width: number, signed: boolean): string {
+function field(v: Sample | undefined, lsb: number, width: number, signed: boolean): string {
   if (v === undefined) return '?';
   const m = (1n << BigInt(width)) - 1n;
   if (((v.mask >> BigInt(lsb)) & m) !== 0n) return 'x';

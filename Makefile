@@ -46,14 +46,17 @@ report: deps
 bench: deps
 	node --import tsx bench/run.ts $(B)
 
-# Verilator -Wall lint of rtl/ at several sizes and both rounding modes (and with the planted-fault hook), then
-# Icarus Verilog elaboration. Every waiver lives in the RTL with a comment.
+# Verilator -Wall lint of rtl/ at several sizes and both rounding modes (and with --assert, and with the
+# planted-fault hook), then Icarus Verilog elaboration. files.f carries the include directory (+incdir+include).
+# Every waiver lives in the RTL with a comment.
 LINT_SIZES := 2x2 3x5 4x8 8x8 16x16 32x32 32x2
 lint: system-test
 	@cd rtl && for s in $(LINT_SIZES); do for m in 0 1; do \
 	  echo "verilator --lint-only -Wall $$s RoundingMode=$$m"; \
 	  verilator --lint-only -Wall -f files.f --top-module systolic_top -GRows=$${s%x*} -GCols=$${s#*x} -GRoundingMode=$$m || exit 1; \
 	done; done; \
+	echo "verilator --lint-only -Wall --assert (the assertion macros of rtl/include/int8cosim_assert.svh live)"; \
+	verilator --lint-only -Wall --assert -f files.f --top-module systolic_top || exit 1; \
 	echo "verilator --lint-only -Wall +define+INT8COSIM_FAULT"; \
 	verilator --lint-only -Wall -f files.f --top-module systolic_top +define+INT8COSIM_FAULT \
 	  +define+INT8COSIM_FAULT_ROW=1 +define+INT8COSIM_FAULT_COL=2 +define+INT8COSIM_FAULT_CYCLE=5 || exit 1; \

@@ -1,3 +1,4 @@
++incdir+include
 systolic_delay.sv
 systolic_skew.sv
 systolic_pe.sv

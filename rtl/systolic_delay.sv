@@ -1,4 +1,6 @@
 // A delay line: out_o is in_i of Depth cycles earlier (a plain wire when Depth is 0). Every stage resets to 0.
+`include "int8cosim_assert.svh"
+
 module systolic_delay #(
   parameter int Width = 1,
   parameter int Depth = 1
@@ -9,13 +11,8 @@ module systolic_delay #(
   output logic [Width-1:0] out_o
 );
 
-  if (Width < 1 || Depth < 0) begin : g_bad_params
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_delay: need Width >= 1 and Depth >= 0, got Width=%0d Depth=%0d", Width, Depth);
-`else
-    $error("systolic_delay: need Width >= 1 and Depth >= 0");
-`endif
-  end
+  `ASSERT_STATIC(g_bad_params, Width >= 1 && Depth >= 0,
+                 ("systolic_delay: need Width >= 1 and Depth >= 0, got Width=%0d Depth=%0d", Width, Depth))
 
   if (Depth == 0) begin : g_wire
     // No register: clk_i and rst_ni have no load (Verilator's -Wall ignores names matching *unused*).

@@ -7,6 +7,8 @@
 //   l = max(shift, 0), r = max(-shift, 0); the high-mul nudges by 2^30 (1 - 2^30 for a negative product) and
 //   truncates toward zero, SRDHM(INT32_MIN, INT32_MIN) = INT32_MAX; RDBPOT rounds ties away from zero.
 // m0 is taken as a signed int32 (the contract allows [0, 2^31 - 1]); shift must be in [-31, 30].
+`include "int8cosim_assert.svh"
+
 module systolic_requant #(
   parameter int RoundingMode = 0
 ) (
@@ -25,13 +27,8 @@ module systolic_requant #(
   localparam logic signed [31:0] Int32Min = 32'sh8000_0000;
   localparam logic signed [31:0] Int32Max = 32'sh7fff_ffff;
 
-  if (RoundingMode != 0 && RoundingMode != 1) begin : g_bad_mode
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_requant: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode);
-`else
-    $error("systolic_requant: RoundingMode must be 0 (single) or 1 (double)");
-`endif
-  end
+  `ASSERT_STATIC(g_bad_mode, RoundingMode == 0 || RoundingMode == 1,
+                 ("systolic_requant: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode))
 
   logic signed [31:0] x;
   logic signed [31:0] y;

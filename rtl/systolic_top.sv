@@ -4,6 +4,8 @@
 //   ports -> u_ctrl (weight-row decode, parameter registers, control line)
 //         -> u_skew (row r delayed r cycles) -> u_array (PEs) -> u_deskew (column c delayed Cols-1-c cycles)
 //         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> o_*_q
+`include "int8cosim_assert.svh"
+
 module systolic_top #(
   parameter int Rows         = 8,
   parameter int Cols         = 8,
@@ -48,34 +50,12 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------------------
   // Parameter checks (elaboration time)
   // ---------------------------------------------------------------------------------------------------------
-  if (Rows < 2 || Rows > 32) begin : g_bad_rows
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_top: Rows must be in [2, 32], got %0d", Rows);
-`else
-    $error("systolic_top: Rows must be in [2, 32]");
-`endif
-  end
-  if (Cols < 2 || Cols > 32) begin : g_bad_cols
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_top: Cols must be in [2, 32], got %0d", Cols);
-`else
-    $error("systolic_top: Cols must be in [2, 32]");
-`endif
-  end
-  if (AccDepth < 2 || AccDepth > 4096 || (AccDepth & (AccDepth - 1)) != 0) begin : g_bad_depth
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth);
-`else
-    $error("systolic_top: AccDepth must be a power of two in [2, 4096]");
-`endif
-  end
-  if (RoundingMode != 0 && RoundingMode != 1) begin : g_bad_mode
-`ifdef __ICARUS__
-    initial $fatal(1, "systolic_top: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode);
-`else
-    $error("systolic_top: RoundingMode must be 0 (single) or 1 (double)");
-`endif
-  end
+  `ASSERT_STATIC(g_bad_rows, Rows >= 2 && Rows <= 32, ("systolic_top: Rows must be in [2, 32], got %0d", Rows))
+  `ASSERT_STATIC(g_bad_cols, Cols >= 2 && Cols <= 32, ("systolic_top: Cols must be in [2, 32], got %0d", Cols))
+  `ASSERT_STATIC(g_bad_depth, AccDepth >= 2 && AccDepth <= 4096 && (AccDepth & (AccDepth - 1)) == 0,
+                 ("systolic_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth))
+  `ASSERT_STATIC(g_bad_mode, RoundingMode == 0 || RoundingMode == 1,
+                 ("systolic_top: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode))
 
   // ---------------------------------------------------------------------------------------------------------
   // Controller
@@ -266,34 +246,22 @@ module systolic_top #(
   assign o_acc_o   = o_acc_q;
 
   // ---------------------------------------------------------------------------------------------------------
-  // Simulation assertions: the cheap host duties of docs/ARCHITECTURE.md section 5, and known outputs
+  // Simulation assertions (int8cosim_assert.svh): the cheap host duties of docs/ARCHITECTURE.md section 5, and
+  // known outputs. Checked at every rising edge out of reset; nothing under synthesis.
   // ---------------------------------------------------------------------------------------------------------
-`ifndef SYNTHESIS
-  // Sensitive to the reset like the flops, so that rst_ni stays a purely asynchronous net.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing to check in reset
-    end else begin
-      if (w_en_i) begin
-        assert (32'(w_row_i) < 32'(Rows))
-          else $error("systolic_top: w_row_i = %0d is not a PE row (Rows = %0d)", w_row_i, Rows);
-      end
-      if (a_en_i) begin
-        assert (32'(a_addr_i) < 32'(AccDepth))
-          else $error("systolic_top: a_addr_i = %0d >= AccDepth = %0d", a_addr_i, AccDepth);
-      end
-      if (p_en_i) begin
-        assert (32'(p_col_i) < 32'(Cols))
-          else $error("systolic_top: p_col_i = %0d is not a column (Cols = %0d)", p_col_i, Cols);
-        assert (!p_m0_i[31])
-          else $error("systolic_top: p_m0_i = %0d is negative", $signed(p_m0_i));
-        assert ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30)
-          else $error("systolic_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i));
-      end
-      assert (!$isunknown({o_valid_o, o_addr_o, o_data_o, o_acc_o}))
-        else $error("systolic_top: an output is unknown (X or Z) after reset");
-    end
-  end
-`endif
+  `ASSERT(WRowInRange_A, !w_en_i || 32'(w_row_i) < 32'(Rows), clk_i, rst_ni,
+          ("systolic_top: w_row_i = %0d is not a PE row (Rows = %0d)", w_row_i, Rows))
+  `ASSERT(AAddrInRange_A, !a_en_i || 32'(a_addr_i) < 32'(AccDepth), clk_i, rst_ni,
+          ("systolic_top: a_addr_i = %0d >= AccDepth = %0d", a_addr_i, AccDepth))
+  `ASSERT(PColInRange_A, !p_en_i || 32'(p_col_i) < 32'(Cols), clk_i, rst_ni,
+          ("systolic_top: p_col_i = %0d is not a column (Cols = %0d)", p_col_i, Cols))
+  `ASSERT(PM0NotNegative_A, !p_en_i || !p_m0_i[31], clk_i, rst_ni,
+          ("systolic_top: p_m0_i = %0d is negative", $signed(p_m0_i)))
+  `ASSERT(PShiftInRange_A, !p_en_i || ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30), clk_i, rst_ni,
+          ("systolic_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i)))
+  `ASSERT_KNOWN(OValidKnown_A, o_valid_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(OAddrKnown_A, o_addr_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(ODataKnown_A, o_data_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(OAccKnown_A, o_acc_o, clk_i, rst_ni)
 
 endmodule

@@ -97,7 +97,7 @@ export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthRepor
       for (const [k, v] of Object.entries(cfg.parameters)) if (typeof v === 'number') parameters[k] = v;
       Object.assign(parameters, { Rows: size.rows, Cols: size.cols, AccDepth: opts.accDepth, RoundingMode: opts.roundingMode });
       if (keep !== undefined) for (const k of Object.keys(parameters)) if (!keep.includes(k)) delete parameters[k];
-      const job: SynthJob = { target, top, files: cfg.files, parameters, defines: cfg.defines };
+      const job: SynthJob = { target, top, files: cfg.files, includeDirs: cfg.includeDirs, parameters, defines: cfg.defines };
       log(`synth ${target} ${size.rows}x${size.cols} (AccDepth ${opts.accDepth}, RoundingMode ${opts.roundingMode}) ...`);
       const r = await runWorker(job, opts.timeoutSeconds);
       const entry: SynthEntry = { target, rows: size.rows, cols: size.cols, accDepth: opts.accDepth, roundingMode: opts.roundingMode, status: r.status, seconds: Number((r.run?.seconds ?? r.seconds).toFixed(1)) };

@@ -6,8 +6,8 @@
  *   ice40    `synth_ice40 -dsp`        Lattice iCE40 UltraPlus: SB_LUT4, SB_DFF*, SB_MAC16, SB_RAM40_4K
  *   xilinx   `synth_xilinx`            Xilinx 7-series: LUT1..6, FD*, DSP48E1, RAMB18E1/RAMB36E1, LUT RAM
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx'] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
@@ -17,6 +17,8 @@ export interface SynthJob {
   top: string;
   /** Source files, absolute, in compile order. */
   files: string[];
+  /** Include directories, absolute (the RTL config's includeDirs): their files are found by `include. */
+  includeDirs: string[];
   /** Top-level parameter values (chparam). */
   parameters: Record<string, number>;
   /** Preprocessor defines (read_verilog -D). */
@@ -44,12 +46,16 @@ const SCRIPTS: Record<SynthTarget, (top: string) => string> = {
   xilinx: (top) => `synth_xilinx -top ${top}`,
 };
 
+/** The folder of include directory i in Yosys' virtual file system. */
+const includeFolder = (i: number): string => `include${i}`;
+
 /** The Yosys script of one job (stat written to stat.json in Yosys' virtual file system). */
 export function synthScript(job: SynthJob, fileNames: string[]): string {
   const defs = Object.entries(job.defines).map(([k, v]) => (v === '' ? ` -D${k}` : ` -D${k}=${v}`)).join('');
+  const incs = job.includeDirs.map((_, i) => ` -I${includeFolder(i)}`).join('');
   const params = Object.entries(job.parameters).map(([k, v]) => ` -chparam ${k} ${v}`).join('');
   return [
-    `read_verilog -sv${defs} ${fileNames.join(' ')}`,
+    `read_verilog -sv${defs}${incs} ${fileNames.join(' ')}`,
     `hierarchy -check -top ${job.top}${params}`,
     SCRIPTS[job.target](job.top),
     'tee -q -o stat.json stat -json',
@@ -97,7 +103,7 @@ export interface YosysRun {
 /** Runs one job in this process (the suite runs each job in a child process so that it can time it out). */
 export async function runYosysJob(job: SynthJob): Promise<YosysRun> {
   const { runYosys } = await import('@yowasp/yosys');
-  const tree: Record<string, string> = {};
+  const tree: Record<string, string | Record<string, string>> = {};
   const names: string[] = [];
   for (const f of job.files) {
     const name = basename(f);
@@ -105,6 +111,11 @@ export async function runYosysJob(job: SynthJob): Promise<YosysRun> {
     tree[name] = readFileSync(f, 'utf8');
     names.push(name);
   }
+  job.includeDirs.forEach((dir, i) => {
+    const folder: Record<string, string> = {};
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) folder[e.name] = readFileSync(join(dir, e.name), 'utf8');
+    tree[includeFolder(i)] = folder;
+  });
   let log = '';
   const dec = new TextDecoder();
   const sink = (b: Uint8Array | null): void => {

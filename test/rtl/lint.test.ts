@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RTL_DIR, TEST_RTL_DIR, hexWords, icarusBuild, requireTool, rtlFiles, scratchDir, verilatorBinary } from './sim-tools.ts';
+import { RTL_DIR, RTL_INCLUDE_DIR, TEST_RTL_DIR, hexWords, icarusBuild, requireTool, rtlFiles, scratchDir, verilatorBinary } from './sim-tools.ts';
 
 function verilatorLint(params: Record<string, number>, defines: string[] = []): { status: number | null; out: string } {
   requireTool('verilator');
-  const args = ['--lint-only', '-Wall', '--top-module', 'systolic_top', ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...defines, ...rtlFiles()];
+  const args = ['--lint-only', '-Wall', `-I${RTL_INCLUDE_DIR}`, '--top-module', 'systolic_top', ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...defines, ...rtlFiles()];
   const r = spawnSync('verilator', args, { cwd: RTL_DIR, encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -16,7 +16,7 @@ function icarusElaborate(params: Record<string, number>): { status: number | nul
   const dir = scratchDir('icarus-elab');
   const vvp = join(dir, 'top.vvp');
   const p = Object.entries(params).map(([k, v]) => `-Psystolic_top.${k}=${v}`);
-  const c = spawnSync('iverilog', ['-g2012', '-s', 'systolic_top', '-o', vvp, ...p, ...rtlFiles()], { encoding: 'utf8' });
+  const c = spawnSync('iverilog', ['-g2012', `-I${RTL_INCLUDE_DIR}`, '-s', 'systolic_top', '-o', vvp, ...p, ...rtlFiles()], { encoding: 'utf8' });
   if (c.status !== 0) return { status: c.status, out: `${c.stdout}${c.stderr}` };
   // Run time 0 only: the parameter checks of Icarus builds are `initial $fatal`.
   const r = spawnSync('vvp', ['-n', vvp], { encoding: 'utf8' });

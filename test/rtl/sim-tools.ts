@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError, ToolMissingError } from '../../quant/errors.ts';
@@ -29,12 +29,15 @@ export function requireTool(tool: 'verilator' | 'iverilog' | 'vvp'): void {
   }
 }
 
-/** The RTL source files in compile order (rtl/files.f), absolute. */
+/** rtl/include (int8cosim_assert.svh, the RTL's check macros): files.f's +incdir+, on every build's include path. */
+export const RTL_INCLUDE_DIR = join(RTL_DIR, 'include');
+
+/** The RTL source files in compile order (rtl/files.f, without its +incdir+ line), absolute. */
 export function rtlFiles(): string[] {
   return readFileSync(join(RTL_DIR, 'files.f'), 'utf8')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith('#') && !l.startsWith('//'))
+    .filter((l) => l.length > 0 && !l.startsWith('#') && !l.startsWith('//') && !l.startsWith('+'))
     .map((l) => join(RTL_DIR, l));
 }
 
@@ -64,6 +67,7 @@ function buildDir(kind: string, b: TbBuild): string {
   h.update(kind);
   h.update(JSON.stringify({ top: b.top, params: b.params, defines: b.defines ?? {}, files: b.files }));
   for (const f of b.files) h.update(readFileSync(f));
+  for (const f of readdirSync(RTL_INCLUDE_DIR).sort()) h.update(readFileSync(join(RTL_INCLUDE_DIR, f)));
   return join(CACHE, `${kind}-${b.top}-${h.digest('hex').slice(0, 16)}`);
 }
 
@@ -85,6 +89,7 @@ export function verilatorBinary(b: TbBuild): string {
     '-Wall', // the testbench and the RTL build warning-free
     '-j', '2', // the machine has two cores
     '--x-assign', 'unique', // X assignments get arbitrary values, not a convenient 0
+    `-I${RTL_INCLUDE_DIR}`, // int8cosim_assert.svh
     '--top-module', b.top,
     '-Mdir', 'obj',
     '-o', 'tb',
@@ -107,6 +112,7 @@ export function icarusBuild(b: TbBuild): string {
   mkdirSync(dir, { recursive: true });
   const args = [
     '-g2012',
+    `-I${RTL_INCLUDE_DIR}`, // int8cosim_assert.svh
     '-s', b.top,
     '-o', vvp,
     ...Object.entries(b.params).map(([k, v]) => `-P${b.top}.${k}=${v}`),

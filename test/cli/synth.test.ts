@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SynthReport } from '../../synth/report.ts';
+import { readJsonFile } from '../../quant/parse-json.ts';
+import { synthReportSchema } from '../../synth/report-schema.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -20,7 +21,7 @@ describe('cli: int8cosim synth', function () {
       const r = spawnSync('node', ['bin/int8cosim.mjs', 'synth', '--sizes', '2x2', '--targets', 'xilinx', '--acc-depth', '4', '--out', out], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /wrote .*report\.json and .*report\.md/);
-      const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as SynthReport;
+      const rep = readJsonFile(synthReportSchema, join(out, 'report.json'));
       assert.equal(rep.entries.length, 1);
       const e = rep.entries[0]!;
       assert.deepEqual([e.target, e.rows, e.cols, e.accDepth, e.status], ['xilinx', 2, 2, 4, 'ok']);

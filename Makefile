@@ -28,7 +28,7 @@ typecheck: deps
 # `dependencies` only), checked by dependency-cruiser with the rules of .dependency-cruiser.cjs: lists every
 # violation with its rule and fails on any.
 DEPCRUISE := node_modules/.bin/depcruise
-ROOMS     := quant model hw-sim harness verify synth report cosim cli bin bench test
+ROOMS     := quant model hw-sim harness verify synth report cosim cli bin bench test tools
 deps-check: deps
 	$(DEPCRUISE) --config .dependency-cruiser.cjs --output-type err $(wildcard $(ROOMS))
 

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { finite, int, text } from '../quant/json-fields.ts';
-import { SYNTH_TARGETS } from './yosys.ts';
+
+/** The targets synth/yosys.ts has a script for. */
+export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx'] as const;
 
 /** What Yosys's stat gives for one job (synth/yosys.ts summarizeCells). */
 export const synthResourcesSchema = z.strictObject({

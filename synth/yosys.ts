@@ -8,8 +8,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { SYNTH_TARGETS, type SynthResources } from './report-schema.ts';
 
-export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx'] as const;
+export { SYNTH_TARGETS, type SynthResources };
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
 
 export interface SynthJob {
@@ -23,21 +24,6 @@ export interface SynthJob {
   parameters: Record<string, number>;
   /** Preprocessor defines (read_verilog -D). */
   defines: Record<string, string>;
-}
-
-export interface SynthResources {
-  /** Logic LUTs (LUT4 on generic and iCE40, LUT1..LUT6 on 7-series). */
-  luts: number;
-  flipFlops: number;
-  dsps: number;
-  /** Block RAMs: SB_RAM40_4K on iCE40, RAMB36E1 equivalents (RAMB18E1 = 0.5) on 7-series. */
-  brams: number;
-  /** LUTs used as distributed RAM or shift registers (7-series), 0 elsewhere. */
-  lutRams: number;
-  /** Carry cells (SB_CARRY, CARRY4). */
-  carries: number;
-  /** Every cell type and its count, for the JSON report. */
-  cells: Record<string, number>;
 }
 
 const SCRIPTS: Record<SynthTarget, (top: string) => string> = {

@@ -2,8 +2,8 @@
  * The external tools a build needs (Verilator, a C++ compiler), found on PATH. A missing tool is a
  * ToolMissingError whose one-line message says how to install it.
  */
-import { spawnSync } from 'node:child_process';
 import { ToolMissingError } from '../../quant/errors.ts';
+import { runToolSync, ToolError } from './runTool.ts';
 
 export interface Toolchain {
   verilator: string;
@@ -21,9 +21,13 @@ export interface Toolchain {
 export const VERILATOR_INSTALL_HINT = 'sudo apt-get install -y verilator';
 
 function probe(cmd: string, args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { ok: false, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-  return { ok: true, out: r.stdout };
+  try {
+    return { ok: true, out: runToolSync(cmd, args, `${cmd} ${args.join(' ')}`).stdout };
+  } catch (err) {
+    if (err instanceof ToolError) return { ok: false, out: `${err.result.stdout}${err.result.stderr}` };
+    if (err instanceof ToolMissingError) return { ok: false, out: '' };
+    throw err;
+  }
 }
 
 /** The Verilator version line, or undefined when `verilator` is not on PATH. */

@@ -3,12 +3,12 @@
  * time limit; the results go to <out>/report.json and <out>/report.md. A job that times out or fails is reported
  * as such (never dropped), and the others still run.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
+import { runTool, ToolError } from '../harness/build/runTool.ts';
 import { synthTable, type SynthEntry, type SynthReport } from './report.ts';
 import type { SynthJob, SynthTarget, YosysRun } from './yosys.ts';
 
@@ -46,28 +46,21 @@ export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 
-function runWorker(job: SynthJob, timeoutSeconds: number): Promise<{ status: SynthEntry['status']; run?: YosysRun; message?: string; seconds: number }> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutSeconds * 1000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = (performance.now() - t0) / 1000;
-      if (timedOut) return resolve({ status: 'timeout', seconds, message: `stopped after ${timeoutSeconds} s` });
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || line === undefined) return resolve({ status: 'error', seconds, message: (err || out).trim().slice(-2000) });
-      resolve({ status: 'ok', seconds, run: JSON.parse(line.slice('RESULT '.length)) as YosysRun });
-    });
-  });
+async function runWorker(job: SynthJob, timeoutSeconds: number): Promise<{ status: SynthEntry['status']; run?: YosysRun; message?: string; seconds: number }> {
+  const t0 = performance.now();
+  const seconds = (): number => (performance.now() - t0) / 1000;
+  const failed = (r: { stdout: string; stderr: string }): string => (r.stderr.slice(-8000) || r.stdout).trim().slice(-2000);
+  let r: { stdout: string; stderr: string };
+  try {
+    r = await runTool(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], `synthesis of ${job.top} for ${job.target}`, { timeoutSeconds });
+  } catch (err) {
+    if (!(err instanceof ToolError)) throw err;
+    if (err.result.timedOut) return { status: 'timeout', seconds: seconds(), message: `stopped after ${timeoutSeconds} s` };
+    return { status: 'error', seconds: seconds(), message: failed(err.result) };
+  }
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line === undefined) return { status: 'error', seconds: seconds(), message: failed(r) };
+  return { status: 'ok', seconds: seconds(), run: JSON.parse(line.slice('RESULT '.length)) as YosysRun };
 }
 
 export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthReport> {

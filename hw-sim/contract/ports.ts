@@ -117,22 +117,29 @@ export function elementWidth(p: PortSpec, g: PortGeometry): number {
   return p.width.kind === 'bus' ? p.width.bits : portWidth(p, g);
 }
 
-/**
- * The width as section 3 states it ("8*Cols", "clog2(Rows=4)", "clog2(AccDepth)"); with `known`, an index over a
- * dimension shows the value it was derived from.
- */
-export function widthRule(p: PortSpec, known?: Partial<Record<Dim, number>>): string {
+/** The width as an expression of the parameters: "8*Cols", "clog2(Rows)", "clog2(AccDepth)" (`$clog2` for SystemVerilog). */
+export function widthExpression(p: PortSpec, clog2Name = 'clog2'): string {
   const w = p.width;
   switch (w.kind) {
     case 'fixed':
       return String(w.bits);
     case 'bus':
       return `${w.bits}*${DIM_PARAM[w.count]}`;
-    case 'index': {
-      const v = known?.[w.over];
-      return v !== undefined && Number.isFinite(v) ? `clog2(${DIM_PARAM[w.over]}=${v})` : `clog2(${DIM_PARAM[w.over]})`;
-    }
+    case 'index':
+      return `${clog2Name}(${DIM_PARAM[w.over]})`;
     case 'addr':
-      return p.dir === 'in' ? 'clog2(AccDepth)' : 'width of a_addr_i';
+      return `${clog2Name}(AccDepth)`;
   }
+}
+
+/**
+ * The width as section 3 states it; with `known`, an index over a dimension shows the value it was derived from
+ * ("clog2(Rows=4)"), and an output address is "width of a_addr_i" (what it must match).
+ */
+export function widthRule(p: PortSpec, known?: Partial<Record<Dim, number>>): string {
+  const w = p.width;
+  const v = w.kind === 'index' ? known?.[w.over] : undefined;
+  if (w.kind === 'index' && v !== undefined && Number.isFinite(v)) return `clog2(${DIM_PARAM[w.over]}=${v})`;
+  if (w.kind === 'addr' && p.dir === 'out') return 'width of a_addr_i';
+  return widthExpression(p);
 }

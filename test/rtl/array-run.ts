@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArraySim, outWordNames, regWordName, regWords, roundingModeParam } from '../../hw-sim/index.ts';
 import { tileProgram, type TileProgram, type TileShape } from './tile-program.ts';
-import { TEST_RTL_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir, verilatorBinary } from './sim-tools.ts';
+import { TB_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir, verilatorBinary } from './sim-tools.ts';
 
 export type Simulator = 'verilator' | 'icarus';
 
@@ -30,7 +30,7 @@ export function runRtl(sim: Simulator, shape: TileShape, seed: number, passes: n
   const program = tileProgram(shape, seed, passes);
   const build = {
     top: 'beat_tb',
-    files: [...rtlFiles(), join(TEST_RTL_DIR, 'beat_tb.sv')],
+    files: [...rtlFiles(), join(TB_DIR, 'beat_tb.sv')],
     params: {
       Rows: shape.rows,
       Cols: shape.cols,

@@ -35,7 +35,7 @@ describe('rtl planted-fault hook (+define+INT8COSIM_FAULT)', function () {
     const defines = { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: '1', INT8COSIM_FAULT_COL: '2', INT8COSIM_FAULT_CYCLE: '20' };
     const r = runRtl('verilator', shape, SEED, 4, defines);
     const diff = diffAgainstHwSim(shape, r);
-    assert.match(diff ?? '', /^cycle 21: g_row\[1\]\.g_col\[2\]\.u_pe\.psum_q hw-sim (-?\d+), RTL (-?\d+)/);
+    assert.match(diff ?? '', /^cycle 21: pe\(1,2\)\.psum_q hw-sim (-?\d+), RTL (-?\d+)/);
     const [, want, got] = /hw-sim (-?\d+), RTL (-?\d+)/.exec(diff ?? '') ?? [];
     assert.equal(Number(want) ^ Number(got), 1, 'exactly bit 0 differs');
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 import { checkResults, cornerVectors, randomVectors, writeVectors, type RequantVectors } from './requant-vectors.ts';
-import { RTL_DIR, TEST_RTL_DIR, icarusBuild, run, scratchDir, verilatorBinary } from './sim-tools.ts';
+import { RTL_DIR, TB_DIR, icarusBuild, run, scratchDir, verilatorBinary } from './sim-tools.ts';
 
 const RANDOM_VECTORS = 1 << 20; // per mode
 const SEED = 20261125;
@@ -34,7 +34,7 @@ describe('rtl/systolic_requant against quant/spec', function () {
       before(() => {
         exe = verilatorBinary({
           top: 'requant_tb',
-          files: [join(RTL_DIR, 'systolic_requant.sv'), join(TEST_RTL_DIR, 'requant_tb.sv')],
+          files: [join(RTL_DIR, 'systolic_requant.sv'), join(TB_DIR, 'requant_tb.sv')],
           params: { RoundingMode: param },
         });
         dir = scratchDir(`requant-${mode}`);
@@ -56,7 +56,7 @@ describe('rtl/systolic_requant against quant/spec', function () {
       it('is exact under Icarus Verilog too (4000 random inputs)', () => {
         const vvp = icarusBuild({
           top: 'requant_tb',
-          files: [join(RTL_DIR, 'systolic_requant.sv'), join(TEST_RTL_DIR, 'requant_tb.sv')],
+          files: [join(RTL_DIR, 'systolic_requant.sv'), join(TB_DIR, 'requant_tb.sv')],
           params: { RoundingMode: param, MaxVectors: 8192 },
         });
         const v = randomVectors(4000, SEED + 7 + param);
@@ -70,7 +70,7 @@ describe('rtl/systolic_requant against quant/spec', function () {
     const dir = scratchDir('requant-self');
     const exe = verilatorBinary({
       top: 'requant_tb',
-      files: [join(RTL_DIR, 'systolic_requant.sv'), join(TEST_RTL_DIR, 'requant_tb.sv')],
+      files: [join(RTL_DIR, 'systolic_requant.sv'), join(TB_DIR, 'requant_tb.sv')],
       params: { RoundingMode: 0 },
     });
     const out = simulate(exe, dir, 'self', v, false);

@@ -12,7 +12,9 @@ import { BuildError, ToolMissingError } from '../../quant/errors.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RTL_DIR = join(ROOT, 'rtl');
-export const TEST_RTL_DIR = join(ROOT, 'test', 'rtl');
+/** The testbenches and their include ic_beat.svh (generated from hw-sim/contract), on every build's include path. */
+export const TB_DIR = join(RTL_DIR, 'tb');
+const TB_INCLUDE = join(TB_DIR, 'ic_beat.svh');
 const CACHE = join(ROOT, '.cache', 'rtl');
 
 const INSTALL: Record<string, string> = {
@@ -66,7 +68,7 @@ function buildDir(kind: string, b: TbBuild): string {
   const h = createHash('sha256');
   h.update(kind);
   h.update(JSON.stringify({ top: b.top, params: b.params, defines: b.defines ?? {}, files: b.files }));
-  for (const f of b.files) h.update(readFileSync(f));
+  for (const f of [...b.files, TB_INCLUDE]) h.update(readFileSync(f));
   for (const f of readdirSync(RTL_INCLUDE_DIR).sort()) h.update(readFileSync(join(RTL_INCLUDE_DIR, f)));
   return join(CACHE, `${kind}-${b.top}-${h.digest('hex').slice(0, 16)}`);
 }
@@ -93,6 +95,7 @@ export function verilatorBinary(b: TbBuild): string {
     '--top-module', b.top,
     '-Mdir', 'obj',
     '-o', 'tb',
+    `-I${TB_DIR}`, // ic_beat.svh
     ...Object.entries(b.params).map(([k, v]) => `-G${k}=${v}`),
     ...defineArgs(b),
     ...b.files,
@@ -115,6 +118,7 @@ export function icarusBuild(b: TbBuild): string {
     `-I${RTL_INCLUDE_DIR}`, // int8cosim_assert.svh
     '-s', b.top,
     '-o', vvp,
+    `-I${TB_DIR}`, // ic_beat.svh
     ...Object.entries(b.params).map(([k, v]) => `-P${b.top}.${k}=${v}`),
     ...Object.entries(b.defines ?? {}).map(([k, v]) => (v === '' ? `-D${k}` : `-D${k}=${v}`)),
     ...b.files,

@@ -7,6 +7,7 @@
  */
 import { requantize, type RoundingMode } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
+import { IN, aDataOffset, inWords as beatWords } from '../../hw-sim/contract/index.ts';
 
 export interface TileShape {
   rows: number;
@@ -32,7 +33,8 @@ export interface TileProgram {
   passes: number;
 }
 
-const F = { wEn: 0, wBank: 1, wRow: 2, aEn: 3, aBank: 4, aFirst: 5, aLast: 6, aAddr: 7, pEn: 8, pCol: 9, pBias: 10, pM0: 11, pShift: 12, cEn: 13, cZp: 14, cMin: 15, cMax: 16 } as const;
+/** The input beat's word offsets (section 7), from the contract. */
+const F = IN;
 
 class Timeline {
   private readonly beats: Int32Array[] = [];
@@ -65,7 +67,7 @@ class Timeline {
     b[F.cZp] = rng.int(-128, 127);
     b[F.cMin] = rng.int(-128, 127);
     b[F.cMax] = rng.int(-128, 127);
-    for (let i = 17; i < this.inWords; i++) b[i] = rng.int(-128, 127);
+    for (let i = F.wData; i < this.inWords; i++) b[i] = rng.int(-128, 127);
     return b;
   }
 
@@ -81,7 +83,7 @@ class Timeline {
 export function tileProgram(shape: TileShape, seed: number, passes = 4): TileProgram {
   const { rows: R, cols: C, accDepth: D } = shape;
   const rng = new Rng(seed);
-  const inWords = 17 + C + R;
+  const inWords = beatWords({ rows: R, cols: C });
   const tl = new Timeline(shape, rng, inWords);
   const L = R + C + 1;
   const expected: ExpectedRow[] = [];
@@ -145,7 +147,7 @@ export function tileProgram(shape: TileShape, seed: number, passes = 4): TilePro
         b[F.wEn] = 1;
         b[F.wBank] = bank;
         b[F.wRow] = r;
-        for (let c = 0; c < C; c++) b[17 + c] = (W[k * R + r] as number[])[c] as number;
+        for (let c = 0; c < C; c++) b[F.wData + c] = (W[k * R + r] as number[])[c] as number;
         wFree = s + 1;
         ready = Math.max(ready, s - r + 1); // rule 2
       }
@@ -169,7 +171,7 @@ export function tileProgram(shape: TileShape, seed: number, passes = 4): TilePro
         b[F.aFirst] = k === 0 ? 1 : 0;
         b[F.aLast] = k === KT - 1 ? 1 : 0;
         b[F.aAddr] = addrs[m] as number;
-        for (let r = 0; r < R; r++) b[17 + C + r] = (X[m] as number[])[k * R + r] as number;
+        for (let r = 0; r < R; r++) b[aDataOffset({ cols: C }) + r] = (X[m] as number[])[k * R + r] as number;
         if (k === KT - 1) {
           const data: number[] = [];
           const acc: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * The second simulator: the same regression beat stream (random GEMMs, corner cases, raw streams, idle-port noise,
- * a small network) through Icarus Verilog (test/rtl/beat_tb.sv under vvp), through Verilator (the harness's deep
+ * a small network) through Icarus Verilog (rtl/tb/beat_tb.sv under vvp), through Verilator (the harness's deep
  * build) and through hw-sim, compared cycle by cycle: every output word and every PE register.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { regressionStream } from '../../verify/coverage/coverage.ts';
 import { buildFor } from '../../verify/runner.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
-import { TEST_RTL_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir } from '../rtl/sim-tools.ts';
+import { TB_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir } from '../rtl/sim-tools.ts';
 
 const CFG: ArrayConfig = { rows: 3, cols: 5, accDepth: 8, roundingMode: 'double' };
 
@@ -36,7 +36,7 @@ describe('verify: Icarus Verilog vs Verilator vs hw-sim on the regression stimul
     // Icarus: registers are sampled before each edge, outputs as the harness samples them
     const vvp = icarusBuild({
       top: 'beat_tb',
-      files: [...rtlFiles(), join(TEST_RTL_DIR, 'beat_tb.sv')],
+      files: [...rtlFiles(), join(TB_DIR, 'beat_tb.sv')],
       params: { Rows: CFG.rows, Cols: CFG.cols, AccDepth: CFG.accDepth, RoundingMode: 1, MaxCycles: 4096 },
     });
     const dir = scratchDir('regress-icarus');

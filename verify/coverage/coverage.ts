@@ -25,6 +25,8 @@ import { outputWordLocation } from '../../harness/lockstep/names.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '..', '..');
 const TB = join(here, 'cov_tb.sv');
+/** The testbench's include: the ports and beat layout of hw-sim/contract (rtl/tb/ic_beat.svh). */
+const TB_INCLUDE = join(ROOT, 'rtl', 'tb', 'ic_beat.svh');
 const MAIN = join(here, 'cov_main.cpp');
 
 /** The parameters the testbench sets on the top (docs/ARCHITECTURE.md section 1); a config's others keep the top's defaults. */
@@ -107,6 +109,7 @@ export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: strin
     '-Mdir', 'obj',
     '-o', 'tb',
     ...rtl.includeDirs.map((d) => `-I${d}`), // the config's include directories
+    `-I${dirname(TB_INCLUDE)}`, // the testbench's include
     ...Object.entries(defines).map(([k, x]) => (x === '' ? `+define+${k}` : `+define+${k}=${x}`)), // the config's defines and the top's name
     ...Object.entries(params).map(([k, x]) => `-G${k}=${x}`), // cov_tb passes them on to the top
     ...rtl.files, // the design, in the config's order
@@ -118,7 +121,7 @@ export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: strin
     throw new ToolMissingError('verilator is not installed; install it with: sudo apt-get install -y verilator g++ make');
   }
   const h = createHash('sha256').update(JSON.stringify({ args, v: v.stdout ?? '' })); // every flag, parameter, define and path
-  for (const f of [...designFiles(rtl), TB, MAIN]) {
+  for (const f of [...designFiles(rtl), TB, TB_INCLUDE, MAIN]) {
     try {
       h.update(`${f}\n`).update(readFileSync(f));
     } catch (err) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IN, inWords as beatWords } from '../../hw-sim/contract/index.ts';
 import { RTL_DIR, RTL_INCLUDE_DIR, TB_DIR, hexWords, icarusBuild, requireTool, rtlFiles, scratchDir, verilatorBinary } from './sim-tools.ts';
 
 function verilatorLint(params: Record<string, number>, defines: string[] = []): { status: number | null; out: string } {
@@ -65,10 +66,10 @@ describe('rtl lint and elaboration', function () {
   it('asserts the host duties it can check cheaply (p_shift out of range, negative m0) under Verilator and Icarus', () => {
     const build = { top: 'beat_tb', files: [...rtlFiles(), join(TB_DIR, 'beat_tb.sv')], params: { Rows: 2, Cols: 2, AccDepth: 4, RoundingMode: 0, MaxCycles: 4096 } };
     const dir = scratchDir('assert');
-    const inWords = 17 + 2 + 2;
-    for (const [field, value, msg] of [[12, 40, /p_shift_i = 40 is outside \[-31, 30\]/], [11, -5, /p_m0_i = -5 is negative/]] as const) {
+    const inWords = beatWords({ rows: 2, cols: 2 });
+    for (const [field, value, msg] of [[IN.pShift, 40, /p_shift_i = 40 is outside \[-31, 30\]/], [IN.pM0, -5, /p_m0_i = -5 is negative/]] as const) {
       const input = new Int32Array(4 * inWords);
-      input[inWords + 8] = 1; // p_en in cycle 1
+      input[inWords + IN.pEn] = 1; // p_en in cycle 1
       input[inWords + field] = value;
       const inFile = join(dir, 'in.hex');
       writeFileSync(inFile, hexWords(input));

@@ -3,12 +3,13 @@
  * command that installs it, never a skip), read rtl/files.f, and build testbenches into .cache/rtl/<hash>/ so that
  * a re-run with the same sources and parameters reuses the build.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BuildError, ToolMissingError } from '../../quant/errors.ts';
+import { buildVerilatedExecutable } from '../../harness/build/buildExecutable.ts';
+import { runToolSync } from '../../harness/build/runTool.ts';
+import { ToolMissingError } from '../../quant/errors.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RTL_DIR = join(ROOT, 'rtl');
@@ -25,9 +26,10 @@ const INSTALL: Record<string, string> = {
 
 /** Throws ToolMissingError (with the install command) unless `tool --version` (or -V) runs. */
 export function requireTool(tool: 'verilator' | 'iverilog' | 'vvp'): void {
-  const r = spawnSync(tool, [tool === 'verilator' ? '--version' : '-V'], { encoding: 'utf8' });
-  if (r.error !== undefined) {
-    throw new ToolMissingError(`${tool} is not installed (the RTL tests need it); install it with: sudo ${INSTALL[tool]}`);
+  try {
+    runToolSync(tool, [tool === 'verilator' ? '--version' : '-V'], 'the RTL tests', { install: `sudo ${INSTALL[tool]}` });
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw err; // any other outcome: the tool is there (its exit status does not matter)
   }
 }
 
@@ -43,14 +45,10 @@ export function rtlFiles(): string[] {
     .map((l) => join(RTL_DIR, l));
 }
 
-/** Runs a command; throws BuildError with its output when it fails. Returns stdout + stderr. */
+/** Runs a command (harness/build runToolSync); throws ToolError with its output when it fails. Returns stdout + stderr. */
 export function run(cmd: string, args: string[], cwd: string, what: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.error !== undefined || r.status !== 0) {
-    throw new BuildError(`${what} failed (${cmd} ${args.join(' ')}):\n${out.slice(-4000)}`, { cause: r.error });
-  }
-  return out;
+  const r = runToolSync(cmd, args, what, { cwd });
+  return `${r.stdout}${r.stderr}`;
 }
 
 export interface TbBuild {
@@ -77,14 +75,8 @@ function defineArgs(b: TbBuild): string[] {
   return Object.entries(b.defines ?? {}).map(([k, v]) => (v === '' ? `+define+${k}` : `+define+${k}=${v}`));
 }
 
-/** Builds a self-contained Verilator executable (--binary) of the testbench; returns its path. */
+/** Builds a self-contained Verilator executable (--binary) of the testbench (harness/build buildExecutable, cached); returns its path. */
 export function verilatorBinary(b: TbBuild): string {
-  requireTool('verilator');
-  const dir = buildDir('vl', b);
-  const exe = join(dir, 'obj', 'tb');
-  if (existsSync(join(dir, 'done'))) return exe;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   const args = [
     '--binary', // a complete executable: main(), timing, $finish
     '--assert', // the RTL's immediate assertions are live
@@ -93,16 +85,13 @@ export function verilatorBinary(b: TbBuild): string {
     '--x-assign', 'unique', // X assignments get arbitrary values, not a convenient 0
     `-I${RTL_INCLUDE_DIR}`, // int8cosim_assert.svh
     '--top-module', b.top,
-    '-Mdir', 'obj',
-    '-o', 'tb',
     `-I${TB_DIR}`, // ic_beat.svh
     ...Object.entries(b.params).map(([k, v]) => `-G${k}=${v}`),
     ...defineArgs(b),
     ...b.files,
   ];
-  run('verilator', args, dir, `Verilator build of ${b.top}`);
-  writeFileSync(join(dir, 'done'), '');
-  return exe;
+  const includes = [TB_INCLUDE, ...readdirSync(RTL_INCLUDE_DIR).sort().map((f) => join(RTL_INCLUDE_DIR, f))];
+  return buildVerilatedExecutable({ args, inputs: [...b.files, ...includes], name: `vl-${b.top}`, cacheDir: CACHE, what: `Verilator build of ${b.top}` }).exe;
 }
 
 /** Compiles the testbench with Icarus Verilog (-g2012); returns the .vvp path. */

@@ -8,19 +8,21 @@
  * coverage.dat files are merged and summarised per module of that RTL: a point (file, line, column, signal bit)
  * counts as covered when any instance of the module covered it in any build.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArraySim, compileGemm, inWords, outWords, roundingModeParam, runNetwork, type ArrayConfig } from '../../hw-sim/index.ts';
-import { BuildError, FormatError, MismatchError, ToolMissingError } from '../../quant/errors.ts';
+import { clog2, compileGemm, inWords, outWords, roundingModeParam, runNetwork, type ArrayConfig } from '../../hw-sim/index.ts';
+import { FormatError, MismatchError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
+import { buildVerilatedExecutable } from '../../harness/build/buildExecutable.ts';
+import { runToolSync } from '../../harness/build/runTool.ts';
 import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
 import { generateCase } from '../case-gen.ts';
 import { configName } from '../palette.ts';
 import { idleNoise } from '../stimulus.ts';
-import { outputWordLocation } from '../../harness/lockstep/names.ts';
+import { geometryOf } from '../../harness/build/ports.ts';
+import { mismatchError } from '../../harness/lockstep/mismatch.ts';
+import { Scoreboard } from '../../harness/lockstep/scoreboard.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '..', '..');
@@ -76,19 +78,8 @@ function designFiles(rtl: RtlConfig): string[] {
   return [...files].sort();
 }
 
-function run(cmd: string, args: string[], cwd: string, what: string): void {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new ToolMissingError(`${cmd} is not installed; install it with: sudo apt-get install -y verilator g++ make`);
-  }
-  if (r.error !== undefined || r.status !== 0) {
-    throw new BuildError(`${what} failed (${cmd} ${args.join(' ')}):\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.slice(-3000)}`, { cause: r.error });
-  }
-}
-
 /** Builds (or finds) the coverage testbench of one configuration around the config's top; returns the executable. */
 export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: string) => void): { exe: string; seconds: number } {
-  const t0 = performance.now();
   const params = { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) };
   const defines = { ...rtl.defines, INT8COSIM_COV_DUT: rtl.top };
   const args = [
@@ -106,8 +97,6 @@ export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: strin
     '-MAKEFLAGS', 'OPT_SLOW=-O0',
     '-MAKEFLAGS', 'OPT_GLOBAL=-O1',
     '--top-module', 'cov_tb',
-    '-Mdir', 'obj',
-    '-o', 'tb',
     ...rtl.includeDirs.map((d) => `-I${d}`), // the config's include directories
     `-I${dirname(TB_INCLUDE)}`, // the testbench's include
     ...Object.entries(defines).map(([k, x]) => (x === '' ? `+define+${k}` : `+define+${k}=${x}`)), // the config's defines and the top's name
@@ -116,27 +105,15 @@ export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: strin
     TB,
     MAIN,
   ];
-  const v = spawnSync('verilator', ['--version'], { encoding: 'utf8' });
-  if (v.error !== undefined && (v.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new ToolMissingError('verilator is not installed; install it with: sudo apt-get install -y verilator g++ make');
-  }
-  const h = createHash('sha256').update(JSON.stringify({ args, v: v.stdout ?? '' })); // every flag, parameter, define and path
-  for (const f of [...designFiles(rtl), TB, TB_INCLUDE, MAIN]) {
-    try {
-      h.update(`${f}\n`).update(readFileSync(f));
-    } catch (err) {
-      throw new FormatError(`RTL config ${rtl.source}: cannot read ${f}: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  const dir = join(ROOT, '.cache', 'coverage', h.digest('hex').slice(0, 20));
-  const exe = join(dir, 'obj', 'tb');
-  if (existsSync(join(dir, 'done'))) return { exe, seconds: (performance.now() - t0) / 1000 };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  log(`building the coverage testbench of ${rtl.top} for ${configName(cfg)}`);
-  run('verilator', args, dir, `coverage build of ${rtl.top} (${rtl.source}) for ${configName(cfg)}`);
-  writeFileSync(join(dir, 'done'), '');
-  return { exe, seconds: (performance.now() - t0) / 1000 };
+  const b = buildVerilatedExecutable({
+    args,
+    inputs: [...designFiles(rtl), TB, TB_INCLUDE, MAIN], // every file the flags name, and every header the design may include
+    name: 'cov',
+    cacheDir: join(ROOT, '.cache', 'coverage'),
+    what: `the coverage testbench of ${rtl.top} (${rtl.source}) for ${configName(cfg)}`,
+    log,
+  });
+  return { exe: b.exe, seconds: b.seconds };
 }
 
 /** The beat stream of the regression seeds `seeds` on cfg, programs one after the other. */
@@ -174,25 +151,20 @@ function writeBeats(file: string, beats: Int32Array, iw: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-/** Checks the testbench's outputs against hw-sim on the same stream (a coverage run is a regression run too). */
+/** Checks the testbench's outputs against hw-sim on the same stream (a coverage run is a regression run too): the lockstep's scoreboard. */
 function checkOutputs(cfg: ArrayConfig, beats: Int32Array, outFile: string): void {
   const ow = outWords(cfg);
   const n = beats.length / inWords(cfg);
-  const want = new Int32Array(n * ow);
-  const sim = new ArraySim(cfg);
-  sim.reset();
-  sim.run(n, beats, want);
   const lines = readFileSync(outFile, 'utf8').split('\n').filter((l) => l.length > 0);
   if (lines.length !== n) throw new MismatchError({ layer: 'coverage', tile: '-', cycle: lines.length, where: 'cycles', expected: n, actual: lines.length });
+  const got = new Int32Array(n * ow);
   lines.forEach((l, t) => {
     const words = l.trim().split(/\s+/);
-    for (let i = 0; i < ow; i++) {
-      const got = parseInt(words[i] ?? 'x', 16) | 0;
-      if (got !== want[t * ow + i]) {
-        throw new MismatchError({ layer: `coverage ${configName(cfg)}`, tile: '-', cycle: t, where: outputWordLocation(cfg.cols, i).where, expected: want[t * ow + i] as number, actual: got });
-      }
-    }
+    for (let i = 0; i < ow; i++) got[t * ow + i] = parseInt(words[i] ?? 'x', 16) | 0;
   });
+  const board = new Scoreboard(cfg, geometryOf(cfg.rows, cfg.cols, clog2(cfg.accDepth)), false, 4096);
+  const verdict = board.checkStream(beats, n, got, `coverage ${configName(cfg)}`);
+  if (verdict !== undefined) throw mismatchError(verdict.first);
 }
 
 /**
@@ -282,7 +254,7 @@ export function runCoverage(opts: CoverageOptions = {}): CoverageReport {
     const outFile = join(outDir, `${tag}.out.hex`);
     const datFile = join(outDir, `${tag}.coverage.dat`);
     writeBeats(inFile, beats, iw);
-    run(exe, [`+in=${inFile}`, `+out=${outFile}`, `+coverage=${datFile}`], outDir, `coverage run of ${configName(cfg)}`);
+    runToolSync(exe, [`+in=${inFile}`, `+out=${outFile}`, `+coverage=${datFile}`], `coverage run of ${configName(cfg)}`, { cwd: outDir });
     checkOutputs(cfg, beats, outFile);
     parseCoverageDat(readFileSync(datFile, 'utf8'), points, design, base);
     rmSync(inFile);

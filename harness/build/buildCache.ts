@@ -3,8 +3,22 @@
  * least recently used entries beyond CACHE_KEEP. Every use of an entry touches its build.json (buildRtl), and each
  * new build prunes.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BuildError } from '../../quant/errors.ts';
+
+/**
+ * Moves a finished build from its temporary directory into its cache entry `dir`. When another process finished
+ * the same build first (`marker`, a file of the entry, exists), its copy stays and this one is dropped by the
+ * caller's clean-up of `tmp`.
+ */
+export function moveIntoCache(tmp: string, dir: string, marker: string): void {
+  try {
+    renameSync(tmp, dir);
+  } catch (err) {
+    if (!existsSync(join(dir, marker))) throw new BuildError(`cannot move the build into ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** Removes temporary directories of builds that died more than an hour ago. */
 export function sweepStale(cacheDir: string): void {

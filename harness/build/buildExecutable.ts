@@ -5,10 +5,10 @@
  * failed or killed build never leaves an entry; the tool's output reaches the caller verbatim (ToolError).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildError, FormatError } from '../../quant/errors.ts';
-import { sweepStale } from './buildCache.ts';
+import { FormatError } from '../../quant/errors.ts';
+import { moveIntoCache, sweepStale } from './buildCache.ts';
 import { runToolSync } from './runTool.ts';
 import { findToolchain, VERILATOR_INSTALL_HINT } from './tools.ts';
 
@@ -60,12 +60,7 @@ export function buildVerilatedExecutable(req: ExecutableRequest): VerilatedExecu
     req.log?.(`building ${req.what}`);
     runToolSync(tools.verilator, [...req.args, '-Mdir', 'obj', '-o', 'tb'], req.what, { cwd: tmp, install: VERILATOR_INSTALL_HINT });
     writeFileSync(join(tmp, 'done'), new Date().toISOString());
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      if (!existsSync(join(dir, 'done'))) throw new BuildError(`cannot move the build into ${dir}: ${(err as Error).message}`, { cause: err });
-      // another process finished the same build first: use its copy
-    }
+    moveIntoCache(tmp, dir, 'done');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -7,14 +7,14 @@
  * The cache keeps the CACHE_KEEP most recently used entries (buildCache.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BuildError, FormatError } from '../../quant/errors.ts';
+import { FormatError } from '../../quant/errors.ts';
 import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { findToolchain, type Toolchain } from './tools.ts';
-import { CACHE_KEEP, pruneBuildCache, sweepStale } from './buildCache.ts';
+import { CACHE_KEEP, moveIntoCache, pruneBuildCache, sweepStale } from './buildCache.ts';
 import { geometryHeader, layoutHeader } from './abiHeaders.ts';
 import { checkPorts, geometryOf, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
@@ -116,11 +116,7 @@ async function runtimeObjects(tools: Toolchain, cacheDir: string, log: (l: strin
       availableParallelism(),
     );
     writeFileSync(join(tmp, 'done'), new Date().toISOString());
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      if (!existsSync(join(dir, 'done'))) throw err; // another process won the race: use its copy
-    }
+    moveIntoCache(tmp, dir, 'done');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -219,12 +215,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       seconds: 0,
     };
     writeFileSync(join(tmp, 'build.json'), JSON.stringify(build, null, 2));
-    try {
-      renameSync(tmp, finalDir);
-    } catch (err) {
-      if (!existsSync(manifest)) throw new BuildError(`cannot move the build into ${finalDir}: ${(err as Error).message}`, { cause: err });
-      // another process finished the same build first: use its copy
-    }
+    moveIntoCache(tmp, finalDir, 'build.json');
     return { ...build, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -85,7 +85,7 @@ describe('cli: int8cosim cosim', function () {
     const rtl = loadRtlConfig();
     const cfgPath = join(dir, 'fault.json');
     writeFileSync(cfgPath, JSON.stringify({
-      top: rtl.top, files: rtl.files, parameters: rtl.parameters,
+      top: rtl.top, files: rtl.files, includeDirs: rtl.includeDirs, parameters: rtl.parameters,
       defines: { INT8COSIM_FAULT: true, INT8COSIM_FAULT_ROW: 1, INT8COSIM_FAULT_COL: 2, INT8COSIM_FAULT_CYCLE: 300 },
     }));
     const out = join(dir, 'fault');

@@ -75,8 +75,8 @@ describe('verify runner: failing cases and harness errors', function () {
     const strict: Mutant = {
       name: 'test-assert-w-row-too-strict',
       file: 'systolic_top.sv',
-      search: "assert (32'(w_row_i) < 32'(Rows))",
-      replace: "assert (32'(w_row_i) < 32'(1))",
+      search: "!w_en_i || 32'(w_row_i) < 32'(Rows)",
+      replace: "!w_en_i || 32'(w_row_i) < 32'(1)",
       description: 'test only: the w_row assertion fires for every row but 0',
     };
     const applied = applyMutant(strict, resolve('rtl'), resolve('out', 'mutate-test'));

@@ -2,7 +2,7 @@
  * The contract rendered for the SystemVerilog testbenches (rtl/tb/ic_beat.svh, committed; test/hw-sim/contract.test.ts
  * checks that the file is what this renders): one signal per port named as the port, the port connections, and
  * the beat and readout layouts as macros, all in terms of the parameters Rows, Cols and AccDepth of the including
- * module. Regenerate with `node --import tsx hw-sim/contract/write-sv-include.ts`.
+ * module. Regenerate with `node --import tsx tools/write-sv-include.ts`.
  */
 import { PORTS, DIM_PARAM, widthExpression, type PortSpec } from './ports.ts';
 import { PE_REGISTERS, REG_WORDS_PER_PE } from './registers.ts';

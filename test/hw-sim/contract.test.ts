@@ -96,7 +96,7 @@ describe('hw-sim/contract: the hardware contract as code', () => {
     assert.equal(signalWord({ kind: 'port', port: 'clk_i' }, cfg), undefined, 'not a beat word');
   });
 
-  it('rtl/tb/ic_beat.svh is what the contract renders (regenerate: node --import tsx hw-sim/contract/write-sv-include.ts)', () => {
+  it('rtl/tb/ic_beat.svh is what the contract renders (regenerate: node --import tsx tools/write-sv-include.ts)', () => {
     assert.equal(readFileSync(join(ROOT, 'rtl', 'tb', 'ic_beat.svh'), 'utf8'), svBeatInclude());
   });
 });

@@ -6,22 +6,18 @@ import type { LayerType } from '../quant/format/types.ts';
 import { diffCounters, type ArrayCounters } from './counters.ts';
 import type { ArrayConfig } from './contract/index.ts';
 import type { Program } from './compiler/program.ts';
-import { gemmCycleFormula } from './compiler/schedule.ts';
+import { gemmCycleFormula, type GemmPlan } from './compiler/schedule.ts';
 
-export interface LayerStats {
+/** The GEMM shape and tiling of one image, as the plan has them (0 for host layers). */
+type LayerTiling = Pick<GemmPlan, 'm' | 'k' | 'n' | 'nK' | 'nN' | 'passes' | 'period'>;
+
+export interface LayerStats extends LayerTiling {
   layer: string;
   type: LayerType;
   /** false for the layers the host runs (maxpool2d, flatten): no cycles on the array. */
   onArray: boolean;
-  /** GEMM shape and tiling of one image (0 for host layers). */
-  m: number;
-  k: number;
-  n: number;
-  nK: number;
-  nN: number;
-  passes: number;
+  /** Tiles of one image (0 for host layers). */
   tiles: number;
-  period: number;
   /** Summed over the images run. */
   images: number;
   cycles: number;
@@ -91,21 +87,16 @@ export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, 
   s.utilization = s.cycles === 0 ? 0 : s.macs / (s.cycles * cfg.rows * cfg.cols);
 }
 
+/** The figures of the network total that are the sums of the layers' figures. */
+const SUMMED = [
+  'cycles', 'formulaCycles', 'macs', 'peMacs', 'fill', 'beats', 'stall', 'drain',
+  'weightBytes', 'activationBytes', 'outputBytes', 'paramBytes',
+] as const satisfies readonly (keyof LayerStats)[];
+
 export function networkStats(cfg: ArrayConfig, images: number, layers: LayerStats[]): NetworkStats {
   const t = emptyLayerStats('total', 'dense', true);
   for (const l of layers) {
-    t.cycles += l.cycles;
-    t.formulaCycles += l.formulaCycles;
-    t.macs += l.macs;
-    t.peMacs += l.peMacs;
-    t.fill += l.fill;
-    t.beats += l.beats;
-    t.stall += l.stall;
-    t.drain += l.drain;
-    t.weightBytes += l.weightBytes;
-    t.activationBytes += l.activationBytes;
-    t.outputBytes += l.outputBytes;
-    t.paramBytes += l.paramBytes;
+    for (const key of SUMMED) t[key] += l[key];
   }
   t.images = images;
   t.utilization = t.cycles === 0 ? 0 : t.macs / (t.cycles * cfg.rows * cfg.cols);

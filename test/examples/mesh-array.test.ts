@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
@@ -20,11 +22,48 @@ import { randomModel } from '../../quant/format/random-model.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { Rng } from '../../quant/random.ts';
-import { randomProgram } from '../harness/helpers.ts';
+import { runRandomTrials } from '../harness/helpers.ts';
 
 const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'mesh_array');
 const MESH_CONFIG = join(EXAMPLE, 'cosim.json');
-const BROKEN_CONFIG = join(EXAMPLE, 'broken', 'cosim.json');
+
+/**
+ * The non-conforming variant, derived from mesh_array_top.sv by exact text edits (each must apply exactly once, so
+ * that a change to the example cannot quietly turn this into a test of the conforming RTL): a_addr_i renamed to
+ * a_row_i (a missing input the harness cannot drive), p_shift_i 6 bits wide instead of 8, o_acc_o left out. Written
+ * with its config into a fresh temporary folder; returns the config's path.
+ */
+function writeBrokenVariant(dir: string): string {
+  const edits: ReadonlyArray<readonly [string, string]> = [
+    ['module mesh_array_top #(', 'module mesh_array_broken #('],
+    ['  input  logic [AddrW-1:0]   a_addr_i,\n', '  input  logic [AddrW-1:0]   a_row_i,\n'],
+    ['  input  logic [7:0]         p_shift_i,\n', '  input  logic [5:0]         p_shift_i,\n'],
+    [
+      '  output logic [8*Cols-1:0]  o_data_o,\n  output logic [32*Cols-1:0] o_acc_o\n);\n',
+      '  output logic [8*Cols-1:0]  o_data_o\n);\n  logic [AddrW-1:0]   a_addr_i;\n  logic [32*Cols-1:0] o_acc_o;\n  assign a_addr_i = a_row_i;\n',
+    ],
+  ];
+  let sv = readFileSync(join(EXAMPLE, 'mesh_array_top.sv'), 'utf8');
+  for (const [from, to] of edits) {
+    const parts = sv.split(from);
+    assert.equal(parts.length, 2, `the broken variant's edit must apply exactly once to mesh_array_top.sv, found ${parts.length - 1}: ${JSON.stringify(from)}`);
+    sv = parts.join(to);
+  }
+  writeFileSync(join(dir, 'mesh_array_broken.sv'), sv);
+  const base = JSON.parse(readFileSync(MESH_CONFIG, 'utf8')) as { files: string[]; includeDirs: string[] };
+  const config = {
+    ...base,
+    description: 'a non-conforming variant of examples/mesh_array (a port renamed, one too narrow, one left out)',
+    top: 'mesh_array_broken',
+    files: base.files.map((f) => (f === 'mesh_array_top.sv' ? join(dir, 'mesh_array_broken.sv') : join(EXAMPLE, f))),
+    includeDirs: base.includeDirs.map((d) => join(EXAMPLE, d)),
+    parameters: { Rows: 4, Cols: 4, AccDepth: 16, RoundingMode: 0 },
+  };
+  assert.ok(config.files.includes(join(dir, 'mesh_array_broken.sv')), 'the example config lists mesh_array_top.sv');
+  const path = join(dir, 'cosim.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
 
 /** A build of the example at one size and accumulator read style (the define MESH_ACC_READ). */
 function buildMesh(rows: number, cols: number, accDepth: number, mode: 'single' | 'double', read: 0 | 1): Promise<RtlBuild> {
@@ -96,17 +135,8 @@ describe('examples/mesh_array: bring your own RTL', function () {
       const rng = new Rng(seed);
       try {
         const ls = new Lockstep(rtl, { chunk: 61 });
-        ls.reset();
-        let cycles = 0;
-        for (let trial = 0; trial < 16; trial++) {
-          // M up to 3 passes of the accumulator, K over several K-tiles, N over several N-tiles
-          const p = randomProgram(ls.cfg, rng, rng.int(1, 3 * depth), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3), `t${trial}`);
-          const run = await ls.runProgram(p, `trial ${trial}`);
-          assert.equal(run.verdict, undefined, `seed ${seed} trial ${trial}: ${JSON.stringify(run.verdict?.first)}`);
-          assert.equal(run.output?.length, p.m * p.n);
-          cycles += p.nCycles;
-        }
-        assert.equal(ls.cycle, cycles);
+        // M up to 3 passes of the accumulator, K over several K-tiles, N over several N-tiles
+        await runRandomTrials(ls, rng, seed, 16, () => [rng.int(1, 3 * depth), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3)]);
       } finally {
         rtl.close();
       }
@@ -145,11 +175,13 @@ describe('examples/mesh_array: bring your own RTL', function () {
   });
 
   it('the non-conforming variant (a port renamed, one too narrow, one left out) fails with every problem in one error', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'int8cosim-mesh-broken-'));
     let error: Error | undefined;
     try {
-      await buildRtl({ config: loadRtlConfig(BROKEN_CONFIG) });
-    } catch (e) {
-      error = e as Error;
+      const config = loadRtlConfig(writeBrokenVariant(dir)); // outside the catch: an edit that did not apply fails here
+      error = await buildRtl({ config }).then(() => undefined, (e: unknown) => e as Error);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     assert.ok(error instanceof BuildError, `expected a BuildError, got ${error}`);
     const m = error.message;

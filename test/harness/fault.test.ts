@@ -6,6 +6,7 @@ import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type BuildRequest } from '../../harness/build/buildRtl.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
+import type { Mismatch } from '../../harness/lockstep/mismatch.ts';
 import { captureWindow } from '../../harness/waves/window.ts';
 import { formatWaveTable, keyColumns, readWaveTable } from '../../report/waveform/wave-table.ts';
 import { Rng } from '../../quant/random.ts';
@@ -24,17 +25,21 @@ describe('harness: a planted RTL fault is caught and located', function () {
     deep,
   });
 
+  /** Resets, runs the one GEMM of these tests on the planted-fault build and returns the first mismatch (there must be one). */
+  const firstMismatch = async (ls: Lockstep): Promise<Mismatch> => {
+    ls.reset();
+    const run = await ls.runProgram(randomProgram(ls.cfg, new Rng(7), 30, 10, 6), 'fault');
+    assert.ok(run.verdict, 'the planted fault went unnoticed');
+    return run.verdict.first;
+  };
+
   it('deep mode names the cycle and the PE, and the replayed VCD window shows the flipped bit', async function () {
     const req = request(true);
     const rtl = openRtlSim(await buildRtl(req));
     const dir = mkdtempSync(join(tmpdir(), 'int8cosim-fault-'));
     try {
       const ls = new Lockstep(rtl, { deep: true });
-      ls.reset();
-      const p = randomProgram(ls.cfg, new Rng(7), 30, 10, 6);
-      const run = await ls.runProgram(p, 'fault');
-      assert.ok(run.verdict, 'the planted fault went unnoticed');
-      const m = run.verdict.first;
+      const m = await firstMismatch(ls);
       assert.equal(m.kind, 'register');
       assert.equal(m.cycle, CYCLE);
       assert.equal(m.where, `pe(${ROW},${COL}).psum_q`);
@@ -60,12 +65,7 @@ describe('harness: a planted RTL fault is caught and located', function () {
   it('port mode catches it on an output port downstream of that PE', async function () {
     const rtl = openRtlSim(await buildRtl(request(false)));
     try {
-      const ls = new Lockstep(rtl);
-      ls.reset();
-      const p = randomProgram(ls.cfg, new Rng(7), 30, 10, 6);
-      const run = await ls.runProgram(p, 'fault');
-      assert.ok(run.verdict, 'the planted fault went unnoticed');
-      const m = run.verdict.first;
+      const m = await firstMismatch(new Lockstep(rtl));
       assert.equal(m.kind, 'port');
       assert.ok(m.cycle > CYCLE, `an output shows the fault after cycle ${CYCLE}, got ${m.cycle}`);
       assert.match(m.where, new RegExp(`^o_(acc|data)_o\\[${COL}\\]$`));

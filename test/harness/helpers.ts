@@ -1,4 +1,6 @@
-/** Shared setup of the harness tests: cached builds of rtl/ and random GEMM programs. */
+/** Shared setup of the harness tests: cached builds of rtl/, random GEMM programs and lockstep runs of them. */
+import assert from 'node:assert/strict';
+import type { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type BuildRequest, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
@@ -34,4 +36,22 @@ export function randomProgram(cfg: ArrayConfig, rng: Rng, m: number, k: number, 
     },
     name,
   );
+}
+
+/**
+ * Resets the lockstep and runs `trials` random GEMM programs back to back, each of the sizes `size` draws
+ * ([M, K, N]), asserting that the RTL agrees with hw-sim on every output word of every cycle (seed named on failure).
+ */
+export async function runRandomTrials(ls: Lockstep, rng: Rng, seed: number, trials: number, size: () => [number, number, number]): Promise<void> {
+  ls.reset();
+  let cycles = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    const [m, k, n] = size();
+    const p = randomProgram(ls.cfg, rng, m, k, n, `t${trial}`);
+    const run = await ls.runProgram(p, `trial ${trial}`);
+    assert.equal(run.verdict, undefined, `seed ${seed} trial ${trial}: ${JSON.stringify(run.verdict?.first)}`);
+    assert.equal(run.output?.length, p.m * p.n);
+    cycles += p.nCycles;
+  }
+  assert.equal(ls.cycle, cycles);
 }

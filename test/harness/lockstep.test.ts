@@ -4,7 +4,7 @@ import { Lockstep, StimulusError } from '../../harness/lockstep/lockstep.ts';
 import { IN, inWords } from '../../hw-sim/index.ts';
 import { LifecycleError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
-import { buildArray, randomProgram } from './helpers.ts';
+import { buildArray, randomProgram, runRandomTrials } from './helpers.ts';
 
 describe('harness lockstep: hw-sim against the Verilated RTL', function () {
   this.timeout(600_000); // first run builds the models (cached afterwards)
@@ -22,16 +22,7 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
       const rng = new Rng(seed);
       try {
         const ls = new Lockstep(rtl, { chunk: 97 }); // an odd chunk: programs straddle FFI calls
-        ls.reset();
-        let cycles = 0;
-        for (let trial = 0; trial < 12; trial++) {
-          const p = randomProgram(ls.cfg, rng, rng.int(1, 70), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3), `t${trial}`);
-          const run = await ls.runProgram(p, `trial ${trial}`);
-          assert.equal(run.verdict, undefined, `seed ${seed} trial ${trial}: ${JSON.stringify(run.verdict?.first)}`);
-          assert.equal(run.output?.length, p.m * p.n);
-          cycles += p.nCycles;
-        }
-        assert.equal(ls.cycle, cycles);
+        await runRandomTrials(ls, rng, seed, 12, () => [rng.int(1, 70), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3)]);
       } finally {
         rtl.close();
       }

@@ -29,6 +29,16 @@ function simulate(cfg: ArrayConfig, m: number, k: number, n: number, seed: numbe
   return { cycles, lastValid: out[(cycles - 1) * sim.outWords + OUT.oValid] as number, nCycles: p.nCycles };
 }
 
+/** Compiles an M x K x N GEMM of random operands (seeded) and runs its program on hw-sim: the program, the simulator and every output word. */
+function runCompiled(cfg: ArrayConfig, m: number, k: number, n: number, seed: number): { p: ReturnType<typeof compileGemm>; sim: ArraySim; out: Int32Array } {
+  const p = compileGemm(cfg, m, k, n, ops(new Rng(seed), m, k, n));
+  const sim = new ArraySim(cfg);
+  sim.reset();
+  const out = new Int32Array(p.nCycles * sim.outWords);
+  sim.run(p.nCycles, p.beats, out);
+  return { p, sim, out };
+}
+
 describe('hw-sim schedule and cycle formula', () => {
   // [R, C, D, M, K, N]: stream-bound, weight-load-bound (M = 1), one K-tile (parameter-bound), several passes
   const cases: [number, number, number, number, number, number][] = [
@@ -63,12 +73,7 @@ describe('hw-sim schedule and cycle formula', () => {
     const blocks = [...doc.matchAll(/```wavedrom\n([\s\S]*?)```/g)].map((b) => JSON.parse(b[1] as string) as { signal: { name: string; wave: string; data?: string[] }[] });
     const wave = blocks[1];
     assert.ok(wave, 'two wavedrom blocks');
-    const cfg = arrayConfig({ rows: 2, cols: 2 });
-    const p = compileGemm(cfg, 4, 4, 2, ops(new Rng(1), 4, 4, 2));
-    const sim = new ArraySim(cfg);
-    sim.reset();
-    const out = new Int32Array(p.nCycles * sim.outWords);
-    sim.run(p.nCycles, p.beats, out);
+    const { p, sim, out } = runCompiled(arrayConfig({ rows: 2, cols: 2 }), 4, 4, 2, 1);
     const port: Record<string, (t: number) => number> = {
       w_en_i: (t) => p.beats[t * sim.inWords + IN.wEn] as number,
       p_en_i: (t) => p.beats[t * sim.inWords + IN.pEn] as number,
@@ -93,12 +98,7 @@ describe('hw-sim schedule and cycle formula', () => {
   });
 
   it('names the tile of a cycle and reports a missing output row as a MismatchError', () => {
-    const cfg = arrayConfig({ rows: 3, cols: 3 });
-    const p = compileGemm(cfg, 5, 7, 4, ops(new Rng(3), 5, 7, 4));
-    const sim = new ArraySim(cfg);
-    sim.reset();
-    const out = new Int32Array(p.nCycles * sim.outWords);
-    sim.run(p.nCycles, p.beats, out);
+    const { p, sim, out } = runCompiled(arrayConfig({ rows: 3, cols: 3 }), 5, 7, 4, 3);
     const read = p.commands.find((c) => c.op === 'read');
     assert.ok(read !== undefined && read.op === 'read');
     assert.deepEqual(tileOfOutput(p, read.cycle + 1), p.plan.tiles.find((t) => t.n === 0 && t.last));

@@ -356,6 +356,19 @@ int guarded(Sim* s, const char* what, F body) {
   return rc;
 }
 
+// The first word of a state file: the ABI version and the array build that wrote it.
+constexpr uint64_t kStateMagic =
+    (uint64_t{kAbiVersion} << 48) | (uint64_t{kRows} << 32) | (uint64_t{kCols} << 16) | IC_ADDR_BITS;
+
+// Reads the cycle and the model from a state stream (a file or the checkpoint) and resumes at that cycle.
+template <typename In>
+void restoreFrom(Sim* s, In& is) {
+  is >> s->cycle >> *s->top;
+  is.close();
+  s->context->time(2 * s->cycle);
+  s->isReset = true;
+}
+
 std::string where(const char* filename, int linenum) {
   return (filename && filename[0]) ? std::string{filename} + ":" + std::to_string(linenum) : std::string{"(unknown)"};
 }
@@ -517,8 +530,7 @@ IC_EXPORT int ic_save(void* h, const char* path) {
     VerilatedSave os;
     os.open(path);
     if (!os.isOpen()) throw std::runtime_error(std::string{"cannot write "} + path);
-    const uint64_t magic = (uint64_t{kAbiVersion} << 48) | (uint64_t{kRows} << 32) | (uint64_t{kCols} << 16) | IC_ADDR_BITS;
-    os << magic << s->cycle << *s->top;
+    os << kStateMagic << s->cycle << *s->top;
     os.close();
     return 0;
   });
@@ -532,13 +544,9 @@ IC_EXPORT int ic_restore(void* h, const char* path) {
     is.open(path);
     if (!is.isOpen()) throw std::runtime_error(std::string{"cannot read "} + path);
     uint64_t magic = 0;
-    const uint64_t want = (uint64_t{kAbiVersion} << 48) | (uint64_t{kRows} << 32) | (uint64_t{kCols} << 16) | IC_ADDR_BITS;
     is >> magic;
-    if (magic != want) throw std::runtime_error(std::string{path} + " was saved by a different array build");
-    is >> s->cycle >> *s->top;
-    is.close();
-    s->context->time(2 * s->cycle);
-    s->isReset = true;
+    if (magic != kStateMagic) throw std::runtime_error(std::string{path} + " was saved by a different array build");
+    restoreFrom(s, is);
     return 0;
   });
 }
@@ -561,10 +569,7 @@ IC_EXPORT int ic_rewind(void* h) {
     if (s->checkpoint.empty()) throw std::runtime_error("no checkpoint to rewind to");
     s->isReset = false;
     MemRestore is(s->checkpoint);
-    is >> s->cycle >> *s->top;
-    is.close();
-    s->context->time(2 * s->cycle);
-    s->isReset = true;
+    restoreFrom(s, is);
     return 0;
   });
 }

@@ -31,33 +31,36 @@ const CLEAN: Record<string, string> = {
   'test/x.test.ts': `import { main } from '../cli/main.ts';\nimport fc from 'fast-check';\nexport const x = [main, fc];\n`,
 };
 
+/** A planted file that imports one name and re-exports it (most violations are one such import). */
+const uses = (name: string, from: string): string => `import { ${name} } from '${from}';\nexport const u = ${name};\n`;
+
 // One violation a rule: [file, source, the rule it breaks ('' for a file that only completes another's case).
 const PLANTED: readonly [string, string, string][] = [
   ['verify/cycle-a.ts', `import { b } from './cycle-b.ts';\nexport const a = () => b;\n`, 'no-circular'],
   // the cycle closes through a type-only import, and is reported once, at cycle-a.ts
   ['verify/cycle-b.ts', `import type { a } from './cycle-a.ts';\nexport const b = 1;\nexport type A = typeof a;\n`, ''],
-  ['verify/uses-test.ts', `import { x } from '../test/x.test.ts';\nexport const u = x;\n`, 'nothing-imports-test'],
-  ['cosim/uses-cli.ts', `import { main } from '../cli/main.ts';\nexport const u = main;\n`, 'nothing-imports-cli'],
-  ['quant/spec/uses-errors.ts', `import { CosimError } from '../errors.ts';\nexport const u = CosimError;\n`, 'quant-spec-imports-nothing'],
-  ['quant/spec/uses-fs.ts', `import { readFileSync } from 'node:fs';\nexport const u = readFileSync;\n`, 'quant-spec-imports-nothing'],
-  ['quant/format/uses-hw-sim.ts', `import { sim } from '../../hw-sim/sim.ts';\nexport const u = sim;\n`, 'quant-imports-nothing-above'],
-  ['model/uses-harness.ts', `import { config } from '../harness/config/config.ts';\nexport const u = config;\n`, 'model-imports-quant-only'],
-  ['hw-sim/uses-golden.ts', `import { g } from '../quant/golden/run.ts';\nexport const u = g;\n`, 'hw-sim-imports-spec-and-format-only'],
+  ['verify/uses-test.ts', uses('x', '../test/x.test.ts'), 'nothing-imports-test'],
+  ['cosim/uses-cli.ts', uses('main', '../cli/main.ts'), 'nothing-imports-cli'],
+  ['quant/spec/uses-errors.ts', uses('CosimError', '../errors.ts'), 'quant-spec-imports-nothing'],
+  ['quant/spec/uses-fs.ts', uses('readFileSync', 'node:fs'), 'quant-spec-imports-nothing'],
+  ['quant/format/uses-hw-sim.ts', uses('sim', '../../hw-sim/sim.ts'), 'quant-imports-nothing-above'],
+  ['model/uses-harness.ts', uses('config', '../harness/config/config.ts'), 'model-imports-quant-only'],
+  ['hw-sim/uses-golden.ts', uses('g', '../quant/golden/run.ts'), 'hw-sim-imports-spec-and-format-only'],
   ['quant/golden/run.ts', `export const g = 1;\n`, ''],
-  ['hw-sim/uses-tfjs-through-quant.ts', `import { t } from '../quant/fakequant/fq.ts';\nexport const u = t;\n`, 'tfjs-never-reaches-the-hardware-side'],
+  ['hw-sim/uses-tfjs-through-quant.ts', uses('t', '../quant/fakequant/fq.ts'), 'tfjs-never-reaches-the-hardware-side'],
   ['verify/uses-tfjs.ts', `import * as tf from '@tensorflow/tfjs';\nexport const u = tf;\n`, 'tfjs-only-in-model-and-fakequant'],
   ['harness/lockstep/uses-koffi.ts', `import koffi from 'koffi';\nexport const u = koffi;\n`, 'koffi-only-in-harness-sim'],
-  ['verify/spawns.ts', `import { spawnSync } from 'node:child_process';\nexport const u = spawnSync;\n`, 'only-harness-build-and-synth-spawn'],
-  ['harness/waves/uses-report.ts', `import { lanes } from '../../report/lanes.ts';\nexport const u = lanes;\n`, 'harness-imports-hw-sim-and-quant-only'],
-  ['verify/uses-synth.ts', `import { s } from '../synth/suite.ts';\nexport const u = s;\n`, 'verify-imports-harness-hw-sim-quant-only'],
-  ['synth/uses-build.ts', `import { run } from '../harness/build/run-tool.ts';\nexport const u = run;\n`, 'synth-imports-rtl-config-only'],
-  ['report/uses-sim.ts', `import { sim } from '../hw-sim/sim.ts';\nexport const u = sim;\n`, 'report-imports-types-of-the-simulators'],
-  ['report/uses-runner.ts', `import { runner } from '../verify/runner.ts';\nexport const u = runner;\n`, 'report-runs-nothing'],
-  ['cosim/uses-bench.ts', `import { b } from '../bench/b.ts';\nexport const u = b;\n`, 'cosim-below-cli'],
+  ['verify/spawns.ts', uses('spawnSync', 'node:child_process'), 'only-harness-build-and-synth-spawn'],
+  ['harness/waves/uses-report.ts', uses('lanes', '../../report/lanes.ts'), 'harness-imports-hw-sim-and-quant-only'],
+  ['verify/uses-synth.ts', uses('s', '../synth/suite.ts'), 'verify-imports-harness-hw-sim-quant-only'],
+  ['synth/uses-build.ts', uses('run', '../harness/build/run-tool.ts'), 'synth-imports-rtl-config-only'],
+  ['report/uses-sim.ts', uses('sim', '../hw-sim/sim.ts'), 'report-imports-types-of-the-simulators'],
+  ['report/uses-runner.ts', uses('runner', '../verify/runner.ts'), 'report-runs-nothing'],
+  ['cosim/uses-bench.ts', uses('b', '../bench/b.ts'), 'cosim-below-cli'],
   ['bench/b.ts', `export const b = 1;\n`, ''],
   ['harness/build/uses-dev-dep.ts', `import fc from 'fast-check';\nexport const u = fc;\n`, 'run-time-code-uses-no-dev-dependency'],
-  ['harness/build/uses-undeclared.ts', `import { util } from '@tensorflow/tfjs-converter';\nexport const u = util;\n`, 'every-package-is-declared'],
-  ['verify/unresolvable.ts', `import { nope } from './nope.ts';\nexport const u = nope;\n`, 'no-unresolvable-import'],
+  ['harness/build/uses-undeclared.ts', uses('util', '@tensorflow/tfjs-converter'), 'every-package-is-declared'],
+  ['verify/unresolvable.ts', uses('nope', './nope.ts'), 'no-unresolvable-import'],
 ];
 
 interface Violation {

@@ -5,6 +5,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../quant/errors.ts';
 
+/** The -h/--help flag that every command declares (parseCommandArgs prints the help for it). */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** Declares options that take a string value, by name: `...stringOptions('seed', 'out')`. */
+export function stringOptions<const K extends string>(...names: K[]): { [P in K]: { type: 'string' } } {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [P in K]: { type: 'string' } };
+}
+
 /**
  * Parses `config.args` for `int8cosim <command>`. Returns undefined when -h/--help was given (the help text is
  * printed); the config must declare the `help` option. A parse error throws a UsageError.

@@ -11,7 +11,7 @@ import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../verify/mutate/catalogue.ts';
 import { scoreLine, type MutationReportFile } from '../verify/mutate/report.ts';
 import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../verify/mutate/run.ts';
-import { parseCommandArgs } from './args.ts';
+import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim mutate [options]
@@ -38,12 +38,10 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('mutate', HELP, {
     args: argv,
     options: {
-      only: { type: 'string' },
       mode: { type: 'string', default: 'both' },
-      cases: { type: 'string' },
+      ...stringOptions('only', 'cases', 'out'),
       list: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...HELP_OPTION,
     },
     strict: true,
   });

@@ -10,7 +10,7 @@ import { TIERS, configName, paletteOf, type Tier } from '../verify/palette.ts';
 import { parameterOverrides, runRegression } from '../verify/runner.ts';
 import type { RegressReport } from '../verify/regress-report.ts';
 import { parseShard } from '../verify/shard.ts';
-import { parseCommandArgs } from './args.ts';
+import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim regress [options]
@@ -33,14 +33,9 @@ export async function run(argv: string[]): Promise<void> {
     args: argv,
     options: {
       tier: { type: 'string', default: 'quick' },
-      cases: { type: 'string' },
-      seed: { type: 'string' },
-      shard: { type: 'string' },
-      replay: { type: 'string' },
-      'rtl-config': { type: 'string' },
+      ...stringOptions('cases', 'seed', 'shard', 'replay', 'rtl-config', 'out'),
       deep: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...HELP_OPTION,
     },
     strict: true,
   });

@@ -15,7 +15,7 @@ import { Rng } from '../quant/random.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { arrayConfig, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
-import { parseCommandArgs } from './args.ts';
+import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim sim --model <dir> [options]
@@ -67,17 +67,9 @@ export async function run(argv: string[]): Promise<void> {
     strict: true,
     allowPositionals: false,
     options: {
-      model: { type: 'string' },
-      rows: { type: 'string' },
-      cols: { type: 'string' },
-      'acc-depth': { type: 'string' },
-      images: { type: 'string' },
-      rounding: { type: 'string' },
-      dataset: { type: 'string' },
+      ...stringOptions('model', 'rows', 'cols', 'acc-depth', 'images', 'rounding', 'dataset', 'out', 'trace'),
       'check-hazards': { type: 'boolean', default: false },
-      out: { type: 'string' },
-      trace: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...HELP_OPTION,
     },
   });
   if (parsed === undefined) return;

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
 import { SYNTH_TARGETS, type SynthTarget } from '../synth/yosys.ts';
 import { runSynthSuite, type ArraySize } from '../synth/suite.ts';
-import { parseCommandArgs } from './args.ts';
+import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim synth [options]
@@ -33,15 +33,8 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('synth', HELP, {
     args: argv,
     options: {
-      sizes: { type: 'string' },
-      targets: { type: 'string' },
-      'acc-depth': { type: 'string' },
-      rounding: { type: 'string' },
-      timeout: { type: 'string' },
-      'rtl-config': { type: 'string' },
-      top: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...stringOptions('sizes', 'targets', 'acc-depth', 'rounding', 'timeout', 'rtl-config', 'top', 'out'),
+      ...HELP_OPTION,
     },
     strict: true,
   });

@@ -127,36 +127,31 @@ export function randomGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
 }
 
 /** A corner case of the schedule on cfg (GEMMs always carry idle-port noise, which aims at a_first: stimulus.ts). */
+/** The corners that are a GEMM case, each with its generator (the two raw-beat corners are cornerCase's own). */
+const GEMM_CORNERS: Record<Exclude<CornerKind, 'reset-state' | 'raw-forwarding'>, (rng: Rng, cfg: ArrayConfig) => GemmCase> = {
+  'int8-extremes': int8ExtremesGemm,
+  'tie-single': (rng, cfg) => tieGemm(rng, cfg, 'single'),
+  'tie-single-left': (rng, cfg) => tieGemm(rng, cfg, 'single-left'),
+  'tie-srdhm': (rng, cfg) => tieGemm(rng, cfg, 'srdhm'),
+  'tie-rdbpot': (rng, cfg) => tieGemm(rng, cfg, 'rdbpot'),
+  'clamp-both-bounds': (rng, cfg) => clampGemm(rng, cfg),
+  'clamp-min-above-max': (rng, cfg) => clampGemm(rng, cfg, true),
+  'shift-left': (rng, cfg) => shiftGemm(rng, cfg, 'left'),
+  'shift-right': (rng, cfg) => shiftGemm(rng, cfg, 'right'),
+  'idle-first': idleGapGemm,
+  'all-addresses': allAddressesGemm,
+};
+
 export function cornerCase(seed: number, cfg: ArrayConfig, kind: CornerKind): RegressCase {
   const rng = new Rng(seed);
-  const g = (gemm: GemmCase): RegressCase => ({ seed, cfg, kind, gemm, noiseSeed: rng.nextU32() });
   switch (kind) {
     case 'reset-state':
       return { seed, cfg, kind, raw: resetStateBeats(rng, cfg) };
     case 'raw-forwarding':
       return { seed, cfg, kind, raw: rawBeats(rng, cfg, rng.int(8 + cfg.rows, 80)) };
-    case 'int8-extremes':
-      return g(int8ExtremesGemm(rng, cfg));
-    case 'tie-single':
-      return g(tieGemm(rng, cfg, 'single'));
-    case 'tie-single-left':
-      return g(tieGemm(rng, cfg, 'single-left'));
-    case 'tie-srdhm':
-      return g(tieGemm(rng, cfg, 'srdhm'));
-    case 'tie-rdbpot':
-      return g(tieGemm(rng, cfg, 'rdbpot'));
-    case 'clamp-both-bounds':
-      return g(clampGemm(rng, cfg));
-    case 'clamp-min-above-max':
-      return g(clampGemm(rng, cfg, true));
-    case 'shift-left':
-      return g(shiftGemm(rng, cfg, 'left'));
-    case 'shift-right':
-      return g(shiftGemm(rng, cfg, 'right'));
-    case 'idle-first':
-      return g(idleGapGemm(rng, cfg));
-    case 'all-addresses':
-      return g(allAddressesGemm(rng, cfg));
+    default:
+      // the GEMM is drawn first, then the noise seed
+      return { seed, cfg, kind, gemm: GEMM_CORNERS[kind](rng, cfg), noiseSeed: rng.nextU32() };
   }
 }
 

@@ -8,8 +8,9 @@ import type { ArrayConfig } from './contract/index.ts';
 import type { Program } from './compiler/program.ts';
 import { gemmCycleFormula, type GemmPlan } from './compiler/schedule.ts';
 
-/** The GEMM shape and tiling of one image, as the plan has them (0 for host layers). */
-type LayerTiling = Pick<GemmPlan, 'm' | 'k' | 'n' | 'nK' | 'nN' | 'passes' | 'period'>;
+/** The GEMM shape and tiling of one image, copied from the plan (0 for host layers). */
+const TILING = ['m', 'k', 'n', 'nK', 'nN', 'passes', 'period'] as const;
+type LayerTiling = Pick<GemmPlan, (typeof TILING)[number]>;
 
 export interface LayerStats extends LayerTiling {
   layer: string;
@@ -63,14 +64,8 @@ export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, 
   const lastTile = plan.tiles[plan.tiles.length - 1];
   const firstBeat = plan.tiles[0]?.streamCycle ?? 0;
   const lastBeat = lastTile === undefined ? -1 : lastTile.streamCycle + lastTile.rows - 1;
-  s.m = plan.m;
-  s.k = plan.k;
-  s.n = plan.n;
-  s.nK = plan.nK;
-  s.nN = plan.nN;
-  s.passes = plan.passes;
+  for (const key of TILING) s[key] = plan[key];
   s.tiles = plan.tiles.length;
-  s.period = plan.period;
   s.images += 1;
   s.cycles += d.cycles;
   s.formulaCycles += gemmCycleFormula(cfg, plan.m, plan.k, plan.n);

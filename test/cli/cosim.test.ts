@@ -6,13 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
-import { randomModel } from '../../quant/format/random-model.ts';
-import { writeModel } from '../../quant/format/write.ts';
-import { Rng } from '../../quant/random.ts';
+import { suiteTempDir, writeSmallCnn } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -33,23 +30,15 @@ function cosim(args: string[]): { status: number | null; stdout: string; stderr:
 
 describe('cli: int8cosim cosim', function () {
   this.timeout(900_000);
-  let dir: string;
-  let modelDir: string;
+  const dir = suiteTempDir('int8cosim-cosim-');
+  const modelDir = (): string => join(dir(), 'model');
   const images = 24;
 
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-cosim-'));
-    modelDir = join(dir, 'model');
-    const model = randomModel(new Rng(31), {
-      layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'single', maxChannels: 6,
-    });
-    writeModel(modelDir, { ...model, meta: { dataset: 'mnist', network: 'random-cnn' } });
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  before(() => writeSmallCnn(modelDir(), 31));
 
   it('on an exported model: every check held, report.json has the documented keys, exit 0', () => {
-    const out = join(dir, 'pass');
-    const r = cosim(['--model', modelDir, '--images', String(images), '--rows', '4', '--cols', '4', '--rounding', 'double', '--batch', '8', '--corner-cases', '40', '--out', out]);
+    const out = join(dir(), 'pass');
+    const r = cosim(['--model', modelDir(), '--images', String(images), '--rows', '4', '--cols', '4', '--rounding', 'double', '--batch', '8', '--corner-cases', '40', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /exported with 'single' rounding, run with 'double'/);
     assert.match(r.stdout, /PASS: every check held/);
@@ -83,13 +72,13 @@ describe('cli: int8cosim cosim', function () {
 
   it('with the planted fault in the RTL config: exit 1, the located mismatch, a VCD window, FAIL naming the checks', () => {
     const rtl = loadRtlConfig();
-    const cfgPath = join(dir, 'fault.json');
+    const cfgPath = join(dir(), 'fault.json');
     writeFileSync(cfgPath, JSON.stringify({
       top: rtl.top, files: rtl.files, includeDirs: rtl.includeDirs, parameters: rtl.parameters,
       defines: { INT8COSIM_FAULT: true, INT8COSIM_FAULT_ROW: 1, INT8COSIM_FAULT_COL: 2, INT8COSIM_FAULT_CYCLE: 300 },
     }));
-    const out = join(dir, 'fault');
-    const r = cosim(['--model', modelDir, '--images', '8', '--rows', '4', '--cols', '4', '--corner-cases', '20', '--rtl-config', cfgPath, '--out', out]);
+    const out = join(dir(), 'fault');
+    const r = cosim(['--model', modelDir(), '--images', '8', '--rows', '4', '--cols', '4', '--corner-cases', '20', '--rtl-config', cfgPath, '--out', out]);
     assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /RTL and hw-sim differ in layer \S+ \(image \d+\), tile .*, cycle \d+, at o_(acc|data)_o\[2\]/);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;

@@ -6,24 +6,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWith } from '../../quant/parse-json.ts';
 import { mutationReportFileSchema } from '../../verify/mutate/report.ts';
+import { suiteTempDir } from './helpers.ts';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/int8cosim.mjs', 'mutate', ...args], { encoding: 'utf8', timeout: 540_000 });
 
 describe('cli/mutate as a user runs it', function () {
   this.timeout(600_000); // the mutant's port and deep builds when the cache is cold
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-mutate-cli-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('int8cosim-mutate-cli-');
 
   it('mutate --only pe-valid-ignored: survives port mode (expected, said why), killed in deep mode, exit 0', () => {
-    const out = join(dir, 'report.json');
+    const out = join(dir(), 'report.json');
     const r = cli(['--only', 'pe-valid-ignored', '--cases', '20', '--out', out]);
     assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^mutate: 1 mutants in port and deep mode, kill-suite of 20 cases/m);

@@ -5,24 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseConfig } from '../../verify/case-gen.ts';
 import { configName, QUICK_PALETTE } from '../../verify/palette.ts';
 import { parseWith } from '../../quant/parse-json.ts';
 import { regressReportSchema } from '../../verify/regress-report.ts';
+import { suiteTempDir } from './helpers.ts';
 
 describe('cli/regress as a user runs it', function () {
   this.timeout(600_000); // one build of the quick palette when the cache is cold
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-regress-cli-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('int8cosim-regress-cli-');
 
   it('node bin/int8cosim.mjs regress --replay 4711: exit 0, the seed, the parameter overrides, the report', () => {
-    const out = join(dir, 'report.json');
+    const out = join(dir(), 'report.json');
     const r = spawnSync(process.execPath, ['bin/int8cosim.mjs', 'regress', '--replay', '4711', '--out', out], { encoding: 'utf8', timeout: 540_000 });
     assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
     const lines = r.stdout.split('\n');

@@ -5,13 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CoverageReport } from '../../verify/coverage/coverage.ts';
-import { randomModel } from '../../quant/format/random-model.ts';
-import { writeModel } from '../../quant/format/write.ts';
-import { Rng } from '../../quant/random.ts';
+import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CONFIG = 'examples/mesh_array/cosim.json';
@@ -24,21 +21,13 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 
 describe('examples/mesh_array through the CLI', function () {
   this.timeout(900_000); // a cold cache builds 3 lockstep models and 2 coverage testbenches
-  let dir: string;
-  let modelDir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-mesh-cli-'));
-    modelDir = join(dir, 'model');
-    const model = randomModel(new Rng(41), {
-      layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'single', maxChannels: 6,
-    });
-    writeModel(modelDir, { ...model, meta: { dataset: 'mnist', network: 'random-cnn' } });
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('int8cosim-mesh-cli-');
+  const modelDir = (): string => join(dir(), 'model');
+  before(() => writeSmallCnn(modelDir(), 41));
 
   it('cosim --model --rtl-config over MNIST test images in port mode: every check held, exit 0', () => {
-    const out = join(dir, 'cosim');
-    const r = cli(['cosim', '--model', modelDir, '--rtl-config', CONFIG, '--images', '16', '--out', out]);
+    const out = join(dir(), 'cosim');
+    const r = cli(['cosim', '--model', modelDir(), '--rtl-config', CONFIG, '--images', '16', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /PASS: every check held/);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
@@ -56,8 +45,8 @@ describe('examples/mesh_array through the CLI', function () {
   });
 
   it('cosim --deep --rtl-config refuses it with the documented message, exit 1, no report', () => {
-    const out = join(dir, 'cosim-deep');
-    const r = cli(['cosim', '--model', modelDir, '--rtl-config', CONFIG, '--deep', '--rows', '2', '--cols', '2', '--images', '2', '--corner-cases', '0', '--out', out]);
+    const out = join(dir(), 'cosim-deep');
+    const r = cli(['cosim', '--model', modelDir(), '--rtl-config', CONFIG, '--deep', '--rows', '2', '--cols', '2', '--images', '2', '--corner-cases', '0', '--out', out]);
     assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(
       r.stderr,
@@ -68,7 +57,7 @@ describe('examples/mesh_array through the CLI', function () {
   });
 
   it('regress --rtl-config runs the quick palette on it and passes', () => {
-    const out = join(dir, 'regress.json');
+    const out = join(dir(), 'regress.json');
     const r = cli(['regress', '--rtl-config', CONFIG, '--cases', '24', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /regress: 24\/24 passed, 0 failed/);
@@ -79,14 +68,14 @@ describe('examples/mesh_array through the CLI', function () {
   });
 
   it('regress --rtl-config fails on a copy of it whose PEs multiply with the other weight bank', () => {
-    const copy = join(dir, 'mesh_array_swapped');
+    const copy = join(dir(), 'mesh_array_swapped');
     cpSync(join(ROOT, 'examples', 'mesh_array'), copy, { recursive: true });
     const cell = join(copy, 'mesh_cell.sv');
     const text = readFileSync(cell, 'utf8');
     const swapped = text.replace('wgt   = sel_i ? wgt1_q : wgt0_q;', 'wgt   = sel_i ? wgt0_q : wgt1_q;');
     assert.notEqual(swapped, text, 'the bank select of mesh_cell.sv was not found');
     writeFileSync(cell, swapped);
-    const r = cli(['regress', '--rtl-config', join(copy, 'cosim.json'), '--replay', '1', '--out', join(dir, 'swapped.json')]);
+    const r = cli(['regress', '--rtl-config', join(copy, 'cosim.json'), '--replay', '1', '--out', join(dir(), 'swapped.json')]);
     assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /FAIL seed 1 \(.*lockstep\): RTL and hw-sim differ/);
     assert.match(r.stdout, /regress: 0\/1 passed, 1 failed/);
@@ -94,7 +83,7 @@ describe('examples/mesh_array through the CLI', function () {
   });
 
   it('coverage --rtl-config measures its own modules, both rounding modes, outputs equal to hw-sim', () => {
-    const out = join(dir, 'coverage', 'report.json');
+    const out = join(dir(), 'coverage', 'report.json');
     const r = cli(['coverage', '--rtl-config', CONFIG, '--cases', '30', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /coverage: mesh_array_top \(examples\/mesh_array\/cosim.json\), 30 cases per configuration/);

@@ -50,7 +50,7 @@ describe('verify/mutate toolchain check', function () {
         `echo "c++: fatal error: Killed signal terminated program cc1plus" >&2\nexit 1\n`,
     );
     chmodSync(cxx, 0o755);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', resolve('test', 'regress', 'mutate', 'stillborn-run.ts'), join(scratch, 'checks')], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', resolve('test', 'verify', 'mutate', 'stillborn-run.ts'), join(scratch, 'checks')], {
       encoding: 'utf8',
       env: { ...process.env, CXX: cxx },
       timeout: 300_000,

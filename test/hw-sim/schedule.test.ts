@@ -104,7 +104,7 @@ describe('hw-sim schedule and cycle formula', () => {
     assert.deepEqual(tileOfOutput(p, read.cycle + 1), p.plan.tiles.find((t) => t.n === 0 && t.last));
     assert.equal(tileAt(p, p.plan.tiles[1]!.streamCycle)?.index, 1);
     out[(read.cycle + 1) * sim.outWords + OUT.oValid] = 0;
-    assert.throws(() => gatherOutputs(p, out), (e: unknown) => e instanceof MismatchError && e.cycle === read.cycle + 1 && e.where === 'o_valid' && /n0 k2/.test(e.tile));
+    assert.throws(() => gatherOutputs(p, out), (e: unknown) => e instanceof MismatchError && e.cycle === read.cycle + 1 && e.where === 'o_valid_o' && /n0 k2/.test(e.tile));
   });
 
   it('HazardError for a beat that comes before its weights (rule 2) and a requantization inside a parameter set (rule 3)', () => {

@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps system-cosim system-test test typecheck deps-check cosim report bench synth lint regress mutate coverage clean
+.PHONY: all deps system-cosim system-test system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean
 
 all: test
 
@@ -20,6 +20,13 @@ system-cosim:
 	@bin/ensure-system-packages cosim
 system-test:
 	@bin/ensure-system-packages test
+system-schema:
+	@bin/ensure-system-packages schema
+
+# TFLite's flatbuffer schema as TypeScript (model/tflite/schema/, committed; flatc 2.0.8): regenerate after a new
+# schema.fbs is copied in (model/tflite/schema/README.md). make test checks the committed code is this output.
+tflite-schema: system-schema
+	tools/gen-tflite-schema.sh
 
 typecheck: deps
 	$(TSC) --noEmit -p tsconfig.json

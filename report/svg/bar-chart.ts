@@ -2,8 +2,9 @@
  * A vertical grouped bar chart as inline SVG. A bar whose value is absent is not drawn: its slot says
  * "not run". Each drawn bar is a `.mark.bar` carrying its value.
  */
-import { el, text, title, yGrid, yTitle } from './svg.ts';
-import { linear, niceDomain, tickLabel } from './scale.ts';
+import { el, text, title } from './svg.ts';
+import { baseline, chartSvg, swatchLegend, valueFrame, valueGrid, valueTitle } from './frame.ts';
+import { niceDomain, tickLabel } from './scale.ts';
 
 export interface Bar { name: string; value: number | undefined; color: string }
 export interface BarGroup { label: string; bars: Bar[] }
@@ -25,15 +26,14 @@ export interface BarChartSpec {
 }
 
 export function barChart(s: BarChartSpec): string {
-  const W = s.width ?? 560;
-  const H = s.height ?? 300;
   const M = { l: 58, r: 14, t: s.legend ? 40 : 24, b: 48 };
   const values = s.groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v): v is number => v !== undefined);
   const yd = niceDomain(s.yFrom ?? Math.min(0, ...values), s.yTo ?? Math.max(...values, 0), 5);
-  const Y = linear(yd.lo, yd.hi, H - M.b, M.t);
+  const f = valueFrame(s, M, yd);
+  const { W, H, Y } = f;
   const fy = s.yFormat ?? tickLabel;
   const parts: string[] = [];
-  parts.push(...yGrid(yd.ticks, Y, M.l, W - M.r, fy));
+  parts.push(...valueGrid(f, yd.ticks, fy));
   const gw = (W - M.l - M.r) / Math.max(1, s.groups.length);
   s.groups.forEach((g, gi) => {
     const n = g.bars.length;
@@ -54,14 +54,9 @@ export function barChart(s: BarChartSpec): string {
     });
     parts.push(text('text', { class: 'tick group-label', x: M.l + gi * gw + gw / 2, y: H - M.b + 17, 'text-anchor': 'middle' }, g.label));
   });
-  parts.push(el('line', { class: 'axis', x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }));
-  let lx = M.l;
-  for (const l of s.legend ?? []) {
-    parts.push(el('rect', { x: lx, y: 9, width: 12, height: 12, fill: l.color, rx: 2 }));
-    parts.push(text('text', { class: 'legend', x: lx + 17, y: 20 }, l.name));
-    lx += 17 + l.name.length * 6.5 + 18;
-  }
-  parts.push(yTitle(s.yLabel, (M.t + H - M.b) / 2));
+  parts.push(baseline(f));
+  parts.push(...swatchLegend(s.legend ?? [], M.l));
+  parts.push(valueTitle(f, s.yLabel));
   if (yd.lo !== 0) parts.push(text('text', { class: 'note', x: W - M.r, y: H - 8, 'text-anchor': 'end' }, `axis starts at ${fy(yd.lo)}`));
-  return el('svg', { class: 'chart bar-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  return chartSvg('bar-chart', s, W, H, parts);
 }

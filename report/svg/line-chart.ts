@@ -2,7 +2,8 @@
  * A line chart as inline SVG: one path and one circle per point for each series, a legend, nice axes and
  * optional vertical markers (e.g. where QAT starts). Each point is a `.mark.point` carrying its data.
  */
-import { el, r2, text, title, yGrid, yTitle, type Attrs } from './svg.ts';
+import { el, r2, text, title, type Attrs } from './svg.ts';
+import { baseline, chartSvg, valueFrame, valueGrid, valueTitle } from './frame.ts';
 import { linear, niceDomain, tickLabel } from './scale.ts';
 
 export interface Point { x: number; y: number }
@@ -23,8 +24,6 @@ export interface LineChartSpec {
 }
 
 export function lineChart(s: LineChartSpec): string {
-  const W = s.width ?? 560;
-  const H = s.height ?? 300;
   const M = { l: 58, r: 18, t: 40, b: 44 };
   const pts = s.series.flatMap((x) => x.points);
   const xs = pts.map((p) => p.x);
@@ -36,13 +35,14 @@ export function lineChart(s: LineChartSpec): string {
     const [lo, hi] = s.yClamp;
     yd = niceDomain(Math.max(lo, yd.lo), Math.min(hi, yd.hi), 5);
   }
+  const f = valueFrame(s, M, yd);
+  const { W, H, Y } = f;
   const X = linear(Math.min(...xs), Math.max(...xs), M.l + 10, W - M.r - 10);
-  const Y = linear(yd.lo, yd.hi, H - M.b, M.t);
   const fy = s.yFormat ?? tickLabel;
   const parts: string[] = [];
-  parts.push(...yGrid(yd.ticks, Y, M.l, W - M.r, fy));
+  parts.push(...valueGrid(f, yd.ticks, fy));
   for (const t of xTicks) parts.push(text('text', { class: 'tick', x: X(t), y: H - M.b + 16, 'text-anchor': 'middle' }, tickLabel(t)));
-  parts.push(el('line', { class: 'axis', x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }));
+  parts.push(baseline(f));
   for (const v of s.vlines ?? []) {
     parts.push(el('line', { class: 'vline', x1: X(v.x), x2: X(v.x), y1: M.t - 4, y2: H - M.b }));
     parts.push(text('text', { class: 'vlabel', x: X(v.x) + 4, y: M.t + 8 }, v.label));
@@ -67,6 +67,6 @@ export function lineChart(s: LineChartSpec): string {
     lx += 24 + ser.name.length * 6.5 + 18;
   }
   parts.push(text('text', { class: 'axis-label', x: (M.l + W - M.r) / 2, y: H - 8, 'text-anchor': 'middle' }, s.xLabel));
-  parts.push(yTitle(s.yLabel, (M.t + H - M.b) / 2));
-  return el('svg', { class: 'chart line-chart', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  parts.push(valueTitle(f, s.yLabel));
+  return chartSvg('line-chart', s, W, H, parts);
 }

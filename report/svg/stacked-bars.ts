@@ -3,6 +3,7 @@
  * Each row is one `.mark.bar` group holding its segments.
  */
 import { el, text, title } from './svg.ts';
+import { chartSvg, swatchLegend } from './frame.ts';
 import { linear, niceDomain, tickLabel } from './scale.ts';
 
 export interface Segment { name: string; value: number; color: string }
@@ -45,12 +46,7 @@ export function stackedBars(s: StackedBarsSpec): string {
     parts.push(text('text', { class: 'tick row-label', x: M.l - 8, y: y + rowH / 2, 'text-anchor': 'end' }, row.label));
     if (row.note) parts.push(text('text', { class: 'bar-value', x: X(x) + 5, y: y + rowH / 2, 'text-anchor': 'start' }, row.note));
   });
-  let lx = M.l;
-  for (const l of s.legend) {
-    parts.push(el('rect', { x: lx, y: 9, width: 12, height: 12, fill: l.color, rx: 2 }));
-    parts.push(text('text', { class: 'legend', x: lx + 17, y: 20 }, l.name));
-    lx += 17 + l.name.length * 6.5 + 18;
-  }
+  parts.push(...swatchLegend(s.legend, M.l));
   parts.push(text('text', { class: 'axis-label', x: (M.l + W - M.r) / 2, y: H - 6, 'text-anchor': 'middle' }, s.xLabel));
-  return el('svg', { class: 'chart stacked-bars', 'data-chart': s.id, viewBox: `0 0 ${W} ${H}`, style: `max-width:${W}px`, role: 'img', 'aria-label': s.title }, title(s.title), ...parts);
+  return chartSvg('stacked-bars', s, W, H, parts);
 }

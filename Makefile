@@ -25,7 +25,7 @@ system-schema:
 
 # TFLite's flatbuffer schema as TypeScript (model/tflite/schema/, committed; flatc 2.0.8): regenerate after a new
 # schema.fbs is copied in (model/tflite/schema/README.md). make test checks the committed code is this output.
-tflite-schema: system-schema
+tflite-schema: system-schema deps
 	tools/gen-tflite-schema.sh
 
 typecheck: deps

@@ -4,6 +4,7 @@
 # Usage: tools/gen-tflite-schema.sh [OUT_DIR]   (default: model/tflite/schema; the test suite writes elsewhere and
 # compares). Needs flatc 2.0.8 (Debian's flatbuffers-compiler, system-packages.txt target `schema`).
 #
+# Besides flatc's code it writes option-fields.ts (tools/gen-tflite-option-fields.ts, from flatc --jsonschema).
 # Two fixes, both here and never by hand on the output:
 #  1. flatc 2.0.8 does not parse an attribute on an enum value or a union member (`REDUCE_WINDOW = 205 (deprecated),`
 #     and `ReduceWindowOptions (deprecated),`, added to the schema after 2.0.8); the attribute is dropped from a
@@ -28,8 +29,12 @@ mkdir -p "$tmp/fbs" "$tmp/ts"
 sed -E 's/^([[:space:]]*[A-Za-z0-9_]+([[:space:]]*=[[:space:]]*[0-9]+)?)[[:space:]]*\(deprecated\)[[:space:]]*,/\1,/' "$schema" > "$tmp/fbs/schema.fbs"
 flatc --ts -o "$tmp/ts" "$tmp/fbs/schema.fbs"
 find "$tmp/ts" -name '*.ts' -exec sed -i -E "s#^((import|export) .* from '\.\.?/[^']+)';\$#\1.ts';#" {} +
+# The fields of the builtin-options tables (names, kinds, enum types), which flatc's TypeScript does not carry at
+# run time, from flatc's JSON-schema reading of the same file.
+flatc --jsonschema -o "$tmp/json" "$tmp/fbs/schema.fbs"
+node --import tsx "$root/tools/gen-tflite-option-fields.ts" "$tmp/json/schema.schema.json" "$tmp/ts/option-fields.ts"
 
 mkdir -p "$out"
-rm -rf "$out/tflite" "$out/schema_generated.ts"
-cp -r "$tmp/ts/tflite" "$tmp/ts/schema_generated.ts" "$out/"
-echo "wrote $(find "$out/tflite" -name '*.ts' | wc -l) files into $out/tflite and $out/schema_generated.ts" >&2
+rm -rf "$out/tflite" "$out/schema_generated.ts" "$out/option-fields.ts"
+cp -r "$tmp/ts/tflite" "$tmp/ts/schema_generated.ts" "$tmp/ts/option-fields.ts" "$out/"
+echo "wrote $(find "$out/tflite" -name '*.ts' | wc -l) files into $out/tflite, $out/schema_generated.ts and $out/option-fields.ts" >&2

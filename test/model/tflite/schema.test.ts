@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import * as S from '../../../model/tflite/schema/schema_generated.ts';
+import { OPTION_FIELDS } from '../../../model/tflite/schema/option-fields.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SCHEMA_DIR = join(ROOT, 'model', 'tflite', 'schema');
@@ -53,5 +55,24 @@ describe('model/tflite/schema: generated from schema.fbs', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('option-fields.ts lists every options table of both unions, each field with flatc\'s accessor and add method', () => {
+    const schema = S as unknown as Record<string, Record<string, unknown>>;
+    const members = [schema.BuiltinOptions!, schema.BuiltinOptions2!].flatMap((u) => Object.keys(u).filter((k) => Number.isNaN(Number(k)) && k !== 'NONE'));
+    assert.ok(members.length > 140, `${members.length} union members`);
+    assert.deepEqual([...members].sort(), Object.keys(OPTION_FIELDS).sort());
+    const upper = (n: string): string => n.charAt(0).toUpperCase() + n.slice(1);
+    for (const [table, fields] of Object.entries(OPTION_FIELDS)) {
+      const cls = schema[table] as unknown as { prototype: Record<string, unknown> } & Record<string, unknown>;
+      assert.equal(typeof cls[`start${table}`], 'function', table);
+      for (const f of fields) {
+        assert.equal(typeof cls.prototype[f.name], 'function', `${table}.${f.name}()`);
+        assert.equal(typeof cls[`add${upper(f.name)}`], 'function', `${table}.add${upper(f.name)}`);
+        if (f.vector) assert.equal(typeof cls[`create${upper(f.name)}Vector`], 'function', `${table}.create${upper(f.name)}Vector`);
+        if (f.kind === 'enum') assert.equal(typeof schema[f.enum!], 'object', `${table}.${f.name}: enum ${f.enum}`);
+      }
+    }
+    assert.deepEqual(OPTION_FIELDS.Conv2DOptions!.map((f) => f.name), ['padding', 'strideW', 'strideH', 'fusedActivationFunction', 'dilationWFactor', 'dilationHFactor', 'quantizedBiasType']);
   });
 });

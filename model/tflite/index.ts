@@ -1,0 +1,7 @@
+/**
+ * model/tflite: the .tflite file layer. readTflite reads a file into a TfliteGraph (plain data, schema names),
+ * with every check a malformed file deserves; the importer (import.ts, ops/) maps the graph onto quant/format.
+ */
+export { readTflite, TFLITE_IDENTIFIER, TFLITE_SCHEMA_VERSION } from './read-tflite.ts';
+export { TfliteFormatError } from './errors.ts';
+export type { TfliteGraph, TfliteOperator, TfliteOptions, TfliteQuant, TfliteSignatureDef, TfliteTensor, TfliteTensorMap } from './graph.ts';

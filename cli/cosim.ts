@@ -3,7 +3,7 @@
  * when any check failed or did not run (the verdict is FAIL), with the first failure as the one-line error.
  */
 import { join, relative, resolve } from 'node:path';
-import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
+import { requantizerMode } from '../hw-sim/contract/index.ts';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
@@ -38,8 +38,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (parsed === undefined) return;
   const v = parsed.values;
-  const rounding = (v.rounding ?? 'single') as RoundingMode;
-  if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding must be one of ${ROUNDING_MODES.join(', ')}, got '${v.rounding}'`);
+  const rounding = requantizerMode(v.rounding ?? 'single', '--rounding');
   const batch = intOption('batch', v.batch, { min: 1, max: 4096 }) ?? 32;
   const opts: CosimOptions = {
     rounding,

@@ -9,7 +9,7 @@ import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { COVERAGE_CONFIGS, runCoverage } from '../verify/coverage/coverage.ts';
 import type { CoverageReportFile } from '../verify/coverage/report-schema.ts';
-import { ROUNDING_MODES } from '../quant/spec/index.ts';
+import { REQUANTIZER_MODES } from '../hw-sim/contract/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
 
@@ -29,8 +29,8 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parsed;
   const cases = intOption('cases', values.cases, { min: 1 }) ?? 400;
   const rounding = values.rounding as string;
-  if (rounding !== 'both' && !(ROUNDING_MODES as readonly string[]).includes(rounding)) {
-    throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')} or both, got '${rounding}'`);
+  if (rounding !== 'both' && !(REQUANTIZER_MODES as readonly string[]).includes(rounding)) {
+    throw new UsageError(`--rounding expects ${REQUANTIZER_MODES.join(', ')} or both, got '${rounding}'`);
   }
   const configs = COVERAGE_CONFIGS.filter((c) => rounding === 'both' || c.roundingMode === rounding);
   const out = resolve(values.out ?? 'out/coverage/report.json');

@@ -12,8 +12,7 @@ import { argmax } from '../quant/golden/evaluate.ts';
 import { quantizeImage } from '../quant/golden/image.ts';
 import { runGolden } from '../quant/golden/run.ts';
 import { Rng } from '../quant/random.ts';
-import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
-import { arrayConfig, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
+import { arrayConfig, requantizerMode, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
@@ -76,8 +75,8 @@ export async function run(argv: string[]): Promise<void> {
   const v = parsed.values;
   if (v.model === undefined) throw new UsageError('--model <dir> is required (int8cosim sim --help lists the options)');
   const model = readModel(v.model);
-  const rounding = (v.rounding ?? model.roundingMode) as RoundingMode;
-  if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding must be one of ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
+  // the array runs the requantizer's modes only: a 'ruy' model (or option) is a clear error, not a substitute
+  const rounding = requantizerMode(v.rounding ?? model.roundingMode, v.rounding === undefined ? `model '${model.name}' roundingMode (give --rounding single|double to run it on the array)` : '--rounding');
   const cfg = arrayConfig({ rows: intOption('rows', v.rows) ?? 8, cols: intOption('cols', v.cols) ?? 8, accDepth: intOption('acc-depth', v['acc-depth']) ?? 1024, roundingMode: rounding });
   const images = intOption('images', v.images, { min: 1 }) ?? 10;
   const metaDataset = typeof model.meta['dataset'] === 'string' ? (model.meta['dataset'] as string) : undefined;

@@ -4,7 +4,7 @@
  * with it directly.
  */
 import type { ProgressEvent } from '../model/train/trainer.ts';
-import type { RoundingMode } from '../quant/spec/index.ts';
+import type { RequantizerMode } from '../hw-sim/contract/index.ts';
 
 export interface CosimOptions {
   /** An exported model folder (int8cosim train --out); otherwise the cached (else freshly trained) model of the flags below. */
@@ -16,7 +16,7 @@ export interface CosimOptions {
   weightBits?: number;
   activationBits?: number;
   /** The requantizer's rounding the golden model, hw-sim and the RTL run (the model's integers do not depend on it). */
-  rounding: RoundingMode;
+  rounding: RequantizerMode;
   rows: number;
   cols: number;
   /** Test images through the lockstep; default the whole test set. */

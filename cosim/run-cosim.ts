@@ -24,6 +24,7 @@ import { modelSource, type Stage } from './model-source.ts';
 import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
 import { buildCosimReport, type CosimReport } from './report.ts';
 import type { CosimOptions } from './options.ts';
+import { roundingModeParam } from '../hw-sim/contract/index.ts';
 
 export interface CosimResult {
   report: CosimReport;
@@ -73,7 +74,7 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const labels = data.test.labels.subarray(0, images);
 
   // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one.
-  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024, RoundingMode: o.rounding === 'single' ? 0 : 1 };
+  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024, RoundingMode: roundingModeParam(o.rounding) };
   const buildReq: BuildRequest = { config: rtlConfig, parameters, deep: o.deep, log: (l) => log(`rtl: ${l}`) };
   const build = await stage('build', () => buildRtl(buildReq));
   const warnings = summarizeWarnings(build.warnings);

@@ -9,7 +9,7 @@
  * palette on purpose (the quick tier's 300 seeds: 3 times each), and a single configuration has its corners at
  * seeds 100b + 3i (corner-tier.ts).
  */
-import type { ArrayConfig } from '../hw-sim/index.ts';
+import type { ArrayConfig, RequantizerMode } from '../hw-sim/index.ts';
 import { randomModel } from '../quant/format/random-model.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import { Rng } from '../quant/random.ts';
@@ -47,7 +47,7 @@ const SCHEDULE_HEAD: readonly CornerKind[] = ['reset-state', 'int8-extremes'];
 const SCHEDULE_TAIL: readonly CornerKind[] = [
   'clamp-both-bounds', 'clamp-min-above-max', 'shift-left', 'shift-right', 'idle-first', 'all-addresses', 'raw-forwarding',
 ];
-const SCHEDULES: Record<RoundingMode, readonly CornerKind[]> = {
+const SCHEDULES: Record<RequantizerMode, readonly CornerKind[]> = {
   single: [...SCHEDULE_HEAD, 'tie-single', 'tie-single-left', ...SCHEDULE_TAIL],
   double: [...SCHEDULE_HEAD, 'tie-srdhm', 'tie-rdbpot', ...SCHEDULE_TAIL],
 };
@@ -55,7 +55,7 @@ const SCHEDULES: Record<RoundingMode, readonly CornerKind[]> = {
 export const CORNER_COUNT = SCHEDULES.single.length;
 
 /** The corners every configuration of this rounding mode is run through, in schedule order. */
-export function cornerSchedule(mode: RoundingMode): readonly CornerKind[] {
+export function cornerSchedule(mode: RequantizerMode): readonly CornerKind[] {
   return SCHEDULES[mode];
 }
 

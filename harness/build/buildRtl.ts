@@ -19,7 +19,7 @@ import { geometryHeader, layoutHeader } from './abiHeaders.ts';
 import { checkPorts, geometryOf, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
 import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
-import type { RoundingMode } from '../../quant/spec/index.ts';
+import type { RequantizerMode } from '../../hw-sim/contract/index.ts';
 
 /** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
 const BUILDER_VERSION = 'int8cosim-build-3';
@@ -51,7 +51,7 @@ export interface RtlBuild {
   library: string;
   top: string;
   geometry: ArrayGeometry;
-  roundingMode: RoundingMode;
+  roundingMode: RequantizerMode;
   deep: boolean;
   trace: boolean;
   parameters: Record<string, ParamValue>;
@@ -91,7 +91,7 @@ function sourceDigest(config: RtlConfig): string[] {
   return lines;
 }
 
-function roundingOf(parameters: Record<string, ParamValue>, source: string): RoundingMode {
+function roundingOf(parameters: Record<string, ParamValue>, source: string): RequantizerMode {
   const v = parameters.RoundingMode;
   if (v === 0 || v === '0') return 'single';
   if (v === 1 || v === '1') return 'double';

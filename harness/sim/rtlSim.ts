@@ -6,11 +6,11 @@
  * an asynchronous run is in flight, double close) throws LifecycleError and leaves the simulator untouched.
  */
 import type { ArrayGeometry } from '../build/ports.ts';
-import type { RoundingMode } from '../../quant/spec/index.ts';
+import type { RequantizerMode } from '../../hw-sim/contract/index.ts';
 
 export interface RtlSim {
   readonly geometry: ArrayGeometry;
-  readonly roundingMode: RoundingMode;
+  readonly roundingMode: RequantizerMode;
   /** true when the build can read PE registers (deep mode). */
   readonly deep: boolean;
   /** true when the build has VCD tracing compiled in (traceOpen works). */

@@ -3,7 +3,7 @@
  * fixed-point primitives. A real multiplier M >= 0 is carried as (m0, shift) with M ~= m0 * 2^(shift - 31),
  * m0 in [2^30, 2^31 - 1] (or 0), shift in [-31, 30]; positive shift is a left shift.
  *
- * Two requantization modes, both exact for every int32 x:
+ * Three requantization modes, all exact for every int32 x:
  *
  *  single (TFLite's TFLITE_SINGLE_ROUNDING build, the project default):
  *      y = sat32( floor( (x * m0 + 2^(t-1)) / 2^t ) ),   t = 31 - shift in [1, 62]
@@ -17,14 +17,21 @@
  *    (its nudge of 2^30, or 1 - 2^30 for a negative product, before truncating), RoundingDivideByPOT rounds ties
  *    away from zero.
  *
+ *  ruy (what TFLite 2.9's optimized CONV_2D and FULLY_CONNECTED compute on x86: ruy's AVX2 kernel):
+ *      t = SaturatingRoundingDoublingHighMul( wrap32(x * 2^l), m0 ),   y = floor( (t + 2^(r-1)) / 2^r )  (r > 0; t if r = 0)
+ *    the same high-mul as double, then ruy's rounding right shift `(t + nudge) >> r` (arithmetic): ties toward
+ *    +infinity where RoundingDivideByPOT rounds them away from zero, so ruy and double differ only at negative
+ *    exact ties, by 1. ruy computes t + nudge in 32 bits but replaces an overflowing sum by 2^(31-r), which is the
+ *    exact quotient: the result is the mathematical floor for every int32 t.
+ *
  * Corner cases: SRDHM(INT32_MIN, INT32_MIN) is the one overflow and returns INT32_MAX; m0 = 0 gives 0 in both
  * modes; single mode at shift = 30 with x * m0 near 2^62 saturates.
  */
 import { INT32_MAX, INT32_MIN, floorShift64, mul64, add64 } from './int32.ts';
 import { frexp, roundHalfAwayFromZero } from './rounding.ts';
 
-export type RoundingMode = 'single' | 'double';
-export const ROUNDING_MODES: readonly RoundingMode[] = ['single', 'double'] as const;
+export type RoundingMode = 'single' | 'double' | 'ruy';
+export const ROUNDING_MODES: readonly RoundingMode[] = ['single', 'double', 'ruy'] as const;
 
 export const SHIFT_MIN = -31;
 export const SHIFT_MAX = 30;
@@ -134,11 +141,28 @@ export function multiplyByQuantizedMultiplierDouble(x: number, m0: number, shift
 }
 
 /**
+ * ruy's requantization (its x86 AVX2 kernel, TFLite 2.9's optimized CONV_2D / FULLY_CONNECTED):
+ * floor((SRDHM(wrap32(x << l), m0) + 2^(r-1)) / 2^r), ties toward +infinity; r = 0 gives the high-mul itself.
+ */
+export function multiplyByQuantizedMultiplierRuy(x: number, m0: number, shift: number): number {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const t = saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** left), m0);
+  // |t| < 2^31 and the nudge is at most 2^30: the sum, the division by a power of two and the floor are exact
+  return right === 0 ? t : Math.floor((t + 2 ** (right - 1)) * (POW2_NEG[right] as number));
+}
+
+/**
  * TFLite `MultiplyByQuantizedMultiplier(x, m0, shift)` in the chosen rounding mode. x is any int32, m0 in
  * [0, 2^31 - 1], shift in [-31, 30].
  */
 export function multiplyByQuantizedMultiplier(x: number, m0: number, shift: number, mode: RoundingMode): number {
-  return mode === 'single'
-    ? multiplyByQuantizedMultiplierSingle(x, m0, shift)
-    : multiplyByQuantizedMultiplierDouble(x, m0, shift);
+  switch (mode) {
+    case 'single':
+      return multiplyByQuantizedMultiplierSingle(x, m0, shift);
+    case 'double':
+      return multiplyByQuantizedMultiplierDouble(x, m0, shift);
+    case 'ruy':
+      return multiplyByQuantizedMultiplierRuy(x, m0, shift);
+  }
 }

@@ -5,10 +5,14 @@
  */
 import { z } from 'zod';
 import { finite, fraction, int, text } from '../../quant/json-fields.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
+import { REQUANTIZER_MODES } from '../../hw-sim/contract/array-config.ts';
 import { caseFailureSchema } from '../../verify/regress-report.ts';
 import { checkSchema, confusionSchema, firstMismatchSchema, layerRowSchema, peUtilizationSchema } from './sections.ts';
 
-const roundingMode = z.enum(['single', 'double']);
+/** The array's requantizer mode (hw-sim/contract REQUANTIZER_MODES) and the model's (quant/spec ROUNDING_MODES, 'ruy' too). */
+const roundingMode = z.enum(REQUANTIZER_MODES);
+const modelRoundingMode = z.enum(ROUNDING_MODES);
 const pairCount = z.strictObject({ bytesCompared: int(), bytesDiffering: int() });
 const pairCounts = z.strictObject({ 'golden-hwsim': pairCount, 'golden-rtl': pairCount, 'hwsim-rtl': pairCount });
 
@@ -59,7 +63,7 @@ export const cosimReportSchema = z.strictObject({
   bits: z.strictObject({ weights: int(1), activations: int(1) }),
   array: z.strictObject({ rows: int(1), cols: int(1) }),
   roundingMode,
-  exportRoundingMode: roundingMode,
+  exportRoundingMode: modelRoundingMode,
   /** Images through hw-sim and the RTL, and the size of the test set behind float, PTQ, QAT and integer. */
   images: int(),
   testImages: int(),

@@ -11,6 +11,9 @@ describe('hw-sim ArraySim', () => {
     assert.throws(() => arrayConfig({ rows: 4, cols: 33 }), ShapeError);
     assert.throws(() => arrayConfig({ rows: 4, cols: 4, accDepth: 100 }), RangeCheckError);
     assert.throws(() => arrayConfig({ rows: 4, cols: 4, roundingMode: 'nearest' as never }), RangeCheckError);
+    // 'ruy' is a quant/spec mode the golden model runs, not (yet) one of the requantizer's: an error, never a substitute
+    assert.throws(() => arrayConfig({ rows: 4, cols: 4, roundingMode: 'ruy' }), { name: 'RangeCheckError', message: /implements 'single' and 'double'; 'ruy' .* is not yet a requantizer mode/ });
+    assert.throws(() => new ArraySim({ rows: 4, cols: 4, accDepth: 8, roundingMode: 'ruy' as never }), /'ruy' .* is not yet a requantizer mode/);
     assert.equal(inWords({ rows: 3, cols: 5 }), 17 + 5 + 3);
     assert.equal(outWords({ cols: 5 }), 2 + 10);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
-import { mac, requantize, quantizeMultiplier, ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
-import { ArraySim, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
+import { mac, requantize, quantizeMultiplier, type RoundingMode } from '../../quant/spec/index.ts';
+import { ArraySim, REQUANTIZER_MODES, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { compileGemm } from '../../hw-sim/compiler/program.ts';
 import { gatherOutputs } from '../../hw-sim/compiler/gather.ts';
 import { gemmCycleFormula } from '../../hw-sim/compiler/schedule.ts';
@@ -55,7 +55,7 @@ describe('hw-sim GEMM on the array', () => {
     const seed = 20261125;
     const rng = new Rng(seed);
     for (let trial = 0; trial < 60; trial++) {
-      const cfg = arrayConfig({ rows: rng.int(2, 12), cols: rng.int(2, 12), accDepth: rng.pick([4, 8, 64]), roundingMode: rng.pick(ROUNDING_MODES) });
+      const cfg = arrayConfig({ rows: rng.int(2, 12), cols: rng.int(2, 12), accDepth: rng.pick([4, 8, 64]), roundingMode: rng.pick(REQUANTIZER_MODES) });
       const m = rng.pick([1, 1, 2, rng.int(1, 20), rng.int(1, 90)]);
       const k = rng.int(1, 40);
       const n = rng.int(1, 30);

@@ -3,16 +3,16 @@ import { Rng } from '../../quant/random.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
-import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { ArraySim, arrayConfig, compileLayer, gatherOutputs, runNetwork, shapeSizeOf } from './helpers.ts';
 import { loadDataset } from '../../model/data/dataset.ts';
+import { REQUANTIZER_MODES } from '../../hw-sim/index.ts';
 
 describe('hw-sim whole networks', () => {
   it('every layer of random models equals the golden model, over array shapes and both rounding modes', () => {
     const seed = 4242;
     const rng = new Rng(seed);
     for (let trial = 0; trial < 12; trial++) {
-      const mode = ROUNDING_MODES[trial % 2]!;
+      const mode = REQUANTIZER_MODES[trial % 2]!;
       const model = randomModel(rng, { roundingMode: mode });
       // small random shapes, plus the extremes 32x32, 2x32 and 32x2
       const [rows, cols] = trial < 9 ? [rng.int(2, 9), rng.int(2, 9)] : ([[32, 32], [2, 32], [32, 2]][trial - 9] as [number, number]);

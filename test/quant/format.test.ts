@@ -266,7 +266,7 @@ describe('quant/format', () => {
       rejects(d, 'manifest.json', /layers\[0\]\.tensors\.bias\.file: expected a relative path inside the model directory/);
       d = fresh().dir;
       editManifest(d, (m) => (m.roundingMode = 'nearest'));
-      rejects(d, 'manifest.json', /roundingMode: expected one of 'single', 'double', got "nearest"/);
+      rejects(d, 'manifest.json', /roundingMode: expected one of 'single', 'double', 'ruy', got "nearest"/);
     });
   });
 

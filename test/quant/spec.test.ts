@@ -1,6 +1,6 @@
 /**
  * quant/spec: worked-by-hand vectors for every corner of the arithmetic (docs/SPEC.md), then seeded property tests
- * of both requantization modes against a BigInt reference written here from the formulas, over the whole int32
+ * of the three requantization modes against a BigInt reference written here from the formulas, over the whole int32
  * range. Seed: FC_SEED env var, else a fixed one; it is printed on failure.
  */
 import assert from 'node:assert/strict';
@@ -76,6 +76,14 @@ function refDouble(x: number, m0: number, shift: number): number {
   return refRdbpot(refSrdhm(xl, m0), r);
 }
 
+/** ruy: floor((SRDHM(wrap32(x * 2^l), m0) + 2^(r-1)) / 2^r), ties toward +infinity (BigInt >> floors). */
+function refRuy(x: number, m0: number, shift: number): number {
+  const l = Math.max(shift, 0);
+  const r = Math.max(-shift, 0);
+  const t = BigInt(refSrdhm(Number(BigInt.asIntN(32, BigInt(x) << BigInt(l))), m0));
+  return r === 0 ? Number(t) : Number((t + (1n << BigInt(r - 1))) >> BigInt(r));
+}
+
 /** A finite double as an exact ratio num / den of BigInts (den a power of two). */
 function exactRatio(x: number): [bigint, bigint] {
   const view = new DataView(new ArrayBuffer(8));
@@ -89,7 +97,7 @@ function exactRatio(x: number): [bigint, bigint] {
   return e >= 0 ? [sign * (mant << BigInt(e)), 1n] : [sign * mant, 1n << BigInt(-e)];
 }
 
-const ref: Record<RoundingMode, (x: number, m0: number, s: number) => number> = { single: refSingle, double: refDouble };
+const ref: Record<RoundingMode, (x: number, m0: number, s: number) => number> = { single: refSingle, double: refDouble, ruy: refRuy };
 
 // Generators that hit the corners often and the whole range otherwise.
 const int32 = fc.oneof(
@@ -252,6 +260,18 @@ describe('quant/spec', () => {
       assert.equal(q(5, 2 ** 30, -1, 'single'), 1);
       assert.equal(q(5, 2 ** 30, -1, 'double'), 2);
     });
+    it("ruy: double's high-mul, then a right shift rounding ties toward +infinity", () => {
+      assert.equal(q(-6, 2 ** 30, -1, 'ruy'), -1); // SRDHM -3 exact, (-3 + 1) >> 1 = -1 (double: -2)
+      assert.equal(q(6, 2 ** 30, -1, 'ruy'), 2); // 1.5 -> 2 as in double
+      assert.equal(q(5, 2 ** 30, -1, 'ruy'), 2); // SRDHM 3 (2.5 up), (3 + 1) >> 1 = 2: two roundings, as double
+      assert.equal(q(-10, 2 ** 30, -2, 'ruy'), -1); // SRDHM -5, (-5 + 2) >> 2 = -1 (-1.25); double gives -1 too
+      assert.equal(q(-12, 2 ** 30, -2, 'ruy'), -1); // SRDHM -6, (-6 + 2) >> 2 = -1 (-1.5 up); double gives -2
+      assert.equal(q(-7, 2 ** 30, 0, 'ruy'), -3); // r = 0: the high-mul alone (-3.5 -> -3)
+      assert.equal(q(INT32_MIN, 2 ** 30, -31, 'ruy'), 0); // SRDHM -2^30, -0.5 -> 0 (double: -1)
+      // SRDHM = 2^31 - 2; + 2^30 overflows int32, ruy then takes 2^(31-31) = 1, the exact quotient
+      assert.equal(q(INT32_MAX, M0_MAX, -31, 'ruy'), 1);
+      assert.equal(q(2, 2 ** 30, 30, 'ruy'), -(2 ** 30)); // the left shift wraps as in double
+    });
     it('shift = -31 (the smallest): x * m0 / 2^62', () => {
       assert.equal(q(INT32_MAX, M0_MAX, -31, 'single'), 1); // (2^62 - 2^32 + 1) / 2^62 = 0.99.. -> 1
       assert.equal(q(INT32_MIN, 2 ** 30, -31, 'single'), 0); // -0.5 -> 0 (toward +inf)
@@ -274,14 +294,14 @@ describe('quant/spec', () => {
       assert.equal(q(4, 2 ** 30, 30, 'double'), 0); // 4 << 30 wraps to 0
       assert.equal(q(3, 2 ** 30, 1, 'double'), 3); // no wrap: 6 * 0.5
     });
-    it('a zero multiplier gives 0 in both modes', () => {
-      for (const mode of ['single', 'double'] as const) {
+    it('a zero multiplier gives 0 in every mode', () => {
+      for (const mode of ['single', 'double', 'ruy'] as const) {
         assert.equal(q(INT32_MIN, 0, 0, mode), 0);
         assert.equal(q(INT32_MAX, 0, 30, mode), 0);
         assert.equal(q(-123456, 0, -31, mode), 0);
       }
     });
-    for (const mode of ['single', 'double'] as const) {
+    for (const mode of ['single', 'double', 'ruy'] as const) {
       it(`${mode} mode equals the BigInt reference over the whole int32 range (property)`, () => {
         check(
           `multiplyByQuantizedMultiplier ${mode}`,

@@ -5,15 +5,15 @@
  * an address is sometimes accumulated in two consecutive cycles) and random garbage on every port whose enable is
  * low. It also returns the output rows a pure quant/spec computation expects, independent of any simulator.
  */
-import { requantize, type RoundingMode } from '../../quant/spec/index.ts';
+import { requantize } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
-import { IN, aDataOffset, inWords as beatWords } from '../../hw-sim/contract/index.ts';
+import { IN, aDataOffset, inWords as beatWords, type RequantizerMode } from '../../hw-sim/contract/index.ts';
 
 export interface TileShape {
   rows: number;
   cols: number;
   accDepth: number;
-  roundingMode: RoundingMode;
+  roundingMode: RequantizerMode;
 }
 
 export interface ExpectedRow {

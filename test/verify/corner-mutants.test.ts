@@ -9,12 +9,11 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ArrayConfig } from '../../hw-sim/index.ts';
+import type { ArrayConfig, RequantizerMode } from '../../hw-sim/index.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { CORNER_COUNT } from '../../verify/case-gen.ts';
 import { runCornerTier } from '../../verify/corner-tier.ts';
 import { MUTANTS } from '../../verify/mutate/catalogue.ts';
-import type { RoundingMode } from '../../quant/spec/index.ts';
 
 interface Edit {
   file: string;
@@ -25,7 +24,7 @@ interface Edit {
 interface CornerMutant {
   name: string;
   description: string;
-  mode: RoundingMode;
+  mode: RequantizerMode;
   edits: Edit[];
   /** The corners that catch it: every case of the first kind, at least one case of the others. */
   caughtBy: string[];
@@ -105,7 +104,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
 
 const RTL = resolve('rtl');
 const OUT = resolve('out', 'corner-mutants');
-const cfg = (mode: RoundingMode): ArrayConfig => ({ rows: 3, cols: 5, accDepth: 8, roundingMode: mode });
+const cfg = (mode: RequantizerMode): ArrayConfig => ({ rows: 3, cols: 5, accDepth: 8, roundingMode: mode });
 
 /** A copy of rtl/ with the mutant's edits, each of whose search texts occurs exactly once; returns its cosim.json. */
 function applyEdits(m: CornerMutant): string {

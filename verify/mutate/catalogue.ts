@@ -7,7 +7,7 @@
  * docs/ARCHITECTURE.md section 6), never a port; the reason is stated: it is an expected survivor of port mode
  * (what `make regress` and `make cosim` compare), still counted against the port-mode score.
  */
-import type { RoundingMode } from '../../quant/spec/index.ts';
+import type { RequantizerMode } from '../../hw-sim/index.ts';
 
 export interface Mutant {
   name: string;
@@ -15,7 +15,7 @@ export interface Mutant {
   search: string;
   replace: string;
   description: string;
-  mode?: RoundingMode;
+  mode?: RequantizerMode;
   equivalent?: string;
   /** Why no port can show this mutant (only a deep-mode register does): an expected port-mode survivor. */
   portInvisible?: string;

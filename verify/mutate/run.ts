@@ -15,8 +15,7 @@ import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError, CosimError } from '../../quant/errors.ts';
-import type { RoundingMode } from '../../quant/spec/index.ts';
-import type { ArrayConfig } from '../../hw-sim/index.ts';
+import type { ArrayConfig, RequantizerMode } from '../../hw-sim/index.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { runRegression, type RegressResult, type RtlTarget } from '../runner.ts';
 import { applyMutant } from './apply.ts';
@@ -46,7 +45,7 @@ export interface MutationOptions {
 
 export const KILL_ARRAY = { rows: 3, cols: 5, accDepth: 8 } as const;
 
-function killConfig(mode: RoundingMode): ArrayConfig {
+function killConfig(mode: RequantizerMode): ArrayConfig {
   return { ...KILL_ARRAY, roundingMode: mode };
 }
 

@@ -8,3 +8,4 @@ export * from './rounding.ts';
 export * from './multiplier.ts';
 export * from './output.ts';
 export * from './params.ts';
+export * from './arithmetic.ts';

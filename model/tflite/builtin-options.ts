@@ -4,7 +4,7 @@
  * JSON-schema reading gives (schema/option-fields.ts). No table is written out by hand, so every op's options
  * read and write the same way.
  */
-import type * as flatbuffers from 'flatbuffers';
+import * as flatbuffers from 'flatbuffers';
 import * as S from './schema/schema_generated.ts';
 import { OPTION_FIELDS, type OptionField } from './schema/option-fields.ts';
 import type { Operator } from './schema/tflite/operator.ts';
@@ -61,27 +61,11 @@ function readScalar(f: OptionField, v: unknown, where: () => string): number | b
   }
 }
 
-/**
- * The options of an operator: its union member's name and every field of the table. `where` names the file and
- * the operator for the errors (an options type the schema does not know, an out-of-range enum value).
- */
-export function readBuiltinOptions(op: Operator, where: () => string): { optionsType: string; options: TfliteOptions } {
-  const t1 = op.builtinOptionsType();
-  const t2 = op.builtinOptions2Type();
-  if (t1 !== 0 && t2 !== 0) throw new TfliteFormatError(`${where()}: both builtin_options and builtin_options_2 are set`);
-  const union = t2 !== 0 ? UNION_2 : UNION_1;
-  const code = t2 !== 0 ? t2 : t1;
-  const optionsType = union[code];
-  if (typeof optionsType !== 'string') {
-    throw new TfliteFormatError(`${where()}: options type ${code} is not in the schema's BuiltinOptions${t2 !== 0 ? '2' : ''}`);
-  }
-  const options: TfliteOptions = {};
-  if (code === 0) return { optionsType, options };
+/** Every field of an options table (`table`, an instance of flatc's class for `optionsType`). */
+function decodeTable(optionsType: string, table: TableInstance, where: () => string): TfliteOptions {
   const fields = OPTION_FIELDS[optionsType];
   if (fields === undefined) throw new Error(`no field list for ${optionsType} in schema/option-fields.ts`);
-  const Cls = tableClass(optionsType);
-  const table = (t2 !== 0 ? op.builtinOptions2(new Cls()) : op.builtinOptions(new Cls())) as TableInstance | null;
-  if (table === null) throw new TfliteFormatError(`${where()}: options type ${optionsType} without its table`);
+  const options: TfliteOptions = {};
   for (const f of fields) {
     const at = (): string => `${where()}, ${optionsType}.${f.name}`;
     const get = table[f.name] as Method;
@@ -97,7 +81,48 @@ export function readBuiltinOptions(op: Operator, where: () => string): { options
       options[f.name] = readScalar(f, get.call(table), at);
     }
   }
-  return { optionsType, options };
+  return options;
+}
+
+/**
+ * The options of an operator: its union member's name and every field of the table. `where` names the file and
+ * the operator for the errors (an options type the schema does not know, an out-of-range enum value).
+ */
+export function readBuiltinOptions(op: Operator, where: () => string): { optionsType: string; options: TfliteOptions } {
+  const t1 = op.builtinOptionsType();
+  const t2 = op.builtinOptions2Type();
+  if (t1 !== 0 && t2 !== 0) throw new TfliteFormatError(`${where()}: both builtin_options and builtin_options_2 are set`);
+  const union = t2 !== 0 ? UNION_2 : UNION_1;
+  const code = t2 !== 0 ? t2 : t1;
+  const optionsType = union[code];
+  if (typeof optionsType !== 'string') {
+    throw new TfliteFormatError(`${where()}: options type ${code} is not in the schema's BuiltinOptions${t2 !== 0 ? '2' : ''}`);
+  }
+  if (code === 0) return { optionsType, options: {} };
+  const Cls = tableClass(optionsType);
+  const table = (t2 !== 0 ? op.builtinOptions2(new Cls()) : op.builtinOptions(new Cls())) as TableInstance | null;
+  if (table === null) throw new TfliteFormatError(`${where()}: options type ${optionsType} without its table`);
+  return { optionsType, options: decodeTable(optionsType, table, where) };
+}
+
+/**
+ * `options` completed with the schema's default for every field it leaves out (what readTflite gives back for a
+ * table written from `options`): read from an empty table through flatc's accessors, so the defaults are the
+ * schema's. An unknown optionsType or field is an error.
+ */
+export function withDefaultOptions(optionsType: string, options: TfliteOptions, where = (): string => optionsType): TfliteOptions {
+  // Written once into a scratch builder: that checks the type, the names and the kinds.
+  if (writeBuiltinOptions(new flatbuffers.Builder(64), optionsType, options, where) === undefined) return {};
+  const Cls = tableClass(optionsType);
+  const empty = new flatbuffers.Builder(64);
+  (Cls[`start${optionsType}`] as Method)(empty);
+  empty.finish((Cls[`end${optionsType}`] as Method)(empty) as flatbuffers.Offset);
+  const bb = new flatbuffers.ByteBuffer(empty.asUint8Array());
+  const table = new Cls();
+  (table.__init as Method).call(table, bb.readInt32(bb.position()) + bb.position(), bb);
+  const full = decodeTable(optionsType, table, where);
+  for (const [name, v] of Object.entries(options)) if (v !== undefined) full[name] = v;
+  return full;
 }
 
 /** Where the options of an operator go: which union (1: builtin_options, 2: builtin_options_2), its type code and the table. */

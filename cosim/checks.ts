@@ -4,23 +4,15 @@
  */
 import type { BuildRequest, RtlBuild } from '../harness/index.ts';
 import type { LayerCheckResult, Pair } from '../harness/network/layerCheck.ts';
+import type { CosimReport } from '../report/schema/cosim-report.ts';
 import { runCornerTier } from '../verify/corner-tier.ts';
-import type { CaseFailure } from '../verify/runner.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'not-run';
+/** One check as report.json holds it (report/schema/sections.ts, checkSchema): what, how much, pass or fail. */
+export type CosimCheck = CosimReport['checks'][number];
 
-export interface CosimCheck {
-  name: string;
-  status: CheckStatus;
-  /** What was compared, in words. */
-  what: string;
-  /** How much was compared (in `unit`). */
-  compared: number;
-  unit: 'cases' | 'words' | 'bytes';
-  /** Why it failed or did not run. */
-  detail?: string;
-}
+/** The corner tier's key of report.json (report/schema/cosim-report.ts), when the tier ran. */
+export type CornerTierReport = NonNullable<CosimReport['cornerTier']>;
 
 const PAIR_TEXT: Record<Pair, string> = {
   'golden-hwsim': 'golden model vs hw-sim',
@@ -79,14 +71,4 @@ export async function cornerCheck(
   const check: CosimCheck = { name: 'corner tier', status: r.failed === 0 && r.cases > 0 ? 'pass' : 'fail', what, compared: r.cases, unit: 'cases' };
   if (f !== undefined) check.detail = `${r.failed} of ${r.cases} cases failed; first seed ${f.seed} (${f.kind}, ${f.stage}): ${f.message}; replay: ${f.replay}`;
   return { check, report: { cases: r.cases, passed: r.passed, failed: r.failed, cycles: r.cycles, seconds: +r.seconds.toFixed(3), kinds: r.kinds, failures: r.failures.slice(0, 10) } };
-}
-
-export interface CornerTierReport {
-  cases: number;
-  passed: number;
-  failed: number;
-  cycles: number;
-  seconds: number;
-  kinds: Record<string, number>;
-  failures: CaseFailure[];
 }

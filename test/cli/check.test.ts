@@ -1,19 +1,15 @@
 /** cli/check: validates a model directory and summarizes it; a bad model is a FormatError naming file and field. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, summarize } from '../../cli/check.ts';
 import { FormatError, UsageError } from '../../quant/errors.ts';
 import { randomModel, writeModel } from '../../quant/format/index.ts';
 import { Rng } from '../../quant/random.ts';
+import { suiteTempDir } from './helpers.ts';
 
 describe('cli/check', () => {
-  let root: string;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'int8cosim-check-'));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  const root = suiteTempDir('int8cosim-check-');
 
   async function output(argv: string[]): Promise<string> {
     const lines: string[] = [];
@@ -29,7 +25,7 @@ describe('cli/check', () => {
 
   it('prints OK and one line per layer with its MACs', async () => {
     const model = randomModel(new Rng(4), { layers: ['conv2d', 'maxpool2d', 'dense'] });
-    const dir = join(root, 'good');
+    const dir = join(root(), 'good');
     writeModel(dir, model);
     const text = await output([dir]);
     assert.match(text, /: OK, model 'random-4'/);
@@ -42,7 +38,7 @@ describe('cli/check', () => {
   });
 
   it('rejects a bad model with the FormatError of the reader, and bad usage with a UsageError', async () => {
-    const dir = join(root, 'bad');
+    const dir = join(root(), 'bad');
     writeModel(dir, randomModel(new Rng(5)));
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { version: number };
     m.version = 9;

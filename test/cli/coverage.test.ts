@@ -5,25 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultRtlConfigPath, loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { parseWith } from '../../quant/parse-json.ts';
 import { coverageReportSchema } from '../../verify/coverage/report-schema.ts';
+import { suiteTempDir } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 describe('cli: int8cosim coverage', function () {
   this.timeout(900_000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-coverage-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('int8cosim-coverage-');
 
   it('on the default RTL: reports every module of rtl/cosim.json and writes report.json, exit 0', () => {
-    const out = join(dir, 'cov', 'report.json');
+    const out = join(dir(), 'cov', 'report.json');
     const r = spawnSync(process.execPath, ['bin/int8cosim.mjs', 'coverage', '--cases', '12', '--rounding', 'single', '--out', out], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /systolic_top 3x5 D8 single: 12 cases, \d+ cycles, outputs equal hw-sim every cycle/);

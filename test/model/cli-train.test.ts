@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../cli/train.ts';
 import { UsageError } from '../../quant/errors.ts';
+import { suiteTempDir } from '../cli/helpers.ts';
 
 function quiet<T>(f: () => Promise<T>): Promise<T> {
   const log = console.log;
@@ -22,19 +22,15 @@ function files(dir: string, sub = ''): string[] {
 
 describe('cli/train', function () {
   this.timeout(300000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'int8cosim-cli-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('int8cosim-cli-');
 
   const quick = ['--network', 'tfc', '--train-limit', '1280', '--test-limit', '300', '--float-epochs', '1', '--qat-epochs', '1', '--seed', '4'];
 
   it('bad input gives one clear UsageError and writes nothing', async () => {
-    const out = join(dir, 'bad');
-    const file = join(dir, 'a-file');
+    const out = join(dir(), 'bad');
+    const file = join(dir(), 'a-file');
     writeFileSync(file, 'x');
-    const notEmpty = join(dir, 'not-empty');
+    const notEmpty = join(dir(), 'not-empty');
     rmSync(notEmpty, { recursive: true, force: true });
     for (const [args, re] of [
       [['--dataset', 'cifar'], /unknown dataset 'cifar'/],
@@ -54,22 +50,22 @@ describe('cli/train', function () {
     await assert.rejects(quiet(() => run([...quick, '--out', file])), /not a folder/);
     await assert.rejects(quiet(() => run([...quick, '--out', '/proc/int8cosim-nope/model'])), /not writable/);
     if (process.getuid?.() !== 0) {
-      const locked = join(dir, 'locked');
+      const locked = join(dir(), 'locked');
       rmSync(locked, { recursive: true, force: true });
-      writeFileSync(join(dir, 'tmp'), '');
-      chmodSync(dir, 0o500);
+      writeFileSync(join(dir(), 'tmp'), '');
+      chmodSync(dir(), 0o500);
       try {
         await assert.rejects(quiet(() => run([...quick, '--out', locked])), /not writable/);
       } finally {
-        chmodSync(dir, 0o700);
+        chmodSync(dir(), 0o700);
       }
     }
     assert.ok(!existsSync(out));
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no staging folder left behind');
+    assert.deepEqual(readdirSync(dir()).filter((f) => f.startsWith('.')), [], 'no staging folder left behind');
   });
 
   it('refuses to overwrite a folder that is not an export', async () => {
-    const other = join(dir, 'precious');
+    const other = join(dir(), 'precious');
     rmSync(other, { recursive: true, force: true });
     await quiet(async () => {
       const { mkdirSync } = await import('node:fs');
@@ -81,8 +77,8 @@ describe('cli/train', function () {
   });
 
   it('exports bit-identical parameters for the same seed, with summary.json beside the manifest', async () => {
-    const a = join(dir, 'a');
-    const b = join(dir, 'b');
+    const a = join(dir(), 'a');
+    const b = join(dir(), 'b');
     await quiet(() => run([...quick, '--out', a]));
     await quiet(() => run([...quick, '--out', b]));
     const fa = files(a);

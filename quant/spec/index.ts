@@ -9,3 +9,5 @@ export * from './multiplier.ts';
 export * from './output.ts';
 export * from './params.ts';
 export * from './arithmetic.ts';
+export * from './conv-params.ts';
+export * from './activation-range.ts';

@@ -9,3 +9,4 @@ export type { TfliteGraph, TfliteOperator, TfliteOptions, TfliteQuant, TfliteSig
 export { writeTflite } from './write-tflite.ts';
 export { TfliteGraphBuilder, conv2dGraph, type Conv2dModelSpec, type ConstantData, type QuantSpec } from './build-graph.ts';
 export { withDefaultOptions } from './builtin-options.ts';
+export { openTfliteRuntime, cutGraph, type TfliteRuntime, type RuntimeOptions } from './runtime.ts';

@@ -11,3 +11,4 @@ export * from './params.ts';
 export * from './arithmetic.ts';
 export * from './conv-params.ts';
 export * from './activation-range.ts';
+export * from './add.ts';

@@ -166,3 +166,52 @@ export function multiplyByQuantizedMultiplier(x: number, m0: number, shift: numb
       return multiplyByQuantizedMultiplierRuy(x, m0, shift);
   }
 }
+
+/**
+ * TFLite `QuantizeMultiplierSmallerThanOneExp`: QuantizeMultiplier for 0 < M < 1, whose shift is <= 0 (TFLite
+ * CHECKs all three; a multiplier that rounds up to 1, M >= 1 - 2^-32, fails as it does there).
+ */
+export function quantizeMultiplierSmallerThanOneExp(real: number): QuantizedMultiplier {
+  if (!(real > 0 && real < 1)) {
+    throw new RangeError(`quantizeMultiplierSmallerThanOneExp: expected a multiplier in (0, 1), got ${real}`);
+  }
+  const q = quantizeMultiplier(real);
+  if (q.shift > 0) {
+    throw new RangeError(`quantizeMultiplierSmallerThanOneExp: ${real} rounds to (${q.m0}, ${q.shift}), a shift above 0`);
+  }
+  return q;
+}
+
+/**
+ * TFLite `QuantizeMultiplierGreaterThanOne`: QuantizeMultiplier for M > 1 (shift >= 0). TFLite's double-rounding
+ * build keeps a shift of 31 for M >= 2^30, whose left shift `x * (1 << 31)` overflows; that is refused here
+ * rather than saturated (quantizeMultiplier's saturation to (2^31 - 1, 30) is not what TFLite computes).
+ */
+export function quantizeMultiplierGreaterThanOne(real: number): QuantizedMultiplier {
+  if (!(real > 1) || !Number.isFinite(real)) {
+    throw new RangeError(`quantizeMultiplierGreaterThanOne: expected a finite multiplier above 1, got ${real}`);
+  }
+  if (real >= 2 ** 30) {
+    throw new RangeError(`quantizeMultiplierGreaterThanOne: ${real} needs a shift above 30 (TFLite's left shift would overflow int32)`);
+  }
+  return quantizeMultiplier(real);
+}
+
+/**
+ * TFLite `MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m0, shift)` (double-rounding build, shift <= 0):
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m0), -shift). ADD's three rescalings use it.
+ */
+export function multiplyByQuantizedMultiplierSmallerThanOneExp(x: number, m0: number, shift: number): number {
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, m0), -shift);
+}
+
+/**
+ * TFLite `MultiplyByQuantizedMultiplierGreaterThanOne(x, m0, shift)` (double-rounding build, shift >= 0):
+ * SaturatingRoundingDoublingHighMul(wrap32(x * 2^shift), m0). The softmax's input rescaling uses it.
+ */
+export function multiplyByQuantizedMultiplierGreaterThanOne(x: number, m0: number, shift: number): number {
+  if (!(shift >= 0 && shift <= 30)) {
+    throw new RangeError(`multiplyByQuantizedMultiplierGreaterThanOne: shift must be in [0, 30], got ${shift}`);
+  }
+  return saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** shift), m0);
+}

@@ -1,13 +1,17 @@
-/** Shared by the model/tflite suites: the MLPerf Tiny files and a seeded generator. */
+/** Shared by the model/tflite suites: the MLPerf Tiny files (through the project's fetcher) and a seeded generator. */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { MLPERF_TINY_MODELS, mlperfTinyModel, type MlperfTinyName } from '../../../model/tflite/fetch-models.ts';
 
-export const MLPERF_FILES = { resnet8: 'pretrainedResnet_quant.tflite', kws: 'kws_ref_model.tflite', ad01: 'ad01_int8.tflite' } as const;
-export type MlperfName = keyof typeof MLPERF_FILES;
+export type MlperfName = MlperfTinyName;
 
-/** A model's path (the shared copy beside the repository). */
+// Fetched once when a suite that needs them is loaded (from ../shared/models/mlperf-tiny here; hash-checked).
+const PATHS = Object.fromEntries(
+  await Promise.all(Object.keys(MLPERF_TINY_MODELS).map(async (n) => [n, await mlperfTinyModel(n)] as const)),
+) as Record<MlperfName, string>;
+
+/** A model's path, as the fetcher gives it. */
 export function mlperfPath(name: MlperfName): string {
-  return join(resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'models', 'mlperf-tiny'), MLPERF_FILES[name]);
+  return PATHS[name];
 }
 
 export function mlperfBytes(name: MlperfName): Uint8Array {

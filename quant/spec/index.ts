@@ -12,3 +12,4 @@ export * from './arithmetic.ts';
 export * from './conv-params.ts';
 export * from './activation-range.ts';
 export * from './add.ts';
+export * from './average-pool.ts';

@@ -3,7 +3,9 @@
  * Everything the graph holds is checked as it is read: the file identifier, every offset (a read outside the
  * bytes is "truncated or corrupt"), the schema version, one subgraph, every tensor, buffer and operator-code index.
  * Parts of the schema the graph cannot carry (sparse tensors, non-affine quantization, external weight files,
- * several subgraphs) are errors, never dropped. Either a whole graph or a TfliteFormatError.
+ * operators with intermediate tensors or mutated variables, several subgraphs) are errors, never dropped; only
+ * what does not change what the model computes is left unread (min/max of quantization, has_rank, debug
+ * metadata). Either a whole graph or a TfliteFormatError.
  */
 import { CheckedByteBuffer } from './checked-byte-buffer.ts';
 import { readBuiltinOptions } from './builtin-options.ts';
@@ -98,6 +100,8 @@ function readOperator(r: Reader, sg: SubGraph, index: number, nTensors: number):
   const opcode = BuiltinOperator[code];
   if (opcode === undefined) fail(r, `operator ${index}: builtin code ${code} is not in the schema's BuiltinOperator`);
   const what = `operator ${index} (${opcode})`;
+  if (op.intermediatesLength() > 0) fail(r, `${what} has ${op.intermediatesLength()} intermediate tensors; not supported`);
+  if (op.mutatingVariableInputsLength() > 0) fail(r, `${what} mutates variable inputs; not supported`);
   const inputs = vec(op.inputsLength(), (i) => op.inputs(i)).map((t, i) => checkTensorIndex(r, t, nTensors, `${what} input ${i}`, true));
   const outputs = vec(op.outputsLength(), (i) => op.outputs(i)).map((t, i) => checkTensorIndex(r, t, nTensors, `${what} output ${i}`));
   const { optionsType, options } = readBuiltinOptions(op, () => `${r.source}: ${what}`);

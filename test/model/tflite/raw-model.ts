@@ -39,6 +39,8 @@ export interface RawKnobs {
   output?: number;
   /** The metadata entry's buffer (default 2, the min_runtime_version string). */
   metadataBuffer?: number;
+  /** The operator's intermediate tensors (LSTM's), which a TfliteGraph does not carry. */
+  intermediates?: number[];
 }
 
 export function rawModel(k: RawKnobs = {}): Uint8Array {
@@ -72,12 +74,14 @@ export function rawModel(k: RawKnobs = {}): Uint8Array {
     const opts = FullyConnectedOptions.endFullyConnectedOptions(b);
     const ins = Operator.createInputsVector(b, [k.opInput ?? 0, 1, -1]);
     const outs = Operator.createOutputsVector(b, [2]);
+    const intermediates = k.intermediates ? Operator.createIntermediatesVector(b, k.intermediates) : 0;
     Operator.startOperator(b);
     Operator.addOpcodeIndex(b, k.opcodeIndex ?? 0);
     Operator.addInputs(b, ins);
     Operator.addOutputs(b, outs);
     Operator.addBuiltinOptionsType(b, BuiltinOptions.FullyConnectedOptions);
     Operator.addBuiltinOptions(b, opts);
+    if (intermediates !== 0) Operator.addIntermediates(b, intermediates);
     const op = Operator.endOperator(b);
     const ops = SubGraph.createOperatorsVector(b, [op]);
     const gin = SubGraph.createInputsVector(b, [0]);

@@ -133,6 +133,7 @@ describe('readTflite', () => {
       ['a builtin code the schema does not have', { builtinCode: 250, deprecatedBuiltinCode: 0 }, /builtin code 250 is not in the schema/],
       ['outside data beyond the end of the file', { outside: { size: 100 } }, /buffer 1 is stored at bytes \d+\.\.\d+, beyond the file's \d+ bytes: truncated or corrupt/],
       ['an external weight file', { externalBuffer: 1 }, /tensor 1 'weights' keeps its data in an external file/],
+      ['intermediate tensors, which the graph cannot carry', { intermediates: [1] }, /operator 0 \(FULLY_CONNECTED\) has 1 intermediate tensors; not supported/],
     ];
     for (const [what, knobs, message] of cases) it(what, () => rejects(rawModel(knobs), message));
 

@@ -13,3 +13,6 @@ export * from './conv-params.ts';
 export * from './activation-range.ts';
 export * from './add.ts';
 export * from './average-pool.ts';
+export * from './fixed-point.ts';
+export * from './softmax.ts';
+export * from './expf.ts';

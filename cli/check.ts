@@ -6,7 +6,7 @@
 import { UsageError } from '../quant/errors.ts';
 import { readModel } from '../quant/format/read.ts';
 import { shapeSize } from '../quant/format/shapes.ts';
-import type { QuantModel } from '../quant/format/types.ts';
+import { isMacLayer, type QuantModel } from '../quant/format/types.ts';
 import { dequantizeMultiplier } from '../quant/spec/index.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -33,7 +33,7 @@ export interface LayerSummary {
 export function summarize(model: QuantModel): LayerSummary[] {
   return model.layers.map((l, index) => {
     const base = { index, name: l.name, type: l.type, input: l.inputShape, output: l.outputShape, macs: 0 };
-    if (l.type !== 'dense' && l.type !== 'conv2d') return base;
+    if (!isMacLayer(l)) return base;
     const reals = Array.from(l.multiplier, (m0, c) => dequantizeMultiplier(m0, l.shift[c] as number));
     return {
       ...base,
@@ -52,19 +52,24 @@ export async function run(argv: string[]): Promise<void> {
   if (parsed === undefined) return;
   if (parsed.positionals.length !== 1) throw new UsageError(`expected one model directory, got ${parsed.positionals.length}; see int8cosim check --help`);
   const dir = parsed.positionals[0] as string;
-  const model = readModel(dir);
+  printSummary(readModel(dir), dir, parsed.values.json === true);
+}
+
+/** Prints a model's summary: one line per layer (or JSON). `what` heads the text form. */
+export function printSummary(model: QuantModel, what: string, json: boolean): void {
   const layers = summarize(model);
-  if (parsed.values.json) {
-    console.log(JSON.stringify({ name: model.name, roundingMode: model.roundingMode, classes: model.classes, input: model.input, layers }, null, 2));
+  const rounding = model.arithmetic ?? model.roundingMode;
+  if (json) {
+    console.log(JSON.stringify({ name: model.name, roundingMode: model.roundingMode, ...(model.arithmetic ? { arithmetic: model.arithmetic } : {}), classes: model.classes, input: model.input, layers }, null, 2));
     return;
   }
   const q = model.input;
-  console.log(`${dir}: OK, model '${model.name}', rounding ${model.roundingMode}, ${model.classes} classes, input [${q.shape.join(', ')}] ${q.bits}-bit (scale ${q.scale.toPrecision(4)}, zero point ${q.zeroPoint})`);
+  console.log(`${what}: OK, model '${model.name}', ${model.arithmetic ? 'arithmetic' : 'rounding'} ${rounding}, ${model.classes} classes, input [${q.shape.join(', ')}] ${q.bits}-bit (scale ${q.scale.toPrecision(4)}, zero point ${q.zeroPoint})`);
   for (const l of layers) {
     const bits = l.weightBits === undefined ? '' : `w${l.weightBits}/a${l.outputBits}`;
     const mult = l.multiplier === undefined ? '' : `M ${l.multiplier[0].toExponential(2)}..${l.multiplier[1].toExponential(2)} shift ${l.shift?.[0]}..${l.shift?.[1]}`;
-    const head = `  ${String(l.index).padStart(2)} ${l.name.padEnd(14)} ${l.type.padEnd(9)} [${l.input.join(', ')}] -> [${l.output.join(', ')}]`;
-    console.log(`${head.padEnd(64)} ${bits.padEnd(6)} ${l.macs ? `${l.macs} MACs` : ''} ${mult}${l.relu ? ' relu' : ''}`.trimEnd());
+    const head = `  ${String(l.index).padStart(2)} ${l.name.padEnd(16)} ${l.type.padEnd(11)} [${l.input.join(', ')}] -> [${l.output.join(', ')}]`;
+    console.log(`${head.padEnd(68)} ${bits.padEnd(6)} ${l.macs ? `${l.macs} MACs` : ''} ${mult}${l.relu ? ' relu' : ''}`.trimEnd());
   }
   console.log(`  total ${layers.reduce((s, l) => s + l.macs, 0)} MACs per image`);
 }

@@ -15,7 +15,7 @@ type LayerTiling = Pick<GemmPlan, (typeof TILING)[number]>;
 export interface LayerStats extends LayerTiling {
   layer: string;
   type: LayerType;
-  /** false for the layers the host runs (maxpool2d, flatten): no cycles on the array. */
+  /** false for the layers the host runs (pooling, add, softmax, flatten, reshape): no cycles on the array. */
   onArray: boolean;
   /** Tiles of one image (0 for host layers). */
   tiles: number;
@@ -57,8 +57,12 @@ export function emptyLayerStats(layer: string, type: LayerType, onArray: boolean
   };
 }
 
-/** Adds one program run (counters before and after it) to a layer's stats. */
-export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, after: ArrayCounters): void {
+/**
+ * Adds one program run (counters before and after it) to a layer's stats. A layer that takes several programs an
+ * image (depthwise2d: one a channel group) says how many images this one completes (0 for all but the last) and
+ * its useful MACs (the program's GEMM also multiplies the zeros of its block-diagonal weights).
+ */
+export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, after: ArrayCounters, run: { images?: number; macs?: number } = {}): void {
   const d = diffCounters(before, after);
   const { cfg, plan } = p;
   const lastTile = plan.tiles[plan.tiles.length - 1];
@@ -66,10 +70,10 @@ export function addProgramRun(s: LayerStats, p: Program, before: ArrayCounters, 
   const lastBeat = lastTile === undefined ? -1 : lastTile.streamCycle + lastTile.rows - 1;
   for (const key of TILING) s[key] = plan[key];
   s.tiles = plan.tiles.length;
-  s.images += 1;
+  s.images += run.images ?? 1;
   s.cycles += d.cycles;
   s.formulaCycles += gemmCycleFormula(cfg, plan.m, plan.k, plan.n);
-  s.macs += p.macs;
+  s.macs += run.macs ?? p.macs;
   s.peMacs += d.peMacs;
   s.fill += firstBeat;
   s.beats += d.beats;

@@ -1,18 +1,26 @@
 /**
- * The one walk of an exported model over the array, layer kind by layer kind, a batch of images at a time: a
- * conv2d layer is compiled for each image (M = outH*outW rows already fill the array), a dense layer once for the
- * batch (the GEMM X[batch, K] * W; alone, one image would leave the array waiting for weights, M = 1), maxpool2d
- * and flatten run on the host. Each program goes to a ProgramExecutor (executor.ts): hw-sim alone, hw-sim with the
+ * The one walk of an exported model over the array, layer kind by layer kind, a batch of images at a time, each
+ * layer reading the outputs its `inputs` name (quant/format `inputSlots`): a conv2d layer is compiled for each
+ * image (M = outH*outW rows already fill the array), a dense layer once for the batch (the GEMM X[batch, K] * W;
+ * alone, one image would leave the array waiting for weights, M = 1), a depthwise2d layer as one GEMM per group of
+ * Cols channels (compiler/compile-depthwise.ts); pooling, add, softmax, flatten and reshape run on the host with
+ * the golden model's kernels (quant/kernels). Each MAC layer's rounding is the model's arithmetic's
+ * (quant/format `modelArithmetic`), and must be the array's. Each program goes to a ProgramExecutor (executor.ts): hw-sim alone, hw-sim with the
  * RTL in lockstep, ... A new layer kind is added here once and runs on every executor.
  *
  * The walk is a generator that yields each program and takes its result back, so that one walk serves executors
  * on the calling thread (runNetworkOn) and asynchronous ones (runNetworkOnAsync).
  */
-import { ShapeError } from '../../quant/errors.ts';
+import { RangeCheckError, ShapeError } from '../../quant/errors.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+import { modelArithmetic, type ArithmeticChoice } from '../../quant/format/arithmetic.ts';
+import { inputSlots } from '../../quant/format/graph.ts';
 import { shapeSize } from '../../quant/format/shapes.ts';
-import type { QuantLayer, QuantModel } from '../../quant/format/types.ts';
+import { isMacLayer, type DepthwiseConv2DLayer, type QuantLayer, type QuantModel } from '../../quant/format/types.ts';
+import { add, averagePool2d, maxPool2d, prepareSoftmax } from '../../quant/kernels/index.ts';
 import { compileLayer, layerGemm, type MacLayer } from '../compiler/compile-layer.ts';
-import { flatten, maxPool2d } from '../compiler/host-ops.ts';
+import { compileDepthwiseGroup, depthwisePlan, scatterGroup } from '../compiler/compile-depthwise.ts';
+import { reshape } from '../compiler/host-ops.ts';
 import { compileGemm, type Program } from '../compiler/program.ts';
 import { addProgramRun, emptyLayerStats, networkStats, type LayerStats, type NetworkStats } from '../stats.ts';
 import { validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
@@ -31,6 +39,8 @@ export interface WalkOptions {
    * the outputs again). Host layers give their one output twice.
    */
   onBatch?: (firstImage: number, codes: Int8Array, layers: { output: Int8Array[]; reference: Int8Array[] }) => void;
+  /** The arithmetic to run in, over the model's own (quant/format `modelArithmetic`). */
+  arithmetic?: ArithmeticChoice;
   /** Called after each batch (progress). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -51,6 +61,69 @@ export interface NetworkRun<F> {
 
 type Step<F> = Generator<{ program: Program; ctx: ProgramContext }, NetworkRun<F>, ProgramResult<F>>;
 
+/** One array program of a layer: the images it computes and where its output rows go in theirs. */
+interface Job {
+  p: Program;
+  image: number;
+  images: number;
+  /** Puts the program's output (and hw-sim's reference of it) into the per-image outputs of the batch. */
+  place(y: Int8Array, into: Int8Array[]): void;
+  /** Images the job completes (its layer's last program for them) and its useful MACs. */
+  run: { images: number; macs?: number };
+}
+
+/** The programs of a MAC layer over the batch's inputs xs (b0: the batch's first image). */
+function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: number, cfg: ArrayConfig, rounding: RoundingMode): Job[] {
+  if (layer.type === 'depthwise2d') {
+    if (rounding !== cfg.roundingMode) throw new RangeCheckError(`layer '${layer.name}': the array is built for '${cfg.roundingMode}' rounding, the layer asks for '${rounding}'`);
+    const plan = depthwisePlan(layer, cfg.cols);
+    const channels = plan.geometry.inC;
+    const taps = plan.geometry.kh * plan.geometry.kw;
+    return xs.flatMap((x, i) =>
+      plan.groups.map((g, gi) => ({
+        p: compileDepthwiseGroup(layer, g, x, cfg),
+        image: b0 + i,
+        images: 1,
+        place: (y: Int8Array, into: Int8Array[]) => scatterGroup(g, y, into[i] as Int8Array, channels),
+        run: { images: gi === plan.groups.length - 1 ? 1 : 0, macs: plan.geometry.outH * plan.geometry.outW * taps * g.cw },
+      })),
+    );
+  }
+  // one program per image, or (dense, a batch of more than one) one GEMM over the batch
+  if (layer.type === 'conv2d' || xs.length === 1) {
+    return xs.map((x, i) => ({ p: compileLayer(layer, x, cfg, rounding), image: b0 + i, images: 1, place: (y, into) => (into[i] as Int8Array).set(y), run: { images: 1 } }));
+  }
+  if (rounding !== cfg.roundingMode) throw new RangeCheckError(`layer '${layer.name}': the array is built for '${cfg.roundingMode}' rounding, the layer asks for '${rounding}'`);
+  const n = layer.bias.length;
+  return [{
+    p: batchGemm(layer, xs, cfg),
+    image: b0,
+    images: xs.length,
+    place: (y, into) => into.forEach((t, i) => t.set(y.subarray(i * n, (i + 1) * n))),
+    run: { images: xs.length },
+  }];
+}
+
+/** A layer that runs on the host (beside the array), one image at a time, on the kernels the golden model runs. */
+function hostLayer(layer: HostLayer, operands: Int8Array[], softmax: (x: Int8Array) => Int8Array): Int8Array {
+  const x = operands[0] as Int8Array;
+  switch (layer.type) {
+    case 'maxpool2d':
+      return maxPool2d(layer, x);
+    case 'avgpool2d':
+      return averagePool2d(layer, x);
+    case 'add':
+      return add(layer, x, operands[1] as Int8Array);
+    case 'softmax':
+      return softmax(x);
+    case 'flatten':
+    case 'reshape':
+      return reshape(layer, x);
+  }
+}
+
+type HostLayer = Exclude<QuantLayer, MacLayer | DepthwiseConv2DLayer>;
+
 function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int8Array, opts: WalkOptions): Step<F> {
   const cfg = exec.cfg;
   validateArrayConfig(cfg);
@@ -60,7 +133,10 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
   }
   const total = codes.length / inSize;
   const batchSize = Math.max(1, Math.min(opts.batch ?? 1, cfg.accDepth));
-  const stats: LayerStats[] = model.layers.map((l) => emptyLayerStats(l.name, l.type, l.type === 'dense' || l.type === 'conv2d'));
+  const arithmetic = modelArithmetic(model, opts.arithmetic);
+  const slots = inputSlots(model);
+  const softmax = model.layers.map((l) => (l.type === 'softmax' ? prepareSoftmax(l, arithmetic.softmax) : (x: Int8Array) => x));
+  const stats: LayerStats[] = model.layers.map((l) => emptyLayerStats(l.name, l.type, isMacLayer(l)));
   const outSizes = model.layers.map((l) => shapeSize(l.outputShape));
   const collect = opts.collect ?? false;
   const layers = collect ? outSizes.map((n) => new Int8Array(total * n)) : [];
@@ -71,20 +147,24 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
   for (let b0 = 0; b0 < total; b0 += batchSize) {
     const nb = Math.min(batchSize, total - b0);
     exec.startBatch(b0, nb);
-    let xs: Int8Array[] = Array.from({ length: nb }, (_, i) => codes.subarray((b0 + i) * inSize, (b0 + i + 1) * inSize));
+    // values[slot][image]: slot 0 the model input, slot li + 1 layer li's outputs; refs: hw-sim's own rows
+    const input = Array.from({ length: nb }, (_, i) => codes.subarray((b0 + i) * inSize, (b0 + i + 1) * inSize));
+    const values: Int8Array[][] = [input];
+    const refValues: Int8Array[][] = [input];
     const batchOut: Int8Array[] = [];
     const batchRef: Int8Array[] = [];
     for (let li = 0; li < model.layers.length; li++) {
       const layer = model.layers[li] as QuantLayer;
       const s = stats[li] as LayerStats;
+      const size = outSizes[li] as number;
+      const operands = (slots[li] as number[]).map((slot) => values[slot] as Int8Array[]);
+      let xs: Int8Array[];
       let refs: Int8Array[];
-      if (layer.type === 'dense' || layer.type === 'conv2d') {
-        // one program per image, or (dense, a batch of more than one) one GEMM over the batch
-        const perImage = layer.type === 'conv2d' || nb === 1;
-        const programs = perImage ? xs.map((x, i) => ({ p: compileLayer(layer, x, cfg), image: b0 + i, images: 1 })) : [{ p: batchGemm(layer, xs, cfg), image: b0, images: nb }];
-        const ys: Int8Array[] = [];
-        refs = [];
-        for (const { p, image, images } of programs) {
+      if (isMacLayer(layer)) {
+        xs = Array.from({ length: nb }, () => new Int8Array(size));
+        refs = Array.from({ length: nb }, () => new Int8Array(size));
+        for (const job of macJobs(layer, operands[0] as Int8Array[], b0, cfg, arithmetic.rounding(layer))) {
+          const { p, image, images } = job;
           const ctx: ProgramContext = { image, images, layerIndex: li, label: images === 1 ? `image ${image}` : `images ${image}..${image + images - 1}` };
           const before = { ...exec.counters };
           const r: ProgramResult<F> = yield { program: p, ctx };
@@ -93,22 +173,18 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
             return { images: b0, output: output.subarray(0, b0 * classes), layers, cycles, stats: networkStats(cfg, Math.max(b0, 1), stats), failure: { failure: r.failure, image } };
           }
           cycles += p.nCycles;
-          addProgramRun(s, p, before, exec.counters);
+          addProgramRun(s, p, before, exec.counters, job.run);
           opts.onProgram?.(p, ctx);
-          const w = (p.m / images) * p.n; // one image's outputs
-          const ref = r.reference ?? r.output;
-          for (let i = 0; i < images; i++) {
-            ys.push(r.output.subarray(i * w, (i + 1) * w));
-            refs.push(ref.subarray(i * w, (i + 1) * w));
-          }
+          job.place(r.output, xs);
+          job.place(r.reference ?? r.output, refs);
         }
-        xs = ys;
       } else {
-        xs = xs.map((x) => (layer.type === 'maxpool2d' ? maxPool2d(layer, x) : flatten(layer, x)));
+        xs = Array.from({ length: nb }, (_, i) => hostLayer(layer, operands.map((o) => o[i] as Int8Array), softmax[li] as (x: Int8Array) => Int8Array));
         refs = xs;
         s.images += nb;
       }
-      const size = outSizes[li] as number;
+      values.push(xs);
+      refValues.push(refs);
       if (collect) xs.forEach((y, i) => (layers[li] as Int8Array).set(y, (b0 + i) * size));
       if (opts.onBatch !== undefined) {
         batchOut.push(concat(xs, size));
@@ -116,7 +192,7 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
       }
     }
     opts.onBatch?.(b0, codes.subarray(b0 * inSize, (b0 + nb) * inSize), { output: batchOut, reference: batchRef });
-    xs.forEach((y, i) => output.set(y, (b0 + i) * classes));
+    (values[values.length - 1] as Int8Array[]).forEach((y, i) => output.set(y, (b0 + i) * classes));
     opts.onProgress?.(b0 + nb, total);
   }
   return { images: total, output, layers, cycles, stats: networkStats(cfg, total, stats) };

@@ -1,6 +1,8 @@
 /** quant/format: the exported model (types, shapes, im2col order, validation, reader, writer, random valid models). */
 export * from './types.ts';
 export * from './shapes.ts';
+export * from './arithmetic.ts';
+export { inputSlots } from './graph.ts';
 export { MANIFEST_FILE, layerStem, type Manifest, type ManifestLayer, type TensorEntry, type HexEntry } from './manifest.ts';
 export { hexText, encodeTensor, decodeTensor, sha256, type DType, type TypedTensor } from './tensor-file.ts';
 export { validateModel } from './validate.ts';

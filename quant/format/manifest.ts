@@ -1,9 +1,10 @@
 /**
- * The on-disk manifest (manifest.json), version 1. docs/FORMAT.md is its specification; this file is its
+ * The on-disk manifest (manifest.json), version 2 (version 1 lacks `inputs`, `arithmetic` and the layers after
+ * maxpool2d and flatten in LAYER_TYPES). docs/FORMAT.md is its specification; this file is its
  * TypeScript shape. Scalars live in the manifest, arrays in little-endian tensor files it references by path,
  * dtype, shape and sha256.
  */
-import type { RoundingMode } from '../spec/index.ts';
+import type { AddParams, ArithmeticTarget, RoundingMode } from '../spec/index.ts';
 import type { DType } from './tensor-file.ts';
 import type { LayerType, TensorQuant } from './types.ts';
 
@@ -34,6 +35,7 @@ export type MacHex = (typeof MAC_HEX)[number];
 export interface ManifestLayer {
   type: LayerType;
   name: string;
+  inputs?: string[];
   inputShape: number[];
   outputShape: number[];
   // dense, conv2d
@@ -45,7 +47,13 @@ export interface ManifestLayer {
   relu?: boolean;
   tensors?: Record<MacTensor, TensorEntry>;
   hex?: Record<MacHex, HexEntry>;
-  // conv2d, maxpool2d
+  // add
+  input1?: TensorQuant;
+  input2?: TensorQuant;
+  params?: AddParams;
+  // softmax
+  beta?: number;
+  // conv2d, depthwise2d, maxpool2d, avgpool2d
   kernel?: [number, number];
   pool?: [number, number];
   strides?: [number, number];
@@ -57,6 +65,7 @@ export interface Manifest {
   version: number;
   name: string;
   roundingMode: RoundingMode;
+  arithmetic?: ArithmeticTarget;
   classes: number;
   input: TensorQuant & { shape: number[] };
   layers: ManifestLayer[];

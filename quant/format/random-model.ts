@@ -1,5 +1,6 @@
 /**
- * Seeded random QuantModels that pass readModel's validation: dense / conv2d / maxpool2d / flatten stacks with
+ * Seeded random QuantModels that pass readModel's validation: dense / conv2d / depthwise2d / maxpool2d / avgpool2d /
+ * flatten stacks with
  * consistent shapes, per-channel weight scales, multipliers from quant/spec `quantizeMultiplier` of realistic reals
  * (chosen so that outputs span the int8 range rather than saturate or vanish), biases, zero points, ReLU clamps and
  * chosen bit widths. The hw-sim, harness and regression tests run the golden model and the hardware on them.
@@ -13,9 +14,10 @@ import {
 } from '../spec/index.ts';
 import { Rng } from '../random.ts';
 import { convGeometry, shapeSize } from './shapes.ts';
-import type { Conv2DLayer, DenseLayer, MaxPool2DLayer, QuantLayer, QuantModel, TensorQuant } from './types.ts';
+import type { AvgPool2DLayer, Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, MaxPool2DLayer, QuantLayer, QuantModel, TensorQuant } from './types.ts';
 
-export type RandomLayerKind = 'dense' | 'conv2d' | 'maxpool2d';
+/** The layer kinds of a random stack ('depthwise2d' and 'avgpool2d' only when asked for by `layers`). */
+export type RandomLayerKind = 'dense' | 'conv2d' | 'depthwise2d' | 'maxpool2d' | 'avgpool2d';
 
 export interface RandomModelOptions {
   /**
@@ -76,7 +78,7 @@ function logUniform(rng: Rng, lo: number, hi: number): number {
 
 function macLayer(
   rng: Rng,
-  kind: 'dense' | 'conv2d',
+  kind: 'dense' | 'conv2d' | 'depthwise2d',
   index: number,
   inputShape: number[],
   input: TensorQuant,
@@ -84,7 +86,7 @@ function macLayer(
   opts: RandomModelOptions,
   relu: boolean,
   outBits: number,
-): DenseLayer | Conv2DLayer {
+): DenseLayer | Conv2DLayer | DepthwiseConv2DLayer {
   const weightBits = bitsOr(rng, opts.weightBits);
   const w = intRange(weightBits, true);
   let kernel: [number, number] = [1, 1];
@@ -92,7 +94,7 @@ function macLayer(
   let padding: 'same' | 'valid' = 'same';
   let outputShape: number[];
   let K: number;
-  if (kind === 'conv2d') {
+  if (kind === 'conv2d' || kind === 'depthwise2d') {
     const [h, wd, c] = inputShape as [number, number, number];
     const kh = rng.int(1, Math.min(3, h));
     const kw = rng.int(1, Math.min(3, wd));
@@ -101,7 +103,7 @@ function macLayer(
     padding = rng.pick(['same', 'valid'] as const);
     const g = convGeometry(inputShape, kernel, strides, padding);
     outputShape = [g.outH, g.outW, outChannels];
-    K = kh * kw * c;
+    K = kind === 'conv2d' ? kh * kw * c : kh * kw;
   } else {
     K = inputShape[0] as number;
     outputShape = [outChannels];
@@ -158,7 +160,7 @@ function macLayer(
     relu,
   };
   if (kind === 'dense') return { type: 'dense', ...common };
-  return { type: 'conv2d', ...common, kernel, strides, padding };
+  return { type: kind, ...common, kernel, strides, padding };
 }
 
 /** A random valid model; the same rng state always gives the same model. */
@@ -176,9 +178,22 @@ export function randomModel(rng: Rng, opts: RandomModelOptions = {}): QuantModel
   const layers: QuantLayer[] = [];
   let shape = [...inputShape];
   let quant: TensorQuant = { scale: pixel.scale, zeroPoint: pixel.zeroPoint, bits: inBits, qmin: pixel.qmin, qmax: pixel.qmax };
-  const lastMac = stack.reduce((last, k, i) => (k === 'maxpool2d' ? last : i), -1);
+  const lastMac = stack.reduce((last, k, i) => (k === 'maxpool2d' || k === 'avgpool2d' ? last : i), -1);
   stack.forEach((kind, i) => {
     const isLast = i === lastMac;
+    if (kind === 'avgpool2d') {
+      if (shape.length !== 3) throw new RangeError(`randomModel: avgpool2d needs an [H, W, C] input, got [${shape.join(', ')}]`);
+      const [h, w] = shape as [number, number, number];
+      const pool: [number, number] = [rng.int(1, Math.min(3, h)), rng.int(1, Math.min(3, w))];
+      const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+      const padding = rng.pick(['same', 'valid'] as const);
+      const g = convGeometry(shape, pool, strides, padding);
+      const actMin = rng.next() < 0.5 ? quant.qmin : rng.int(quant.qmin, quant.zeroPoint);
+      const layer: AvgPool2DLayer = { type: 'avgpool2d', name: `avgpool2d_${i}`, inputShape: shape, outputShape: [g.outH, g.outW, g.inC], pool, strides, padding, actMin, actMax: quant.qmax };
+      layers.push(layer);
+      shape = layer.outputShape;
+      return;
+    }
     if (kind === 'maxpool2d') {
       if (shape.length !== 3) throw new RangeError(`randomModel: maxpool2d needs an [H, W, C] input, got [${shape.join(', ')}]`);
       const [h, w] = shape as [number, number, number];
@@ -194,8 +209,8 @@ export function randomModel(rng: Rng, opts: RandomModelOptions = {}): QuantModel
       layers.push({ type: 'flatten', name: `flatten_${i}`, inputShape: shape, outputShape: [shapeSize(shape)] });
       shape = [shapeSize(shape)];
     }
-    if (kind === 'conv2d' && shape.length !== 3) throw new RangeError(`randomModel: conv2d needs an [H, W, C] input, got [${shape.join(', ')}]`);
-    const channels = isLast && kind === 'dense' ? classes : rng.int(1, maxChannels);
+    if (kind !== 'dense' && shape.length !== 3) throw new RangeError(`randomModel: ${kind} needs an [H, W, C] input, got [${shape.join(', ')}]`);
+    const channels = isLast && kind === 'dense' ? classes : kind === 'depthwise2d' ? (shape[2] as number) : rng.int(1, maxChannels);
     const relu = !isLast && rng.next() < reluP;
     const outBits = bitsOr(rng, opts.activationBits);
     const layer = macLayer(rng, kind, i, shape, quant, channels, opts, relu, outBits);

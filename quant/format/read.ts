@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { foldInputZeroPoint } from '../spec/index.ts';
+import { foldInputZeroPoint, type AddParams } from '../spec/index.ts';
 import { MAC_HEX, MAC_TENSORS, MANIFEST_FILE, type MacHex, type MacTensor } from './manifest.ts';
 import { DTYPE_BYTES, decodeTensor, hexText, sha256, type DType, type TypedTensor } from './tensor-file.ts';
 import { shapeSize, sameShape } from './shapes.ts';
-import { FORMAT_NAME, FORMAT_VERSION, LAYER_TYPES, type QuantLayer, type QuantModel, type TensorQuant } from './types.ts';
+import { FORMAT_NAME, FORMAT_VERSIONS_READ, LAYER_TYPES, isMacLayer, type QuantLayer, type QuantModel, type TensorQuant } from './types.ts';
 import { Checker, Found, describe, formatError, validateModel } from './validate.ts';
 
 type Json = Record<string, unknown>;
@@ -95,6 +95,18 @@ class ModelReader {
     return { scale: o.scale as number, zeroPoint: o.zeroPoint as number, bits: o.bits as number, qmin: o.qmin as number, qmax: o.qmax as number };
   }
 
+  /** The `inputs` field: absent, or a list of names (checked against the layers by validateModel). */
+  inputs(field: string, v: unknown): { inputs?: string[] } {
+    if (v === undefined) return {};
+    if (!Array.isArray(v) || v.length === 0 || !v.every((n) => typeof n === 'string')) this.c.fail(field, 'a list of layer names', v);
+    return { inputs: [...(v as string[])] };
+  }
+
+  /** An optional integer clamp of a pooling layer. */
+  clamp(o: Json): { actMin?: number; actMax?: number } {
+    return o.actMin === undefined && o.actMax === undefined ? {} : { actMin: o.actMin as number, actMax: o.actMax as number };
+  }
+
   layer(v: unknown, i: number): QuantLayer {
     const at = `layers[${i}]`;
     const o = this.object(at, v);
@@ -102,12 +114,40 @@ class ModelReader {
     const name = this.c.string(`${at}.name`, o.name);
     const inputShape = this.c.shape(`${at}.inputShape`, o.inputShape);
     const outputShape = this.c.shape(`${at}.outputShape`, o.outputShape);
-    const base = { name, inputShape, outputShape };
-    if (type === 'flatten') return { type, ...base };
-    if (type === 'maxpool2d') {
-      return { type, ...base, pool: this.c.pair(`${at}.pool`, o.pool, 64), strides: this.c.pair(`${at}.strides`, o.strides, 64), padding: this.c.oneOf(`${at}.padding`, o.padding, ['valid'] as const) };
+    const base = { name, ...this.inputs(`${at}.inputs`, o.inputs), inputShape, outputShape };
+    const windowOf = (key: 'pool' | 'kernel') => ({
+      strides: this.c.pair(`${at}.strides`, o.strides, 64),
+      padding: this.c.oneOf(`${at}.padding`, o.padding, ['same', 'valid'] as const),
+      [key]: this.c.pair(`${at}.${key}`, o[key], 64),
+    });
+    switch (type) {
+      case 'flatten':
+      case 'reshape':
+        return { type, ...base };
+      case 'maxpool2d': {
+        const w = windowOf('pool') as { pool: [number, number]; strides: [number, number]; padding: 'same' | 'valid' };
+        return { type, ...base, ...w, ...this.clamp(o) };
+      }
+      case 'avgpool2d': {
+        const w = windowOf('pool') as { pool: [number, number]; strides: [number, number]; padding: 'same' | 'valid' };
+        return { type, ...base, ...w, actMin: o.actMin as number, actMax: o.actMax as number };
+      }
+      case 'add': {
+        const params = this.object(`${at}.params`, o.params) as unknown as AddParams;
+        return { type, ...base, inputs: o.inputs as [string, string], input1: this.quant(`${at}.input1`, o.input1), input2: this.quant(`${at}.input2`, o.input2), output: this.quant(`${at}.output`, o.output), params: { ...params } };
+      }
+      case 'softmax':
+        return { type, ...base, beta: o.beta as number, input: this.quant(`${at}.input`, o.input), output: this.quant(`${at}.output`, o.output) };
+      case 'dense':
+      case 'conv2d':
+      case 'depthwise2d':
+        return this.macLayer(at, o, type, base);
     }
-    const kernel = type === 'conv2d' ? this.c.pair(`${at}.kernel`, o.kernel, 64) : undefined;
+  }
+
+  macLayer(at: string, o: Json, type: 'dense' | 'conv2d' | 'depthwise2d', base: { name: string; inputs?: string[]; inputShape: number[]; outputShape: number[] }): QuantLayer {
+    const { inputShape } = base;
+    const kernel = type === 'dense' ? undefined : this.c.pair(`${at}.kernel`, o.kernel, 64);
     const tensors = this.object(`${at}.tensors`, o.tensors);
     const biasEntry = this.object(`${at}.tensors.bias`, tensors.bias);
     const biasShape = this.c.shape(`${at}.tensors.bias.shape`, biasEntry.shape);
@@ -115,8 +155,8 @@ class ModelReader {
     const n = biasShape[0] as number;
     let wShape: number[];
     if (kernel) {
-      if (inputShape.length !== 3) this.c.fail(`${at}.inputShape`, 'an [H, W, C] input for conv2d', inputShape);
-      wShape = [kernel[0], kernel[1], inputShape[2] as number, n];
+      if (inputShape.length !== 3) this.c.fail(`${at}.inputShape`, `an [H, W, C] input for ${type}`, inputShape);
+      wShape = type === 'conv2d' ? [kernel[0], kernel[1], inputShape[2] as number, n] : [kernel[0], kernel[1], n];
     } else {
       if (inputShape.length !== 1) this.c.fail(`${at}.inputShape`, 'a [K] input for dense (flatten first)', inputShape);
       wShape = [inputShape[0] as number, n];
@@ -151,7 +191,7 @@ class ModelReader {
   /** After semantic validation: the hex files must be the $readmemh text of the tensors. */
   hexFiles(raw: Json[], model: QuantModel): void {
     model.layers.forEach((layer, i) => {
-      if (layer.type !== 'dense' && layer.type !== 'conv2d') return;
+      if (!isMacLayer(layer)) return;
       const at = `layers[${i}].hex`;
       const hex = this.object(at, (raw[i] as Json).hex);
       const n = layer.bias.length;
@@ -178,7 +218,7 @@ class ModelReader {
     }
     const m = this.object('(manifest)', json);
     if (m.format !== FORMAT_NAME) this.c.fail('format', `'${FORMAT_NAME}'`, m.format);
-    this.c.int('version', m.version, FORMAT_VERSION, FORMAT_VERSION);
+    this.c.int('version', m.version, Math.min(...FORMAT_VERSIONS_READ), Math.max(...FORMAT_VERSIONS_READ));
     const input = this.object('input', m.input);
     if (!Array.isArray(m.layers) || m.layers.length === 0) this.c.fail('layers', 'a non-empty array', m.layers);
     const rawLayers = m.layers as unknown[];
@@ -187,6 +227,7 @@ class ModelReader {
       name: m.name as string,
       input: { ...this.quant('input', input), shape: input.shape as number[] },
       roundingMode: m.roundingMode as QuantModel['roundingMode'],
+      ...(m.arithmetic === undefined ? {} : { arithmetic: m.arithmetic as NonNullable<QuantModel['arithmetic']> }),
       layers,
       classes: m.classes as number,
       meta: (m.meta ?? {}) as Record<string, unknown>,

@@ -75,11 +75,25 @@ export function expectedOutputShape(layer: QuantLayer): number[] {
       const g = convGeometry(inShape, layer.kernel, layer.strides, layer.padding);
       return [g.outH, g.outW, layer.bias.length];
     }
-    case 'maxpool2d': {
+    case 'depthwise2d': {
+      const g = convGeometry(inShape, layer.kernel, layer.strides, layer.padding);
+      if (layer.bias.length !== g.inC) throw new ShapeError(`depthwise2d layer '${layer.name}' has ${layer.bias.length} channels of bias for an input of ${g.inC} channels (depth multiplier 1)`);
+      return [g.outH, g.outW, g.inC];
+    }
+    case 'maxpool2d':
+    case 'avgpool2d': {
       const g = convGeometry(inShape, layer.pool, layer.strides, layer.padding);
       return [g.outH, g.outW, g.inC];
     }
+    case 'add':
+    case 'softmax':
+      return [...inShape];
     case 'flatten':
       return [shapeSize(inShape)];
+    case 'reshape':
+      if (shapeSize(layer.outputShape) !== shapeSize(inShape)) {
+        throw new ShapeError(`reshape layer '${layer.name}' maps [${inShape.join(', ')}] (${shapeSize(inShape)} values) to [${layer.outputShape.join(', ')}] (${shapeSize(layer.outputShape)})`);
+      }
+      return [...layer.outputShape];
   }
 }

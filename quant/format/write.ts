@@ -41,6 +41,7 @@ function syncDir(path: string): void {
 export function weightShape(layer: QuantLayer): number[] {
   if (layer.type === 'dense') return [layer.inputShape[0] as number, layer.bias.length];
   if (layer.type === 'conv2d') return [layer.kernel[0], layer.kernel[1], layer.inputShape[2] as number, layer.bias.length];
+  if (layer.type === 'depthwise2d') return [layer.kernel[0], layer.kernel[1], layer.bias.length];
   throw new RangeError(`layer '${layer.name}' (${layer.type}) has no weights`);
 }
 
@@ -60,14 +61,22 @@ class ModelWriter {
   }
 
   layer(layer: QuantLayer, index: number): ManifestLayer {
-    const base = { type: layer.type, name: layer.name, inputShape: [...layer.inputShape], outputShape: [...layer.outputShape] };
+    const base = { type: layer.type, name: layer.name, ...(layer.inputs ? { inputs: [...layer.inputs] } : {}), inputShape: [...layer.inputShape], outputShape: [...layer.outputShape] };
     switch (layer.type) {
       case 'flatten':
+      case 'reshape':
         return base;
       case 'maxpool2d':
-        return { ...base, pool: [...layer.pool], strides: [...layer.strides], padding: layer.padding };
+        return { ...base, pool: [...layer.pool], strides: [...layer.strides], padding: layer.padding, ...(layer.actMin === undefined ? {} : { actMin: layer.actMin, actMax: layer.actMax }) };
+      case 'avgpool2d':
+        return { ...base, pool: [...layer.pool], strides: [...layer.strides], padding: layer.padding, actMin: layer.actMin, actMax: layer.actMax };
+      case 'add':
+        return { ...base, input1: { ...layer.input1 }, input2: { ...layer.input2 }, output: { ...layer.output }, params: { ...layer.params } };
+      case 'softmax':
+        return { ...base, beta: layer.beta, input: { ...layer.input }, output: { ...layer.output } };
       case 'dense':
-      case 'conv2d': {
+      case 'conv2d':
+      case 'depthwise2d': {
         const stem = layerStem(index, layer.name);
         const n = layer.bias.length;
         const wShape = weightShape(layer);
@@ -135,6 +144,7 @@ export function writeModel(dir: string, model: QuantModel): void {
       version: FORMAT_VERSION,
       name: model.name,
       roundingMode: model.roundingMode,
+      ...(model.arithmetic === undefined ? {} : { arithmetic: model.arithmetic }),
       classes: model.classes,
       input: { shape: [...model.input.shape], scale: model.input.scale, zeroPoint: model.input.zeroPoint, bits: model.input.bits, qmin: model.input.qmin, qmax: model.input.qmax },
       layers: model.layers.map((l, i) => w.layer(l, i)),

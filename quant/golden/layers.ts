@@ -3,14 +3,18 @@
  *   dense / conv2d:  acc = wrap32(sum_k x[m][k] * w[k][c])             (conv through im2col; pads = input zero point)
  *                    y   = requantize(acc, bias'[c], m0[c], shift[c], zOut, actMin, actMax, mode)   (quant/spec)
  *                    with bias' = bias - Z_in * sum_k w[k][c] (quant/spec foldInputZeroPoint)
- *   maxpool2d:       max over the window of int8 codes (input and output quantization are the same)
- *   flatten:         the NHWC buffer read as [H*W*C]
- * Every function takes a batch of images laid out one after the other.
+ *   depthwise2d:     the same per channel c over its own kh x kw window (pads = input zero point)
+ *   maxpool2d, avgpool2d, add, softmax: the kernels of quant/kernels (quant/spec's element-wise arithmetic)
+ *   flatten, reshape: the NHWC buffer under another shape
+ * The rounding of each MAC layer and the softmax kernel come from the model's arithmetic (quant/format
+ * `modelArithmetic`). Every function takes a batch of images laid out one after the other.
  */
 import { ShapeError } from '../errors.ts';
 import { foldInputZeroPoint, requantize, type RoundingMode } from '../spec/index.ts';
+import { uniformArithmetic, type ModelArithmetic } from '../format/arithmetic.ts';
 import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts';
-import type { Conv2DLayer, DenseLayer, QuantLayer } from '../format/types.ts';
+import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '../format/types.ts';
+import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from '../format/im2col.ts';
 
@@ -22,9 +26,12 @@ export interface PreparedLayer {
   geometry?: ConvGeometry;
   packed?: PackedB;
   foldedBias?: Int32Array;
+  /** The requantizer's rounding (MAC layers). */
+  rounding?: RoundingMode;
+  softmax?: PreparedSoftmax;
 }
 
-export function prepareLayer(layer: QuantLayer): PreparedLayer {
+export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = uniformArithmetic('single')): PreparedLayer {
   const inSize = shapeSize(layer.inputShape);
   const outSize = shapeSize(layer.outputShape);
   if (layer.type === 'dense' || layer.type === 'conv2d') {
@@ -36,18 +43,31 @@ export function prepareLayer(layer: QuantLayer): PreparedLayer {
     }
     const packed = packB(layer.weights, k, n);
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
-    return geometry ? { layer, inSize, outSize, geometry, packed, foldedBias } : { layer, inSize, outSize, packed, foldedBias };
+    const rounding = arithmetic.rounding(layer);
+    return geometry ? { layer, inSize, outSize, geometry, packed, foldedBias, rounding } : { layer, inSize, outSize, packed, foldedBias, rounding };
   }
-  if (layer.type === 'maxpool2d') {
+  if (layer.type === 'depthwise2d') {
+    const geometry = convGeometry(layer.inputShape, layer.kernel, layer.strides, layer.padding);
+    const n = layer.bias.length;
+    const k = geometry.kh * geometry.kw;
+    if (n !== geometry.inC || layer.weights.length !== k * n) {
+      throw new ShapeError(`depthwise2d layer '${layer.name}': expected weights [${geometry.kh}, ${geometry.kw}, C=${geometry.inC}] and ${geometry.inC} biases, got ${layer.weights.length} weights and ${n} biases`);
+    }
+    const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
+    return { layer, inSize, outSize, geometry, foldedBias, rounding: arithmetic.rounding(layer) };
+  }
+  if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
   }
+  if (layer.type === 'softmax') return { layer, inSize, outSize, softmax: prepareSoftmax(layer, arithmetic.softmax) };
   return { layer, inSize, outSize };
 }
 
 let scratchCols = new Int8Array(0);
 let scratchAcc = new Int32Array(0);
 
-function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Array, batch: number, mode: RoundingMode): Int8Array {
+function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Array, batch: number): Int8Array {
+  const mode = p.rounding as RoundingMode;
   const packed = p.packed as PackedB;
   const bias = p.foldedBias as Int32Array;
   const { k, n } = packed;
@@ -72,26 +92,32 @@ function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Ar
   return out;
 }
 
-function runMaxPool(g: ConvGeometry, input: Int8Array, batch: number): Int8Array {
-  const { inH, inW, inC, kh, kw, strideH, strideW, outH, outW } = g;
+/** Depthwise convolution, depth multiplier 1: channel c's window times its own filter, then the output stage. */
+function runDepthwise(p: PreparedLayer, layer: DepthwiseConv2DLayer, input: Int8Array, batch: number): Int8Array {
+  const g = p.geometry as ConvGeometry;
+  const bias = p.foldedBias as Int32Array;
+  const mode = p.rounding as RoundingMode;
+  const { inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = g;
+  const { weights, multiplier, shift, actMin, actMax } = layer;
+  const zIn = layer.input.zeroPoint;
+  const zOut = layer.output.zeroPoint;
   const out = new Int8Array(batch * outH * outW * inC);
-  if (kh === 2 && kw === 2 && strideH === 2 && strideW === 2) return maxPool2x2(g, input, batch, out);
   let o = 0;
   for (let b = 0; b < batch; b++) {
     const base = b * inH * inW * inC;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
-        const corner = base + (oy * strideH * inW + ox * strideW) * inC;
         for (let c = 0; c < inC; c++) {
-          let best = -129;
+          let acc = 0;
           for (let ky = 0; ky < kh; ky++) {
-            let s = corner + ky * inW * inC + c;
-            for (let kx = 0; kx < kw; kx++, s += inC) {
-              const v = input[s] as number;
-              if (v > best) best = v;
+            const y = oy * strideH - padTop + ky;
+            for (let kx = 0; kx < kw; kx++) {
+              const x = ox * strideW - padLeft + kx;
+              const v = y >= 0 && y < inH && x >= 0 && x < inW ? (input[base + (y * inW + x) * inC + c] as number) : zIn;
+              acc = (acc + v * (weights[(ky * kw + kx) * inC + c] as number)) | 0;
             }
           }
-          out[o++] = best;
+          out[o++] = requantize(acc, bias[c] as number, multiplier[c] as number, shift[c] as number, zOut, actMin, actMax, mode);
         }
       }
     }
@@ -99,49 +125,41 @@ function runMaxPool(g: ConvGeometry, input: Int8Array, batch: number): Int8Array
   return out;
 }
 
-/** The common 2x2 stride-2 pool, unrolled. */
-function maxPool2x2(g: ConvGeometry, input: Int8Array, batch: number, out: Int8Array): Int8Array {
-  const { inH, inW, inC, outH, outW } = g;
-  const rowStride = inW * inC;
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const base = b * inH * rowStride;
-    for (let oy = 0; oy < outH; oy++) {
-      let s = base + 2 * oy * rowStride;
-      for (let ox = 0; ox < outW; ox++, s += 2 * inC) {
-        for (let c = 0; c < inC; c++) {
-          const a = input[s + c] as number;
-          const b1 = input[s + inC + c] as number;
-          const c1 = input[s + rowStride + c] as number;
-          const d = input[s + rowStride + inC + c] as number;
-          const m1 = a > b1 ? a : b1;
-          const m2 = c1 > d ? c1 : d;
-          out[o++] = m1 > m2 ? m1 : m2;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Runs a prepared layer on `batch` inputs laid out one after the other. */
-export function runPreparedLayer(p: PreparedLayer, input: Int8Array, mode: RoundingMode, batch = 1): Int8Array {
+/**
+ * Runs a prepared layer on `batch` inputs laid out one after the other; `inputs` holds one tensor per operand
+ * (two for add, one otherwise), each batch x the layer's input size.
+ */
+export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[], batch = 1): Int8Array {
   const layer = p.layer;
-  if (input.length !== batch * p.inSize) {
-    throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected ${batch} x [${layer.inputShape.join(', ')}] = ${batch * p.inSize} values, got ${input.length}`);
+  const count = layer.type === 'add' ? 2 : 1;
+  if (inputs.length !== count) throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected ${count} operand(s), got ${inputs.length}`);
+  for (const input of inputs) {
+    if (input.length !== batch * p.inSize) {
+      throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected ${batch} x [${layer.inputShape.join(', ')}] = ${batch * p.inSize} values, got ${input.length}`);
+    }
   }
+  const input = inputs[0] as Int8Array;
   switch (layer.type) {
     case 'dense':
     case 'conv2d':
-      return runMac(p, layer, input, batch, mode);
+      return runMac(p, layer, input, batch);
+    case 'depthwise2d':
+      return runDepthwise(p, layer, input, batch);
     case 'maxpool2d':
-      return runMaxPool(p.geometry as ConvGeometry, input, batch);
+      return maxPool2d(layer, input, batch);
+    case 'avgpool2d':
+      return averagePool2d(layer, input, batch);
+    case 'add':
+      return add(layer, input, inputs[1] as Int8Array);
+    case 'softmax':
+      return (p.softmax as PreparedSoftmax)(input);
     case 'flatten':
+    case 'reshape':
       return input.slice();
   }
 }
 
-/** Runs one layer on `batch` inputs (packs its weights on every call; use prepareLayer to run it often). */
+/** Runs one single-operand layer on `batch` inputs in one rounding mode (packs its weights on every call). */
 export function runLayer(layer: QuantLayer, input: Int8Array, roundingMode: RoundingMode, batch = 1): Int8Array {
-  return runPreparedLayer(prepareLayer(layer), input, roundingMode, batch);
+  return runPreparedLayer(prepareLayer(layer, uniformArithmetic(roundingMode)), [input], batch);
 }

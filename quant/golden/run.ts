@@ -1,11 +1,13 @@
 /**
  * The integer golden model: runs an exported QuantModel on int8 input codes exactly as the hardware would, layer
- * after layer (quant/golden/layers.ts). Optionally returns every layer's int8 output, the evidence a mismatch
- * bisection walks through.
+ * after layer in the model's order (quant/golden/layers.ts), each reading the outputs its `inputs` name.
+ * Optionally returns every layer's int8 output, the evidence a mismatch bisection walks through.
  */
 import { ShapeError } from '../errors.ts';
-import type { RoundingMode } from '../spec/index.ts';
+import type { ArithmeticTarget, RoundingMode } from '../spec/index.ts';
+import { modelArithmetic, type ModelArithmetic } from '../format/arithmetic.ts';
 import { shapeSize } from '../format/shapes.ts';
+import { inputSlots } from '../format/graph.ts';
 import type { QuantModel } from '../format/types.ts';
 import { prepareLayer, runPreparedLayer, type PreparedLayer } from './layers.ts';
 
@@ -14,8 +16,10 @@ export interface GoldenOptions {
   collect?: boolean;
   /** Number of images in input, laid out one after the other. Default 1. */
   batch?: number;
-  /** Overrides model.roundingMode (to compare the modes on one model). */
+  /** Overrides the model's arithmetic with one rounding mode for every MAC layer (to compare the modes). */
   roundingMode?: RoundingMode;
+  /** Overrides the model's arithmetic with a TFLite target (wins over roundingMode). */
+  arithmetic?: ArithmeticTarget;
 }
 
 export interface GoldenResult {
@@ -28,27 +32,41 @@ export interface GoldenResult {
 /** A model with all its layers prepared (weights packed, biases folded): compile once, run many batches. */
 export class GoldenModel {
   readonly inputSize: number;
-  private readonly prepared: PreparedLayer[];
+  readonly arithmetic: ModelArithmetic;
+  private readonly slots: number[][];
+  /** Prepared layers, per arithmetic name (the model's own, and any a run asked for). */
+  private readonly prepared = new Map<string, PreparedLayer[]>();
 
   constructor(readonly model: QuantModel) {
     this.inputSize = shapeSize(model.input.shape);
-    this.prepared = model.layers.map(prepareLayer);
+    this.slots = inputSlots(model);
+    this.arithmetic = modelArithmetic(model);
+    this.layersFor(this.arithmetic);
+  }
+
+  private layersFor(arithmetic: ModelArithmetic): PreparedLayer[] {
+    let layers = this.prepared.get(arithmetic.name);
+    if (layers === undefined) {
+      layers = this.model.layers.map((l) => prepareLayer(l, arithmetic));
+      this.prepared.set(arithmetic.name, layers);
+    }
+    return layers;
   }
 
   run(input: Int8Array, opts: GoldenOptions = {}): GoldenResult {
     const batch = opts.batch ?? 1;
-    const mode = opts.roundingMode ?? this.model.roundingMode;
+    const arithmetic = opts.arithmetic !== undefined || opts.roundingMode !== undefined ? modelArithmetic(this.model, opts) : this.arithmetic;
     if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`runGolden: batch must be a positive integer, got ${batch}`);
     if (input.length !== batch * this.inputSize) {
       throw new ShapeError(`runGolden: model '${this.model.name}' expects ${batch} x [${this.model.input.shape.join(', ')}] = ${batch * this.inputSize} input codes, got ${input.length}`);
     }
-    const layers: Int8Array[] | undefined = opts.collect ? [] : undefined;
-    let x = input;
-    for (const p of this.prepared) {
-      x = runPreparedLayer(p, x, mode, batch);
-      layers?.push(x);
-    }
-    return layers ? { output: x, layers } : { output: x };
+    const prepared = this.layersFor(arithmetic);
+    const values: Int8Array[] = [input];
+    prepared.forEach((p, i) => {
+      values.push(runPreparedLayer(p, (this.slots[i] as number[]).map((s) => values[s] as Int8Array), batch));
+    });
+    const output = values[values.length - 1] as Int8Array;
+    return opts.collect ? { output, layers: values.slice(1) } : { output };
   }
 }
 

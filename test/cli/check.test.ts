@@ -43,7 +43,7 @@ describe('cli/check', () => {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { version: number };
     m.version = 9;
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-    await assert.rejects(run([dir]), (e: unknown) => e instanceof FormatError && /manifest\.json: version: expected an integer in \[1, 1\], got 9/.test(e.message));
+    await assert.rejects(run([dir]), (e: unknown) => e instanceof FormatError && /manifest\.json: version: expected an integer in \[1, 2\], got 9/.test(e.message));
     await assert.rejects(run([]), UsageError);
     await assert.rejects(run(['a', 'b']), UsageError);
   });

@@ -83,7 +83,7 @@ describe('quant/format', () => {
       const { dir, model } = fresh();
       const m = manifestOf(dir);
       assert.equal(m.format, 'int8cosim-model');
-      assert.equal(m.version, 1);
+      assert.equal(m.version, 2);
       const conv = model.layers[0];
       assert.ok(conv?.type === 'conv2d');
       const bias = m.layers[0].tensors.bias as Json;
@@ -147,15 +147,20 @@ describe('quant/format', () => {
     });
     it('a wrong format name or version', () => {
       const { dir } = fresh();
-      editManifest(dir, (m) => (m.version = 2));
-      rejects(dir, 'manifest.json', /version: expected an integer in \[1, 1\], got 2/);
-      editManifest(dir, (m) => ((m.version = 1), (m.format = 'tflite')));
+      editManifest(dir, (m) => (m.version = 3));
+      rejects(dir, 'manifest.json', /version: expected an integer in \[1, 2\], got 3/);
+      editManifest(dir, (m) => ((m.version = 2), (m.format = 'tflite')));
       rejects(dir, 'manifest.json', /format: expected 'int8cosim-model', got "tflite"/);
     });
     it('an unknown layer type', () => {
       const { dir } = fresh();
-      editManifest(dir, (m) => (m.layers[1].type = 'avgpool2d'));
-      rejects(dir, 'manifest.json', /layers\[1\]\.type: expected one of 'dense', 'conv2d', 'maxpool2d', 'flatten', got "avgpool2d"/);
+      editManifest(dir, (m) => (m.layers[1].type = 'lstm'));
+      rejects(dir, 'manifest.json', /layers\[1\]\.type: expected one of 'dense', 'conv2d', 'depthwise2d', 'maxpool2d', 'avgpool2d', 'add', 'softmax', 'flatten', 'reshape', got "lstm"/);
+    });
+    it('a version-1 manifest (no inputs, no arithmetic) is still read, as the same model', () => {
+      const { dir, model } = fresh();
+      editManifest(dir, (m) => (m.version = 1));
+      assert.deepEqual(readModel(dir), model);
     });
     it('shapes that do not chain between layers', () => {
       const { dir } = fresh();

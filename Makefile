@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps system-cosim system-test system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean
+.PHONY: all deps system-cosim system-test system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean runtime-check
 
 all: test
 
@@ -91,3 +91,8 @@ coverage: system-cosim deps
 
 clean:
 	rm -rf out .cache
+
+# The golden model against TFLite's own runtime (tfjs-tflite-node) on every output byte of the MLPerf Tiny models,
+# 1,000 seeded random inputs each and ten extreme ones (ARGS: other .tflite files, --count, --seed, --arithmetic).
+runtime-check: deps
+	$(CLI) runtime-check $(ARGS)

@@ -4,5 +4,5 @@
  */
 export { maxPool2d } from './max-pool2d.ts';
 export { averagePool2d } from './average-pool2d.ts';
-export { add } from './add.ts';
+export { add, addDirect, addTable } from './add.ts';
 export { prepareSoftmax, type PreparedSoftmax } from './softmax.ts';

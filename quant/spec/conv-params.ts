@@ -14,10 +14,14 @@
  *        multiplier = input_product_scale / double(output_scale)
  *    The float32 product can round differently from the double one, and then m0 differs (test/quant/conv-params).
  *
+ * macMultipliers picks the right one for a MAC kernel in a target (and TF 2.9's per-channel FULLY_CONNECTED, which
+ * has no per-channel kernel: it reads the filter's per-tensor scale, 0 for a multi-scale tensor, so m0 = 0).
+ *
  * The scales are float32 in the file; every input is taken through Math.fround first (a no-op for a value read
  * from a float32 field), so that a caller holding a wider double still gets TFLite's bits. Math.fround(a * b) of
  * two float32s is the float32 product exactly (the double product of two 24-bit significands is exact).
  */
+import type { ArithmeticTarget, MacKind } from './arithmetic.ts';
 import { quantizeMultiplier } from './multiplier.ts';
 
 function checkScale(what: string, s: number): number {
@@ -57,3 +61,40 @@ export function perChannelMultipliers(inputScale: number, filterScales: ArrayLik
   }
   return { multiplier, shift };
 }
+
+/**
+ * The (m0, shift) per output channel a MAC kernel uses in a target, from the float32 scales (`filterScales`: one
+ * per-tensor scale, or one per channel; `channels` output channels):
+ *   CONV_2D, DEPTHWISE_CONV_2D: perChannelMultipliers (a per-tensor scale broadcast), both targets;
+ *   FULLY_CONNECTED, one scale: QuantizeMultiplier(getQuantizedConvolutionMultiplier), broadcast, both targets;
+ *   FULLY_CONNECTED, per channel: tflite-reference per channel (TFLite Micro); tflite-runtime (0, 0) everywhere,
+ *     what TF 2.9 computes (its FULLY_CONNECTED reads the per-tensor scale, which a per-channel tensor leaves 0:
+ *     every output is the output zero point; checked on the runtime).
+ */
+export function macMultipliers(
+  target: ArithmeticTarget,
+  kind: MacKind,
+  inputScale: number,
+  filterScales: ArrayLike<number>,
+  outputScale: number,
+  channels: number = filterScales.length,
+): { multiplier: Int32Array; shift: Int32Array } {
+  const n = filterScales.length;
+  if (!(n === 1 || n === channels) || !Number.isInteger(channels) || channels < 1) {
+    throw new RangeError(`macMultipliers: expected 1 or ${channels} filter scales for ${channels} channels, got ${n}`);
+  }
+  const multiplier = new Int32Array(channels);
+  const shift = new Int32Array(channels);
+  if (kind === 'dense' && n > 1 && target === 'tflite-runtime') return { multiplier, shift };
+  if (kind === 'dense' && n === 1) {
+    const q = quantizeMultiplier(getQuantizedConvolutionMultiplier(inputScale, filterScales[0] as number, outputScale));
+    return { multiplier: multiplier.fill(q.m0), shift: shift.fill(q.shift) };
+  }
+  const per = perChannelMultipliers(inputScale, filterScales, outputScale);
+  for (let c = 0; c < channels; c++) {
+    multiplier[c] = per.multiplier[n === 1 ? 0 : c] as number;
+    shift[c] = per.shift[n === 1 ? 0 : c] as number;
+  }
+  return { multiplier, shift };
+}
+

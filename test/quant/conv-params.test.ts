@@ -9,6 +9,8 @@ import {
   activationRange,
   effectiveOutputScale,
   getQuantizedConvolutionMultiplier,
+  macMultipliers,
+  multiplyByQuantizedMultiplier,
   perChannelMultipliers,
   quantizeMultiplier,
   roundHalfAwayFromZero,
@@ -58,6 +60,28 @@ describe('quant/spec conv-params (PopulateConvolutionQuantizationParams)', () =>
       assert.equal(per.multiplier[c], q.m0);
       assert.equal(per.shift[c], q.shift);
     }
+  });
+  it('macMultipliers: a per-tensor FULLY_CONNECTED takes the float32 product (values TFLite 2.9 gave on this input)', () => {
+    const [sIn, sW, sOut] = [0.027522128075361252, 0.0036234331782907248, 0.032189641147851944];
+    for (const target of ['tflite-reference', 'tflite-runtime'] as const) {
+      const fc = macMultipliers(target, 'dense', sIn, [sW], sOut, 3);
+      assert.deepEqual([...fc.multiplier], [1703162075, 1703162075, 1703162075]);
+      const conv = macMultipliers(target, 'conv2d', sIn, [sW], sOut, 2);
+      assert.deepEqual([...conv.multiplier], [1703162020, 1703162020]);
+      // the accumulator -22757 of a 1x1 FULLY_CONNECTED: the runtime gave -71
+      assert.equal(multiplyByQuantizedMultiplier(-22757, fc.multiplier[0] as number, fc.shift[0] as number, 'ruy'), -71);
+      assert.equal(multiplyByQuantizedMultiplier(-22757, conv.multiplier[0] as number, conv.shift[0] as number, 'ruy'), -70);
+    }
+  });
+  it('macMultipliers: a per-channel FULLY_CONNECTED is per channel in TFLite Micro and (0, 0) in TF 2.9', () => {
+    const scales = [0.004, 0.009];
+    const ref = macMultipliers('tflite-reference', 'dense', 0.05, scales, 0.1);
+    const per = perChannelMultipliers(0.05, scales, 0.1);
+    assert.deepEqual([ref.multiplier, ref.shift], [per.multiplier, per.shift]);
+    const rt = macMultipliers('tflite-runtime', 'dense', 0.05, scales, 0.1);
+    assert.deepEqual([[...rt.multiplier], [...rt.shift]], [[0, 0], [0, 0]]);
+    assert.deepEqual(macMultipliers('tflite-runtime', 'depthwise2d', 0.05, scales, 0.1), per);
+    assert.throws(() => macMultipliers('tflite-runtime', 'conv2d', 0.05, scales, 0.1, 3), /expected 1 or 3 filter scales for 3 channels, got 2/);
   });
   it('rejects non-positive scales and an empty channel list', () => {
     assert.throws(() => effectiveOutputScale(0, 1, 1), /input scale: expected a finite scale > 0, got 0/);

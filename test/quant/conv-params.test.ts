@@ -97,14 +97,14 @@ describe('quant/spec activationRange (CalculateActivationRangeQuantized)', () =>
     assert.deepEqual(activationRange('RELU', 0.1, -128), { actMin: -128, actMax: 127 });
     assert.deepEqual(activationRange('NONE', 1, 0, -32768, 32767), { actMin: -32768, actMax: 32767 });
   });
-  it('RELU6 divides in float32: 6 / float32(0.8) is exactly 7.5 there (7.4999999 in double) and rounds to 8', () => {
+  it('RELU6 divides in float32: 6 / float32(0.8) is exactly 7.5 there (7.4999999 in double) and rounds to 8, as TF 2.9 clamps', () => {
     assert.deepEqual(activationRange('RELU6', 0.8, 0), { actMin: 0, actMax: 8 });
     assert.deepEqual(activationRange('RELU6', 0.8, -3), { actMin: -3, actMax: 5 });
     assert.deepEqual(activationRange('RELU6', 6 / 255, -128), { actMin: -128, actMax: 127 }); // 6/S = 255, -128 + 255
     assert.deepEqual(activationRange('RELU6', 0.0625, -128), { actMin: -128, actMax: -32 }); // 96 - 128
     assert.deepEqual(activationRange('RELU6', 0.01, -128), { actMin: -128, actMax: 127 }); // 600 - 128: min with qmax
   });
-  it('RELU_N1_TO_1: -1 / float32(0.4) is -2.5 in float32, away from zero to -3', () => {
+  it('RELU_N1_TO_1: -1 / float32(0.4) is -2.5 in float32, away from zero to -3, as TF 2.9 clamps', () => {
     assert.deepEqual(activationRange('RELU_N1_TO_1', 0.4, 0), { actMin: -3, actMax: 3 });
     assert.deepEqual(activationRange('RELU_N1_TO_1', 1 / 64, 10), { actMin: -54, actMax: 74 });
     assert.deepEqual(activationRange('RELU_N1_TO_1', 1 / 256, -128), { actMin: -128, actMax: 127 });

@@ -15,7 +15,7 @@ export function importConv2d(ctx: ImportContext, op: TfliteOperator): void {
     ctx.fail(op, `its filter '${filter.name}' has shape [${filter.shape.join(', ')}]; expected [O, kh, kw, ${src.shape[2]}] (grouped convolutions are not supported)`);
   }
   const [o, kh, kw, i] = filter.shape as [number, number, number, number];
-  const w = macWeights(ctx, op, o, 0, src.quant);
+  const w = macWeights(ctx, op, 'conv2d', o, 0, src.quant);
   const weights = new Int8Array(kh * kw * i * o);
   for (let c = 0; c < o; c++) {
     for (let p = 0; p < kh * kw * i; p++) weights[p * o + c] = w.raw[c * kh * kw * i + p] as number;

@@ -17,7 +17,7 @@ export function importDepthwiseConv2d(ctx: ImportContext, op: TfliteOperator): v
     ctx.fail(op, `its filter '${filter.name}' has shape [${filter.shape.join(', ')}] with depth multiplier ${multiplier}; only depth multiplier 1 ([1, kh, kw, ${channels}]) is supported`);
   }
   const [, kh, kw] = filter.shape as [number, number, number, number];
-  const w = macWeights(ctx, op, channels, 3, src.quant);
+  const w = macWeights(ctx, op, 'depthwise2d', channels, 3, src.quant);
   const out = ctx.tensor(op, op.outputs[0], 'output');
   const layer: DepthwiseConv2DLayer = {
     type: 'depthwise2d',

@@ -27,7 +27,7 @@ export function importFullyConnected(ctx: ImportContext, op: TfliteOperator): vo
     ctx.layers.push(flat);
     src = { layer: flat.name, shape: flat.outputShape, quant: src.quant } satisfies Produced;
   }
-  const w = macWeights(ctx, op, n, 0, src.quant);
+  const w = macWeights(ctx, op, 'dense', n, 0, src.quant);
   const weights = new Int8Array(k * n);
   for (let c = 0; c < n; c++) {
     for (let j = 0; j < k; j++) weights[j * n + c] = w.raw[c * k + j] as number;

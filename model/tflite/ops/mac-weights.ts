@@ -1,9 +1,10 @@
 /**
  * The weights, bias and output stage of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: symmetric int8 weights
  * (zero point 0), per channel along `channelAxis` or per tensor, an int32 bias (or none), and the per-channel
- * multipliers TFLite's Prepare derives from the three scales (quant/spec `perChannelMultipliers`).
+ * multipliers TFLite's Prepare derives from the three float32 scales for this kernel and target (quant/spec
+ * `macMultipliers`: a per-tensor FULLY_CONNECTED rounds S_in * S_w to float32 first, a convolution does not).
  */
-import { BITS_MAX, perChannelMultipliers } from '../../../quant/spec/index.ts';
+import { BITS_MAX, macMultipliers, type MacKind } from '../../../quant/spec/index.ts';
 import type { MacLayerParams, TensorQuant } from '../../../quant/format/types.ts';
 import type { TfliteOperator } from '../graph.ts';
 import type { ImportContext } from './context.ts';
@@ -16,7 +17,7 @@ export interface MacWeights {
   params: Omit<MacLayerParams, 'weights'>;
 }
 
-export function macWeights(ctx: ImportContext, op: TfliteOperator, channels: number, channelAxis: number, input: TensorQuant): MacWeights {
+export function macWeights(ctx: ImportContext, op: TfliteOperator, kind: MacKind, channels: number, channelAxis: number, input: TensorQuant): MacWeights {
   const { tensor: wt, values } = ctx.constant(op, op.inputs[1], 'filter', 'INT8');
   const raw = values as Int8Array;
   const q = wt.quant;
@@ -40,7 +41,7 @@ export function macWeights(ctx: ImportContext, op: TfliteOperator, channels: num
     if (b.values.length !== channels) ctx.fail(op, `its bias '${b.tensor.name}' has ${b.values.length} values for ${channels} output channels`);
     bias = b.values as Int32Array;
   }
-  const { multiplier, shift } = perChannelMultipliers(input.scale, weightScales, output.scale);
+  const { multiplier, shift } = macMultipliers(ctx.arithmetic, kind, input.scale, q.scale, output.scale, channels);
   const { actMin, actMax, activation } = fusedActivation(ctx, op, output);
   return {
     raw,

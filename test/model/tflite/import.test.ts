@@ -16,6 +16,7 @@ import { readModel } from '../../../quant/format/read.ts';
 import { writeModel } from '../../../quant/format/write.ts';
 import { GoldenModel } from '../../../quant/golden/run.ts';
 import { Rng } from '../../../quant/random.ts';
+import { getQuantizedConvolutionMultiplier, perChannelMultipliers, quantizeMultiplier } from '../../../quant/spec/index.ts';
 import { allOpsGraph, OpGraph } from './op-graphs.ts';
 import { mlperfPath } from './helpers.ts';
 
@@ -97,6 +98,16 @@ describe('model/tflite importTflite', () => {
     const ad = importTflite(mlperfPath('ad01'));
     assert.equal(ad.layers.length, 10);
     assert.equal(ad.classes, 640);
+    // a per-tensor FULLY_CONNECTED rounds S_in * S_w to float32 before dividing (GetQuantizedConvolutionMultipler),
+    // a convolution does not: on these files the two give other multipliers for 11 of the 12 dense layers
+    for (const m of [resnet, kws, ad]) {
+      for (const l of m.layers) {
+        if (l.type !== 'dense') continue;
+        const q = quantizeMultiplier(getQuantizedConvolutionMultiplier(l.input.scale, l.weightScales[0] as number, l.output.scale));
+        assert.deepEqual([l.multiplier[0], l.shift[0]], [q.m0, q.shift], `${m.name} ${l.name}`);
+      }
+    }
+    assert.notEqual(ad.layers[0]?.type === 'dense' && ad.layers[0].multiplier[0], perChannelMultipliers((ad.layers[0] as { input: { scale: number } }).input.scale, [(ad.layers[0] as { weightScales: Float32Array }).weightScales[0] as number], (ad.layers[0] as { output: { scale: number } }).output.scale).multiplier[0]);
     const dir = mkdtempSync(join(tmpdir(), 'int8cosim-import-'));
     try {
       for (const m of [resnet, kws, ad]) {

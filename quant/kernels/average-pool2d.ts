@@ -6,30 +6,22 @@
 import { averagePoolElement } from '../spec/index.ts';
 import { convGeometry } from '../format/shapes.ts';
 import type { AvgPool2DLayer } from '../format/types.ts';
-import { clippedWindow, type ClippedWindow } from './window.ts';
+import { forEachWindow } from './window.ts';
 
 /** Runs the pool on `batch` inputs laid out one after the other. */
 export function averagePool2d(layer: AvgPool2DLayer, input: Int8Array, batch = 1): Int8Array {
   const g = convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding);
-  const { inH, inW, inC, outH, outW } = g;
-  const out = new Int8Array(batch * outH * outW * inC);
-  const w: ClippedWindow = { yStart: 0, yEnd: 0, xStart: 0, xEnd: 0 };
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const base = b * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        clippedWindow(g, oy, ox, w);
-        const count = (w.yEnd - w.yStart) * (w.xEnd - w.xStart);
-        for (let c = 0; c < inC; c++) {
-          let sum = 0;
-          for (let y = w.yStart; y < w.yEnd; y++) {
-            for (let x = w.xStart, s = base + (y * inW + x) * inC + c; x < w.xEnd; x++, s += inC) sum += input[s] as number;
-          }
-          out[o++] = averagePoolElement(sum, count, layer.actMin, layer.actMax);
-        }
+  const { inW, inC } = g;
+  const out = new Int8Array(batch * g.outH * g.outW * inC);
+  forEachWindow(g, batch, (base, w, o) => {
+    const count = (w.yEnd - w.yStart) * (w.xEnd - w.xStart);
+    for (let c = 0; c < inC; c++) {
+      let sum = 0;
+      for (let y = w.yStart; y < w.yEnd; y++) {
+        for (let x = w.xStart, s = base + (y * inW + x) * inC + c; x < w.xEnd; x++, s += inC) sum += input[s] as number;
       }
+      out[o + c] = averagePoolElement(sum, count, layer.actMin, layer.actMax);
     }
-  }
+  });
   return out;
 }

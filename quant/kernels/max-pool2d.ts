@@ -5,7 +5,7 @@
  */
 import { convGeometry, type ConvGeometry } from '../format/shapes.ts';
 import type { MaxPool2DLayer } from '../format/types.ts';
-import { clippedWindow, type ClippedWindow } from './window.ts';
+import { forEachWindow } from './window.ts';
 
 /** Runs the pool on `batch` inputs laid out one after the other. */
 export function maxPool2d(layer: MaxPool2DLayer, input: Int8Array, batch = 1): Int8Array {
@@ -15,27 +15,19 @@ export function maxPool2d(layer: MaxPool2DLayer, input: Int8Array, batch = 1): I
   if (g.kh === 2 && g.kw === 2 && g.strideH === 2 && g.strideW === 2 && layer.padding === 'valid' && unclamped) return maxPool2x2(g, input, batch, out);
   const lo = layer.actMin ?? -128;
   const hi = layer.actMax ?? 127;
-  const { inH, inW, inC, outH, outW } = g;
-  const w: ClippedWindow = { yStart: 0, yEnd: 0, xStart: 0, xEnd: 0 };
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const base = b * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        clippedWindow(g, oy, ox, w);
-        for (let c = 0; c < inC; c++) {
-          let best = -128;
-          for (let y = w.yStart; y < w.yEnd; y++) {
-            for (let x = w.xStart, s = base + (y * inW + x) * inC + c; x < w.xEnd; x++, s += inC) {
-              const v = input[s] as number;
-              if (v > best) best = v;
-            }
-          }
-          out[o++] = best < lo ? lo : best > hi ? hi : best;
+  const { inW, inC } = g;
+  forEachWindow(g, batch, (base, w, o) => {
+    for (let c = 0; c < inC; c++) {
+      let best = -128;
+      for (let y = w.yStart; y < w.yEnd; y++) {
+        for (let x = w.xStart, s = base + (y * inW + x) * inC + c; x < w.xEnd; x++, s += inC) {
+          const v = input[s] as number;
+          if (v > best) best = v;
         }
       }
+      out[o + c] = best < lo ? lo : best > hi ? hi : best;
     }
-  }
+  });
   return out;
 }
 

@@ -12,6 +12,17 @@ import { runGolden } from '../../quant/golden/run.ts';
 import { Rng } from '../../quant/random.ts';
 import { ROUNDING_MODES, multiplyByQuantizedMultiplier, type RoundingMode } from '../../quant/spec/index.ts';
 
+/** Calls tap(iy, ix, fy, fx) for the in-bounds taps of output (oy, ox), as TFLite's reference loops skip the rest. */
+function forTaps(g: ReturnType<typeof convGeometry>, oy: number, ox: number, tap: (iy: number, ix: number, fy: number, fx: number) => void): void {
+  for (let fy = 0; fy < g.kh; fy++) {
+    for (let fx = 0; fx < g.kw; fx++) {
+      const iy = oy * g.strideH - g.padTop + fy;
+      const ix = ox * g.strideW - g.padLeft + fx;
+      if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) tap(iy, ix, fy, fx);
+    }
+  }
+}
+
 function referenceDepthwise(l: DepthwiseConv2DLayer, x: Int8Array, mode: RoundingMode): Int8Array {
   const g = convGeometry(l.inputShape, l.kernel, l.strides, l.padding);
   const out = new Int8Array(g.outH * g.outW * g.inC);
@@ -20,14 +31,9 @@ function referenceDepthwise(l: DepthwiseConv2DLayer, x: Int8Array, mode: Roundin
     for (let ox = 0; ox < g.outW; ox++) {
       for (let c = 0; c < g.inC; c++) {
         let acc = 0;
-        for (let fy = 0; fy < g.kh; fy++) {
-          for (let fx = 0; fx < g.kw; fx++) {
-            const iy = oy * g.strideH - g.padTop + fy;
-            const ix = ox * g.strideW - g.padLeft + fx;
-            if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
-            acc += ((x[(iy * g.inW + ix) * g.inC + c] as number) + inputOffset) * (l.weights[(fy * g.kw + fx) * g.inC + c] as number);
-          }
-        }
+        forTaps(g, oy, ox, (iy, ix, fy, fx) => {
+          acc += ((x[(iy * g.inW + ix) * g.inC + c] as number) + inputOffset) * (l.weights[(fy * g.kw + fx) * g.inC + c] as number);
+        });
         acc += l.bias[c] as number;
         let y = multiplyByQuantizedMultiplier(acc | 0, l.multiplier[c] as number, l.shift[c] as number, mode) + l.output.zeroPoint;
         y = Math.max(l.actMin, Math.min(l.actMax, y));
@@ -46,15 +52,10 @@ function referenceAvgPool(l: AvgPool2DLayer, x: Int8Array): Int8Array {
       for (let c = 0; c < g.inC; c++) {
         let sum = 0;
         let count = 0;
-        for (let fy = 0; fy < g.kh; fy++) {
-          for (let fx = 0; fx < g.kw; fx++) {
-            const iy = oy * g.strideH - g.padTop + fy;
-            const ix = ox * g.strideW - g.padLeft + fx;
-            if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
-            sum += x[(iy * g.inW + ix) * g.inC + c] as number;
-            count++;
-          }
-        }
+        forTaps(g, oy, ox, (iy, ix) => {
+          sum += x[(iy * g.inW + ix) * g.inC + c] as number;
+          count++;
+        });
         // TFLite: (sum > 0 ? sum + count/2 : sum - count/2) / count, C division (truncating toward zero)
         const avg = Math.trunc((sum > 0 ? sum + Math.trunc(count / 2) : sum - Math.trunc(count / 2)) / count);
         out[(oy * g.outW + ox) * g.inC + c] = Math.max(l.actMin, Math.min(l.actMax, avg));

@@ -5,7 +5,7 @@
 import type { Conv2DLayer } from '../../../quant/format/types.ts';
 import type { TfliteOperator } from '../graph.ts';
 import type { ImportContext } from './context.ts';
-import { macWeights, windowOptions } from './mac-weights.ts';
+import { macWeights, windowLayerFields } from './mac-weights.ts';
 
 export function importConv2d(ctx: ImportContext, op: TfliteOperator): void {
   const src = ctx.producer(op, op.inputs[0], 'input');
@@ -20,17 +20,6 @@ export function importConv2d(ctx: ImportContext, op: TfliteOperator): void {
   for (let c = 0; c < o; c++) {
     for (let p = 0; p < kh * kw * i; p++) weights[p * o + c] = w.raw[c * kh * kw * i + p] as number;
   }
-  const out = ctx.tensor(op, op.outputs[0], 'output');
-  const layer: Conv2DLayer = {
-    type: 'conv2d',
-    name: ctx.name(op, 'conv2d'),
-    ...ctx.inputsOf([src]),
-    inputShape: src.shape,
-    outputShape: ctx.unbatched(op, out, 'output'),
-    kernel: [kh, kw],
-    ...windowOptions(ctx, op),
-    weights,
-    ...w.params,
-  };
+  const layer: Conv2DLayer = { type: 'conv2d', name: ctx.name(op, 'conv2d'), ...windowLayerFields(ctx, op, src, [kh, kw]), weights, ...w.params };
   ctx.add(op, layer, layer.output);
 }

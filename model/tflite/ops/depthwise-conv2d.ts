@@ -5,7 +5,7 @@
 import type { DepthwiseConv2DLayer } from '../../../quant/format/types.ts';
 import type { TfliteOperator } from '../graph.ts';
 import { option, type ImportContext } from './context.ts';
-import { macWeights, windowOptions } from './mac-weights.ts';
+import { macWeights, windowLayerFields } from './mac-weights.ts';
 
 export function importDepthwiseConv2d(ctx: ImportContext, op: TfliteOperator): void {
   const src = ctx.producer(op, op.inputs[0], 'input');
@@ -18,17 +18,6 @@ export function importDepthwiseConv2d(ctx: ImportContext, op: TfliteOperator): v
   }
   const [, kh, kw] = filter.shape as [number, number, number, number];
   const w = macWeights(ctx, op, 'depthwise2d', channels, 3, src.quant);
-  const out = ctx.tensor(op, op.outputs[0], 'output');
-  const layer: DepthwiseConv2DLayer = {
-    type: 'depthwise2d',
-    name: ctx.name(op, 'depthwise2d'),
-    ...ctx.inputsOf([src]),
-    inputShape: src.shape,
-    outputShape: ctx.unbatched(op, out, 'output'),
-    kernel: [kh, kw],
-    ...windowOptions(ctx, op),
-    weights: w.raw,
-    ...w.params,
-  };
+  const layer: DepthwiseConv2DLayer = { type: 'depthwise2d', name: ctx.name(op, 'depthwise2d'), ...windowLayerFields(ctx, op, src, [kh, kw]), weights: w.raw, ...w.params };
   ctx.add(op, layer, layer.output);
 }

@@ -7,7 +7,7 @@
 import { BITS_MAX, macMultipliers, type MacKind } from '../../../quant/spec/index.ts';
 import type { MacLayerParams, TensorQuant } from '../../../quant/format/types.ts';
 import type { TfliteOperator } from '../graph.ts';
-import type { ImportContext } from './context.ts';
+import type { ImportContext, Produced } from './context.ts';
 import { fusedActivation } from './fused-activation.ts';
 
 export interface MacWeights {
@@ -62,4 +62,10 @@ export function windowOptions(ctx: ImportContext, op: TfliteOperator): { strides
   const sw = o.strideW;
   if (typeof sh !== 'number' || typeof sw !== 'number' || sh < 1 || sw < 1) ctx.fail(op, `its strides are (${String(sh)}, ${String(sw)}); expected positive integers`);
   return { strides: [sh, sw], padding: padding === 'SAME' ? 'same' : 'valid' };
+}
+
+/** The fields every windowed layer (conv2d, depthwise2d) shares: what it reads, its shapes, kernel and window. */
+export function windowLayerFields(ctx: ImportContext, op: TfliteOperator, src: Produced, kernel: [number, number]) {
+  const out = ctx.tensor(op, op.outputs[0], 'output');
+  return { ...ctx.inputsOf([src]), inputShape: src.shape, outputShape: ctx.unbatched(op, out, 'output'), kernel, ...windowOptions(ctx, op) };
 }

@@ -1,6 +1,6 @@
 /**
  * A .tflite model as plain data: one subgraph, its tensors (constant ones with their bytes) and operators, with
- * every name taken from TFLite's schema (model/tflite/schema/schema.fbs) but no dependence on the generated code.
+ * every name taken from TFLite's schema (schema.fbs; model/tflite/schema/README.md) but no dependence on the generated code.
  * readTflite makes one from a file, writeTflite writes one back; the importer maps it onto the project's format.
  */
 

@@ -23,9 +23,9 @@ system-test:
 system-schema:
 	@bin/ensure-system-packages schema
 
-# TFLite's flatbuffer schema as TypeScript (model/tflite/schema/, committed; flatc 2.0.8) from schema.fbs at the
-# commit pinned in the script: $INT8COSIM_TFLITE_SCHEMA or downloaded into .cache/tflite-schema/, sha256-checked
-# (model/tflite/schema/README.md). make test checks the committed files against the SHA256SUMS the script writes.
+# TFLite's flatbuffer schema as TypeScript (model/tflite/third_party/tflite-schema/, committed; flatc 2.0.8) from
+# schema.fbs at the commit pinned in the script: $INT8COSIM_TFLITE_SCHEMA or downloaded into .cache/tflite-schema/,
+# sha256-checked (its README.md). make test checks the committed files against the SHA256SUMS the script writes.
 tflite-schema: system-schema deps
 	tools/gen-tflite-schema.sh
 

@@ -1,5 +1,5 @@
 /**
- * Writes model/tflite/schema/option-fields.ts, the fields of every builtin-options table of TFLite's schema, from
+ * Writes model/tflite/third_party/tflite-schema/option-fields.ts, the fields of every builtin-options table of TFLite's schema, from
  * flatc's own reading of schema.fbs (`flatc --jsonschema`): run by tools/gen-tflite-schema.sh, never by hand.
  * Usage: node --import tsx tools/gen-tflite-option-fields.ts <schema.schema.json> <out.ts>
  *

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Generates the TypeScript reader/builder code of TFLite's flatbuffer schema into model/tflite/schema/:
-# `make tflite-schema`. Usage: tools/gen-tflite-schema.sh [OUT_DIR]   (default: model/tflite/schema; the test suite
-# writes elsewhere and compares). Needs flatc 2.0.8 (Debian's flatbuffers-compiler, system-packages.txt target
-# `schema`).
+# Generates the TypeScript reader/builder code of TFLite's flatbuffer schema into
+# model/tflite/third_party/tflite-schema/: `make tflite-schema`. Usage: tools/gen-tflite-schema.sh [OUT_DIR]
+# (default: model/tflite/third_party/tflite-schema; the test suite writes elsewhere and compares). Needs flatc 2.0.8
+# (Debian's flatbuffers-compiler, system-packages.txt target `schema`).
 #
 # schema.fbs is TFLite's, never committed here: it is read from $INT8COSIM_TFLITE_SCHEMA (a path) when that is set,
 # otherwise from .cache/tflite-schema/<commit>/schema.fbs, downloaded there first from the pinned commit below
@@ -20,7 +20,7 @@
 #     extension (tsx, Node's ESM resolver, tsconfig allowImportingTsExtensions), so `.ts` is appended.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/model/tflite/schema}"
+out="${1:-$root/model/tflite/third_party/tflite-schema}"
 
 # The schema's provenance (also in the generated folder's README.md; licence Apache-2.0).
 schema_repo=tensorflow/tflite-micro

@@ -1,13 +1,13 @@
 /**
  * The builtin options of an operator, decoded and encoded generically: every table of the BuiltinOptions and
  * BuiltinOptions2 unions through flatc's own accessors and add methods, driven by the field list flatc's
- * JSON-schema reading gives (schema/option-fields.ts). No table is written out by hand, so every op's options
- * read and write the same way.
+ * JSON-schema reading gives (third_party/tflite-schema/option-fields.ts). No table is written out by hand, so
+ * every op's options read and write the same way.
  */
 import * as flatbuffers from 'flatbuffers';
-import * as S from './schema/schema_generated.ts';
-import { OPTION_FIELDS, type OptionField } from './schema/option-fields.ts';
-import type { Operator } from './schema/tflite/operator.ts';
+import * as S from './third_party/tflite-schema/schema_generated.ts';
+import { OPTION_FIELDS, type OptionField } from './third_party/tflite-schema/option-fields.ts';
+import type { Operator } from './third_party/tflite-schema/tflite/operator.ts';
 import { TfliteFormatError } from './errors.ts';
 import type { TfliteOptions } from './graph.ts';
 
@@ -64,7 +64,7 @@ function readScalar(f: OptionField, v: unknown, where: () => string): number | b
 /** Every field of an options table (`table`, an instance of flatc's class for `optionsType`). */
 function decodeTable(optionsType: string, table: TableInstance, where: () => string): TfliteOptions {
   const fields = OPTION_FIELDS[optionsType];
-  if (fields === undefined) throw new Error(`no field list for ${optionsType} in schema/option-fields.ts`);
+  if (fields === undefined) throw new Error(`no field list for ${optionsType} in third_party/tflite-schema/option-fields.ts`);
   const options: TfliteOptions = {};
   for (const f of fields) {
     const at = (): string => `${where()}, ${optionsType}.${f.name}`;

@@ -1,7 +1,8 @@
 /**
  * A .tflite model as plain data: one subgraph, its tensors (constant ones with their bytes) and operators, with
- * every name taken from TFLite's schema (schema.fbs; model/tflite/schema/README.md) but no dependence on the generated code.
- * readTflite makes one from a file, writeTflite writes one back; the importer maps it onto the project's format.
+ * every name taken from TFLite's schema (schema.fbs; model/tflite/third_party/tflite-schema/README.md) but no
+ * dependence on the generated code. readTflite makes one from a file, writeTflite writes one back; the importer maps
+ * it onto the project's format.
  */
 
 /** Affine quantization: real = scale * (q - zeroPoint), per tensor (one entry) or along quantizedDimension. */

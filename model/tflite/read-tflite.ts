@@ -1,5 +1,5 @@
 /**
- * readTflite: a .tflite flatbuffer into a TfliteGraph, read with TFLite's own schema (flatc's code in schema/).
+ * readTflite: a .tflite flatbuffer into a TfliteGraph, read with TFLite's own schema (flatc's code in third_party/tflite-schema/).
  * Everything the graph holds is checked as it is read: the file identifier, every offset (a read outside the
  * bytes is "truncated or corrupt"), the schema version, one subgraph, every tensor, buffer and operator-code index.
  * Parts of the schema the graph cannot carry (sparse tensors, non-affine quantization, external weight files,
@@ -11,11 +11,11 @@ import { CheckedByteBuffer } from './checked-byte-buffer.ts';
 import { readBuiltinOptions } from './builtin-options.ts';
 import { TfliteFormatError } from './errors.ts';
 import type { TfliteGraph, TfliteOperator, TfliteSignatureDef, TfliteTensor, TfliteTensorMap } from './graph.ts';
-import { BuiltinOperator } from './schema/tflite/builtin-operator.ts';
-import { Model } from './schema/tflite/model.ts';
-import type { SubGraph } from './schema/tflite/sub-graph.ts';
-import type { Tensor } from './schema/tflite/tensor.ts';
-import { TensorType } from './schema/tflite/tensor-type.ts';
+import { BuiltinOperator } from './third_party/tflite-schema/tflite/builtin-operator.ts';
+import { Model } from './third_party/tflite-schema/tflite/model.ts';
+import type { SubGraph } from './third_party/tflite-schema/tflite/sub-graph.ts';
+import type { Tensor } from './third_party/tflite-schema/tflite/tensor.ts';
+import { TensorType } from './third_party/tflite-schema/tflite/tensor-type.ts';
 
 export const TFLITE_IDENTIFIER = 'TFL3';
 export const TFLITE_SCHEMA_VERSION = 3;

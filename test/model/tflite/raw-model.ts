@@ -5,18 +5,18 @@
  * FULLY_CONNECTED (inputs 0, 1, -1) with FullyConnectedOptions {fusedActivationFunction: RELU}.
  */
 import * as flatbuffers from 'flatbuffers';
-import { ActivationFunctionType } from '../../../model/tflite/schema/tflite/activation-function-type.ts';
-import { Buffer } from '../../../model/tflite/schema/tflite/buffer.ts';
-import { BuiltinOptions } from '../../../model/tflite/schema/tflite/builtin-options.ts';
-import { FullyConnectedOptions } from '../../../model/tflite/schema/tflite/fully-connected-options.ts';
-import { Metadata } from '../../../model/tflite/schema/tflite/metadata.ts';
-import { Model } from '../../../model/tflite/schema/tflite/model.ts';
-import { Operator } from '../../../model/tflite/schema/tflite/operator.ts';
-import { OperatorCode } from '../../../model/tflite/schema/tflite/operator-code.ts';
-import { QuantizationParameters } from '../../../model/tflite/schema/tflite/quantization-parameters.ts';
-import { SubGraph } from '../../../model/tflite/schema/tflite/sub-graph.ts';
-import { Tensor } from '../../../model/tflite/schema/tflite/tensor.ts';
-import { TensorType } from '../../../model/tflite/schema/tflite/tensor-type.ts';
+import { ActivationFunctionType } from '../../../model/tflite/third_party/tflite-schema/tflite/activation-function-type.ts';
+import { Buffer } from '../../../model/tflite/third_party/tflite-schema/tflite/buffer.ts';
+import { BuiltinOptions } from '../../../model/tflite/third_party/tflite-schema/tflite/builtin-options.ts';
+import { FullyConnectedOptions } from '../../../model/tflite/third_party/tflite-schema/tflite/fully-connected-options.ts';
+import { Metadata } from '../../../model/tflite/third_party/tflite-schema/tflite/metadata.ts';
+import { Model } from '../../../model/tflite/third_party/tflite-schema/tflite/model.ts';
+import { Operator } from '../../../model/tflite/third_party/tflite-schema/tflite/operator.ts';
+import { OperatorCode } from '../../../model/tflite/third_party/tflite-schema/tflite/operator-code.ts';
+import { QuantizationParameters } from '../../../model/tflite/third_party/tflite-schema/tflite/quantization-parameters.ts';
+import { SubGraph } from '../../../model/tflite/third_party/tflite-schema/tflite/sub-graph.ts';
+import { Tensor } from '../../../model/tflite/third_party/tflite-schema/tflite/tensor.ts';
+import { TensorType } from '../../../model/tflite/third_party/tflite-schema/tflite/tensor-type.ts';
 
 export const RAW_WEIGHTS = Uint8Array.from([1, 2, 3, 4, 0xff, 0xfe, 0xfd, 0xfc]);
 

@@ -1,7 +1,8 @@
 /**
- * model/tflite/schema/: the committed TypeScript is what tools/gen-tflite-schema.sh (flatc 2.0.8) writes from
- * TFLite's schema.fbs at the pinned commit. Always: every committed file has the sha256 of the SHA256SUMS manifest
- * the script writes beside it (a hand edit fails), and the README names the script's pinned commit and sha256.
+ * model/tflite/third_party/tflite-schema/: the committed TypeScript is what tools/gen-tflite-schema.sh (flatc 2.0.8)
+ * writes from TFLite's schema.fbs at the pinned commit. Always: every committed file has the sha256 of the
+ * SHA256SUMS manifest the script writes beside it (a hand edit fails), and the README names the script's pinned
+ * commit and sha256.
  * When flatc 2.0.8 and the schema ($INT8COSIM_TFLITE_SCHEMA or the script's cache; the test never downloads) are
  * here: the script's output is byte for byte the committed folder.
  */
@@ -11,11 +12,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import * as S from '../../../model/tflite/schema/schema_generated.ts';
-import { OPTION_FIELDS } from '../../../model/tflite/schema/option-fields.ts';
+import * as S from '../../../model/tflite/third_party/tflite-schema/schema_generated.ts';
+import { OPTION_FIELDS } from '../../../model/tflite/third_party/tflite-schema/option-fields.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const SCHEMA_DIR = join(ROOT, 'model', 'tflite', 'schema');
+const SCHEMA_DIR = join(ROOT, 'model', 'tflite', 'third_party', 'tflite-schema');
 const SCRIPT = join(ROOT, 'tools', 'gen-tflite-schema.sh');
 /** Written by hand beside the generated files, so neither in the manifest nor in the script's output. */
 const HAND_WRITTEN = ['README.md'];
@@ -53,7 +54,7 @@ function localSchema(): { path: string } | { missing: string } {
 
 const runScript = (out: string, env: NodeJS.ProcessEnv) => spawnSync('bash', [SCRIPT, out], { encoding: 'utf8', env: { ...process.env, ...env } });
 
-describe('model/tflite/schema: generated from TFLite\'s schema.fbs', () => {
+describe('model/tflite/third_party/tflite-schema: generated from TFLite\'s schema.fbs', () => {
   it('every generated file has the sha256 of SHA256SUMS, and no file is missing from it or extra', () => {
     const manifest = readFileSync(join(SCHEMA_DIR, 'SHA256SUMS'), 'utf8').trimEnd().split('\n').map((line) => {
       const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);

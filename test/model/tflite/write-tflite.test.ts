@@ -5,9 +5,9 @@ import { writeTflite } from '../../../model/tflite/write-tflite.ts';
 import { TfliteFormatError } from '../../../model/tflite/errors.ts';
 import { TfliteGraphBuilder, conv2dGraph } from '../../../model/tflite/build-graph.ts';
 import type { TfliteGraph, TfliteOptions } from '../../../model/tflite/graph.ts';
-import { OPTION_FIELDS } from '../../../model/tflite/schema/option-fields.ts';
-import * as S from '../../../model/tflite/schema/schema_generated.ts';
-import { Model } from '../../../model/tflite/schema/tflite/model.ts';
+import { OPTION_FIELDS } from '../../../model/tflite/third_party/tflite-schema/option-fields.ts';
+import * as S from '../../../model/tflite/third_party/tflite-schema/schema_generated.ts';
+import { Model } from '../../../model/tflite/third_party/tflite-schema/tflite/model.ts';
 import { mlperfBytes, mlperfPath, type MlperfName } from './helpers.ts';
 
 const roundTrip = (g: TfliteGraph): TfliteGraph => readTflite(writeTflite(g), g.source);

@@ -32,11 +32,17 @@ export interface QatState {
   bnFrozen: boolean;
 }
 
-/** The affine parameters of MAC layer `index`'s output: its learned step where it has one, else its observer's range. */
+/**
+ * The affine parameters of MAC layer `index`'s output: its learned step where it has one, else its observer's
+ * range. The scale is rounded to float32 once, here, and that one value serves the fake-quant, the bias grid and the
+ * multiplier: a .tflite file holds float32 scales and TFLite derives each multiplier from them (double products of
+ * the float32 values), so a multiplier computed from a wider scale is one TFLite cannot reproduce (its m0 moves by
+ * up to ~100 units, and a float32 weight scale only reaches one m0 in 64-256).
+ */
 export function outputParams(q: QatState, index: number): AffineParams {
   const lsq = q.learnedSteps?.[index];
-  if (lsq) return lsq.params();
-  return (q.observers[index] as MovingAverageMinMaxObserver).params(q.outBits[index] as number);
+  const p = lsq ? lsq.params() : (q.observers[index] as MovingAverageMinMaxObserver).params(q.outBits[index] as number);
+  return { ...p, scale: Math.fround(p.scale) };
 }
 
 export type Mode = { kind: 'float'; training: boolean } | { kind: 'qat'; training: boolean; qat: QatState };
@@ -140,7 +146,7 @@ export function forward(net: Network, x: tf.Tensor, mode: Mode, onMacOutput?: (i
             const range = tf.stack([tf.min(h), tf.max(h)]).dataSync();
             obs.update(range[0] as number, range[1] as number);
           }
-          inQ = obs.params(mode.qat.outBits[mac] as number);
+          inQ = outputParams(mode.qat, mac);
           h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax, { nonNegative: l.spec.relu });
         }
       }

@@ -10,7 +10,7 @@ import { head } from '../../model/train/batches.ts';
 import { readModel, writeModel } from '../../quant/format/index.ts';
 import type { QuantModel } from '../../quant/format/types.ts';
 import { evaluate, GoldenModel, quantizeImage } from '../../quant/golden/index.ts';
-import { effectiveScale, intRange, quantizeBias, quantizeMultiplier } from '../../quant/spec/index.ts';
+import { effectiveScale, intRange, perChannelMultipliers, quantizeBias, quantizeMultiplier } from '../../quant/spec/index.ts';
 
 describe('model/export: QuantModel from a trained network', function () {
   this.timeout(120000);
@@ -53,13 +53,17 @@ describe('model/export: QuantModel from a trained network', function () {
 
       it('every integer is the quant/spec function of the float parameters and ranges', () => {
         let inQ = model.input;
-        assert.deepEqual([inQ.scale, inQ.zeroPoint, inQ.bits], [1 / 255, -128, 8]);
+        assert.deepEqual([inQ.scale, inQ.zeroPoint, inQ.bits], [Math.fround(1 / 255), -128, 8]);
         for (const l of model.layers) {
           if (l.type !== 'dense' && l.type !== 'conv2d') continue;
           assert.deepEqual(l.input, { scale: inQ.scale, zeroPoint: inQ.zeroPoint, bits: inQ.bits, qmin: inQ.qmin, qmax: inQ.qmax });
           const w = intRange(wb, true);
           assert.equal(l.weightBits, wb);
           for (const v of l.weights) assert.ok(v >= w.qmin && v <= w.qmax, `${l.name}: weight ${v} outside ${wb} bits`);
+          // every scale is a float32, so TFLite's Prepare (double products of the file's float32 scales) derives
+          // exactly the exported multipliers from a .tflite file
+          assert.equal(Math.fround(l.output.scale), l.output.scale, `${l.name}: output scale ${l.output.scale} is not a float32`);
+          assert.deepEqual(perChannelMultipliers(l.input.scale, l.weightScales, l.output.scale), { multiplier: l.multiplier, shift: l.shift }, l.name);
           for (let c = 0; c < l.bias.length; c++) {
             const m = quantizeMultiplier(effectiveScale(l.input.scale, l.weightScales[c]!, l.output.scale));
             assert.equal(l.multiplier[c], m.m0, `${l.name} channel ${c}`);

@@ -176,15 +176,8 @@ export function writeTflite(g: TfliteGraph): Uint8Array {
   const signatures = Model.createSignatureDefsVector(b, g.signatureDefs.map((s) => writeSignature(b, s)));
   const subgraphs = Model.createSubgraphsVector(b, [subgraph]);
   const description = b.createString(g.description);
-  const bufferVector = buffers.vector();
-  Model.startModel(b);
-  Model.addVersion(b, TFLITE_SCHEMA_VERSION);
-  Model.addOperatorCodes(b, codes.vector);
-  Model.addSubgraphs(b, subgraphs);
-  Model.addDescription(b, description);
-  Model.addBuffers(b, bufferVector);
-  Model.addMetadata(b, metadata);
-  Model.addSignatureDefs(b, signatures);
-  b.finish(Model.endModel(b), TFLITE_IDENTIFIER);
+  // No metadata_buffer (deprecated), external_buffer_groups or external_buffers: 0 leaves a field out.
+  const model = Model.createModel(b, TFLITE_SCHEMA_VERSION, codes.vector, subgraphs, description, buffers.vector(), 0, metadata, signatures, 0, 0);
+  b.finish(model, TFLITE_IDENTIFIER);
   return b.asUint8Array().slice();
 }

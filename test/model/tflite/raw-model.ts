@@ -103,14 +103,8 @@ export function rawModel(k: RawKnobs = {}): Uint8Array {
   const md = Metadata.createMetadata(b, b.createString('min_runtime_version'), k.metadataBuffer ?? 2);
   const metadata = Model.createMetadataVector(b, [md]);
   const desc = b.createString('raw test model');
-  Model.startModel(b);
-  Model.addVersion(b, k.version ?? 3);
-  Model.addOperatorCodes(b, codes);
-  Model.addSubgraphs(b, subgraphs);
-  Model.addDescription(b, desc);
-  Model.addBuffers(b, buffers);
-  Model.addMetadata(b, metadata);
-  Model.finishModelBuffer(b, Model.endModel(b));
+  // No metadata_buffer, signature defs or external buffers: 0 leaves a field out.
+  Model.finishModelBuffer(b, Model.createModel(b, k.version ?? 3, codes, subgraphs, desc, buffers, 0, metadata, 0, 0, 0));
   const fb = b.asUint8Array().slice();
   if (!k.outside) return fb;
   const out = new Uint8Array(fb.length + RAW_WEIGHTS.length);

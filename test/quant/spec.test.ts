@@ -27,6 +27,7 @@ import {
   saturatingRoundingDoublingHighMul,
   type RoundingMode,
 } from '../../quant/spec/index.ts';
+import { ratio } from './fc-helpers.ts';
 
 const SEED = process.env.FC_SEED === undefined ? 20261125 : Number(process.env.FC_SEED);
 const RUNS = process.env.FC_RUNS === undefined ? 30000 : Number(process.env.FC_RUNS);
@@ -84,19 +85,6 @@ function refRuy(x: number, m0: number, shift: number): number {
   return r === 0 ? Number(t) : Number((t + (1n << BigInt(r - 1))) >> BigInt(r));
 }
 
-/** A finite double as an exact ratio num / den of BigInts (den a power of two). */
-function exactRatio(x: number): [bigint, bigint] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const exp = Number((bits >> 52n) & 0x7ffn);
-  const frac = bits & ((1n << 52n) - 1n);
-  const mant = exp === 0 ? frac : frac | (1n << 52n);
-  const e = (exp === 0 ? 1 : exp) - 1075; // x = mant * 2^e
-  const sign = x < 0 ? -1n : 1n;
-  return e >= 0 ? [sign * (mant << BigInt(e)), 1n] : [sign * mant, 1n << BigInt(-e)];
-}
-
 const ref: Record<RoundingMode, (x: number, m0: number, s: number) => number> = { single: refSingle, double: refDouble, ruy: refRuy };
 
 // Generators that hit the corners often and the whole range otherwise.
@@ -151,7 +139,7 @@ describe('quant/spec', () => {
           // exact: compare 2|x| with 2 floor|x| + 1 using BigInt on the double's exact binary value
           const a = Math.abs(x);
           const f = Math.floor(a);
-          const [num, den] = exactRatio(a - 0); // a = num / den exactly
+          const { num, den } = ratio(a - 0); // a = num / den exactly
           const twiceFrac = 2n * num - 2n * BigInt(f) * den; // 2 (a - f) * den
           const want = twiceFrac >= den ? f + 1 : f;
           assert.equal(roundHalfAwayFromZero(x), x < 0 ? 0 - want : want, String(x));

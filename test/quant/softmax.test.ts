@@ -30,6 +30,19 @@ function real(scale: number, beta: number, row: Int8Array): number[] {
 const rows = fc.integer({ min: 1, max: 40 }).chain((n) => fc.array(fc.integer({ min: -128, max: 127 }), { minLength: n, maxLength: n }));
 const scales = fc.float({ min: Math.fround(0.002), max: Math.fround(0.5), noNaN: true });
 
+/** The property that a softmax kernel (beta 1) is within one code of the float64 softmax on seeded random rows. */
+function checkWithinOneCode(name: string, kernel: typeof ref, numRuns: number): void {
+  check(
+    name,
+    fc.property(rows, scales, (row, s) => {
+      const want = real(s, 1, Int8Array.from(row));
+      const got = kernel(s, 1, row);
+      want.forEach((r, i) => assert.ok(Math.abs((got[i] as number) - Math.min(127, r)) <= 1, `S=${s} row=${row}: ${got} vs ${want}`));
+    }),
+    numRuns,
+  );
+}
+
 describe('quant/spec softmax, fixed point (TFLite Micro reference)', () => {
   it('softmaxReferenceParams: PreprocessSoftmaxScaling and CalculateInputRadius (TFLite Micro values)', () => {
     assert.deepEqual(softmaxReferenceParams(0.0625, 1), { inputMultiplier: 1073741824, inputLeftShift: 23, diffMin: -248 });
@@ -48,17 +61,7 @@ describe('quant/spec softmax, fixed point (TFLite Micro reference)', () => {
   it('uniform rows: n equal inputs give round(256 / n) - 128', () => {
     for (const [n, want] of [[2, 0], [4, -64], [8, -96], [256, -127]] as const) assert.deepEqual(ref(0.05, 1, Array(n).fill(7)), Array(n).fill(want), `n=${n}`);
   });
-  it('is within one code of the float64 softmax (property)', () => {
-    check(
-      'softmaxReference',
-      fc.property(rows, scales, (row, s) => {
-        const x = Int8Array.from(row);
-        const got = ref(s, 1, row);
-        real(s, 1, x).forEach((r, i) => assert.ok(Math.abs((got[i] as number) - Math.min(127, r)) <= 1, `S=${s} row=${row}: ${got} vs ${real(s, 1, x)}`));
-      }),
-      2000,
-    );
-  });
+  it('is within one code of the float64 softmax (property)', () => checkWithinOneCode('softmaxReference', ref, 2000));
 });
 
 describe('quant/spec softmax, float lookup table (TF 2.9 optimized)', () => {
@@ -104,17 +107,7 @@ describe('quant/spec softmax, float lookup table (TF 2.9 optimized)', () => {
       400, // each run builds a table: 256 emulated expf
     );
   });
-  it('is within one code of the float64 softmax (property)', () => {
-    check(
-      'softmaxFloatLut',
-      fc.property(rows, scales, (row, s) => {
-        const x = Int8Array.from(row);
-        const got = lut(s, 1, row);
-        real(s, 1, x).forEach((r, i) => assert.ok(Math.abs((got[i] as number) - Math.min(127, r)) <= 1, `S=${s} row=${row}: ${got}`));
-      }),
-      400,
-    );
-  });
+  it('is within one code of the float64 softmax (property)', () => checkWithinOneCode('softmaxFloatLut', lut, 400));
   it('checks its arguments', () => {
     assert.throws(() => softmaxFloatLut(new Int8Array(2), new Float32Array(255), 1 / 256, -128, new Int8Array(2)), /256-entry table/);
     assert.throws(() => softmaxReference(new Int8Array(2), softmaxReferenceParams(0.1, 1), new Int8Array(3)), /output has 3 elements, input 2/);

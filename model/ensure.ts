@@ -1,6 +1,6 @@
 /**
  * ensureTrainedModel: reuse a trained model whose inputs are unchanged, train it otherwise. The cache key is a
- * sha256 over the trainer's source files (model/, quant/fakequant, quant/spec, quant/format), the
+ * sha256 over the trainer's source files (model/ but model/tflite, quant/fakequant, quant/spec, quant/format), the
  * tfjs versions, the dataset files and the flags. The requantizer's rounding mode is not among them: the exported
  * integers (weights, biases, multipliers, shifts, zero points) do not depend on it, only the ties of the arithmetic
  * that runs them do, so one entry serves every mode (cosim and sim run it in the mode they are given); the export
@@ -50,6 +50,8 @@ export const NOMINAL_ROUNDING: RoundingMode = 'single';
 
 /** The sources that decide the exported bits (quant/golden only checks them, so it is not part of the key). */
 const SOURCE_DIRS = ['model', 'quant/fakequant', 'quant/spec', 'quant/format'];
+/** Under SOURCE_DIRS but not the trainer's: the .tflite reader, writer, importer and exporter decide no trained bit. */
+const NOT_TRAINER_DIRS = ['model/tflite'];
 
 function listTs(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -83,10 +85,18 @@ export function checkTrainFlags(o: Omit<EnsureOptions, 'cacheDir' | 'onProgress'
   return { ...o, dataset, network, roundingMode };
 }
 
+/** The source files the cache key covers, sorted (absolute paths). */
+export function trainerSourceFiles(): string[] {
+  const skip = NOT_TRAINER_DIRS.map((d) => join(repoRoot, d));
+  return SOURCE_DIRS.flatMap((d) => listTs(join(repoRoot, d)))
+    .filter((f) => !skip.some((d) => f.startsWith(d + '/')))
+    .sort();
+}
+
 /** The content hash of a training run's inputs. */
 export function trainingHash(o: TrainOptions): string {
   const h = createHash('sha256');
-  const files = SOURCE_DIRS.flatMap((d) => listTs(join(repoRoot, d))).sort();
+  const files = trainerSourceFiles();
   for (const f of files) {
     h.update(relative(repoRoot, f)).update('\0').update(readFileSync(f)).update('\0');
   }

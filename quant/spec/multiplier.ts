@@ -92,18 +92,21 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
   return srdhmWide(a, b);
 }
 
-/** SRDHM on the 64-bit pair: the general path (kept out of line so that the fast path inlines). */
+/**
+ * SRDHM for any int32 pair (kept out of line so that the fast path inlines): floor((a*b + 2^30) / 2^31), which
+ * equals gemmlowp's nudge-then-truncate for either sign of the product, computed exactly on doubles by splitting
+ * a = ah * 2^16 + al (al in [0, 2^16)): with P = ah * b = q * 2^15 + r (|P| <= 2^46, r in [0, 2^15)),
+ *   a*b + 2^30 = q * 2^31 + (r * 2^16 + al * b + 2^30),
+ * and the bracket (|.| < 2^48) and every step are exact, so the result is q + floor(bracket / 2^31).
+ */
 function srdhmWide(a: number, b: number): number {
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
-  mul64(a, b, scratch);
-  const negative = (scratch[0] as number) < 0;
-  add64(scratch, negative ? 1 - 2 ** 30 : 2 ** 30);
-  const hi = scratch[0] as number;
-  const lo = scratch[1] as number;
-  if (hi >= 0) return floorShift64(hi, lo, 31);
-  // truncation toward zero of a negative value: ceil(v / 2^31) = floor((v + 2^31 - 1) / 2^31)
-  add64(scratch, 2 ** 31 - 1);
-  return floorShift64(scratch[0] as number, scratch[1] as number, 31);
+  const al = a & 0xffff;
+  const ah = (a - al) / 65536;
+  const p = ah * b;
+  const q = Math.floor(p / 32768);
+  const r = p - q * 32768;
+  return q + Math.floor((r * 65536 + al * b + 2 ** 30) / 2 ** 31);
 }
 
 /**

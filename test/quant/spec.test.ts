@@ -4,6 +4,7 @@
  * range. Seed: FC_SEED env var, else a fixed one; it is printed on failure.
  */
 import assert from 'node:assert/strict';
+import { Rng } from '../../quant/random.ts';
 import fc from 'fast-check';
 import {
   INT32_MAX,
@@ -207,6 +208,21 @@ describe('quant/spec', () => {
       assert.equal(saturatingRoundingDoublingHighMul(-1, 2 ** 30), 0); // -0.5 -> 0
       assert.equal(saturatingRoundingDoublingHighMul(-3, 2 ** 30), -1); // -1.5 -> -1
       assert.equal(saturatingRoundingDoublingHighMul(3, 2 ** 30), 2); // 1.5 -> 2
+    });
+    it('equals the 64-bit definition (BigInt nudge, then truncate toward zero) on 200,000 seeded int32 pairs of every magnitude', () => {
+      const rng = new Rng(0x5d4);
+      const ref = (a: number, b: number): number => {
+        const ab = BigInt(a) * BigInt(b);
+        const nudged = ab + (ab >= 0n ? 1n << 30n : 1n - (1n << 30n));
+        return Number(nudged / (1n << 31n)); // BigInt division truncates toward zero, as C's
+      };
+      for (let i = 0; i < 200_000; i++) {
+        // magnitudes spread over 2^0..2^31, both signs: the fast path below 2^21 and the split path above it
+        const a = Math.trunc(rng.next() * 2 ** (rng.int(0, 31) + 1)) * (rng.next() < 0.5 ? -1 : 1) | 0;
+        const b = i % 3 === 0 ? rng.int32() : rng.int(0, 2 ** 31 - 1);
+        if (a === INT32_MIN && b === INT32_MIN) continue;
+        assert.equal(saturatingRoundingDoublingHighMul(a, b), ref(a, b), `a ${a}, b ${b} (seed 0x5d4, pair ${i})`);
+      }
     });
   });
 

@@ -14,7 +14,7 @@ import { printSummary } from './check.ts';
 const HELP = `usage: int8cosim import <model.tflite> [--out <dir>] [--arithmetic ${ARITHMETIC_TARGETS.join('|')}] [--json]
 
   Imports an int8 TFLite model (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D,
-  RESHAPE, SOFTMAX) into an exported model directory (default out/models/<name>), and prints its layers.
+  RESHAPE, SOFTMAX; MINIMUM and MAXIMUM against a constant as clamps) into an exported model directory (default out/models/<name>), and prints its layers.
   --arithmetic: the TFLite arithmetic the model is run in: tflite-runtime (TFLite's optimized x86 kernels, the
   default) or tflite-reference (TFLite Micro's reference kernels).
 `;

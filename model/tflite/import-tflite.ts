@@ -17,6 +17,7 @@ import { importAdd } from './ops/add.ts';
 import { importConv2d } from './ops/conv2d.ts';
 import { importDepthwiseConv2d } from './ops/depthwise-conv2d.ts';
 import { importFullyConnected } from './ops/fully-connected.ts';
+import { importMinimumMaximum } from './ops/minimum-maximum.ts';
 import { importPool2d } from './ops/pool2d.ts';
 import { importReshape } from './ops/reshape.ts';
 import { importSoftmax } from './ops/softmax.ts';
@@ -37,6 +38,9 @@ export const SUPPORTED_OPS: Readonly<Record<string, { maxVersion: number; run: O
   MAX_POOL_2D: { maxVersion: 2, run: importPool2d },
   RESHAPE: { maxVersion: 2, run: importReshape },
   SOFTMAX: { maxVersion: 2, run: importSoftmax },
+  // a clamp against a one-value constant (v2: int8; v3 adds int16, v4 5-D broadcasting)
+  MAXIMUM: { maxVersion: 2, run: importMinimumMaximum },
+  MINIMUM: { maxVersion: 2, run: importMinimumMaximum },
 };
 
 function supportedList(): string {

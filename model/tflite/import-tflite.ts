@@ -12,6 +12,7 @@ import { validateModel } from '../../quant/format/validate.ts';
 import { MODEL_INPUT, type QuantModel } from '../../quant/format/types.ts';
 import type { TfliteGraph, TfliteOperator } from './graph.ts';
 import { readTflite } from './read-tflite.ts';
+import { applyExportNotes, readExportNotes } from './export-notes.ts';
 import { ImportContext } from './ops/context.ts';
 import { importAdd } from './ops/add.ts';
 import { importConv2d } from './ops/conv2d.ts';
@@ -79,7 +80,7 @@ export function importTfliteGraph(graph: TfliteGraph, opts: ImportOptions = {}):
     ctx.fail(undefined, `the graph output '${out.name}' (tensor ${out.index}) is not the last operator's output; only graphs whose last operator makes the output are supported`);
   }
   const name = opts.name ?? basename(graph.source).replace(/\.tflite$/i, '');
-  const model: QuantModel = {
+  let model: QuantModel = {
     name,
     input,
     roundingMode: 'double',
@@ -94,6 +95,9 @@ export function importTfliteGraph(graph: TfliteGraph, opts: ImportOptions = {}):
       tfliteTensors: { ...ctx.layerTensors },
     },
   };
+  // a file exportTflite wrote: its notes regroup the layers and restore the names and bit widths (export-notes.ts)
+  const notes = readExportNotes(graph);
+  if (notes !== undefined) model = { ...applyExportNotes(model, notes, graph, ctx.layerTensors), ...(opts.name !== undefined ? { name: opts.name } : {}) };
   validateModel(model, graph.source);
   return model;
 }

@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, { about: string; load: () => Promise<{ run
   mutate: { about: 'mutation testing: every RTL mutant of the catalogue against the regression kill-suite; score, survivors', load: () => import('./mutate.ts') },
   coverage: { about: 'Verilator line and toggle coverage of rtl/ from the regression stimulus, per module', load: () => import('./coverage.ts') },
   import: { about: 'import an int8 .tflite model (TFLite, MLPerf Tiny) into an exported model directory; one line per layer', load: () => import('./import.ts') },
+  export: { about: 'write an exported model (int8cosim train\'s) as an int8 .tflite file that TFLite and TFLite Micro run with its integers', load: () => import('./export.ts') },
   'runtime-check': { about: 'golden model vs TFLite\'s own runtime on every output byte of .tflite models (default: the MLPerf Tiny models)', load: () => import('./runtime-check.ts') },
   check: { about: 'validate an exported model directory (docs/FORMAT.md) and summarize its layers', load: () => import('./check.ts') },
 };

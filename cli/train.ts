@@ -2,7 +2,8 @@
  * `int8cosim train`: float training, the PTQ baseline, QAT fine-tuning and the export of bit-exact integer
  * parameters (quant/format) with summary.json beside them. Same seed, same flags: bit-identical export.
  */
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../quant/errors.ts';
 import type { RoundingMode } from '../quant/spec/index.ts';
 import { checkExportDir, writeExport } from '../model/export/write-export.ts';
@@ -12,6 +13,8 @@ import type { TrainSummary } from '../model/summary.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption, numberOption } from './options.ts';
 import { trainingProgress } from './progress.ts';
+import { modelTestSplit, tfliteLines } from './export.ts';
+import { writeTfliteFile } from '../model/tflite/export-file.ts';
 
 const HELP = `usage: int8cosim train [options]
 
@@ -31,7 +34,16 @@ const HELP = `usage: int8cosim train [options]
   --act-quant <minmax|lsq>    QAT activation ranges: moving-average min/max observers or learned steps, LSQ
                               (default: lsq at <= ${LSQ_MAX_BITS} bits, minmax above)
   --no-bn                     networks without BatchNorm
+  --tflite <file>             also write the model as an int8 .tflite file (as int8cosim export does)
 `;
+
+/** A --tflite path that can be written: its folder exists, and it is not a folder itself. */
+function checkTfliteTarget(path: string): void {
+  if (!path.endsWith('.tflite')) throw new UsageError(`--tflite expects a file name ending in .tflite, got '${path}'`);
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--tflite ${path}: the folder '${dir}' does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--tflite ${path} is a folder`);
+}
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
@@ -77,6 +89,7 @@ export async function run(argv: string[]): Promise<void> {
       'no-bn': { type: 'boolean', default: false },
       'weight-clipping': { type: 'string' },
       'act-quant': { type: 'string' },
+      tflite: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -105,6 +118,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   const out = v.out ?? join('out', 'train', `${flags.network}-${flags.dataset}-w${flags.weightBits}a${flags.activationBits}`);
   const target = checkExportDir(out); // before any training: a bad folder fails fast
+  if (v.tflite !== undefined) checkTfliteTarget(v.tflite);
   const { model, summary } = await trainModel({
     ...flags, batchSize, floatLearningRate, qatLearningRate, trainLimit, testLimit, batchNorm: !v['no-bn'], weightClipping: clipping,
     activationQuant: actQuant as ActivationQuant | undefined,
@@ -113,5 +127,9 @@ export async function run(argv: string[]): Promise<void> {
   writeExport(target, model, summary);
   console.log(resultTable(summary));
   console.log(`exported to ${target} (manifest.json, tensors/, hex/, summary.json)`);
+  if (v.tflite !== undefined) {
+    const written = writeTfliteFile(v.tflite, model);
+    for (const line of tfliteLines(model, written, modelTestSplit(model, testLimit))) console.log(line);
+  }
   if (!summary.agreement.passed) process.exitCode = 1;
 }

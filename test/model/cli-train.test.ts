@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../cli/train.ts';
+import { importTflite } from '../../model/tflite/import-tflite.ts';
+import { readModel } from '../../quant/format/read.ts';
 import { UsageError } from '../../quant/errors.ts';
 import { suiteTempDir } from '../cli/helpers.ts';
 
@@ -43,6 +45,8 @@ describe('cli/train', function () {
       [['--frobnicate'], /Unknown option '--frobnicate'/],
       [['--act-quant', 'pact'], /--act-quant expects minmax or lsq, got 'pact'/],
       [['--weight-clipping', 'p99'], /--weight-clipping expects max or mse/],
+      [['--tflite', join(dir(), 'model.onnx')], /--tflite expects a file name ending in .tflite/],
+      [['--tflite', join(dir(), 'no-such-folder', 'model.tflite')], /the folder .* does not exist/],
     ] as const) {
       await assert.rejects(quiet(() => run([...quick, ...args, '--out', out])), (e: Error) => e instanceof UsageError && re.test(e.message), args.join(' '));
     }
@@ -76,11 +80,24 @@ describe('cli/train', function () {
     assert.equal(readFileSync(join(other, 'thesis.tex'), 'utf8'), 'do not delete');
   });
 
-  it('exports bit-identical parameters for the same seed, with summary.json beside the manifest', async () => {
+  it('exports bit-identical parameters for the same seed, with summary.json beside the manifest (and --tflite: the same .tflite bytes)', async () => {
     const a = join(dir(), 'a');
     const b = join(dir(), 'b');
-    await quiet(() => run([...quick, '--out', a]));
-    await quiet(() => run([...quick, '--out', b]));
+    const lines: string[] = [];
+    const [log, err] = [console.log, console.error];
+    console.log = (m: string) => lines.push(m);
+    console.error = () => {};
+    try {
+      await run([...quick, '--out', a, '--tflite', join(dir(), 'a.tflite')]);
+    } finally {
+      [console.log, console.error] = [log, err];
+    }
+    await quiet(() => run([...quick, '--out', b, '--tflite', join(dir(), 'b.tflite')]));
+    assert.ok(readFileSync(join(dir(), 'a.tflite')).equals(readFileSync(join(dir(), 'b.tflite'))), 'the two .tflite files differ');
+    const back = importTflite(join(dir(), 'a.tflite'));
+    assert.deepEqual(back.layers, readModel(a).layers, 'the .tflite file imports to the exported layers');
+    assert.ok(lines.some((l) => /^wrote .*a\.tflite \(\d+ bytes\): RESHAPE v1 x\d+, CONV_2D v3 x4/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^note: the model rounds requantizer ties 'single'.*golden accuracy on 300 mnist test images: [\d.]+% \(single\), [\d.]+% \(tflite-runtime\), [\d.]+% \(tflite-reference\)$/.test(l)), lines.join('\n'));
     const fa = files(a);
     assert.ok(fa.includes('manifest.json') && fa.includes('summary.json'), fa.join(', '));
     assert.deepEqual(files(b), fa);

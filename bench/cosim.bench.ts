@@ -35,7 +35,7 @@ function program(cfg: ArrayConfig, seed: number): Program {
       x: Int8Array.from({ length: m * k }, () => rng.int(-128, 127)),
       w: Int8Array.from({ length: k * n }, () => rng.int(-127, 127)),
       bias: Int32Array.from({ length: n }, () => rng.int(-100000, 100000)),
-      m0, shift, zp: rng.int(-20, 20), min: -128, max: 127,
+      m0, shift, zp: rng.int(-20, 20), min: -128, max: 127, round: 'single',
     },
     'bench',
   );
@@ -58,7 +58,7 @@ export default async function bench(): Promise<BenchResult> {
   const details: Record<string, unknown> = {};
   const config = loadRtlConfig();
   for (const size of [8, 16, 32]) {
-    const build = await buildRtl({ config, parameters: { Rows: size, Cols: size, RoundingMode: 0 }, log: (l) => console.error(`  [${size}x${size}] ${l}`) });
+    const build = await buildRtl({ config, parameters: { Rows: size, Cols: size }, log: (l) => console.error(`  [${size}x${size}] ${l}`) });
     const rtl = openRtlSim(build);
     const lockstep = new Lockstep(rtl);
     const p = program(lockstep.cfg, size);

@@ -19,7 +19,7 @@ import type { BenchResult, Figure } from './result.ts';
 const VERILATOR_PE_CYCLES_16 = 325e6;
 
 function program(n: number): ReturnType<typeof compileGemm> {
-  const cfg = arrayConfig({ rows: n, cols: n, roundingMode: 'single' });
+  const cfg = arrayConfig({ rows: n, cols: n });
   const rng = new Rng(n);
   const M = 512;
   const K = 4 * n;
@@ -34,6 +34,7 @@ function program(n: number): ReturnType<typeof compileGemm> {
     zp: -3,
     min: -128,
     max: 127,
+    round: 'single',
   });
 }
 
@@ -72,7 +73,7 @@ export default async function (): Promise<BenchResult> {
   const rng = new Rng(4);
   const images = 100;
   const input = Int8Array.from({ length: images * 784 }, () => rng.int(-128, 127));
-  const cfg = arrayConfig({ rows: 8, cols: 8, roundingMode: model.roundingMode });
+  const cfg = arrayConfig({ rows: 8, cols: 8 });
   runNetwork(model, cfg, input.subarray(0, 784), { collect: false }); // warm-up
   const c0 = process.cpuUsage();
   const r = runNetwork(model, cfg, input, { collect: false });

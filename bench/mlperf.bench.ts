@@ -62,10 +62,10 @@ export default async function bench(): Promise<BenchResult> {
       { label: `${name} golden model`, value: IMAGES / g.seconds, unit: 'images/s', higherIsBetter: true, note: `${(rt.seconds / g.seconds).toFixed(2)}x the runtime` },
     );
     for (const n of [8, 16]) {
-      const cfg = arrayConfig({ rows: n, cols: n, accDepth: 1024, roundingMode: 'double' });
+      const cfg = arrayConfig({ rows: n, cols: n, accDepth: 1024 });
       const hw = await timed(() => runNetworkOn(referenceModel, new HwSimExecutor(cfg), codes, { batch: IMAGES }));
       same(hw.value.output, reference, `${name} ${n}x${n}: hw-sim`);
-      const build = await buildRtl({ config, parameters: { Rows: n, Cols: n, AccDepth: 1024, RoundingMode: 1 }, log: (l) => console.error(`  [${n}x${n}] ${l}`) });
+      const build = await buildRtl({ config, parameters: { Rows: n, Cols: n, AccDepth: 1024 }, log: (l) => console.error(`  [${n}x${n}] ${l}`) });
       const rtl = openRtlSim(build);
       const lock = await timed(() => runNetworkLockstep(referenceModel, new Lockstep(rtl), codes.subarray(0, LOCKSTEP_IMAGES * size), { batch: LOCKSTEP_IMAGES }));
       rtl.close();

@@ -3,7 +3,7 @@
  * when any check failed or did not run (the verdict is FAIL), with the first failure as the one-line error.
  */
 import { join, relative, resolve } from 'node:path';
-import { requantizerMode } from '../hw-sim/contract/index.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
@@ -14,7 +14,8 @@ import { lockstepProgress, trainingProgress } from './progress.ts';
 
 const HELP = `usage: int8cosim cosim [options]
   --dataset mnist|fashion   (mnist; with --model: the model's)   --network cnn|tfc   (cnn)
-  --wbits N --abits N       (8, 8)         --rounding single|double (single; the trained model is the same)
+  --wbits N --abits N       (8, 8)         --rounding single|double|ruy (single): the mode the trained model runs in
+                            (every program's configuration carries it; the same integers; the array has every mode)
   --model DIR               an exported model folder (int8cosim train --out) instead of training one
   --rows R --cols C         (8, 8)         --images N          (the whole test set)
   --deep                    compare every PE register every cycle (slower)
@@ -38,7 +39,8 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (parsed === undefined) return;
   const v = parsed.values;
-  const rounding = requantizerMode(v.rounding ?? 'single', '--rounding');
+  const rounding = (v.rounding ?? 'single') as RoundingMode;
+  if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
   const batch = intOption('batch', v.batch, { min: 1, max: 4096 }) ?? 32;
   const opts: CosimOptions = {
     rounding,

@@ -9,14 +9,14 @@ import { UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { COVERAGE_CONFIGS, runCoverage } from '../verify/coverage/coverage.ts';
 import type { CoverageReportFile } from '../verify/coverage/report-schema.ts';
-import { REQUANTIZER_MODES } from '../hw-sim/contract/index.ts';
+import { normalizeRoundingModes } from '../hw-sim/contract/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
 
-const HELP = `usage: int8cosim coverage [--cases <n>] [--rounding single|double|both] [--rtl-config <file>] [--out <file>]
+const HELP = `usage: int8cosim coverage [--cases <n>] [--rounding-modes <list>] [--rtl-config <file>] [--out <file>]
 
-  --cases <n>           regression seeds 1..n per configuration (3x5 AccDepth 8, single and double rounding); default 400
-  --rounding <mode>     measure one rounding mode only (one build instead of two); default both
+  --cases <n>              regression seeds 1..n (3x5 AccDepth 8, each case's programs in one of the build's modes); default 400
+  --rounding-modes <list>  the modes the build implements, e.g. single,double (RoundingModes); default single,double,ruy
   --rtl-config <file>   the RTL measured (default rtl/cosim.json): its files, include directories, defines and top
   --out <file>          report (default out/coverage/report.json)
 `;
@@ -24,15 +24,21 @@ const HELP = `usage: int8cosim coverage [--cases <n>] [--rounding single|double|
 const pct = (c: number, t: number): string => (t === 0 ? '   n/a' : `${((100 * c) / t).toFixed(1).padStart(5)}%`);
 
 export async function run(argv: string[]): Promise<void> {
-  const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, rounding: { type: 'string', default: 'both' }, 'rtl-config': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const parsed = parseCommandArgs('coverage', HELP, { args: argv, options: { cases: { type: 'string' }, 'rounding-modes': { type: 'string' }, 'rtl-config': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (parsed === undefined) return;
   const { values } = parsed;
   const cases = intOption('cases', values.cases, { min: 1 }) ?? 400;
-  const rounding = values.rounding as string;
-  if (rounding !== 'both' && !(REQUANTIZER_MODES as readonly string[]).includes(rounding)) {
-    throw new UsageError(`--rounding expects ${REQUANTIZER_MODES.join(', ')} or both, got '${rounding}'`);
+  const modesText = values['rounding-modes'];
+  let configs = COVERAGE_CONFIGS;
+  if (modesText !== undefined) {
+    let roundingModes;
+    try {
+      roundingModes = normalizeRoundingModes(modesText.split(','), '--rounding-modes');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    configs = COVERAGE_CONFIGS.map((c) => ({ ...c, roundingModes }));
   }
-  const configs = COVERAGE_CONFIGS.filter((c) => rounding === 'both' || c.roundingMode === rounding);
   const out = resolve(values.out ?? 'out/coverage/report.json');
   const rtl = loadRtlConfig(values['rtl-config']);
   console.log(`coverage: ${rtl.top} (${rtl.source}), ${cases} cases per configuration`);

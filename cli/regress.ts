@@ -24,7 +24,8 @@ const HELP = `usage: int8cosim regress [options]
   --replay <seed>       run that one case (same tier) and print what failed
   --deep                also compare every PE register every cycle (deep builds; the quick test and make mutate do)
   --rtl-config <file>   the RTL (default rtl/cosim.json); each configuration of the tier's palette overrides its
-                        Rows, Cols, AccDepth and RoundingMode (said on the second line of the output)
+                        Rows, Cols, AccDepth and RoundingModes (said on the second line of the output); every
+                        case's programs choose their rounding mode among the configuration's
   --out <file>          report (default out/regress/report.json)
 `;
 

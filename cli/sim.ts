@@ -12,7 +12,8 @@ import { argmax } from '../quant/golden/evaluate.ts';
 import { quantizeImage } from '../quant/golden/image.ts';
 import { runGolden } from '../quant/golden/run.ts';
 import { Rng } from '../quant/random.ts';
-import { arrayConfig, requantizerMode, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
+import { arrayConfig, formatRoundingModes, normalizeRoundingModes, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
@@ -23,7 +24,9 @@ const HELP = `usage: int8cosim sim --model <dir> [options]
   --rows <2..32>, --cols <2..32>   array size (default 8 x 8)
   --acc-depth <n>             accumulator entries per column, a power of two (default 1024)
   --images <n>                test images to run (default 10)
-  --rounding <single|double>  requantizer rounding (default: the model's)
+  --rounding <single|double|ruy>  the rounding a trained model runs in (default: the model's); every program's
+                              configuration command carries it
+  --rounding-modes <list>     the modes the array implements, e.g. single,double (default single,double,ruy)
   --dataset <mnist|fashion>   test images from (default: the model's meta.dataset, else random codes)
   --check-hazards             check the hazard rules of ARCHITECTURE.md section 5 every cycle (slower)
   --out <file.json>           statistics (default out/sim/<model>-<R>x<C>.json)
@@ -66,7 +69,7 @@ export async function run(argv: string[]): Promise<void> {
     strict: true,
     allowPositionals: false,
     options: {
-      ...stringOptions('model', 'rows', 'cols', 'acc-depth', 'images', 'rounding', 'dataset', 'out', 'trace'),
+      ...stringOptions('model', 'rows', 'cols', 'acc-depth', 'images', 'rounding', 'rounding-modes', 'dataset', 'out', 'trace'),
       'check-hazards': { type: 'boolean', default: false },
       ...HELP_OPTION,
     },
@@ -74,10 +77,17 @@ export async function run(argv: string[]): Promise<void> {
   if (parsed === undefined) return;
   const v = parsed.values;
   if (v.model === undefined) throw new UsageError('--model <dir> is required (int8cosim sim --help lists the options)');
-  const model = readModel(v.model);
-  // the array runs the requantizer's modes only: a 'ruy' model (or option) is a clear error, not a substitute
-  const rounding = requantizerMode(v.rounding ?? model.roundingMode, v.rounding === undefined ? `model '${model.name}' roundingMode (give --rounding single|double to run it on the array)` : '--rounding');
-  const cfg = arrayConfig({ rows: intOption('rows', v.rows) ?? 8, cols: intOption('cols', v.cols) ?? 8, accDepth: intOption('acc-depth', v['acc-depth']) ?? 1024, roundingMode: rounding });
+  const read = readModel(v.model);
+  const rounding = (v.rounding ?? read.roundingMode) as RoundingMode;
+  if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
+  const model: QuantModel = { ...read, roundingMode: rounding };
+  let roundingModes: RoundingMode[] | undefined;
+  try {
+    if (v['rounding-modes'] !== undefined) roundingModes = normalizeRoundingModes(v['rounding-modes'].split(','), '--rounding-modes');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const cfg = arrayConfig({ rows: intOption('rows', v.rows) ?? 8, cols: intOption('cols', v.cols) ?? 8, accDepth: intOption('acc-depth', v['acc-depth']) ?? 1024, ...(roundingModes ? { roundingModes } : {}) });
   const images = intOption('images', v.images, { min: 1 }) ?? 10;
   const metaDataset = typeof model.meta['dataset'] === 'string' ? (model.meta['dataset'] as string) : undefined;
   const { input, labels, source } = inputs(model, v.dataset ?? metaDataset, images);
@@ -90,7 +100,7 @@ export async function run(argv: string[]): Promise<void> {
     mkdirSync(dirname(v.trace), { recursive: true });
     writeFileSync(v.trace, lines.join('\n') + '\n');
   }
-  const golden = runGolden(model, input, { collect: true, batch: images, roundingMode: rounding });
+  const golden = runGolden(model, input, { collect: true, batch: images });
   model.layers.forEach((layer, i) => {
     const a = hw.layers[i] as Int8Array;
     const b = (golden.layers as Int8Array[])[i] as Int8Array;
@@ -104,7 +114,7 @@ export async function run(argv: string[]): Promise<void> {
   if (labels !== undefined) for (let i = 0; i < images; i++) if (argmax(hw.output, i * classes, classes) === labels[i]) correct++;
 
   const cycles = hw.stats.total.cycles;
-  console.log(`${model.name}: ${images} image(s) from ${source} on a ${cfg.rows}x${cfg.cols} array (AccDepth ${cfg.accDepth}, ${rounding} rounding)`);
+  console.log(`${model.name}: ${images} image(s) from ${source} on a ${cfg.rows}x${cfg.cols} array (AccDepth ${cfg.accDepth}, rounding modes ${formatRoundingModes(cfg.roundingModes)}), the model in ${rounding} rounding`);
   console.log(statsTable(hw.stats));
   console.log(`every layer bit-identical to the golden model; ${cycles} cycles (${Math.round(cycles / images)} per image), ` +
     `${(cycles / seconds / 1e6).toFixed(2)} M simulated cycles/s = ${((cycles * cfg.rows * cfg.cols) / seconds / 1e6).toFixed(0)} M PE-cycles/s` +

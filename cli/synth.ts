@@ -14,7 +14,8 @@ const HELP = `usage: int8cosim synth [options]
   --sizes <RxC,...>          array sizes (default 4x4,8x8,16x16)
   --targets <t,...>          generic, ice40, xilinx (default all three)
   --acc-depth <n>            accumulator entries per column (default 16: small, so that the report is about the array)
-  --rounding <0|1>           RoundingMode of the requantizer (default 0, single)
+  --rounding-modes <m,...>   RoundingModes masks, one job each (bit 0 single, 1 double, 2 ruy; default 7:
+                             every mode; 7,1 compares all three with single alone)
   --timeout <seconds>        limit of one Yosys run (default 660: 16x16 on the generic target needs more)
   --rtl-config <file.json>   RTL to synthesize (default rtl/cosim.json)
   --top <module>             a sub-module alone, for a breakdown: systolic_array, systolic_requant, systolic_acc
@@ -33,7 +34,7 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('synth', HELP, {
     args: argv,
     options: {
-      ...stringOptions('sizes', 'targets', 'acc-depth', 'rounding', 'timeout', 'rtl-config', 'top', 'out'),
+      ...stringOptions('sizes', 'targets', 'acc-depth', 'rounding-modes', 'timeout', 'rtl-config', 'top', 'out'),
       ...HELP_OPTION,
     },
     strict: true,
@@ -44,13 +45,13 @@ export async function run(argv: string[]): Promise<void> {
   for (const t of targets) {
     if (!(SYNTH_TARGETS as readonly string[]).includes(t)) throw new UsageError(`--targets: unknown target '${t}'; expected ${SYNTH_TARGETS.join(', ')}`);
   }
-  const rounding = (intOption('rounding', values.rounding, { min: 0, max: 1 }) ?? 0) as 0 | 1;
+  const roundingModes = (values['rounding-modes'] ?? '7').split(',').map((m) => intOption('rounding-modes', m.trim(), { min: 1, max: 7 }) as number);
   const outDir = resolve(values.out ?? 'out/synth');
   await runSynthSuite({
     targets: targets as SynthTarget[],
     sizes: parseSizes(values.sizes ?? '4x4,8x8,16x16'),
     accDepth: intOption('acc-depth', values['acc-depth'], { min: 1 }) ?? 16,
-    roundingMode: rounding,
+    roundingModes,
     timeoutSeconds: intOption('timeout', values.timeout, { min: 1 }) ?? 660,
     ...(values['rtl-config'] === undefined ? {} : { rtlConfig: resolve(values['rtl-config']) }),
     ...(values.top === undefined ? {} : { top: values.top }),

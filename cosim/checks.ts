@@ -59,11 +59,11 @@ export async function cornerCheck(
   req: BuildRequest, build: RtlBuild, cases: number, deep: boolean, log: (m: string) => void,
 ): Promise<{ check: CosimCheck; report: CornerTierReport | null }> {
   const g = build.geometry;
-  const what = `quick corner tier on this build (${g.rows}x${g.cols} AccDepth ${g.accDepth} ${build.roundingMode}): golden vs hw-sim vs RTL${deep ? ', deep' : ''}`;
+  const what = `quick corner tier on this build (${g.rows}x${g.cols} AccDepth ${g.accDepth}, rounding ${build.roundingModes.join('/')}): golden vs hw-sim vs RTL${deep ? ', deep' : ''}`;
   if (cases === 0) return { check: { name: 'corner tier', status: 'not-run', what, compared: 0, unit: 'cases', detail: '--corner-cases 0' }, report: null };
   const r = await runCornerTier({
     rtl: { config: req.config, deep, ...(req.defines ? { defines: req.defines } : {}) },
-    cfg: { rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingMode: build.roundingMode },
+    cfg: { rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: build.roundingModes },
     cases,
     log: (l) => log(`corners: ${l}`),
   });

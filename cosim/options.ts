@@ -4,7 +4,7 @@
  * with it directly.
  */
 import type { ProgressEvent } from '../model/train/trainer.ts';
-import type { RequantizerMode } from '../hw-sim/contract/index.ts';
+import type { RoundingMode } from '../quant/spec/index.ts';
 
 export interface CosimOptions {
   /** An exported model folder (int8cosim train --out); otherwise the cached (else freshly trained) model of the flags below. */
@@ -15,8 +15,12 @@ export interface CosimOptions {
   network?: string;
   weightBits?: number;
   activationBits?: number;
-  /** The requantizer's rounding the golden model, hw-sim and the RTL run (the model's integers do not depend on it). */
-  rounding: RequantizerMode;
+  /**
+   * The rounding the model runs in, in the golden model, hw-sim and the RTL (every program's configuration command
+   * carries it; the model's integers do not depend on it). The array is built with every mode its RTL config
+   * implements (RoundingModes, default all three); a mode it lacks fails the compile of the first layer.
+   */
+  rounding: RoundingMode;
   rows: number;
   cols: number;
   /** Test images through the lockstep; default the whole test set. */

@@ -64,7 +64,7 @@ export function buildCosimReport(x: ReportInput): CosimReport {
     dataset: src.dataset,
     network: src.network,
     bits: src.bits,
-    array: { rows: o.rows, cols: o.cols },
+    array: { rows: o.rows, cols: o.cols, roundingModes: [...x.build.roundingModes] },
     roundingMode: o.rounding,
     exportRoundingMode: src.model.roundingMode,
     images: result.images,

@@ -24,7 +24,6 @@ import { modelSource, type Stage } from './model-source.ts';
 import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
 import { buildCosimReport, type CosimReport } from './report.ts';
 import type { CosimOptions } from './options.ts';
-import { roundingModeParam } from '../hw-sim/contract/index.ts';
 
 export interface CosimResult {
   report: CosimReport;
@@ -73,8 +72,9 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   if (!Number.isInteger(images) || images < 1 || images > total) throw new UsageError(`--images must be an integer in [1, ${total}] (the ${src.dataset} test set), got ${images}`);
   const labels = data.test.labels.subarray(0, images);
 
-  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one.
-  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024, RoundingMode: roundingModeParam(o.rounding) };
+  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one;
+  // RoundingModes is the config's (default: every mode), since the rounding is each program's, not the build's.
+  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024 };
   const buildReq: BuildRequest = { config: rtlConfig, parameters, deep: o.deep, log: (l) => log(`rtl: ${l}`) };
   const build = await stage('build', () => buildRtl(buildReq));
   const warnings = summarizeWarnings(build.warnings);

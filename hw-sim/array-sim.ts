@@ -27,12 +27,16 @@ import {
   outputStage,
   multiplyByQuantizedMultiplierSingle,
   multiplyByQuantizedMultiplierDouble,
+  multiplyByQuantizedMultiplierRuy,
   SHIFT_MIN,
   SHIFT_MAX,
 } from '../quant/spec/index.ts';
 import { zeroCounters, type ArrayCounters } from './counters.ts';
 import { HazardChecker } from './hazards.ts';
-import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from './contract/index.ts';
+import {
+  IN, OUT, REG_WORDS_PER_PE, ROUND_CODE, aDataOffset, clog2, formatRoundingModes, inWords, oAccOffset, outWords, regWords, roundingModeOfCode,
+  validateArrayConfig, type ArrayConfig,
+} from './contract/index.ts';
 import { formatTrace } from './trace.ts';
 
 export interface ArraySimOptions {
@@ -43,6 +47,13 @@ export interface ArraySimOptions {
 /** Slots of every circular chain: a power of two above the longest chain (R + C - 1 <= 63) plus the slot written. */
 export const CHAIN_SLOTS = 128;
 const MASK = CHAIN_SLOTS - 1;
+
+/** The requantizer's multiplier of each c_round_i code (docs/ARCHITECTURE.md section 3; code 3 is reserved). */
+const MULTIPLIER_OF_CODE: ReadonlyArray<(x: number, m0: number, shift: number) => number> = [
+  multiplyByQuantizedMultiplierSingle,
+  multiplyByQuantizedMultiplierDouble,
+  multiplyByQuantizedMultiplierRuy,
+];
 /** Token bits of the activation chain. */
 export const TOKEN_V = 0x100;
 export const TOKEN_BANK_SHIFT = 9;
@@ -109,6 +120,8 @@ export class ArraySim {
   zpQ = 0;
   minQ = 0;
   maxQ = 0;
+  /** The rounding mode's code (c_round_i) of the last configuration write: the requantizer's mode for every row after it. */
+  roundQ = 0;
   oValidQ = 0;
   oAddrQ = 0;
   oDataQ: Int32Array;
@@ -137,12 +150,14 @@ export class ArraySim {
   private cWeZp = 0;
   private cWeMin = 0;
   private cWeMax = 0;
+  private cWeRound = 0;
 
   private readonly rowMask: number;
   private readonly colMask: number;
   private readonly aOff: number;
   private readonly oAccOff: number;
-  private readonly mulq: (x: number, m0: number, shift: number) => number;
+  /** Bit c set: the array implements the mode of code c (the RTL's RoundingModes). */
+  private readonly roundMask: number;
   private readonly hazards: HazardChecker | undefined;
   private isReset = false;
   private lastIn: Int32Array | undefined;
@@ -163,7 +178,7 @@ export class ArraySim {
     this.colMask = (1 << clog2(C)) - 1;
     this.aOff = aDataOffset(cfg);
     this.oAccOff = oAccOffset(cfg);
-    this.mulq = cfg.roundingMode === 'single' ? multiplyByQuantizedMultiplierSingle : multiplyByQuantizedMultiplierDouble;
+    this.roundMask = cfg.roundingModes.reduce((mask, m) => mask | (1 << ROUND_CODE[m]), 0);
     this.hazards = opts.checkHazards === true ? new HazardChecker(cfg) : undefined;
     const pe = R * C;
     this.wQ = new Int32Array(2 * pe);
@@ -203,6 +218,7 @@ export class ArraySim {
     this.zpQ = 0;
     this.minQ = 0;
     this.maxQ = 0;
+    this.roundQ = 0;
     this.oValidQ = 0;
     this.oAddrQ = 0;
     this.accWe = 0;
@@ -417,7 +433,7 @@ export class ArraySim {
       return;
     }
     const C = this.cols;
-    const mulq = this.mulq;
+    const mulq = MULTIPLIER_OF_CODE[this.roundQ] as (x: number, m0: number, shift: number) => number;
     const accQ = this.accQ;
     const bias = this.biasQ;
     const m0 = this.m0Q;
@@ -468,6 +484,13 @@ export class ArraySim {
       this.cWeZp = ((b[o + IN.cZp] as number) << 24) >> 24;
       this.cWeMin = ((b[o + IN.cMin] as number) << 24) >> 24;
       this.cWeMax = ((b[o + IN.cMax] as number) << 24) >> 24;
+      this.cWeRound = (b[o + IN.cRound] as number) & 3;
+      if (((this.roundMask >> this.cWeRound) & 1) !== 1) {
+        const mode = roundingModeOfCode(this.cWeRound);
+        throw new RangeCheckError(
+          `cycle ${this.cycle}: c_round ${this.cWeRound} (${mode === undefined ? 'reserved' : `'${mode}'`}) selects a rounding mode this array does not implement (roundingModes ${formatRoundingModes(this.cfg.roundingModes)})`,
+        );
+      }
       cnt.configWrites++;
     }
   }
@@ -508,6 +531,7 @@ export class ArraySim {
       this.zpQ = this.cWeZp;
       this.minQ = this.cWeMin;
       this.maxQ = this.cWeMax;
+      this.roundQ = this.cWeRound;
     }
     this.cycle++;
     this.counters.cycles++;

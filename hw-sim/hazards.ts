@@ -147,6 +147,7 @@ export class HazardChecker {
       this.check(t, 'c_zp', b[o + IN.cZp] as number, -128, 127);
       this.check(t, 'c_min', b[o + IN.cMin] as number, -128, 127);
       this.check(t, 'c_max', b[o + IN.cMax] as number, -128, 127);
+      this.check(t, 'c_round', b[o + IN.cRound] as number, 0, 3);
     }
   }
 }

@@ -2,7 +2,7 @@
  * The one-line trace of a cycle: what entered on each port group, what the accumulate stage does, and what left.
  * Built only on demand (a mismatch report, `--trace`), never in the cycle loop.
  */
-import { IN, OUT, aDataOffset, oAccOffset } from './contract/index.ts';
+import { IN, OUT, aDataOffset, oAccOffset, roundingModeOfCode } from './contract/index.ts';
 
 /** The registers the trace reads (the ArraySim fields of the same names). */
 export interface TraceSource {
@@ -39,7 +39,7 @@ export function formatTrace(s: TraceSource, inBuf: Int32Array | undefined, io: n
     parts.push(`a[b${w(IN.aBank)}${flags ? ' ' + flags : ''} @${w(IN.aAddr)} ${vec(inBuf, io + aDataOffset({ cols: C }), R)}]`);
   } else parts.push('a[-]');
   if (w(IN.pEn) === 1) parts.push(`p[c${w(IN.pCol)} b${w(IN.pBias)} m${w(IN.pM0)} s${w(IN.pShift)}]`);
-  if (w(IN.cEn) === 1) parts.push(`c[zp${w(IN.cZp)} ${w(IN.cMin)}..${w(IN.cMax)}]`);
+  if (w(IN.cEn) === 1) parts.push(`c[zp${w(IN.cZp)} ${w(IN.cMin)}..${w(IN.cMax)} ${roundingModeOfCode(w(IN.cRound)) ?? `round${w(IN.cRound)}`}]`);
   const [en, first, last, addr] = s.ctrlQ(R + C - 1);
   parts.push(en === 1 ? `| acc ${first === 1 ? '=' : '+='} @${addr}${last === 1 ? ' last' : ''}` : '| acc -');
   parts.push(s.oValidQ === 1 ? `rq @${s.oAddrQ}` : 'rq -');

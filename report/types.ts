@@ -94,6 +94,8 @@ export interface SynthRow {
   target: string;
   rows?: number;
   cols?: number;
+  /** The RoundingModes mask synthesized (7: every rounding mode; 1: single alone). */
+  roundingModes?: number;
   /** 'ok', or why there are no figures ('timeout', 'error'), with the tool's message. */
   status?: string;
   message?: string;

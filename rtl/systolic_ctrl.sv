@@ -1,5 +1,5 @@
 // Command decoder and controller: decodes weight-row writes, holds the requantization parameters (per column)
-// and the per-tensor output configuration, and carries each beat's control bits (en, first, last, addr) down a
+// and the per-tensor output configuration (zero point, clamps, the requantizer's rounding mode), and carries each beat's control bits (en, first, last, addr) down a
 // line of Rows+Cols-1 registers so that they meet the de-skewed column sums in the accumulate cycle. The line is
 // tapped one stage early (rd_addr_o) so that the accumulator memory can be read synchronously.
 module systolic_ctrl #(
@@ -32,6 +32,7 @@ module systolic_ctrl #(
   input  logic [7:0]         c_zp_i,
   input  logic [7:0]         c_min_i,
   input  logic [7:0]         c_max_i,
+  input  logic [1:0]         c_round_i,
   // the held parameters (column c in bits [32c +: 32] or [8c +: 8])
   output logic [32*Cols-1:0] bias_o,
   output logic [32*Cols-1:0] m0_o,
@@ -39,6 +40,7 @@ module systolic_ctrl #(
   output logic [7:0]         zp_o,
   output logic [7:0]         min_o,
   output logic [7:0]         max_o,
+  output logic [1:0]         round_o,
   // the control line: one stage before the accumulate cycle, and the accumulate cycle itself
   output logic [AddrW-1:0]   rd_addr_o,
   output logic               acc_en_o,
@@ -59,6 +61,7 @@ module systolic_ctrl #(
   logic [7:0]         zp_q, zp_d;
   logic [7:0]         min_q, min_d;
   logic [7:0]         max_q, max_d;
+  logic [1:0]         round_q, round_d;
 
   for (genvar c = 0; c < Cols; c++) begin : g_col_dec
     logic sel;
@@ -70,6 +73,7 @@ module systolic_ctrl #(
   assign zp_d  = c_en_i ? c_zp_i  : zp_q;
   assign min_d = c_en_i ? c_min_i : min_q;
   assign max_d = c_en_i ? c_max_i : max_q;
+  assign round_d = c_en_i ? c_round_i : round_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -79,6 +83,7 @@ module systolic_ctrl #(
       zp_q    <= '0;
       min_q   <= '0;
       max_q   <= '0;
+      round_q <= '0;
     end else begin
       bias_q  <= bias_d;
       m0_q    <= m0_d;
@@ -86,6 +91,7 @@ module systolic_ctrl #(
       zp_q    <= zp_d;
       min_q   <= min_d;
       max_q   <= max_d;
+      round_q <= round_d;
     end
   end
 
@@ -95,6 +101,7 @@ module systolic_ctrl #(
   assign zp_o    = zp_q;
   assign min_o   = min_q;
   assign max_o   = max_q;
+  assign round_o = round_q;
 
   // Control line: Rows+Cols-2 registers to the read tap, one more to the accumulate stage.
   localparam int LineW = AddrW + 3;

@@ -10,7 +10,7 @@ module systolic_top #(
   parameter int Rows         = 8,
   parameter int Cols         = 8,
   parameter int AccDepth     = 1024,
-  parameter int RoundingMode = 0,
+  parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
   localparam int RowW  = $clog2(Rows),
   localparam int ColW  = $clog2(Cols),
   localparam int AddrW = $clog2(AccDepth)
@@ -40,6 +40,7 @@ module systolic_top #(
   input  logic [7:0]         c_zp_i,
   input  logic [7:0]         c_min_i,
   input  logic [7:0]         c_max_i,
+  input  logic [1:0]         c_round_i,
   // output rows
   output logic               o_valid_o,
   output logic [AddrW-1:0]   o_addr_o,
@@ -54,8 +55,8 @@ module systolic_top #(
   `ASSERT_STATIC(g_bad_cols, Cols >= 2 && Cols <= 32, ("systolic_top: Cols must be in [2, 32], got %0d", Cols))
   `ASSERT_STATIC(g_bad_depth, AccDepth >= 2 && AccDepth <= 4096 && (AccDepth & (AccDepth - 1)) == 0,
                  ("systolic_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth))
-  `ASSERT_STATIC(g_bad_mode, RoundingMode == 0 || RoundingMode == 1,
-                 ("systolic_top: RoundingMode must be 0 (single) or 1 (double), got %0d", RoundingMode))
+  `ASSERT_STATIC(g_bad_modes, RoundingModes >= 1 && RoundingModes <= 7,
+                 ("systolic_top: RoundingModes must be a mask in [1, 7] (bit 0 single, 1 double, 2 ruy), got %0d", RoundingModes))
 
   // ---------------------------------------------------------------------------------------------------------
   // Controller
@@ -67,6 +68,7 @@ module systolic_top #(
   logic [7:0]         zp;
   logic [7:0]         act_min;
   logic [7:0]         act_max;
+  logic [1:0]         round;
   logic [AddrW-1:0]   rd_addr;
   logic               acc_en;
   logic               acc_first;
@@ -96,12 +98,14 @@ module systolic_top #(
     .c_zp_i     (c_zp_i),
     .c_min_i    (c_min_i),
     .c_max_i    (c_max_i),
+    .c_round_i  (c_round_i),
     .bias_o     (bias),
     .m0_o       (m0),
     .shift_o    (shift),
     .zp_o       (zp),
     .min_o      (act_min),
     .max_o      (act_max),
+    .round_o    (round),
     .rd_addr_o  (rd_addr),
     .acc_en_o   (acc_en),
     .acc_first_o(acc_first),
@@ -201,7 +205,7 @@ module systolic_top #(
   for (genvar c = 0; c < Cols; c++) begin : g_col
     logic signed [31:0] y_unused;  // the multiplier output is exposed for the requantizer's own test only
     systolic_requant #(
-      .RoundingMode(RoundingMode)
+      .RoundingModes(RoundingModes)
     ) u_requant (
       .acc_i  (acc[32*c +: 32]),
       .bias_i (bias[32*c +: 32]),
@@ -210,6 +214,7 @@ module systolic_top #(
       .zp_i   (zp),
       .min_i  (act_min),
       .max_i  (act_max),
+      .round_i(round),
       .x_o    (req_x[32*c +: 32]),
       .y_o    (y_unused),
       .q_o    (req_q[8*c +: 8])
@@ -259,6 +264,9 @@ module systolic_top #(
           ("systolic_top: p_m0_i = %0d is negative", $signed(p_m0_i)))
   `ASSERT(PShiftInRange_A, !p_en_i || ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30), clk_i, rst_ni,
           ("systolic_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i)))
+  `ASSERT(CRoundImplemented_A, !c_en_i || ((32'(RoundingModes) >> c_round_i) & 32'd1) == 32'd1, clk_i, rst_ni,
+          ("systolic_top: c_round_i = %0d selects a rounding mode this build does not implement (RoundingModes = %0d)",
+           c_round_i, RoundingModes))
   `ASSERT_KNOWN(OValidKnown_A, o_valid_o, clk_i, rst_ni)
   `ASSERT_KNOWN(OAddrKnown_A, o_addr_o, clk_i, rst_ni)
   `ASSERT_KNOWN(ODataKnown_A, o_data_o, clk_i, rst_ni)

@@ -5,6 +5,14 @@
 import { z } from 'zod';
 import { finite, int, text } from '../quant/json-fields.ts';
 
+const MODE_NAMES = ['single', 'double', 'ruy'] as const; // bit i of RoundingModes (hw-sim/contract ROUND_CODE)
+
+/** "7 (all)", "1 (single)", "6 (double, ruy)": a RoundingModes mask as the tables show it. */
+export function roundingModesLabel(mask: number): string {
+  if (mask === 7) return '7 (all)';
+  return `${mask} (${MODE_NAMES.filter((_, i) => (mask >> i) & 1).join(', ')})`;
+}
+
 /** The targets synth/yosys.ts has a script for. */
 export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx'] as const;
 
@@ -29,7 +37,8 @@ export const synthEntrySchema = z.strictObject({
   rows: int(1),
   cols: int(1),
   accDepth: int(1),
-  roundingMode: z.union([z.literal(0), z.literal(1)], '0 or 1'),
+  /** The RoundingModes mask synthesized (bit 0 single, 1 double, 2 ruy): 7 all three, 1 a build of single alone. */
+  roundingModes: int(1).max(7, 'a mask in 1..7'),
   status: z.enum(['ok', 'timeout', 'error']),
   seconds: finite,
   /** Absent when the job timed out or failed; then `message` says why. */

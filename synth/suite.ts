@@ -22,7 +22,8 @@ export interface SynthSuiteOptions {
   sizes: readonly ArraySize[];
   /** AccDepth of the synthesized arrays (small by default: the accumulator memory is not the subject). */
   accDepth: number;
-  roundingMode: 0 | 1;
+  /** RoundingModes masks to synthesize, each a job per size and target (7: every mode; 1: single alone). */
+  roundingModes: readonly number[];
   /** Per-job limit in seconds. */
   timeoutSeconds: number;
   /** RTL config (rtl/cosim.json by default). */
@@ -40,7 +41,7 @@ export interface SynthSuiteOptions {
 /** The parameters of the project's sub-modules that a breakdown run may synthesize alone. */
 export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
   systolic_array: ['Rows', 'Cols'],
-  systolic_requant: ['RoundingMode'],
+  systolic_requant: ['RoundingModes'],
   systolic_acc: ['Cols', 'AccDepth'],
 };
 
@@ -86,24 +87,26 @@ export async function runSynthSuite(opts: SynthSuiteOptions): Promise<SynthRepor
   };
   for (const size of opts.sizes) {
     for (const target of opts.targets) {
-      const parameters: Record<string, number> = {};
-      for (const [k, v] of Object.entries(cfg.parameters)) if (typeof v === 'number') parameters[k] = v;
-      Object.assign(parameters, { Rows: size.rows, Cols: size.cols, AccDepth: opts.accDepth, RoundingMode: opts.roundingMode });
-      if (keep !== undefined) for (const k of Object.keys(parameters)) if (!keep.includes(k)) delete parameters[k];
-      const job: SynthJob = { target, top, files: cfg.files, includeDirs: cfg.includeDirs, parameters, defines: cfg.defines };
-      log(`synth ${target} ${size.rows}x${size.cols} (AccDepth ${opts.accDepth}, RoundingMode ${opts.roundingMode}) ...`);
-      const r = await runWorker(job, opts.timeoutSeconds);
-      const entry: SynthEntry = { target, rows: size.rows, cols: size.cols, accDepth: opts.accDepth, roundingMode: opts.roundingMode, status: r.status, seconds: Number((r.run?.seconds ?? r.seconds).toFixed(1)) };
-      if (r.run !== undefined) entry.resources = r.run.resources;
-      if (r.message !== undefined) entry.message = r.message;
-      report.entries.push(entry);
-      const res = entry.resources;
-      log(
-        res === undefined
-          ? `  ${entry.status}: ${entry.message ?? ''}`
-          : `  ${res.luts} LUTs, ${res.flipFlops} FFs, ${res.dsps} DSPs, ${res.brams} BRAMs${res.lutRams > 0 ? `, ${res.lutRams} LUT RAM/SRL` : ''} in ${entry.seconds} s`,
-      );
-      save();
+      for (const roundingModes of opts.roundingModes) {
+        const parameters: Record<string, number> = {};
+        for (const [k, v] of Object.entries(cfg.parameters)) if (typeof v === 'number') parameters[k] = v;
+        Object.assign(parameters, { Rows: size.rows, Cols: size.cols, AccDepth: opts.accDepth, RoundingModes: roundingModes });
+        if (keep !== undefined) for (const k of Object.keys(parameters)) if (!keep.includes(k)) delete parameters[k];
+        const job: SynthJob = { target, top, files: cfg.files, includeDirs: cfg.includeDirs, parameters, defines: cfg.defines };
+        log(`synth ${target} ${size.rows}x${size.cols} (AccDepth ${opts.accDepth}, RoundingModes ${roundingModes}) ...`);
+        const r = await runWorker(job, opts.timeoutSeconds);
+        const entry: SynthEntry = { target, rows: size.rows, cols: size.cols, accDepth: opts.accDepth, roundingModes, status: r.status, seconds: Number((r.run?.seconds ?? r.seconds).toFixed(1)) };
+        if (r.run !== undefined) entry.resources = r.run.resources;
+        if (r.message !== undefined) entry.message = r.message;
+        report.entries.push(entry);
+        const res = entry.resources;
+        log(
+          res === undefined
+            ? `  ${entry.status}: ${entry.message ?? ''}`
+            : `  ${res.luts} LUTs, ${res.flipFlops} FFs, ${res.dsps} DSPs, ${res.brams} BRAMs${res.lutRams > 0 ? `, ${res.lutRams} LUT RAM/SRL` : ''} in ${entry.seconds} s`,
+        );
+        save();
+      }
     }
   }
   save();

@@ -9,13 +9,13 @@
  * palette on purpose (the quick tier's 300 seeds: 3 times each), and a single configuration has its corners at
  * seeds 100b + 3i (corner-tier.ts).
  */
-import type { ArrayConfig, RequantizerMode } from '../hw-sim/index.ts';
+import type { ArrayConfig } from '../hw-sim/index.ts';
 import { randomModel } from '../quant/format/random-model.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import { Rng } from '../quant/random.ts';
-import { foldInputZeroPoint, intRange, type RoundingMode } from '../quant/spec/index.ts';
-import { accExtremeGemm, allAddressesGemm, clampGemm, idleGapGemm, int8ExtremesGemm, shiftGemm, tieGemm } from './corners.ts';
-import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, type GemmCase } from './gemm-draws.ts';
+import { foldInputZeroPoint, intRange } from '../quant/spec/index.ts';
+import { accExtremeGemm, allAddressesGemm, clampGemm, idleGapGemm, int8ExtremesGemm, shiftGemm, tieGemm, tieStepsOf, type TieStep } from './corners.ts';
+import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, pickRound, type GemmCase } from './gemm-draws.ts';
 import { rawBeats, resetStateBeats } from './stimulus.ts';
 
 /** The kinds of the random mix. */
@@ -28,8 +28,9 @@ export type CornerKind =
   | 'int8-extremes' // -128 x -128 in every PE and both banks; acc + bias wraps both ways
   | 'tie-single' // single rounding, shift <= 0: exact halves of both signs
   | 'tie-single-left' // single rounding, shift > 0
-  | 'tie-srdhm' // double rounding, exact halves in SaturatingRoundingDoublingHighMul (shift >= 0)
+  | 'tie-srdhm' // double or ruy rounding, exact halves in SaturatingRoundingDoublingHighMul (shift >= 0)
   | 'tie-rdbpot' // double rounding, exact halves in RoundingDivideByPOT
+  | 'tie-ruy' // ruy rounding, exact halves in its final shift (ties toward +infinity)
   | 'clamp-both-bounds' // values beyond both clamp bounds in every column
   | 'clamp-min-above-max' // min > max: values below min, at or above min, and between max and min
   | 'shift-left' // shifts 1 .. 30, one per column
@@ -47,16 +48,19 @@ const SCHEDULE_HEAD: readonly CornerKind[] = ['reset-state', 'int8-extremes'];
 const SCHEDULE_TAIL: readonly CornerKind[] = [
   'clamp-both-bounds', 'clamp-min-above-max', 'shift-left', 'shift-right', 'idle-first', 'all-addresses', 'raw-forwarding',
 ];
-const SCHEDULES: Record<RequantizerMode, readonly CornerKind[]> = {
-  single: [...SCHEDULE_HEAD, 'tie-single', 'tie-single-left', ...SCHEDULE_TAIL],
-  double: [...SCHEDULE_HEAD, 'tie-srdhm', 'tie-rdbpot', ...SCHEDULE_TAIL],
+/** The tie corner of each rounding step (corners.ts tieGemm). */
+const TIE_CORNERS: Record<TieStep, CornerKind> = {
+  single: 'tie-single', 'single-left': 'tie-single-left', srdhm: 'tie-srdhm', rdbpot: 'tie-rdbpot', 'ruy-shift': 'tie-ruy',
 };
-/** Corners of one configuration's schedule (the same number in both rounding modes). */
-export const CORNER_COUNT = SCHEDULES.single.length;
+/** Corners of the schedule of an array with every rounding mode (the longest schedule). */
+export const CORNER_COUNT = SCHEDULE_HEAD.length + Object.keys(TIE_CORNERS).length + SCHEDULE_TAIL.length;
 
-/** The corners every configuration of this rounding mode is run through, in schedule order. */
-export function cornerSchedule(mode: RequantizerMode): readonly CornerKind[] {
-  return SCHEDULES[mode];
+/**
+ * The corners every configuration with these rounding modes is run through, in schedule order: the ties of the
+ * rounding steps its modes have (every mode's, on an array that implements all three).
+ */
+export function cornerSchedule(cfg: Pick<ArrayConfig, 'roundingModes'>): readonly CornerKind[] {
+  return [...SCHEDULE_HEAD, ...tieStepsOf(cfg).map((s) => TIE_CORNERS[s]), ...SCHEDULE_TAIL];
 }
 
 /** Seeds per block of the corner schedule for a palette of `paletteLength` entries (100 for up to 3 entries). */
@@ -70,7 +74,8 @@ export function cornerOf(seed: number, palette: readonly ArrayConfig[]): { cfg: 
   if (r % 3 !== 0 || r / 3 >= CORNER_COUNT * palette.length) return undefined;
   const j = r / 3;
   const cfg = palette[j % palette.length] as ArrayConfig;
-  return { cfg, kind: SCHEDULES[cfg.roundingMode][Math.floor(j / palette.length)] as CornerKind };
+  const kind = cornerSchedule(cfg)[Math.floor(j / palette.length)];
+  return kind === undefined ? undefined : { cfg, kind }; // an array with fewer modes has fewer tie corners
 }
 
 export interface RegressCase {
@@ -123,7 +128,7 @@ export function randomGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   }
   const { zp, min, max } = pickClamp(rng, bits.o);
   const bias = foldInputZeroPoint(rawBias, w, k, n, inputZeroPoint);
-  return { m, k, n, bits, inputZeroPoint, ops: { x, w, bias, m0, shift, zp, min, max } };
+  return { m, k, n, bits, inputZeroPoint, ops: { x, w, bias, m0, shift, zp, min, max, round: pickRound(rng, cfg) } };
 }
 
 /** A corner case of the schedule on cfg (GEMMs always carry idle-port noise, which aims at a_first: stimulus.ts). */
@@ -134,6 +139,7 @@ const GEMM_CORNERS: Record<Exclude<CornerKind, 'reset-state' | 'raw-forwarding'>
   'tie-single-left': (rng, cfg) => tieGemm(rng, cfg, 'single-left'),
   'tie-srdhm': (rng, cfg) => tieGemm(rng, cfg, 'srdhm'),
   'tie-rdbpot': (rng, cfg) => tieGemm(rng, cfg, 'rdbpot'),
+  'tie-ruy': (rng, cfg) => tieGemm(rng, cfg, 'ruy-shift'),
   'clamp-both-bounds': (rng, cfg) => clampGemm(rng, cfg),
   'clamp-min-above-max': (rng, cfg) => clampGemm(rng, cfg, true),
   'shift-left': (rng, cfg) => shiftGemm(rng, cfg, 'left'),
@@ -169,7 +175,7 @@ export function generateCase(seed: number, palette: readonly ArrayConfig[], opts
     case 'acc-extreme':
       return { seed, cfg, kind, gemm: accExtremeGemm(rng, cfg), ...noise() };
     case 'tie':
-      return { seed, cfg, kind, gemm: tieGemm(rng, cfg, cfg.roundingMode === 'single' ? 'single' : rng.pick(['srdhm', 'rdbpot'] as const)), ...noise() };
+      return { seed, cfg, kind, gemm: tieGemm(rng, cfg, rng.pick(tieStepsOf(cfg).filter((s) => s !== 'single-left'))), ...noise() };
     case 'clamp':
       return { seed, cfg, kind, gemm: clampGemm(rng, cfg), ...noise() };
     case 'raw':
@@ -177,7 +183,7 @@ export function generateCase(seed: number, palette: readonly ArrayConfig[], opts
     case 'network': {
       const spatial = rng.next() < 0.7;
       const model = randomModel(rng, {
-        roundingMode: cfg.roundingMode,
+        roundingMode: pickRound(rng, cfg),
         inputShape: spatial ? [rng.int(3, 7), rng.int(3, 7), rng.int(1, 3)] : [rng.int(4, 40)],
         maxChannels: 8,
         extreme: rng.next() < 0.3,

@@ -9,21 +9,23 @@
  */
 import { validateArrayConfig, type ArrayConfig } from '../hw-sim/index.ts';
 import { UsageError } from '../quant/errors.ts';
-import { CORNER_COUNT, cornerBlock, generateCase, type RegressCase } from './case-gen.ts';
+import { CORNER_COUNT, cornerBlock, cornerSchedule, generateCase, type RegressCase } from './case-gen.ts';
 import { configName } from './palette.ts';
 import { runRegression, type RegressResult, type RtlTarget } from './runner.ts';
 
-/** Cases of a corner tier by default: the schedule four times, each time with fresh operands. */
+/** Cases of a corner tier by default: the schedule four times, each time with fresh operands (an array of every rounding mode). */
 export const CORNER_TIER_CASES = 4 * CORNER_COUNT;
 
 /**
- * The seeds of `cases` corner cases of a single configuration: block b (from 1) holds the whole schedule at seeds
- * 100b + 3i (i < CORNER_COUNT), so the first CORNER_COUNT seeds are every corner once, the next ones every corner again.
+ * The seeds of `cases` corner cases of a single configuration: block b (from 1) holds the whole schedule of cfg
+ * (cornerSchedule: an array of fewer rounding modes has fewer tie corners) at seeds 100b + 3i, so the first
+ * schedule-length seeds are every corner once, the next ones every corner again.
  */
-export function cornerSeeds(cases: number): number[] {
+export function cornerSeeds(cases: number, cfg?: Pick<ArrayConfig, 'roundingModes'>): number[] {
   const block = cornerBlock(1);
+  const per = cfg === undefined ? CORNER_COUNT : cornerSchedule(cfg).length;
   const out: number[] = [];
-  for (let i = 0; i < cases; i++) out.push(block * (1 + Math.floor(i / CORNER_COUNT)) + 3 * (i % CORNER_COUNT));
+  for (let i = 0; i < cases; i++) out.push(block * (1 + Math.floor(i / per)) + 3 * (i % per));
   return out;
 }
 
@@ -34,13 +36,13 @@ export function cornerTierCase(seed: number, cfg: ArrayConfig): RegressCase {
 
 export async function runCornerTier(opts: { rtl: RtlTarget; cfg: ArrayConfig; cases?: number; log?: (l: string) => void }): Promise<RegressResult> {
   const cfg = validateArrayConfig({ ...opts.cfg });
-  const cases = opts.cases ?? CORNER_TIER_CASES;
+  const cases = opts.cases ?? 4 * cornerSchedule(cfg).length;
   if (!Number.isInteger(cases) || cases < 1) throw new UsageError(`the corner tier needs a whole number of cases >= 1, got ${cases}`);
   const name = configName(cfg);
   return runRegression({
     palette: [cfg],
     rtl: opts.rtl,
-    seeds: cornerSeeds(cases),
+    seeds: cornerSeeds(cases, cfg),
     networks: false,
     replayCommand: (s) => `corner tier seed ${s} on ${name}${opts.rtl.deep === true ? ', deep' : ''}: cornerTierCase(${s}, cfg) of verify/corner-tier.ts`,
     ...(opts.log ? { log: opts.log } : {}),

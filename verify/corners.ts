@@ -6,7 +6,9 @@
  *  - int8ExtremesGemm: -128 x -128 in every PE with both weight banks; wrap32(acc + bias) beyond INT32_MAX and
  *    below INT32_MIN, and within 3 of both bounds without wrapping;
  *  - tieGemm: x = acc + bias constructed so that one rounding step meets exact halves of both signs, unclamped:
- *    single rounding (shift <= 0 or > 0), SaturatingRoundingDoublingHighMul, RoundingDivideByPOT;
+ *    single rounding (shift <= 0 or > 0), SaturatingRoundingDoublingHighMul (double or ruy), RoundingDivideByPOT
+ *    (double), ruy's final shift (ties toward +infinity);
+ * Every GEMM's program takes a rounding mode of the array (pickRound) but a tie's, which is its step's.
  *  - clampGemm: outputs beyond both clamp bounds in every column (fused ReLU, full range, a window), or with
  *    min > max (the contract has no order rule): values below min, at or above min, and between max and min;
  *  - shiftGemm: every column a different shift, left (1 .. 30) or right (-1 .. -31), with values that keep the
@@ -14,14 +16,14 @@
  *  - idleGapGemm: a stream with idle cycles right before the first beat of every K-tile after the first (what the
  *    aimed idle noise of stimulus.ts idleNoise needs); allAddressesGemm: two accumulator passes, every address.
  */
-import type { ArrayConfig } from '../hw-sim/index.ts';
+import type { ArrayConfig, GemmOperands } from '../hw-sim/index.ts';
 import type { Rng } from '../quant/random.ts';
-import { INT32_MAX, INT32_MIN, quantizeMultiplier, wrapInt32 } from '../quant/spec/index.ts';
-import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, type GemmCase } from './gemm-draws.ts';
+import { INT32_MAX, INT32_MIN, quantizeMultiplier, wrapInt32, type RoundingMode } from '../quant/spec/index.ts';
+import { pickBias, pickClamp, pickDim, pickM, pickMultiplier, pickRound, type GemmCase } from './gemm-draws.ts';
 
 const BITS8 = { w: 8, a: 8, o: 8 } as const;
 
-function gemm(m: number, k: number, n: number, ops: GemmCase['ops'], bits: GemmCase['bits'] = { ...BITS8 }): GemmCase {
+function gemm(m: number, k: number, n: number, ops: GemmOperands, bits: GemmCase['bits'] = { ...BITS8 }): GemmCase {
   return { m, k, n, bits, inputZeroPoint: 0, ops };
 }
 
@@ -38,12 +40,12 @@ function multipliers(n: number, pick: (c: number) => { m0: number; shift: number
 }
 
 /** Random int8 operands with realistic multipliers, biases and clamps (the GEMMs whose corner is their shape). */
-function plainGemm(rng: Rng, m: number, k: number, n: number): GemmCase {
+function plainGemm(rng: Rng, cfg: ArrayConfig, m: number, k: number, n: number): GemmCase {
   const x = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
   const w = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
   const bias = Int32Array.from({ length: n }, () => pickBias(rng));
   const { m0, shift } = multipliers(n, () => pickMultiplier(rng, k, BITS8));
-  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8) });
+  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8), round: pickRound(rng, cfg) });
 }
 
 /**
@@ -72,7 +74,7 @@ export function accExtremeGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   }
   const bias = Int32Array.from({ length: n }, () => boundBias(rng, rng.int(0, 3), k * 16384, -k * 16256));
   const { m0, shift } = multipliers(n, () => pickMultiplier(rng, k, BITS8));
-  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8) });
+  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8), round: pickRound(rng, cfg) });
 }
 
 /**
@@ -92,7 +94,7 @@ export function int8ExtremesGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   }
   const bias = Int32Array.from({ length: n }, (_, c) => boundBias(rng, c, k * 16384, -k * 16256));
   const { m0, shift } = multipliers(n, () => pickMultiplier(rng, k, BITS8));
-  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8) });
+  return gemm(m, k, n, { x, w, bias, m0, shift, ...pickClamp(rng, 8), round: pickRound(rng, cfg) });
 }
 
 /** A value v = 2^(e-1) (mod 2^e) with |v| <= lim. */
@@ -102,8 +104,22 @@ function halfResidue(rng: Rng, e: number, lim: number): number {
   return h + rng.int(Math.ceil((-lim - h) / step), Math.floor((lim - h) / step)) * step;
 }
 
-/** The rounding step a tie case aims at: single rounding with shift <= 0 or > 0, or one step of double rounding. */
-export type TieStep = 'single' | 'single-left' | 'srdhm' | 'rdbpot';
+/**
+ * The rounding step a tie case aims at: single rounding with shift <= 0 or > 0, the high-mul that double and ruy
+ * share, double's RoundingDivideByPOT (ties away from zero), or ruy's final shift (ties toward +infinity).
+ */
+export type TieStep = 'single' | 'single-left' | 'srdhm' | 'rdbpot' | 'ruy-shift';
+export const TIE_STEPS: readonly TieStep[] = ['single', 'single-left', 'srdhm', 'rdbpot', 'ruy-shift'] as const;
+
+/** The rounding modes whose arithmetic has the step (SRDHM: double and ruy). */
+export function tieStepModes(step: TieStep): readonly RoundingMode[] {
+  return step === 'single' || step === 'single-left' ? ['single'] : step === 'srdhm' ? ['double', 'ruy'] : step === 'rdbpot' ? ['double'] : ['ruy'];
+}
+
+/** The steps an array of these modes has (a tie on it needs one of its modes). */
+export function tieStepsOf(cfg: Pick<ArrayConfig, 'roundingModes'>): TieStep[] {
+  return TIE_STEPS.filter((s) => tieStepModes(s).some((m) => cfg.roundingModes.includes(m)));
+}
 
 /**
  * Every column uses W[0][c] = +-1 (column 0: +1, column 1: -1) and W[r > 0][c] = 0, so x = +-X[m][0] + bias[c]
@@ -112,16 +128,20 @@ export type TieStep = 'single' | 'single-left' | 'srdhm' | 'rdbpot';
  * |y| <= 64 there (the tie decides an output code that no clamp hides).
  *  - single: x*m0 / 2^(31-s), m0 = j*2^p with j odd, e = 31 - s - p; 'single-left' takes s in 1..3 (e + s <= 6);
  *  - srdhm: x*2^s*m0 / 2^31 (s in 0..3), the same construction;
- *  - rdbpot: m0 = 2^30 halves an even x exactly; RoundingDivideByPOT by 2^(e-1) then sees x/2 = 2^(e-2) mod 2^(e-1).
+ *  - rdbpot: m0 = 2^30 halves an even x exactly; RoundingDivideByPOT by 2^(e-1) then sees x/2 = 2^(e-2) mod 2^(e-1);
+ *  - ruy-shift: the same construction, with ruy's (t + 2^(r-1)) >> r as the step that meets the halves.
+ * The program's rounding is the step's mode (srdhm: double or ruy, whichever the array has; both: either).
  */
 export function tieGemm(rng: Rng, cfg: ArrayConfig, step: TieStep): GemmCase {
+  const modes = tieStepModes(step).filter((md) => cfg.roundingModes.includes(md));
+  if (modes.length === 0) throw new RangeError(`tieGemm: the step '${step}' needs ${tieStepModes(step).join(' or ')} rounding; the array has ${cfg.roundingModes.join(', ')}`);
   const m = Math.max(4, pickM(rng, cfg));
   const k = pickDim(rng, cfg.rows);
   const n = Math.max(2, pickDim(rng, cfg.cols));
   let e: number;
   let m0v: number;
   let s: number;
-  if (step === 'rdbpot') {
+  if (step === 'rdbpot' || step === 'ruy-shift') {
     e = rng.int(2, 7);
     s = -(e - 1);
     m0v = 2 ** 30;
@@ -143,7 +163,8 @@ export function tieGemm(rng: Rng, cfg: ArrayConfig, step: TieStep): GemmCase {
   const bias = Int32Array.from({ length: n }, (_, c) => (c < 2 ? 0 : 2 ** e * rng.int(-1, 1)));
   const q = quantizeMultiplier(m0v / 2 ** 31); // the same m0 through the spec's own encoder (a check of the construction)
   if (q.m0 !== m0v || q.shift !== 0) throw new RangeError(`tieGemm: m0 ${m0v} does not round-trip (${q.m0}, ${q.shift})`);
-  const ops = { x, w, bias, m0: new Int32Array(n).fill(m0v), shift: new Int32Array(n).fill(s), zp: rng.int(-20, 20), min: -128, max: 127 };
+  const round = rng.pick(modes);
+  const ops = { x, w, bias, m0: new Int32Array(n).fill(m0v), shift: new Int32Array(n).fill(s), zp: rng.int(-20, 20), min: -128, max: 127, round };
   return gemm(m, k, n, ops, { w: 2, a: 8, o: 8 });
 }
 
@@ -173,7 +194,7 @@ export function clampGemm(rng: Rng, cfg: ArrayConfig, inverted = false): GemmCas
   else if (u < 0.3) [min, max] = [zp, 127]; // fused ReLU
   else if (u < 0.5) [min, max] = [-128, 127];
   else [min, max] = [rng.int(-100, zp), rng.int(zp, 100)];
-  return gemm(m, k, n, { x, w, bias, m0, shift, zp: inverted ? rng.int(-5, 5) : zp, min, max });
+  return gemm(m, k, n, { x, w, bias, m0, shift, zp: inverted ? rng.int(-5, 5) : zp, min, max, round: pickRound(rng, cfg) });
 }
 
 /** The shifts a shift corner spreads over its columns (column c takes entry c mod length, so N >= length). */
@@ -207,7 +228,7 @@ export function shiftGemm(rng: Rng, cfg: ArrayConfig, dir: 'left' | 'right'): Ge
     m0: shiftOf(c) === -31 ? INT32_MAX : rng.pick([2 ** 30, INT32_MAX, rng.int(2 ** 30, INT32_MAX)]), // -31: |y| = 1 needs m0 near 2^31
     shift: shiftOf(c),
   }));
-  return gemm(m, k, n, { x, w, bias, m0, shift, zp: rng.int(-10, 10), min: -128, max: 127 });
+  return gemm(m, k, n, { x, w, bias, m0, shift, zp: rng.int(-10, 10), min: -128, max: 127, round: pickRound(rng, cfg) });
 }
 
 /**
@@ -216,11 +237,11 @@ export function shiftGemm(rng: Rng, cfg: ArrayConfig, dir: 'left' | 'right'): Ge
  */
 export function idleGapGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   const m = rng.int(1, Math.min(cfg.rows - 1, cfg.accDepth));
-  return plainGemm(rng, m, cfg.rows + rng.int(1, 2 * cfg.rows), pickDim(rng, cfg.cols));
+  return plainGemm(rng, cfg, m, cfg.rows + rng.int(1, 2 * cfg.rows), pickDim(rng, cfg.cols));
 }
 
 /** M = D + 1 .. D + 8: two accumulator passes, the first through every address 0 .. D-1, accumulated over 2 K-tiles. */
 export function allAddressesGemm(rng: Rng, cfg: ArrayConfig): GemmCase {
   const m = cfg.accDepth + rng.int(1, Math.min(cfg.accDepth, 8));
-  return plainGemm(rng, m, cfg.rows + rng.int(1, cfg.rows), rng.int(1, cfg.cols));
+  return plainGemm(rng, cfg, m, cfg.rows + rng.int(1, cfg.rows), rng.int(1, cfg.cols));
 }

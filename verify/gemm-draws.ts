@@ -1,11 +1,12 @@
 /**
  * The operand draws of the regression's GEMMs, shared by the random mix (case-gen.ts), the corner generators
  * (corners.ts) and the raw beat streams (stimulus.ts): shapes around the array dimensions, real multipliers over
- * every shift, biases anywhere in int32, and output clamps (full range, fused ReLU, a window, min > max).
+ * every shift, biases anywhere in int32, output clamps (full range, fused ReLU, a window, min > max), and the
+ * requantizer's rounding of the program (any mode the array implements).
  */
 import type { ArrayConfig, GemmOperands } from '../hw-sim/index.ts';
 import type { Rng } from '../quant/random.ts';
-import { INT32_MAX, INT32_MIN, intRange, quantizeMultiplier } from '../quant/spec/index.ts';
+import { INT32_MAX, INT32_MIN, intRange, quantizeMultiplier, type RoundingMode } from '../quant/spec/index.ts';
 
 export interface GemmCase {
   m: number;
@@ -16,6 +17,11 @@ export interface GemmCase {
   /** Bit widths of the weights, the input activations and the output. */
   bits: { w: number; a: number; o: number };
   inputZeroPoint: number;
+}
+
+/** The rounding of one program: any mode the array implements (its configuration command carries it). */
+export function pickRound(rng: Rng, cfg: Pick<ArrayConfig, 'roundingModes'>): RoundingMode {
+  return rng.pick(cfg.roundingModes);
 }
 
 /** M: 1 (a dense layer), within one pass, or several passes of the accumulator (capped for speed). */

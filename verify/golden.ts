@@ -3,11 +3,11 @@
  * requantize of every element, and for network cases quant/golden's runGolden. No arithmetic lives here.
  */
 import { gemmInt8 } from '../quant/golden/index.ts';
-import { requantize, type RoundingMode } from '../quant/spec/index.ts';
+import { requantize } from '../quant/spec/index.ts';
 import type { GemmCase } from './gemm-draws.ts';
 
-/** Y[M, N] int8 of the case under the given rounding mode. */
-export function goldenGemm(g: GemmCase, mode: RoundingMode): Int8Array {
+/** Y[M, N] int8 of the case, in the rounding mode its program chooses (ops.round). */
+export function goldenGemm(g: GemmCase): Int8Array {
   const { m, k, n, ops } = g;
   const acc = gemmInt8(ops.x, ops.w, m, k, n);
   const y = new Int8Array(m * n);
@@ -21,7 +21,7 @@ export function goldenGemm(g: GemmCase, mode: RoundingMode): Int8Array {
         ops.zp,
         ops.min,
         ops.max,
-        mode,
+        ops.round,
       );
     }
   }

@@ -7,7 +7,7 @@
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
 import { isAbsolute, relative } from 'node:path';
-import { compileGemm, inWords, runNetwork, roundingModeParam, type ArrayConfig, type Program } from '../hw-sim/index.ts';
+import { compileGemm, inWords, runNetwork, roundingModesParam, type ArrayConfig, type Program } from '../hw-sim/index.ts';
 import { Rng } from '../quant/random.ts';
 import { idleNoise } from './stimulus.ts';
 import { buildRtl, type RtlBuild } from '../harness/build/buildRtl.ts';
@@ -159,12 +159,12 @@ async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 
     const p = compileGemm(c.cfg, g.m, g.k, g.n, g.ops, `${c.kind} ${g.m}x${g.k}x${g.n}`);
     if (c.noiseSeed !== undefined) idleNoise(new Rng(c.noiseSeed), c.cfg, p.beats);
     programs = [p];
-    check = ([y]) => firstDiff(goldenGemm(g, c.cfg.roundingMode), y as Int8Array, g.n);
+    check = ([y]) => firstDiff(goldenGemm(g), y as Int8Array, g.n);
   } else {
     const { model, input } = c.network as NonNullable<RegressCase['network']>;
     programs = [];
     const hw = runNetwork(model, c.cfg, input, { collect: false, onProgram: (p) => programs.push(p) });
-    const gold = runGolden(model, input, { roundingMode: c.cfg.roundingMode });
+    const gold = runGolden(model, input);
     const d = firstDiff(gold.output, hw.output, gold.output.length);
     if (d !== undefined) return fail('network', `hw-sim runNetwork vs runGolden on '${model.name}': ${d.replace('RTL', 'hw-sim')}`);
   }
@@ -214,7 +214,7 @@ export async function judgeCase(c: RegressCase, ls: Lockstep, config: string, re
 
 /** The RTL parameters (-G) that one array configuration of a palette sets, whatever the RTL config says. */
 export function paletteParameters(cfg: ArrayConfig): Record<string, ParamValue> {
-  return { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) };
+  return { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingModes: roundingModesParam(cfg.roundingModes) };
 }
 
 /** What a run does to the parameters of its RTL config (said in the output and the report). */

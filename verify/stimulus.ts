@@ -7,13 +7,15 @@
  *  - rawBeats: a hand-rolled beat stream the compiler never produces: static weights in both banks, beats in
  *    random banks on most cycles, accumulate chains on a few addresses with consecutive beats to the same address
  *    (the accumulator's read-during-write forwarding; the stream opens with such a chain, then one with an idle
- *    cycle between two of its beats), first/last in every combination rule 4 allows;
+ *    cycle between two of its beats), first/last in every combination rule 4 allows, and configuration writes
+ *    mid-stream that switch the requantizer's rounding between the rows in flight;
  *  - resetStateBeats: a stream that reads, before writing them, the registers the contract resets to 0 (section 3):
  *    both weight banks, every column's parameters, the output configuration.
  */
-import { IN, aDataOffset, inWords, type ArrayConfig } from '../hw-sim/index.ts';
+import { IN, ROUND_CODE, aDataOffset, inWords, type ArrayConfig } from '../hw-sim/index.ts';
 import type { Rng } from '../quant/random.ts';
-import { pickBias, pickMultiplier } from './gemm-draws.ts';
+import type { RoundingMode } from '../quant/spec/index.ts';
+import { pickBias, pickMultiplier, pickRound } from './gemm-draws.ts';
 
 /** Overwrites the words of disabled port groups with random values in their port's range, in place. */
 export function idleNoise(rng: Rng, cfg: ArrayConfig, beats: Int32Array): void {
@@ -47,6 +49,7 @@ export function idleNoise(rng: Rng, cfg: ArrayConfig, beats: Int32Array): void {
       beats[o + IN.cZp] = i8();
       beats[o + IN.cMin] = i8();
       beats[o + IN.cMax] = i8();
+      beats[o + IN.cRound] = rng.int(0, 3); // the reserved code and unimplemented modes too: ignored without c_en
     }
   }
 }
@@ -85,12 +88,13 @@ class StreamWriter {
     this.beats[o + IN.pShift] = q.shift;
   }
 
-  config(t: number, zp: number, min: number, max: number): void {
+  config(t: number, zp: number, min: number, max: number, round: RoundingMode): void {
     const o = t * this.iw;
     this.beats[o + IN.cEn] = 1;
     this.beats[o + IN.cZp] = zp;
     this.beats[o + IN.cMin] = min;
     this.beats[o + IN.cMax] = max;
+    this.beats[o + IN.cRound] = ROUND_CODE[round];
   }
 
   /** A beat on `bank`: to address `addr` (an open one is continued, otherwise opened), else to a random one. */
@@ -125,7 +129,8 @@ export function rawBeats(rng: Rng, cfg: ArrayConfig, streamCycles: number): Int3
   const s = new StreamWriter(rng, cfg, start + streamCycles + R + C + 2);
   for (let t = 0; t < 2 * R; t++) s.weightRow(t, t < R ? 0 : 1, t % R);
   for (let c = 0; c < C; c++) s.params(c, c);
-  s.config(0, rng.int(-20, 20), rng.int(-128, -60), rng.int(60, 127));
+  const [zp, min, max] = [rng.int(-20, 20), rng.int(-128, -60), rng.int(60, 127)];
+  s.config(0, zp, min, max, pickRound(rng, cfg));
   // a chain on one address in consecutive cycles (first, add, add + last): read-during-write forwarding twice;
   // then a chain with an idle cycle between its beats (which idleNoise aims at: a_first and the chain's address)
   const addrs = Math.min(cfg.accDepth, 4);
@@ -137,6 +142,8 @@ export function rawBeats(rng: Rng, cfg: ArrayConfig, streamCycles: number): Int3
   s.beat(start + 4, rng.int(0, 1), { addr: a1, last: false });
   s.beat(start + 6, rng.int(0, 1), { addr: a1 });
   for (let t = start + 7; t < start + streamCycles; t++) if (rng.next() >= 0.15) s.beat(t, rng.int(0, 1));
+  // the rounding switched between the rows in flight: one configuration write is a set of one cycle (rule 3)
+  for (let i = rng.int(1, 3); i > 0; i--) s.config(rng.int(start, start + streamCycles + R + C), zp, min, max, pickRound(rng, cfg));
   idleNoise(rng, cfg, s.beats);
   return s.beats;
 }
@@ -173,7 +180,7 @@ export function resetStateBeats(rng: Rng, cfg: ArrayConfig): Int32Array {
   for (let r = 0; r < R; r++) s.weightRow(p2 + r, 0, r);
   for (let c = rng.int(0, 1); c < C; c += 2) s.params(p2 + c, c, true);
   burstAt(p2 + Math.max(R, C));
-  s.config(p3, rng.int(-50, 50), rng.int(-128, -100), rng.int(100, 127));
+  s.config(p3, rng.int(-50, 50), rng.int(-128, -100), rng.int(100, 127), pickRound(rng, cfg));
   burstAt(p3 + 1);
   for (let r = 0; r < R - 1; r++) s.weightRow(p4 + r, 1, r);
   burstAt(p4 + R);

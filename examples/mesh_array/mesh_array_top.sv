@@ -7,7 +7,8 @@
 //         u_seq: mesh_sequencer, output configuration, control line, output valid and address
 //
 // Parameters as the harness sets them (-G): Rows, Cols in 2..32, AccDepth a power of two in 2..4096,
-// RoundingMode 0 (single) or 1 (double). The define MESH_ACC_READ (0 or 1, include/mesh_defs.svh) selects the
+// RoundingModes a mask of the requantizer's modes (bit 0 single, 1 double, 2 ruy; default 7), each program
+// choosing one with c_round_i. The define MESH_ACC_READ (0 or 1, include/mesh_defs.svh) selects the
 // accumulator read style and must be given.
 `include "mesh_defs.svh"
 
@@ -15,7 +16,7 @@ module mesh_array_top #(
   parameter int unsigned Rows         = 8,
   parameter int unsigned Cols         = 8,
   parameter int unsigned AccDepth     = 1024,
-  parameter int unsigned RoundingMode = 0,
+  parameter int unsigned RoundingModes = 7,
   localparam int unsigned RowW        = `MESH_IDX_W(Rows),
   localparam int unsigned ColW        = `MESH_IDX_W(Cols),
   localparam int unsigned AddrW       = `MESH_IDX_W(AccDepth)
@@ -41,6 +42,7 @@ module mesh_array_top #(
   input  logic [7:0]         c_zp_i,
   input  logic [7:0]         c_min_i,
   input  logic [7:0]         c_max_i,
+  input  logic [1:0]         c_round_i,
   output logic               o_valid_o,
   output logic [AddrW-1:0]   o_addr_o,
   output logic [8*Cols-1:0]  o_data_o,
@@ -55,7 +57,8 @@ module mesh_array_top #(
   `MESH_STATIC_CHECK(g_bad_cols, Cols >= 2 && Cols <= 32, ("mesh_array_top: Cols must be in [2, 32]"))
   `MESH_STATIC_CHECK(g_bad_depth, AccDepth >= 2 && AccDepth <= 4096 && (AccDepth & (AccDepth - 1)) == 0,
                      ("mesh_array_top: AccDepth must be a power of two in [2, 4096]"))
-  `MESH_STATIC_CHECK(g_bad_mode, RoundingMode <= 1, ("mesh_array_top: RoundingMode must be 0 (single) or 1 (double)"))
+  `MESH_STATIC_CHECK(g_bad_modes, RoundingModes >= 1 && RoundingModes <= 7,
+                     ("mesh_array_top: RoundingModes must be a mask in 1..7 (bit 0 single, 1 double, 2 ruy)"))
   `MESH_STATIC_CHECK(g_bad_read, AccRead == 0 || AccRead == 1,
                      ("mesh_array_top: the define MESH_ACC_READ must be 0 (combinational) or 1 (synchronous); set it in the RTL config's \"defines\""))
 
@@ -90,6 +93,7 @@ module mesh_array_top #(
 
   // ---- sequencer ----------------------------------------------------------------------------------------------
   logic [7:0]       zp, lo, hi;
+  logic [1:0]       mode;
   logic             acc_en, acc_first, acc_last, acc_valid;
   logic [AddrW-1:0] acc_addr, rd_addr;
 
@@ -104,9 +108,11 @@ module mesh_array_top #(
     .cfg_zp_i    (c_zp_i),
     .cfg_lo_i    (c_min_i),
     .cfg_hi_i    (c_max_i),
+    .cfg_mode_i  (c_round_i),
     .zp_o        (zp),
     .lo_o        (lo),
     .hi_o        (hi),
+    .mode_o      (mode),
     .beat_en_i   (a_en_i),
     .beat_first_i(a_first_i),
     .beat_last_i (a_last_i),
@@ -127,7 +133,7 @@ module mesh_array_top #(
       .Cols        (Cols),
       .Col         (c),
       .AccDepth    (AccDepth),
-      .RoundingMode(RoundingMode),
+      .RoundingModes(RoundingModes),
       .AccRead     (AccRead)
     ) u_lane (
       .clk_i      (clk_i),
@@ -140,6 +146,7 @@ module mesh_array_top #(
       .zp_i       (zp),
       .lo_i       (lo),
       .hi_i       (hi),
+      .mode_i     (mode),
       .acc_en_i   (acc_en),
       .acc_first_i(acc_first),
       .acc_last_i (acc_last),
@@ -161,6 +168,8 @@ module mesh_array_top #(
   `MESH_ASSERT(a_m0_range, !p_en_i || !p_m0_i[31], ("mesh_array_top: p_m0_i = %0d is negative", $signed(p_m0_i)))
   `MESH_ASSERT(a_shift_range, !p_en_i || ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30),
                ("mesh_array_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i)))
+  `MESH_ASSERT(a_mode_built, !c_en_i || c_round_i != 2'd3 && ((RoundingModes >> c_round_i) & 1) != 0,
+               ("mesh_array_top: c_round_i = %0d selects a mode this build lacks (RoundingModes = %0d)", c_round_i, RoundingModes))
   `MESH_ASSERT_KNOWN(a_out_known, {o_valid_o, o_addr_o, o_data_o, o_acc_o})
 
 endmodule

@@ -15,7 +15,7 @@ module mesh_lane #(
   parameter int unsigned Cols         = 8,
   parameter int unsigned Col          = 0,
   parameter int unsigned AccDepth     = 1024,
-  parameter int unsigned RoundingMode = 0,
+  parameter int unsigned RoundingModes = 7,
   parameter int unsigned AccRead      = 0,
   localparam int unsigned AddrW       = `MESH_IDX_W(AccDepth)
 ) (
@@ -32,6 +32,7 @@ module mesh_lane #(
   input  logic [7:0]         zp_i,
   input  logic [7:0]         lo_i,
   input  logic [7:0]         hi_i,
+  input  logic [1:0]         mode_i,
   // the control line at the accumulate stage, and one stage earlier (read address of AccRead = 1)
   input  logic               acc_en_i,
   input  logic               acc_first_i,
@@ -127,7 +128,7 @@ module mesh_lane #(
   logic signed [7:0]  q;
 
   mesh_requant #(
-    .RoundingMode(RoundingMode)
+    .RoundingModes(RoundingModes)
   ) u_requant (
     .acc_i  (acc_q),
     .bias_i (bias_q),
@@ -136,6 +137,7 @@ module mesh_lane #(
     .zp_i   (zp_i),
     .lo_i   (lo_i),
     .hi_i   (hi_i),
+    .mode_i (mode_i),
     .x_o    (x),
     .q_o    (q)
   );

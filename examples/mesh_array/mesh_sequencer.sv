@@ -1,4 +1,4 @@
-// The mesh's sequencer: the per-tensor output configuration, the control line that carries each beat's
+// The mesh's sequencer: the per-tensor output configuration (zero point, clamps, rounding mode), the control line that carries each beat's
 // {en, first, last, addr} alongside its data, and the output row's valid bit and address.
 //   control line: Rows+Cols-1 registers, so that a beat of cycle t reaches the accumulate stage in cycle
 //   t+Rows+Cols-1 with its de-skewed sums; the stage before it is tapped as the early read address.
@@ -19,9 +19,11 @@ module mesh_sequencer #(
   input  logic [7:0]       cfg_zp_i,
   input  logic [7:0]       cfg_lo_i,
   input  logic [7:0]       cfg_hi_i,
+  input  logic [1:0]       cfg_mode_i,
   output logic [7:0]       zp_o,
   output logic [7:0]       lo_o,
   output logic [7:0]       hi_o,
+  output logic [1:0]       mode_o,
   // the beat as it arrives on the ports
   input  logic             beat_en_i,
   input  logic             beat_first_i,
@@ -42,13 +44,13 @@ module mesh_sequencer #(
   localparam int unsigned LineW = 3 + AddrW;
 
   // ---- output configuration -----------------------------------------------------------------------------------
-  logic [23:0] cfg_q, cfg_d;
+  logic [25:0] cfg_q, cfg_d;
   always_comb begin
     cfg_d = cfg_q;
-    if (cfg_we_i) cfg_d = {cfg_hi_i, cfg_lo_i, cfg_zp_i};
+    if (cfg_we_i) cfg_d = {cfg_mode_i, cfg_hi_i, cfg_lo_i, cfg_zp_i};
   end
   `MESH_FF(cfg_q, cfg_d)
-  assign {hi_o, lo_o, zp_o} = cfg_q;
+  assign {mode_o, hi_o, lo_o, zp_o} = cfg_q;
 
   // ---- control line: Rows+Cols-2 registers to the read tap, one more to the accumulate stage ----------------
   logic [LineW-1:0] line_early;

@@ -19,7 +19,8 @@ import { geometryHeader, layoutHeader } from './abiHeaders.ts';
 import { checkPorts, geometryOf, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
 import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
-import type { RequantizerMode } from '../../hw-sim/contract/index.ts';
+import { roundingModesOfParam } from '../../hw-sim/contract/index.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
 
 /** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
 const BUILDER_VERSION = 'int8cosim-build-3';
@@ -30,7 +31,7 @@ export const DEFAULT_CACHE_DIR = join(here, '..', '..', '.cache', 'verilator');
 
 export interface BuildRequest {
   config: RtlConfig;
-  /** Overrides of the config's parameters (Rows, Cols, AccDepth, RoundingMode, ...). */
+  /** Overrides of the config's parameters (Rows, Cols, AccDepth, RoundingModes, ...). */
   parameters?: Record<string, ParamValue>;
   /** Defines added to the config's (e.g. the planted fault). */
   defines?: Record<string, string>;
@@ -51,7 +52,8 @@ export interface RtlBuild {
   library: string;
   top: string;
   geometry: ArrayGeometry;
-  roundingMode: RequantizerMode;
+  /** The rounding modes the build's requantizer implements (its RoundingModes mask; all three when not given). */
+  roundingModes: RoundingMode[];
   deep: boolean;
   trace: boolean;
   parameters: Record<string, ParamValue>;
@@ -91,11 +93,21 @@ function sourceDigest(config: RtlConfig): string[] {
   return lines;
 }
 
-function roundingOf(parameters: Record<string, ParamValue>, source: string): RequantizerMode {
-  const v = parameters.RoundingMode;
-  if (v === 0 || v === '0') return 'single';
-  if (v === 1 || v === '1') return 'double';
-  throw new FormatError(`${source}: parameter RoundingMode must be 0 (single) or 1 (double), got ${JSON.stringify(v)}`);
+/** The modes of the RoundingModes parameter (the RTL's default, 7: all three, when it is not given). */
+function roundingModesOf(parameters: Record<string, ParamValue>, source: string): RoundingMode[] {
+  if ('RoundingMode' in parameters) {
+    throw new FormatError(
+      `${source}: parameter RoundingMode is gone: the rounding is chosen per program (c_round_i); give RoundingModes, a mask of the modes the build implements (bit 0 single, 1 double, 2 ruy; default 7), or nothing`,
+    );
+  }
+  const v = parameters.RoundingModes;
+  if (v === undefined) return [...ROUNDING_MODES];
+  const mask = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
+  try {
+    return roundingModesOfParam(mask, `${source}: parameter RoundingModes`);
+  } catch (err) {
+    throw new FormatError((err as Error).message, { cause: err });
+  }
 }
 
 /** Compiles Verilator's runtime once per toolchain into .cache/verilator/runtime-<hash>/. */
@@ -133,7 +145,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
   const defines = { ...config.defines, ...(req.defines ?? {}) };
   const deep = req.deep ?? false;
   const trace = req.trace ?? false;
-  const roundingMode = roundingOf(parameters, config.source);
+  const roundingModes = roundingModesOf(parameters, config.source);
 
   const placeholderObj = '@OBJ@';
   const vArgs = verilatorArgs({ config, parameters, defines, deep, trace, objDir: placeholderObj });
@@ -204,7 +216,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       library: join(finalDir, 'libdut.so'),
       top: config.top,
       geometry,
-      roundingMode,
+      roundingModes,
       deep,
       trace,
       parameters,

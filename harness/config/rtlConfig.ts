@@ -1,8 +1,8 @@
 /**
  * The RTL a build verilates: `{top, files, includeDirs, parameters, defines}` in a JSON file (rtl/cosim.json is the
  * project's own; `int8cosim cosim --rtl-config <file>` takes anyone's). Paths are relative to the JSON file.
- * The top module must have the ports of docs/ARCHITECTURE.md section 3 and the parameters Rows, Cols, AccDepth,
- * RoundingMode of section 1 (the harness sets them with -G).
+ * The top module must have the ports of docs/ARCHITECTURE.md section 3 and the parameters Rows, Cols, AccDepth and
+ * RoundingModes of section 1 (the harness sets them with -G; RoundingModes may be left at the top's default).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';

@@ -76,7 +76,7 @@ export class Lockstep {
     if (this.deep && !rtl.deep) throw new LifecycleError('deep lockstep needs an RTL build with register readout (build with deep: true)');
     this.chunk = opts.chunk ?? (this.deep ? Math.max(16, Math.min(2048, Math.floor((1 << 20) / g.regWords))) : 2048);
     this.checkpoints = opts.checkpoints ?? false;
-    this.cfg = arrayConfig({ rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingMode: rtl.roundingMode });
+    this.cfg = arrayConfig({ rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: rtl.roundingModes });
     this.scoreboard = new Scoreboard(this.cfg, g, this.deep, this.chunk);
     this.monitor = new Monitor(g, this.deep, this.chunk);
     this.driver = new Driver(rtl);

@@ -6,11 +6,12 @@
  * an asynchronous run is in flight, double close) throws LifecycleError and leaves the simulator untouched.
  */
 import type { ArrayGeometry } from '../build/ports.ts';
-import type { RequantizerMode } from '../../hw-sim/contract/index.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
 
 export interface RtlSim {
   readonly geometry: ArrayGeometry;
-  readonly roundingMode: RequantizerMode;
+  /** The rounding modes the build's requantizer implements (its RoundingModes); each program chooses one. */
+  readonly roundingModes: readonly RoundingMode[];
   /** true when the build can read PE registers (deep mode). */
   readonly deep: boolean;
   /** true when the build has VCD tracing compiled in (traceOpen works). */

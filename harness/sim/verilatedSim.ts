@@ -63,7 +63,7 @@ type State = 'created' | 'ready' | 'busy' | 'stopped' | 'closed';
 
 class VerilatedSim implements RtlSim {
   readonly geometry: RtlBuild['geometry'];
-  readonly roundingMode: RtlBuild['roundingMode'];
+  readonly roundingModes: RtlBuild['roundingModes'];
   readonly deep: boolean;
   readonly canTrace: boolean;
   readonly description: string;
@@ -83,7 +83,7 @@ class VerilatedSim implements RtlSim {
     this.handle = this.abi.create(seed >>> 0);
     if (this.handle === null) throw new SimStopError(`cannot create the model of ${build.library}: ${this.abi.createError()}`);
     this.geometry = g;
-    this.roundingMode = build.roundingMode;
+    this.roundingModes = build.roundingModes;
     this.deep = build.deep;
     this.canTrace = build.trace;
     const extras = [build.deep ? 'deep' : '', build.trace ? 'trace' : ''].filter((x) => x !== '');

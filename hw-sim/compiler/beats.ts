@@ -4,7 +4,8 @@
  * bug and throws.
  */
 import { CosimError } from '../../quant/errors.ts';
-import { IN, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+import { IN, ROUND_CODE, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
 
 export class BeatBuffer {
   readonly words: number;
@@ -59,12 +60,13 @@ export class BeatBuffer {
     b[o + IN.pShift] = shift;
   }
 
-  /** c_en: the output zero point and clamps. */
-  config(t: number, zp: number, min: number, max: number): void {
+  /** c_en: the output zero point, the clamps and the requantizer's rounding. */
+  config(t: number, zp: number, min: number, max: number, round: RoundingMode): void {
     const o = this.base(t, IN.cEn, 'configuration');
     const b = this.beats;
     b[o + IN.cZp] = zp;
     b[o + IN.cMin] = min;
     b[o + IN.cMax] = max;
+    b[o + IN.cRound] = ROUND_CODE[round];
   }
 }

@@ -3,6 +3,7 @@
  * given cycle of its program and occupies one port group for a number of cycles; commands on different port
  * groups overlap (that is how the next weight tile loads while the current one streams).
  */
+import type { RoundingMode } from '../../quant/spec/index.ts';
 
 /** A tile of a GEMM: pass p covers rows m in [p*D, p*D + D), N-tile n columns [n*C, n*C + C), K-tile k rows [k*R, k*R + R). */
 export interface TileRef {
@@ -14,8 +15,8 @@ export interface TileRef {
 export type Command =
   /** Weight port, R cycles: rows 0..R-1 of W[k*R .., n*C ..] (zero past K or N) into `bank`, row r in cycle+r. */
   | { op: 'loadWeights'; cycle: number; bank: 0 | 1; tile: TileRef }
-  /** Configuration port, 1 cycle: output zero point and clamps of the layer. */
-  | { op: 'loadConfig'; cycle: number; zp: number; min: number; max: number }
+  /** Configuration port, 1 cycle: output zero point, clamps and requantizer rounding of the layer. */
+  | { op: 'loadConfig'; cycle: number; zp: number; min: number; max: number; round: RoundingMode }
   /** Parameter port, C cycles: bias (zero point folded), m0, shift of columns n*C .. n*C+C-1 (zeros past N), column c in cycle+c. */
   | { op: 'loadParams'; cycle: number; n: number }
   /** Activation port, `rows` cycles: X[m, k*R ..] (zero past K) for m = pass*D + addr, addr = 0..rows-1, one per cycle. */
@@ -29,7 +30,7 @@ export function formatCommand(c: Command): string {
     case 'loadWeights':
       return `@${c.cycle} LOAD_WEIGHTS bank=${c.bank} ${t(c.tile)}`;
     case 'loadConfig':
-      return `@${c.cycle} LOAD_CONFIG zp=${c.zp} min=${c.min} max=${c.max}`;
+      return `@${c.cycle} LOAD_CONFIG zp=${c.zp} min=${c.min} max=${c.max} round=${c.round}`;
     case 'loadParams':
       return `@${c.cycle} LOAD_PARAMS n=${c.n}`;
     case 'stream':

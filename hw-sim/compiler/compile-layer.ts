@@ -4,7 +4,7 @@
  * (kh, kw, cin)) as X[outH*outW, kh*kw*cin] * W; the input zero point folded into the bias (quant/spec
  * foldInputZeroPoint). The output matrix Y[M, N] is the layer's NHWC output as it is.
  */
-import { RangeCheckError, ShapeError } from '../../quant/errors.ts';
+import { ShapeError } from '../../quant/errors.ts';
 import { foldInputZeroPoint, type RoundingMode } from '../../quant/spec/index.ts';
 import { convGeometry, shapeSize, type ConvGeometry } from '../../quant/format/shapes.ts';
 import type { Conv2DLayer, DenseLayer } from '../../quant/format/types.ts';
@@ -47,13 +47,11 @@ export function layerGemm(layer: MacLayer): LayerGemm {
 }
 
 /**
- * The program that computes `layer` on one input (int8 codes, the layer's inputShape) on an array of `cfg`.
- * roundingMode, when given, must be the array's (it is a hardware parameter, not a command).
+ * The program that computes `layer` on one input (int8 codes, the layer's inputShape) on an array of `cfg`, its
+ * configuration command choosing `rounding` (the layer's, quant/format modelArithmetic); a rounding the array does
+ * not implement is a RangeCheckError naming the layer (compileGemm).
  */
-export function compileLayer(layer: MacLayer, input: Int8Array, cfg: ArrayConfig, roundingMode: RoundingMode = cfg.roundingMode): Program {
-  if (roundingMode !== cfg.roundingMode) {
-    throw new RangeCheckError(`layer '${layer.name}': the array is built for '${cfg.roundingMode}' rounding, the layer asks for '${roundingMode}'`);
-  }
+export function compileLayer(layer: MacLayer, input: Int8Array, cfg: ArrayConfig, rounding: RoundingMode): Program {
   const inSize = shapeSize(layer.inputShape);
   if (input.length !== inSize) {
     throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected an input of [${layer.inputShape.join(', ')}] = ${inSize} codes, got ${input.length}`);
@@ -65,7 +63,7 @@ export function compileLayer(layer: MacLayer, input: Int8Array, cfg: ArrayConfig
     g.m,
     g.k,
     g.n,
-    { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax },
+    { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax, round: rounding },
     layer.name,
   );
 }

@@ -4,7 +4,8 @@
  * the input zero point lives in the bias).
  */
 import { CosimError } from '../../quant/errors.ts';
-import { IN, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
+import type { RoundingMode } from '../../quant/spec/index.ts';
+import { IN, ROUND_CODE, aDataOffset, inWords, type ArrayConfig } from '../contract/index.ts';
 import type { GemmPlan } from './schedule.ts';
 
 /** The operands of Y = requantize(X * W + bias) for one GEMM. */
@@ -20,6 +21,8 @@ export interface GemmOperands {
   zp: number;
   min: number;
   max: number;
+  /** The requantizer's rounding of the layer (c_round_i of its configuration command): one of the array's roundingModes. */
+  round: RoundingMode;
 }
 
 function claim(beats: Int32Array, o: number, en: number, what: string, t: number): void {
@@ -44,6 +47,7 @@ export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): 
         beats[o + IN.cZp] = cmd.zp;
         beats[o + IN.cMin] = cmd.min;
         beats[o + IN.cMax] = cmd.max;
+        beats[o + IN.cRound] = ROUND_CODE[cmd.round];
         break;
       }
       case 'loadParams': {

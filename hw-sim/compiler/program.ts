@@ -3,7 +3,7 @@
  * lowering to per-cycle beats, with what a scoreboard needs to name a cycle and to gather the outputs.
  */
 import { ShapeError } from '../../quant/errors.ts';
-import { validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
+import { checkRoundingMode, validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
 import type { Command } from './commands.ts';
 import { lowerGemm, type GemmOperands } from './lower.ts';
 import { planGemm, type GemmPlan, type TileSpan } from './schedule.ts';
@@ -35,7 +35,8 @@ export function compileGemm(cfg: ArrayConfig, m: number, k: number, n: number, o
   for (const [name, a] of [['bias', ops.bias], ['m0', ops.m0], ['shift', ops.shift]] as const) {
     if (a.length !== n) throw new ShapeError(`layer '${layer}': expected ${name} [N=${n}], got [${a.length}]`);
   }
-  const plan = planGemm(cfg, m, k, n, { zp: ops.zp, min: ops.min, max: ops.max });
+  checkRoundingMode(cfg, ops.round, `layer '${layer}'`);
+  const plan = planGemm(cfg, m, k, n, { zp: ops.zp, min: ops.min, max: ops.max, round: ops.round });
   const beats = lowerGemm(cfg, plan, ops);
   return {
     layer,

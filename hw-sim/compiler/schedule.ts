@@ -77,7 +77,7 @@ function gemmGeometry(cfg: ArrayConfig, m: number, k: number, n: number) {
 }
 
 /** The schedule of a GEMM: its tiles, its command stream and its length. */
-export function planGemm(cfg: ArrayConfig, m: number, k: number, n: number, config: { zp: number; min: number; max: number }): GemmPlan {
+export function planGemm(cfg: ArrayConfig, m: number, k: number, n: number, config: Omit<Extract<Command, { op: 'loadConfig' }>, 'op' | 'cycle'>): GemmPlan {
   const { R, C, D, nK, nN, passes, mMax, mLast, P } = gemmGeometry(cfg, m, k, n);
   const latency = R + C + 1;
   const tiles: TileSpan[] = [];

@@ -1,30 +1,25 @@
 /**
  * The parameters of one array (docs/ARCHITECTURE.md section 1) and their checks: Rows, Cols, AccDepth and
- * RoundingMode of the RTL, as hw-sim and the harness take them.
+ * RoundingModes of the RTL, as hw-sim and the harness take them; and the code of each rounding mode on c_round_i.
  */
 import { RangeCheckError, ShapeError } from '../../quant/errors.ts';
-import type { RoundingMode } from '../../quant/spec/index.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
 
 /**
- * The rounding modes the array's requantizer implements (the RTL's RoundingMode 0 and 1). quant/spec also
- * defines 'ruy' (TFLite's optimized x86 CONV_2D/FULLY_CONNECTED), which the golden model runs but the
- * requantizer does not (yet): asking the array for it is an error, never a silent substitute.
+ * The code of each requantizer rounding mode (quant/spec) on `c_round_i` (section 3), and its bit in the RTL's
+ * RoundingModes mask (bit i: the build implements the mode of code i). Code 3 is reserved.
  */
-export type RequantizerMode = 'single' | 'double';
-export const REQUANTIZER_MODES: readonly RequantizerMode[] = ['single', 'double'] as const;
+export const ROUND_CODE = { single: 0, double: 1, ruy: 2 } as const satisfies Record<RoundingMode, number>;
+export type RoundCode = (typeof ROUND_CODE)[RoundingMode];
+/** Width of c_round_i. */
+export const ROUND_BITS = 2;
 
-/** The mode as a requantizer mode, or a RangeCheckError naming what the array implements. */
-export function requantizerMode(mode: RoundingMode | string, where = 'array roundingMode'): RequantizerMode {
-  if ((REQUANTIZER_MODES as readonly string[]).includes(mode)) return mode as RequantizerMode;
-  if (mode === 'ruy') {
-    throw new RangeCheckError(
-      `${where}: the array's requantizer implements 'single' and 'double'; 'ruy' (TFLite's optimized x86 CONV_2D/FULLY_CONNECTED rounding) is not yet a requantizer mode`,
-    );
-  }
-  throw new RangeCheckError(`${where} must be one of ${REQUANTIZER_MODES.join(', ')}, got ${String(mode)}`);
+/** The mode of a c_round_i code, or undefined for the reserved code 3 (or anything else). */
+export function roundingModeOfCode(code: number): RoundingMode | undefined {
+  return ROUNDING_MODES.find((m) => ROUND_CODE[m] === code);
 }
 
-/** The parameters of one array (Rows, Cols, AccDepth, RoundingMode of the RTL). */
+/** The parameters of one array (Rows, Cols, AccDepth, RoundingModes of the RTL). */
 export interface ArrayConfig {
   /** PE rows = reduction (K) lanes of a tile, 2..32. */
   rows: number;
@@ -32,8 +27,11 @@ export interface ArrayConfig {
   cols: number;
   /** Entries of each column's accumulator memory = largest M of one pass; a power of two in 2..4096. */
   accDepth: number;
-  /** Requantizer rounding (quant/spec): 'single' (RTL RoundingMode 0) or 'double' (1). */
-  roundingMode: RequantizerMode;
+  /**
+   * The rounding modes the requantizer implements (the RTL's RoundingModes mask), in code order; each program's
+   * configuration command chooses one of them (c_round_i). Default all three.
+   */
+  roundingModes: readonly RoundingMode[];
 }
 
 export const ARRAY_DIM_MIN = 2;
@@ -41,6 +39,23 @@ export const ARRAY_DIM_MAX = 32;
 export const ACC_DEPTH_MIN = 2;
 export const ACC_DEPTH_MAX = 4096;
 export const ACC_DEPTH_DEFAULT = 1024;
+
+/** "single, double, ruy": a set of modes for messages. */
+export function formatRoundingModes(modes: readonly RoundingMode[]): string {
+  return modes.length === 0 ? '(none)' : modes.join(', ');
+}
+
+/** The modes in code order, each once; a RangeCheckError names an unknown mode or an empty set. */
+export function normalizeRoundingModes(modes: readonly string[], where = 'array roundingModes'): RoundingMode[] {
+  for (const m of modes) {
+    if (!(ROUNDING_MODES as readonly string[]).includes(m)) {
+      throw new RangeCheckError(`${where}: unknown rounding mode '${String(m)}' (the requantizer's modes are ${formatRoundingModes(ROUNDING_MODES)})`);
+    }
+  }
+  const out = ROUNDING_MODES.filter((m) => modes.includes(m));
+  if (out.length === 0) throw new RangeCheckError(`${where} must name at least one of ${formatRoundingModes(ROUNDING_MODES)}, got none`);
+  return out;
+}
 
 /** Throws ShapeError / RangeCheckError naming the bad field; returns the config for chaining. */
 export function validateArrayConfig(cfg: ArrayConfig): ArrayConfig {
@@ -54,24 +69,46 @@ export function validateArrayConfig(cfg: ArrayConfig): ArrayConfig {
   if (!Number.isInteger(d) || d < ACC_DEPTH_MIN || d > ACC_DEPTH_MAX || (d & (d - 1)) !== 0) {
     throw new RangeCheckError(`array accDepth must be a power of two in [${ACC_DEPTH_MIN}, ${ACC_DEPTH_MAX}], got ${d}`);
   }
-  requantizerMode(cfg.roundingMode);
+  const modes = cfg.roundingModes as readonly string[] | undefined;
+  if (!Array.isArray(modes)) throw new RangeCheckError(`array roundingModes must be a list of rounding modes, got ${String(modes)}`);
+  const norm = normalizeRoundingModes(modes);
+  if (norm.length !== modes.length || norm.some((m, i) => modes[i] !== m)) {
+    throw new RangeCheckError(`array roundingModes must list each mode once in code order (${formatRoundingModes(ROUNDING_MODES)}), got [${modes.join(', ')}]`);
+  }
   return cfg;
 }
 
-/**
- * A validated config from a partial one: accDepth defaults to 1024, roundingMode to 'single'. The rounding mode
- * may be any quant/spec mode (a model's or an option's); one the requantizer does not implement is an error.
- */
-export function arrayConfig(p: Pick<ArrayConfig, 'rows' | 'cols'> & Partial<Omit<ArrayConfig, 'roundingMode'>> & { roundingMode?: RoundingMode }): ArrayConfig {
+/** A validated config from a partial one: accDepth defaults to 1024, roundingModes to all three (in any order). */
+export function arrayConfig(p: Pick<ArrayConfig, 'rows' | 'cols'> & Partial<ArrayConfig>): ArrayConfig {
   return validateArrayConfig({
     rows: p.rows,
     cols: p.cols,
     accDepth: p.accDepth ?? ACC_DEPTH_DEFAULT,
-    roundingMode: requantizerMode(p.roundingMode ?? 'single'),
+    roundingModes: normalizeRoundingModes(p.roundingModes ?? ROUNDING_MODES),
   });
 }
 
-/** The RTL's RoundingMode parameter value. */
-export function roundingModeParam(mode: RequantizerMode): 0 | 1 {
-  return mode === 'single' ? 0 : 1;
+/**
+ * A program's rounding on this array: `mode` itself when the array implements it, else a RangeCheckError naming
+ * `what` (the layer), its mode and the array's modes.
+ */
+export function checkRoundingMode(cfg: Pick<ArrayConfig, 'roundingModes'>, mode: RoundingMode, what: string): RoundingMode {
+  if (cfg.roundingModes.includes(mode)) return mode;
+  if (!(ROUNDING_MODES as readonly string[]).includes(mode)) {
+    throw new RangeCheckError(`${what}: unknown rounding mode '${String(mode)}' (the requantizer's modes are ${formatRoundingModes(ROUNDING_MODES)})`);
+  }
+  throw new RangeCheckError(`${what} needs '${mode}' rounding, which this array does not implement (roundingModes ${formatRoundingModes(cfg.roundingModes)})`);
+}
+
+/** The RTL's RoundingModes parameter: bit ROUND_CODE[m] set for every mode m the array implements. */
+export function roundingModesParam(modes: readonly RoundingMode[]): number {
+  return normalizeRoundingModes(modes).reduce((mask, m) => mask | (1 << ROUND_CODE[m]), 0);
+}
+
+/** The modes of a RoundingModes mask (1..7), or a RangeCheckError naming `where`. */
+export function roundingModesOfParam(mask: number, where = 'RoundingModes'): RoundingMode[] {
+  if (!Number.isInteger(mask) || mask < 1 || mask > 7) {
+    throw new RangeCheckError(`${where} must be a mask of the implemented rounding modes in 1..7 (bit 0 single, 1 double, 2 ruy), got ${mask}`);
+  }
+  return ROUNDING_MODES.filter((m) => (mask >> ROUND_CODE[m]) & 1);
 }

@@ -82,6 +82,7 @@ export const PORTS = [
   port('c_zp_i', 'in', fixed(8), true, 'int8 output zero point'),
   port('c_min_i', 'in', fixed(8), true, 'int8 clamp low'),
   port('c_max_i', 'in', fixed(8), true, 'int8 clamp high'),
+  port('c_round_i', 'in', fixed(2), false, 'requantizer rounding: 0 single, 1 double, 2 ruy (3 reserved)'),
   port('o_valid_o', 'out', fixed(1), false, 'an output row is valid this cycle'),
   port('o_addr_o', 'out', addr, false, 'its row m'),
   port('o_data_o', 'out', bus(8, 'cols'), true, 'int8 outputs for columns 0..C-1'),

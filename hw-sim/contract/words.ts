@@ -90,7 +90,7 @@ function totalWords(dir: 'in' | 'out', g: Dims): number {
   return PLACED[dir].reduce((n, p) => n + (p.port.width.kind === 'bus' ? g[p.port.width.count] : 1), 0);
 }
 
-/** Words of one cycle's inputs: 17 + C + R. */
+/** Words of one cycle's inputs: 18 + C + R. */
 export function inWords(cfg: Dims): number {
   return totalWords('in', cfg);
 }

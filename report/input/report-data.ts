@@ -64,7 +64,7 @@ export function trainingFrom(s: TrainSummary): { training: TrainingCurves; accur
 /** One row per synthesis job; the figures of a job that timed out or failed are absent. */
 export function synthRowsFrom(r: SynthReport): SynthRow[] {
   return r.entries.map((e) => {
-    const row: SynthRow = { target: e.target, rows: e.rows, cols: e.cols, status: e.status, seconds: e.seconds };
+    const row: SynthRow = { target: e.target, rows: e.rows, cols: e.cols, roundingModes: e.roundingModes, status: e.status, seconds: e.seconds };
     if (e.message !== undefined) row.message = e.message;
     const res = e.resources;
     if (res !== undefined) Object.assign(row, { luts: res.luts, ffs: res.flipFlops, dsps: res.dsps, brams: res.brams, extra: { lutRams: res.lutRams, carries: res.carries } });

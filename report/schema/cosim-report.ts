@@ -6,13 +6,11 @@
 import { z } from 'zod';
 import { finite, fraction, int, text } from '../../quant/json-fields.ts';
 import { ROUNDING_MODES } from '../../quant/spec/index.ts';
-import { REQUANTIZER_MODES } from '../../hw-sim/contract/array-config.ts';
 import { caseFailureSchema } from '../../verify/regress-report.ts';
 import { checkSchema, confusionSchema, firstMismatchSchema, layerRowSchema, peUtilizationSchema } from './sections.ts';
 
-/** The array's requantizer mode (hw-sim/contract REQUANTIZER_MODES) and the model's (quant/spec ROUNDING_MODES, 'ruy' too). */
-const roundingMode = z.enum(REQUANTIZER_MODES);
-const modelRoundingMode = z.enum(ROUNDING_MODES);
+/** A requantizer rounding mode (quant/spec ROUNDING_MODES): the one a run's programs choose, or one the array implements. */
+const roundingMode = z.enum(ROUNDING_MODES);
 const pairCount = z.strictObject({ bytesCompared: int(), bytesDiffering: int() });
 const pairCounts = z.strictObject({ 'golden-hwsim': pairCount, 'golden-rtl': pairCount, 'hwsim-rtl': pairCount });
 
@@ -61,9 +59,11 @@ export const cosimReportSchema = z.strictObject({
   dataset: text,
   network: text,
   bits: z.strictObject({ weights: int(1), activations: int(1) }),
-  array: z.strictObject({ rows: int(1), cols: int(1) }),
+  /** roundingModes: the modes the build's requantizer implements (its RoundingModes); each program chooses one. */
+  array: z.strictObject({ rows: int(1), cols: int(1), roundingModes: z.array(roundingMode).min(1) }),
+  /** The rounding the model ran in (every program's configuration command carried it), and the one its export names. */
   roundingMode,
-  exportRoundingMode: modelRoundingMode,
+  exportRoundingMode: roundingMode,
   /** Images through hw-sim and the RTL, and the size of the test set behind float, PTQ, QAT and integer. */
   images: int(),
   testImages: int(),

@@ -2,6 +2,7 @@
  * The synthesis resource table (out/synth/report.json, written by `make synth`). A job that timed out or failed
  * shows its status and the first line of its message instead of figures.
  */
+import { roundingModesLabel } from '../../synth/report-schema.ts';
 import type { ReportData, SynthRow } from '../types.ts';
 import { int, num, seconds } from '../format.ts';
 import { notRun, section, table, type CellLike } from './html.ts';
@@ -25,6 +26,7 @@ export function synthesisSection(d: ReportData): string {
   const cols: Column[] = [
     { head: 'target', numeric: false, get: (r) => r.target },
     ...(has('rows') || has('cols') ? [{ head: 'array', numeric: false, get: (r: SynthRow) => (r.rows === undefined ? '\u2014' : `${r.rows}\u00d7${r.cols ?? '?'}`) }] : []),
+    ...(has('roundingModes') ? [{ head: 'RoundingModes', numeric: false, get: (r: SynthRow) => (r.roundingModes === undefined ? '\u2014' : roundingModesLabel(r.roundingModes)) }] : []),
     ...(rows.some(failed) ? [{ head: 'status', numeric: false, get: (r: SynthRow) => (failed(r) ? { text: `${r.status}: ${(r.message ?? '').split('\n')[0]}`, cls: 'bad' } : 'ok') }] : []),
     { head: 'LUTs', numeric: true, get: figure((r) => int(r.luts)) },
     { head: 'FFs', numeric: true, get: figure((r) => int(r.ffs)) },

@@ -5,11 +5,11 @@
 // +out=<file> and the registers to +regs=<file>. Reset is asserted before cycle 0 and released before its edge.
 // The signals, connections and word layouts come from ic_beat.svh, generated from hw-sim/contract.
 module beat_tb #(
-  parameter int Rows         = 4,
-  parameter int Cols         = 4,
-  parameter int AccDepth     = 16,
-  parameter int RoundingMode = 0,
-  parameter int MaxCycles    = 4096
+  parameter int Rows          = 4,
+  parameter int Cols          = 4,
+  parameter int AccDepth      = 16,
+  parameter int RoundingModes = 7,
+  parameter int MaxCycles     = 4096
 );
   // The ports as signals, their connections and the word layouts, from the contract (hw-sim/contract).
   `include "ic_beat.svh"
@@ -19,10 +19,10 @@ module beat_tb #(
   logic [31:0] reg_mem [0:IcRegWords*MaxCycles-1];
 
   systolic_top #(
-    .Rows        (Rows),
-    .Cols        (Cols),
-    .AccDepth    (AccDepth),
-    .RoundingMode(RoundingMode)
+    .Rows         (Rows),
+    .Cols         (Cols),
+    .AccDepth     (AccDepth),
+    .RoundingModes(RoundingModes)
   ) dut (`IC_CONNECT_PORTS);
 
   // The PE registers, in readout order.

@@ -2,7 +2,7 @@
 // edit: test/hw-sim/contract.test.ts checks that this file is what the contract renders.
 // Included inside a testbench module with parameters Rows, Cols and AccDepth: one signal per port of the array,
 // named as the port, and the word layouts of one cycle (32-bit words, signed fields sign-extended).
-localparam int IcInWords   = 17 + Cols + Rows;
+localparam int IcInWords   = 18 + Cols + Rows;
 localparam int IcOutWords  = 2 + 2 * Cols;
 localparam int IcRegsPerPe = 6;
 localparam int IcRegWords  = 6 * Rows * Cols;
@@ -28,6 +28,7 @@ logic c_en_i;
 logic [7:0] c_zp_i;
 logic [7:0] c_min_i;
 logic [7:0] c_max_i;
+logic [1:0] c_round_i;
 logic o_valid_o;
 logic [$clog2(AccDepth)-1:0] o_addr_o;
 logic [8*Cols-1:0] o_data_o;
@@ -35,11 +36,11 @@ logic [32*Cols-1:0] o_acc_o;
 
 // The port connections of the array instance, by name.
 `define IC_CONNECT_PORTS \
-  .clk_i(clk_i), .rst_ni(rst_ni), .w_en_i(w_en_i), .w_bank_i(w_bank_i), .w_row_i(w_row_i), .w_data_i(w_data_i), .a_en_i(a_en_i), .a_bank_i(a_bank_i), .a_first_i(a_first_i), .a_last_i(a_last_i), .a_addr_i(a_addr_i), .a_data_i(a_data_i), .p_en_i(p_en_i), .p_col_i(p_col_i), .p_bias_i(p_bias_i), .p_m0_i(p_m0_i), .p_shift_i(p_shift_i), .c_en_i(c_en_i), .c_zp_i(c_zp_i), .c_min_i(c_min_i), .c_max_i(c_max_i), .o_valid_o(o_valid_o), .o_addr_o(o_addr_o), .o_data_o(o_data_o), .o_acc_o(o_acc_o)
+  .clk_i(clk_i), .rst_ni(rst_ni), .w_en_i(w_en_i), .w_bank_i(w_bank_i), .w_row_i(w_row_i), .w_data_i(w_data_i), .a_en_i(a_en_i), .a_bank_i(a_bank_i), .a_first_i(a_first_i), .a_last_i(a_last_i), .a_addr_i(a_addr_i), .a_data_i(a_data_i), .p_en_i(p_en_i), .p_col_i(p_col_i), .p_bias_i(p_bias_i), .p_m0_i(p_m0_i), .p_shift_i(p_shift_i), .c_en_i(c_en_i), .c_zp_i(c_zp_i), .c_min_i(c_min_i), .c_max_i(c_max_i), .c_round_i(c_round_i), .o_valid_o(o_valid_o), .o_addr_o(o_addr_o), .o_data_o(o_data_o), .o_acc_o(o_acc_o)
 
 // Every beat input to 0.
 `define IC_ZERO_INPUTS \
-  w_en_i = '0; w_bank_i = '0; w_row_i = '0; w_data_i = '0; a_en_i = '0; a_bank_i = '0; a_first_i = '0; a_last_i = '0; a_addr_i = '0; a_data_i = '0; p_en_i = '0; p_col_i = '0; p_bias_i = '0; p_m0_i = '0; p_shift_i = '0; c_en_i = '0; c_zp_i = '0; c_min_i = '0; c_max_i = '0;
+  w_en_i = '0; w_bank_i = '0; w_row_i = '0; w_data_i = '0; a_en_i = '0; a_bank_i = '0; a_first_i = '0; a_last_i = '0; a_addr_i = '0; a_data_i = '0; p_en_i = '0; p_col_i = '0; p_bias_i = '0; p_m0_i = '0; p_shift_i = '0; c_en_i = '0; c_zp_i = '0; c_min_i = '0; c_max_i = '0; c_round_i = '0;
 
 // The input beat at words mem[b .. b + IcInWords - 1] (section 7) onto the input signals.
 `define IC_UNPACK_IN(mem, b) \
@@ -60,8 +61,9 @@ logic [32*Cols-1:0] o_acc_o;
   c_zp_i = mem[(b) + 14][7:0]; \
   c_min_i = mem[(b) + 15][7:0]; \
   c_max_i = mem[(b) + 16][7:0]; \
-  for (int c = 0; c < Cols; c++) w_data_i[8*c +: 8] = mem[(b) + 17 + c][7:0]; \
-  for (int r = 0; r < Rows; r++) a_data_i[8*r +: 8] = mem[(b) + 17 + Cols + r][7:0];
+  c_round_i = mem[(b) + 17][1:0]; \
+  for (int c = 0; c < Cols; c++) w_data_i[8*c +: 8] = mem[(b) + 18 + c][7:0]; \
+  for (int r = 0; r < Rows; r++) a_data_i[8*r +: 8] = mem[(b) + 18 + Cols + r][7:0];
 
 // The output signals into the output beat at words mem[b .. b + IcOutWords - 1] (section 7).
 `define IC_PACK_OUT(mem, b) \

@@ -1,18 +1,24 @@
-// Testbench of systolic_requant alone: reads N vectors {acc, bias, m0, shift, zp, min, max} (128 bits, hex, one a
-// line) from +in=<file>, applies each for one time step, and writes {x, y, 24'b0, q} (96 bits) to +out=<file>.
-// The mocha test (requant.test.ts) writes the vectors and compares the results with quant/spec.
+// Testbench of systolic_requant alone: reads N vectors {acc, bias, m0, shift, zp, min, max, round} (136 bits, hex,
+// one a line; round is the c_round_i code in the low 8 bits) from +in=<file>, applies each for one time step, and
+// writes {x, y, 24'b0, q} (96 bits) to +out=<file>. The mocha test (requant.test.ts) writes the vectors and
+// compares the results with quant/spec.
 module requant_tb #(
-  parameter int RoundingMode = 0,
-  parameter int MaxVectors   = 1 << 21
+  parameter int RoundingModes = 7,
+  parameter int MaxVectors    = 1 << 21
 );
-  logic [127:0] vec_mem [0:MaxVectors-1];
+  logic [135:0] vec_mem [0:MaxVectors-1];
   logic [95:0]  res_mem [0:MaxVectors-1];
 
   logic signed [31:0] acc, bias, m0, x, y;
   logic signed [7:0]  shift, zp, act_min, act_max, q;
+  logic        [1:0]  round;
+  // Waiver: the vector's last byte carries the 2-bit c_round_i code; its upper bits are padding.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic        [5:0]  round_pad;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   systolic_requant #(
-    .RoundingMode(RoundingMode)
+    .RoundingModes(RoundingModes)
   ) u_dut (
     .acc_i  (acc),
     .bias_i (bias),
@@ -21,6 +27,7 @@ module requant_tb #(
     .zp_i   (zp),
     .min_i  (act_min),
     .max_i  (act_max),
+    .round_i(round),
     .x_o    (x),
     .y_o    (y),
     .q_o    (q)
@@ -36,7 +43,7 @@ module requant_tb #(
     if (n < 1 || n > MaxVectors) $fatal(1, "requant_tb: +n=%0d outside [1, %0d]", n, MaxVectors);
     $readmemh(in_file, vec_mem, 0, n - 1);
     for (int i = 0; i < n; i++) begin
-      {acc, bias, m0, shift, zp, act_min, act_max} = vec_mem[i];
+      {acc, bias, m0, shift, zp, act_min, act_max, round_pad, round} = vec_mem[i];
       #1;
       res_mem[i] = {x, y, 24'd0, q};
     end

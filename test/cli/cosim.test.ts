@@ -36,11 +36,11 @@ describe('cli: int8cosim cosim', function () {
 
   before(() => writeSmallCnn(modelDir(), 31));
 
-  it('on an exported model: every check held, report.json has the documented keys, exit 0', () => {
+  it('on an exported model run in ruy rounding on an array of every mode: every check held, report.json has the documented keys, exit 0', () => {
     const out = join(dir(), 'pass');
-    const r = cosim(['--model', modelDir(), '--images', String(images), '--rows', '4', '--cols', '4', '--rounding', 'double', '--batch', '8', '--corner-cases', '40', '--out', out]);
+    const r = cosim(['--model', modelDir(), '--images', String(images), '--rows', '4', '--cols', '4', '--rounding', 'ruy', '--batch', '8', '--corner-cases', '40', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stderr, /exported with 'single' rounding, run with 'double'/);
+    assert.match(r.stderr, /exported with 'single' rounding, run with 'ruy'/);
     assert.match(r.stdout, /PASS: every check held/);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     for (const k of ['verdict', 'failedChecks', 'checks', 'dataset', 'network', 'bits', 'array', 'roundingMode', 'exportRoundingMode', 'images', 'testImages',
@@ -64,7 +64,8 @@ describe('cli: int8cosim cosim', function () {
     assert.equal(rep.accuracy.hwsim, rep.accuracy.rtl);
     assert.equal(rep.mismatches.differingWordsInChunk, 0);
     assert.ok(rep.mismatches.wordsCompared > 0);
-    assert.equal(rep.roundingMode, 'double');
+    assert.equal(rep.roundingMode, 'ruy');
+    assert.deepEqual((rep.array as { roundingModes: string[] }).roundingModes, ['single', 'double', 'ruy'], 'the array is built with every mode; the programs choose ruy');
     assert.equal(rep.exportRoundingMode, 'single');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /data-verdict="pass"[^>]*>PASS \u2014 all 5 checks held</);

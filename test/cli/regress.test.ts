@@ -25,7 +25,7 @@ describe('cli/regress as a user runs it', function () {
     assert.equal(lines[0], 'regress: replaying seed 4711 (quick tier)');
     const cosim = JSON.parse(readFileSync('rtl/cosim.json', 'utf8')) as { parameters: Record<string, number> };
     const sets = Object.entries(cosim.parameters).map(([k, v]) => `${k}=${v}`).join(' ');
-    assert.equal(lines[1], `regress: rtl/cosim.json sets ${sets}; the palette overrides Rows, Cols, AccDepth, RoundingMode per configuration: ${QUICK_PALETTE.map(configName).join(', ')}`);
+    assert.equal(lines[1], `regress: rtl/cosim.json sets ${sets}; the palette overrides Rows, Cols, AccDepth, RoundingModes per configuration: ${QUICK_PALETTE.map(configName).join(', ')}`);
     assert.match(r.stdout, new RegExp(`^  ${configName(caseConfig(4711, QUICK_PALETTE))}: 1 cases`, 'm'), 'the case ran on its configuration');
     assert.match(r.stdout, /^regress: 1\/1 passed, 0 failed;/m);
     const report = parseWith(regressReportSchema, JSON.parse(readFileSync(out, 'utf8')), out);

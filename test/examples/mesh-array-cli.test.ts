@@ -31,14 +31,14 @@ describe('examples/mesh_array through the CLI', function () {
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /PASS: every check held/);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
-      verdict: string; failedChecks: string[]; images: number; array: { rows: number; cols: number };
+      verdict: string; failedChecks: string[]; images: number; array: { rows: number; cols: number; roundingModes: string[] };
       checks: { name: string; status: string; compared: number }[]; rtl: { config: string; top: string; deep: boolean; parameters: Record<string, number> };
     };
     assert.equal(rep.verdict, 'PASS');
     assert.deepEqual(rep.failedChecks, []);
     assert.deepEqual([rep.rtl.config, rep.rtl.top, rep.rtl.deep], [CONFIG, 'mesh_array_top', false]);
-    assert.deepEqual(rep.rtl.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingMode: 0 });
-    assert.deepEqual(rep.array, { rows: 8, cols: 8 });
+    assert.deepEqual(rep.rtl.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingModes: 7 });
+    assert.deepEqual(rep.array, { rows: 8, cols: 8, roundingModes: ['single', 'double', 'ruy'] });
     assert.equal(rep.images, 16);
     assert.deepEqual(rep.checks.map((c) => c.name), ['corner tier', 'lockstep', 'bytes golden-hwsim', 'bytes golden-rtl', 'bytes hwsim-rtl']);
     for (const c of rep.checks) assert.ok(c.status === 'pass' && c.compared > 0, JSON.stringify(c));
@@ -63,7 +63,7 @@ describe('examples/mesh_array through the CLI', function () {
     assert.match(r.stdout, /regress: 24\/24 passed, 0 failed/);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as { cases: number; passed: number; failed: number; configs: { config: string; cases: number }[] };
     assert.deepEqual([rep.cases, rep.passed, rep.failed], [24, 24, 0]);
-    assert.deepEqual(rep.configs.map((c) => c.config).sort(), ['3x5 D8 double', '3x5 D8 single', '5x2 D4 double']);
+    assert.deepEqual(rep.configs.map((c) => c.config).sort(), ['3x5 D8', '5x2 D4']);
     assert.ok(rep.configs.every((c) => c.cases > 0), JSON.stringify(rep.configs));
   });
 
@@ -82,24 +82,23 @@ describe('examples/mesh_array through the CLI', function () {
     assert.match(r.stderr, /int8cosim regress: 1 of 1 cases failed \(seeds 1\)/);
   });
 
-  it('coverage --rtl-config measures its own modules, both rounding modes, outputs equal to hw-sim', () => {
+  it('coverage --rtl-config measures its own modules, every rounding mode in one build, outputs equal to hw-sim', () => {
     const out = join(dir(), 'coverage', 'report.json');
     const r = cli(['coverage', '--rtl-config', CONFIG, '--cases', '30', '--out', out]);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /coverage: mesh_array_top \(examples\/mesh_array\/cosim.json\), 30 cases per configuration/);
-    assert.match(r.stdout, /mesh_array_top 3x5 D8 single: 30 cases, \d+ cycles, outputs equal hw-sim every cycle/);
-    assert.match(r.stdout, /mesh_array_top 3x5 D8 double: 30 cases, \d+ cycles, outputs equal hw-sim every cycle/);
+    assert.match(r.stdout, /mesh_array_top 3x5 D8: 30 cases, \d+ cycles, outputs equal hw-sim every cycle/);
     assert.match(r.stdout, /all of mesh_array_top +\d+\/\d+/);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as CoverageReport;
     assert.equal(rep.top, 'mesh_array_top');
     assert.equal(rep.rtlConfig, CONFIG);
     assert.deepEqual(rep.modules.map((m) => m.module), MODULES, 'the modules of examples/mesh_array, and only they');
-    assert.deepEqual(rep.configs.map((c) => c.config), ['3x5 D8 single', '3x5 D8 double']);
+    assert.deepEqual(rep.configs.map((c) => c.config), ['3x5 D8']);
     for (const m of rep.modules) {
       assert.ok(m.toggle.total > 0 && m.toggle.covered > 0, JSON.stringify(m));
       assert.ok(m.line.covered <= m.line.total && m.toggle.covered <= m.toggle.total, JSON.stringify(m));
     }
-    // the requantizer's lines of both rounding branches were elaborated and hit
+    // the requantizer's lines of every rounding branch were elaborated and hit
     const requant = rep.modules.find((m) => m.module === 'mesh_requant');
     assert.ok(requant !== undefined && requant.line.covered >= 10, JSON.stringify(requant));
     assert.ok(rep.linePercent > 90 && rep.togglePercent > 90, `line ${rep.linePercent}%, toggle ${rep.togglePercent}%`);

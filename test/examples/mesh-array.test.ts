@@ -57,7 +57,7 @@ function writeBrokenVariant(dir: string): string {
     top: 'mesh_array_broken',
     files: base.files.map((f) => (f === 'mesh_array_top.sv' ? join(dir, 'mesh_array_broken.sv') : join(EXAMPLE, f))),
     includeDirs: base.includeDirs.map((d) => join(EXAMPLE, d)),
-    parameters: { Rows: 4, Cols: 4, AccDepth: 16, RoundingMode: 0 },
+    parameters: { Rows: 4, Cols: 4, AccDepth: 16, RoundingModes: 7 },
   };
   assert.ok(config.files.includes(join(dir, 'mesh_array_broken.sv')), 'the example config lists mesh_array_top.sv');
   const path = join(dir, 'cosim.json');
@@ -65,11 +65,11 @@ function writeBrokenVariant(dir: string): string {
   return path;
 }
 
-/** A build of the example at one size and accumulator read style (the define MESH_ACC_READ). */
-function buildMesh(rows: number, cols: number, accDepth: number, mode: 'single' | 'double', read: 0 | 1): Promise<RtlBuild> {
+/** A build of the example at one size, RoundingModes mask and accumulator read style (the define MESH_ACC_READ). */
+function buildMesh(rows: number, cols: number, accDepth: number, modes: number, read: 0 | 1): Promise<RtlBuild> {
   return buildRtl({
     config: loadRtlConfig(MESH_CONFIG),
-    parameters: { Rows: rows, Cols: cols, AccDepth: accDepth, RoundingMode: mode === 'single' ? 0 : 1 },
+    parameters: { Rows: rows, Cols: cols, AccDepth: accDepth, RoundingModes: modes },
     defines: { MESH_ACC_READ: String(read) },
   });
 }
@@ -83,11 +83,11 @@ describe('examples/mesh_array: bring your own RTL', function () {
     assert.ok(c.files.length >= 5, `${c.files.length} files`);
     assert.deepEqual(c.includeDirs, [join(EXAMPLE, 'include')]);
     assert.deepEqual(c.defines, { MESH_ACC_READ: '1' });
-    assert.deepEqual(c.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingMode: 0 });
+    assert.deepEqual(c.parameters, { Rows: 8, Cols: 8, AccDepth: 1024, RoundingModes: 7 });
   });
 
   // Lint as a user of the example runs it (its README): no warning at all, at the palette's corners of size.
-  it('verilator --lint-only -Wall is clean from 2x2 AccDepth 2 to 32x2, 2x32 and 16x16 AccDepth 4096, both rounding modes and read styles; out-of-range parameters are refused', function () {
+  it('verilator --lint-only -Wall is clean from 2x2 AccDepth 2 to 32x2, 2x32 and 16x16 AccDepth 4096, each rounding datapath alone and all three, both read styles; out-of-range parameters are refused', function () {
     const config = loadRtlConfig(MESH_CONFIG);
     const lint = (params: Record<string, number>, read: number): { status: number | null; out: string } => {
       const args = ['--lint-only', '-Wall', '--top-module', config.top, ...config.includeDirs.map((d) => `-I${d}`), `+define+MESH_ACC_READ=${read}`,
@@ -97,9 +97,9 @@ describe('examples/mesh_array: bring your own RTL', function () {
       return { status: r.status, out: `${r.stdout}${r.stderr}` };
     };
     for (const [rows, cols, depth] of [[2, 2, 2], [3, 5, 8], [32, 2, 16], [2, 32, 4], [16, 16, 4096]] as const) { // 32x32 is clean too, but lints in 5 s a run
-      for (const mode of [0, 1]) {
+      for (const mode of [1, 2, 4, 7]) {
         for (const read of [0, 1]) {
-          const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingMode: mode }, read);
+          const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingModes: mode }, read);
           assert.equal(r.status, 0, r.out);
           assert.equal(r.out.trim(), '', `${rows}x${cols} D${depth} mode ${mode} read ${read}: no warning at all`);
         }
@@ -109,7 +109,7 @@ describe('examples/mesh_array: bring your own RTL', function () {
       [{ Rows: 33 }, /mesh_array_top: Rows must be in \[2, 32\]/],
       [{ Cols: 1 }, /mesh_array_top: Cols must be in \[2, 32\]/],
       [{ AccDepth: 12 }, /mesh_array_top: AccDepth must be a power of two in \[2, 4096\]/],
-      [{ RoundingMode: 2 }, /mesh_array_top: RoundingMode must be 0 \(single\) or 1 \(double\)/],
+      [{ RoundingModes: 0 }, /mesh_array_top: RoundingModes must be a mask in 1\.\.7/],
     ] as const) {
       const r = lint(params, 1);
       assert.notEqual(r.status, 0, `${JSON.stringify(params)} must not pass lint`);
@@ -119,15 +119,16 @@ describe('examples/mesh_array: bring your own RTL', function () {
     assert.match(bad.out, /the define MESH_ACC_READ must be 0 \(combinational\) or 1 \(synchronous\)/);
   });
 
-  // Both accumulator read styles (the define), non-square shapes, both rounding modes: RTL = hw-sim every cycle.
-  const shapes: Array<[number, number, number, 'single' | 'double', 0 | 1]> = [
-    [3, 5, 8, 'single', 1], // the regression's 3x5 builds (shared with the regress test below)
-    [5, 2, 4, 'double', 1],
-    [3, 5, 8, 'double', 0],
+  // Both accumulator read styles (the define), non-square shapes, every rounding mode per program (and a build of
+  // double alone): RTL = hw-sim every cycle.
+  const shapes: Array<[number, number, number, number, 0 | 1]> = [
+    [3, 5, 8, 7, 1], // the regression's 3x5 builds (shared with the regress test below)
+    [5, 2, 4, 7, 1],
+    [3, 5, 8, 2, 0],
   ];
-  for (const [rows, cols, depth, mode, read] of shapes) {
-    it(`port mode: random GEMMs in lockstep with hw-sim, ${rows}x${cols} AccDepth ${depth} ${mode}, MESH_ACC_READ=${read}`, async function () {
-      const build = await buildMesh(rows, cols, depth, mode, read);
+  for (const [rows, cols, depth, modes, read] of shapes) {
+    it(`port mode: random GEMMs in lockstep with hw-sim, ${rows}x${cols} AccDepth ${depth} RoundingModes ${modes}, MESH_ACC_READ=${read}`, async function () {
+      const build = await buildMesh(rows, cols, depth, modes, read);
       assert.equal(build.top, 'mesh_array_top');
       assert.deepEqual([build.geometry.rows, build.geometry.cols, build.geometry.accDepth], [rows, cols, depth]);
       const rtl = openRtlSim(build);

@@ -8,6 +8,7 @@ import { pruneBuildCache } from '../../harness/build/buildCache.ts';
 import { checkPorts, parseModelPorts } from '../../harness/build/ports.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { BuildError, FormatError, LifecycleError } from '../../quant/errors.ts';
+import { aDataOffset } from '../../hw-sim/contract/index.ts';
 import { buildArray } from './helpers.ts';
 
 describe('harness build', function () {
@@ -30,11 +31,11 @@ describe('harness build', function () {
         `VL_IN(&w_data_i,${wData - 1},0);`, 'VL_IN8(&a_en_i,0,0);', 'VL_IN8(&a_bank_i,0,0);', 'VL_IN8(&a_first_i,0,0);',
         'VL_IN8(&a_last_i,0,0);', 'VL_IN16(&a_addr_i,9,0);', `VL_IN(&a_data_i,${aData - 1},0);`, 'VL_IN8(&p_en_i,0,0);',
         'VL_IN8(&p_col_i,1,0);', 'VL_IN(&p_bias_i,31,0);', 'VL_IN(&p_m0_i,31,0);', 'VL_IN8(&p_shift_i,7,0);', 'VL_IN8(&c_en_i,0,0);',
-        'VL_IN8(&c_zp_i,7,0);', 'VL_IN8(&c_min_i,7,0);', 'VL_IN8(&c_max_i,7,0);', 'VL_OUT8(&o_valid_o,0,0);', 'VL_OUT16(&o_addr_o,9,0);',
+        'VL_IN8(&c_zp_i,7,0);', 'VL_IN8(&c_min_i,7,0);', 'VL_IN8(&c_max_i,7,0);', 'VL_IN8(&c_round_i,1,0);', 'VL_OUT8(&o_valid_o,0,0);', 'VL_OUT16(&o_addr_o,9,0);',
         `VL_OUT(&o_data_o,${8 * (wData / 8) - 1},0);`, `VL_OUTW(&o_acc_o,${oAcc - 1},0,${Math.ceil(oAcc / 32)});`,
       ].join('\n');
     const g = checkPorts('t', parseModelPorts(header(32, 32, 128)), { Rows: 4 });
-    assert.deepEqual([g.rows, g.cols, g.accDepth, g.inWords, g.outWords, g.regWords], [4, 4, 1024, 25, 10, 96]);
+    assert.deepEqual([g.rows, g.cols, g.accDepth, g.inWords, g.outWords, g.regWords], [4, 4, 1024, 26, 10, 96]);
     assert.throws(() => checkPorts('t', parseModelPorts(header(32, 32, 96)), {}), /o_acc_o is 96 bits, expected 32\*Cols = 128/);
     assert.throws(() => checkPorts('t', parseModelPorts(header(32, 32, 128)), { Rows: 8 }), /parameter Rows = 8 but the ports say 4/);
   });
@@ -49,7 +50,7 @@ describe('harness build', function () {
       writeFileSync(pe, readFileSync(pe, 'utf8').replace('assign a_o    = a_q;', 'assign a_o    = a_q +;'));
       const config = loadRtlConfig(join(rtlDir, 'cosim.json'));
       await assert.rejects(
-        buildRtl({ config, parameters: { Rows: 2, Cols: 2, RoundingMode: 0 }, cacheDir: cache }),
+        buildRtl({ config, parameters: { Rows: 2, Cols: 2 }, cacheDir: cache }),
         (e: Error) => e instanceof BuildError && /verilator .* failed/.test(e.message) && /%Error: .*systolic_pe\.sv:\d+:\d+: syntax error/.test(e.message),
       );
       const entries = existsSync(cache) ? readdirSync(cache).filter((n) => !n.startsWith('runtime-')) : [];
@@ -63,12 +64,22 @@ describe('harness build', function () {
     const cache = mkdtempSync(join(tmpdir(), 'int8cosim-param-'));
     try {
       await assert.rejects(
-        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 33, Cols: 2, RoundingMode: 0 }, cacheDir: cache }),
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 33, Cols: 2 }, cacheDir: cache }),
         (e: Error) => e instanceof BuildError && /%Error-USER(ERROR|FATAL): .*systolic_top: Rows must be in \[2, 32\]/.test(e.message),
       );
       await assert.rejects(
-        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 2, Cols: 2, AccDepth: 100, RoundingMode: 0 }, cacheDir: cache }),
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 2, Cols: 2, AccDepth: 100 }, cacheDir: cache }),
         (e: Error) => e instanceof BuildError && /AccDepth must be a power of two/.test(e.message),
+      );
+      // the rounding is each program's: a config that still names one mode for the build, or a bad mask, is refused
+      // before anything is verilated, with the parameter named
+      await assert.rejects(
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 2, Cols: 2, RoundingMode: 1 }, cacheDir: cache }),
+        (e: Error) => e instanceof FormatError && /parameter RoundingMode is gone: the rounding is chosen per program \(c_round_i\); give RoundingModes/.test(e.message),
+      );
+      await assert.rejects(
+        buildRtl({ config: loadRtlConfig(), parameters: { Rows: 2, Cols: 2, RoundingModes: 9 }, cacheDir: cache }),
+        (e: Error) => e instanceof FormatError && /parameter RoundingModes must be a mask of the implemented rounding modes in 1\.\.7 .*got 9/.test(e.message),
       );
     } finally {
       rmSync(cache, { recursive: true, force: true });
@@ -104,14 +115,14 @@ describe('harness build', function () {
   });
 
   it('throws LifecycleError on run before reset, use after close, double close; saved state replays exactly', async function () {
-    const build = await buildArray(3, 5, 'double');
+    const build = await buildArray(3, 5);
     const sim = openRtlSim(build);
     const g = sim.geometry;
     const n = 64;
     const input = new Int32Array(n * g.inWords);
     for (let t = 0; t < n; t++) {
       input[t * g.inWords + 3] = 1; // a_en
-      input[t * g.inWords + 17 + g.cols] = t - 30; // a_data[0]
+      input[t * g.inWords + aDataOffset(g)] = t - 30; // a_data[0]
     }
     const out = new Int32Array(n * g.outWords);
     assert.throws(() => sim.run(1, input, out), LifecycleError);

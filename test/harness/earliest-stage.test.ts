@@ -66,7 +66,7 @@ describe('harness: a difference is reported at the earliest stage it shows', fun
   const CYCLE = 57;
   const FAULT = { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: String(ROW), INT8COSIM_FAULT_COL: String(COL), INT8COSIM_FAULT_CYCLE: String(CYCLE) };
   // the port build of test/harness/fault.test.ts: the same request, so the same cache entry
-  const request: BuildRequest = { config: loadRtlConfig(), parameters: { Rows: 4, Cols: 4, RoundingMode: 0 }, defines: FAULT, deep: false };
+  const request: BuildRequest = { config: loadRtlConfig(), parameters: { Rows: 4, Cols: 4 }, defines: FAULT, deep: false };
 
   it('planted fault, lockstep of a program: o_acc_o[2] is named, o_data_o[2] differs in the same cycle', async () => {
     const rtl = openRtlSim(await buildRtl(request));
@@ -79,7 +79,7 @@ describe('harness: a difference is reported at the earliest stage it shows', fun
       const p = compileGemm(ls.cfg, m, 4, 4, {
         x: Int8Array.from({ length: m * 4 }, () => rng.int(-3, 3)),
         w: Int8Array.from({ length: 16 }, () => rng.int(-3, 3)),
-        bias: new Int32Array(4), m0: new Int32Array(4).fill(2 ** 30), shift: new Int32Array(4).fill(1), zp: 0, min: -128, max: 127,
+        bias: new Int32Array(4), m0: new Int32Array(4).fill(2 ** 30), shift: new Int32Array(4).fill(1), zp: 0, min: -128, max: 127, round: 'single',
       }, 'unit multiplier');
       const run = await ls.runProgram(p, 'earliest stage');
       assert.ok(run.verdict, 'the planted fault went unnoticed');
@@ -97,7 +97,7 @@ describe('harness: a difference is reported at the earliest stage it shows', fun
   });
 
   it('planted fault, corner tier in port mode: every failing case names o_acc_o[2], raw streams (runRaw) too', async () => {
-    const cfg = { rows: 4, cols: 4, accDepth: 1024, roundingMode: 'single' } as const;
+    const cfg = { rows: 4, cols: 4, accDepth: 1024, roundingModes: ['single', 'double', 'ruy'] } as const;
     const rtl = { config: loadRtlConfig(), defines: FAULT };
     const names = (fs: readonly CaseFailure[]): void => {
       for (const f of fs) {
@@ -124,7 +124,7 @@ describe('harness: a difference is reported at the earliest stage it shows', fun
       }
       return false;
     };
-    const raw = Array.from({ length: 600 }, (_, i) => i + 1).filter((s) => {
+    const raw = Array.from({ length: 900 }, (_, i) => i + 1).filter((s) => {
       const c = generateCase(s, [cfg]);
       return c.raw !== undefined && shows(c.raw);
     });

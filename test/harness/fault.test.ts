@@ -20,7 +20,7 @@ describe('harness: a planted RTL fault is caught and located', function () {
   const CYCLE = 57;
   const request = (deep: boolean): BuildRequest => ({
     config: loadRtlConfig(),
-    parameters: { Rows: 4, Cols: 4, RoundingMode: 0 },
+    parameters: { Rows: 4, Cols: 4 },
     defines: { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: String(ROW), INT8COSIM_FAULT_COL: String(COL), INT8COSIM_FAULT_CYCLE: String(CYCLE) },
     deep,
   });

@@ -12,11 +12,11 @@ import { quantizeMultiplier } from '../../quant/spec/index.ts';
  * A build of the project's RTL (cached under .cache/verilator). Without Verilator this throws ToolMissingError,
  * whose message is the apt-get command: the test fails with it, it never skips.
  */
-export function buildArray(rows: number, cols: number, mode: 'single' | 'double', extra: Partial<BuildRequest> = {}): Promise<RtlBuild> {
-  return buildRtl({ config: loadRtlConfig(), parameters: { Rows: rows, Cols: cols, RoundingMode: mode === 'single' ? 0 : 1 }, ...extra });
+export function buildArray(rows: number, cols: number, extra: Partial<BuildRequest> = {}): Promise<RtlBuild> {
+  return buildRtl({ config: loadRtlConfig(), parameters: { Rows: rows, Cols: cols }, ...extra });
 }
 
-/** A random GEMM program (operands in the full int8 range, random multipliers and clamps). */
+/** A random GEMM program (operands in the full int8 range, random multipliers and clamps, a rounding mode of the array). */
 export function randomProgram(cfg: ArrayConfig, rng: Rng, m: number, k: number, n: number, name = 'gemm'): Program {
   const m0 = new Int32Array(n);
   const shift = new Int32Array(n);
@@ -33,6 +33,7 @@ export function randomProgram(cfg: ArrayConfig, rng: Rng, m: number, k: number, 
       w: Int8Array.from({ length: k * n }, () => rng.int(-127, 127)),
       bias: Int32Array.from({ length: n }, () => rng.int(-200000, 200000)),
       m0, shift, zp: rng.int(-128, 127), min: lo, max: rng.int(lo, 127),
+      round: rng.pick(cfg.roundingModes), // programs back to back switch the rounding
     },
     name,
   );

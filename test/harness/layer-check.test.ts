@@ -24,7 +24,7 @@ const model = randomModel(new Rng(21), {
 async function runChecked(programModel: QuantModel, images: number): Promise<{ check: ReturnType<LayerCheck['result']>; lockstepMismatch: boolean }> {
   const data = loadDataset('mnist');
   const codes = quantizeImage(model, data.test.images.subarray(0, images * 784));
-  const rtl = openRtlSim(await buildArray(4, 4, 'single'));
+  const rtl = openRtlSim(await buildArray(4, 4));
   try {
     const check = new LayerCheck(model, 'single', images);
     const r = await runNetworkLockstep(programModel, new Lockstep(rtl), codes, {

@@ -11,7 +11,7 @@ function ports(rows: number, cols: number, addrBits: number, drop: string[] = []
   const w: Record<string, number> = {
     clk_i: 1, rst_ni: 1, w_en_i: 1, w_bank_i: 1, w_row_i: Math.ceil(Math.log2(rows)), w_data_i: 8 * cols, a_en_i: 1, a_bank_i: 1, a_first_i: 1,
     a_last_i: 1, a_addr_i: addrBits, a_data_i: 8 * rows, p_en_i: 1, p_col_i: Math.ceil(Math.log2(cols)), p_bias_i: 32, p_m0_i: 32, p_shift_i: 8,
-    c_en_i: 1, c_zp_i: 8, c_min_i: 8, c_max_i: 8, o_valid_o: 1, o_addr_o: addrBits, o_data_o: 8 * cols, o_acc_o: 32 * cols,
+    c_en_i: 1, c_zp_i: 8, c_min_i: 8, c_max_i: 8, c_round_i: 2, o_valid_o: 1, o_addr_o: addrBits, o_data_o: 8 * cols, o_acc_o: 32 * cols,
   };
   return Object.entries({ ...w, ...widths })
     .filter(([n]) => !drop.includes(n))
@@ -34,7 +34,7 @@ function problems(f: () => unknown): string[] {
 describe('harness/build/ports: checkPorts', () => {
   it('a conforming list gives the geometry', () => {
     const g = checkPorts('t', ports(3, 5, 3), { Rows: 3, Cols: 5, AccDepth: 8 });
-    assert.deepEqual([g.rows, g.cols, g.accDepth, g.inWords, g.outWords], [3, 5, 8, 25, 12]);
+    assert.deepEqual([g.rows, g.cols, g.accDepth, g.inWords, g.outWords], [3, 5, 8, 26, 12]);
   });
 
   it('with all three geometry ports missing, takes the geometry from the outputs and lists every other problem too', () => {

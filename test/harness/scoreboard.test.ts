@@ -7,7 +7,7 @@ import { ShapeError } from '../../quant/errors.ts';
 import { randomProgram } from './helpers.ts';
 
 describe('harness scoreboard: raw beat streams an RTL ran elsewhere', () => {
-  const cfg = arrayConfig({ rows: 3, cols: 5, accDepth: 8, roundingMode: 'single' });
+  const cfg = arrayConfig({ rows: 3, cols: 5, accDepth: 8 });
   const g = geometryOf(3, 5, 3);
   const p = randomProgram(cfg, new Rng(5), 9, 7, 6);
   const want = (): Int32Array => {

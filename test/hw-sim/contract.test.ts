@@ -63,7 +63,7 @@ describe('hw-sim/contract: the hardware contract as code', () => {
       const got = beatFields(dir, { rows: R, cols: C }).map((f) => [f.offset, f.port.name.replace(/_[io]$/, '')]);
       assert.deepEqual(got, want, `${dir}put beat at ${R}x${C}`);
     }
-    assert.equal(inWordNames({ rows: R, cols: C }).length, 17 + C + R);
+    assert.equal(inWordNames({ rows: R, cols: C }).length, 18 + C + R);
     assert.equal(outWordNames({ cols: C }).length, 2 + 2 * C);
   });
 
@@ -72,7 +72,7 @@ describe('hw-sim/contract: the hardware contract as code', () => {
     const out = outWordNames(cfg);
     assert.deepEqual(out.slice(0, 3), ['o_valid_o', 'o_addr_o', 'o_data_o[0]']);
     assert.equal(out[2 + 5], 'o_acc_o[0]');
-    assert.equal(inWordNames(cfg)[17 + 5 + 2], 'a_data_i[2]');
+    assert.equal(inWordNames(cfg)[18 + 5 + 2], 'a_data_i[2]');
     out.forEach((name, i) => {
       const s = parseSignalName(name) as SignalRef;
       assert.equal(signalName(s), name);

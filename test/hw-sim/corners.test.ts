@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { INT32_MAX, INT32_MIN, mac, requantize, wrapInt32 } from '../../quant/spec/index.ts';
+import { INT32_MAX, INT32_MIN, mac, requantize, wrapInt32, type RoundingMode } from '../../quant/spec/index.ts';
 import { ArraySim, OUT, arrayConfig, compileGemm, gatherOutputs, oAccOffset, type ArrayConfig, type GemmOperands } from '../../hw-sim/index.ts';
 
 function run(cfg: ArrayConfig, m: number, k: number, n: number, ops: GemmOperands): { y: Int8Array; acc: Int32Array } {
@@ -21,7 +21,7 @@ function run(cfg: ArrayConfig, m: number, k: number, n: number, ops: GemmOperand
   return { y, acc };
 }
 
-function expected(ops: GemmOperands, m: number, k: number, n: number, mode: 'single' | 'double'): { y: Int8Array; acc: Int32Array } {
+function expected(ops: GemmOperands, m: number, k: number, n: number, mode: RoundingMode): { y: Int8Array; acc: Int32Array } {
   const y = new Int8Array(m * n);
   const accs = new Int32Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -39,7 +39,7 @@ describe('hw-sim corner values', () => {
   it('-128 x -128 accumulated over K = 140000 wraps int32 in the accumulator exactly as quant/spec mac', () => {
     const k = 140000; // 16384 * 140000 > 2^31: the sum wraps
     const n = 2;
-    const cfg = arrayConfig({ rows: 32, cols: 2, roundingMode: 'single' });
+    const cfg = arrayConfig({ rows: 32, cols: 2 });
     const ops: GemmOperands = {
       x: new Int8Array(k).fill(-128),
       w: new Int8Array(k * n).fill(-128),
@@ -49,6 +49,7 @@ describe('hw-sim corner values', () => {
       zp: 0,
       min: -128,
       max: 127,
+      round: 'single',
     };
     const got = run(cfg, 1, k, n, ops);
     const want = expected(ops, 1, k, n, 'single');
@@ -58,9 +59,9 @@ describe('hw-sim corner values', () => {
     assert.deepEqual(got.y, want.y);
   });
 
-  for (const mode of ['single', 'double'] as const) {
+  for (const mode of ['single', 'double', 'ruy'] as const) {
     it(`saturates the multiplier and clamps at both ends (${mode})`, () => {
-      const cfg = arrayConfig({ rows: 4, cols: 3, accDepth: 8, roundingMode: mode });
+      const cfg = arrayConfig({ rows: 4, cols: 3, accDepth: 8 });
       const m = 3;
       const k = 5;
       const n = 6;
@@ -76,6 +77,7 @@ describe('hw-sim corner values', () => {
         zp: 5,
         min: -100,
         max: 90,
+        round: mode,
       };
       const got = run(cfg, m, k, n, ops);
       const want = expected(ops, m, k, n, mode);

@@ -15,7 +15,7 @@ describe('hw-sim: depthwise2d on the array, pooling beside it', () => {
     it(`${rows}x${cols} array, ${channels} channels: every layer equals the golden model`, () => {
       const rng = new Rng(rows * 100 + cols * 10 + channels);
       const model = randomModel(rng, { inputShape: [7, 6, channels], layers: ['depthwise2d', 'avgpool2d', 'conv2d', 'depthwise2d', 'dense'], classes: 3, roundingMode: 'double' });
-      const cfg = arrayConfig({ rows, cols, accDepth: 64, roundingMode: 'double' });
+      const cfg = arrayConfig({ rows, cols, accDepth: 64 });
       const images = 3;
       const codes = Int8Array.from({ length: images * shapeSizeOf(model.input.shape) }, () => rng.int(model.input.qmin, model.input.qmax));
       const golden = runGolden(model, codes, { batch: images, collect: true });
@@ -32,11 +32,15 @@ describe('hw-sim: depthwise2d on the array, pooling beside it', () => {
     });
   }
 
-  it('a depthwise layer whose rounding is not the array\'s is refused, naming both', () => {
+  it("a depthwise layer whose rounding the array does not implement fails to compile, naming the layer, its mode and the array's modes", () => {
     const rng = new Rng(5);
     const model = randomModel(rng, { inputShape: [5, 5, 2], layers: ['depthwise2d', 'dense'], classes: 2, roundingMode: 'double' });
-    const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64, roundingMode: 'single' });
+    const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64, roundingModes: ['single', 'ruy'] });
     const codes = new Int8Array(shapeSizeOf(model.input.shape));
-    assert.throws(() => runNetwork(model, cfg, codes), /built for 'single' rounding, the layer asks for 'double'/);
+    const name = model.layers[0]!.name;
+    assert.throws(() => runNetwork(model, cfg, codes), {
+      name: 'RangeCheckError',
+      message: `layer '${name} channels 0..1' needs 'double' rounding, which this array does not implement (roundingModes single, ruy)`,
+    });
   });
 });

@@ -8,8 +8,8 @@ import {
   mac,
   wrapInt32,
   outputStage,
-  multiplyByQuantizedMultiplierSingle,
-  multiplyByQuantizedMultiplierDouble,
+  multiplyByQuantizedMultiplier,
+  ROUNDING_MODES,
   SHIFT_MIN,
   SHIFT_MAX,
 } from '../../quant/spec/index.ts';
@@ -61,6 +61,8 @@ export class NaiveArray {
   zpQ = 0;
   minQ = 0;
   maxQ = 0;
+  /** round_q: the c_round_i code of the last configuration write (0 single, 1 double, 2 ruy). */
+  roundQ = 0;
   oValidQ = 0;
   oAddrQ = 0;
   oDataQ: Int32Array;
@@ -103,13 +105,13 @@ export class NaiveArray {
   private cWeZp = 0;
   private cWeMin = 0;
   private cWeMax = 0;
+  private cWeRound = 0;
 
   private readonly rowMask: number;
   private readonly colMask: number;
   private readonly aOff: number;
   private readonly oAccOff: number;
   private readonly ctrlLen: number;
-  private readonly mulq: (x: number, m0: number, shift: number) => number;
   private readonly hazards: HazardChecker | undefined;
   private isReset = false;
   private lastIn: Int32Array | undefined;
@@ -132,7 +134,6 @@ export class NaiveArray {
     this.aOff = aDataOffset(cfg);
     this.oAccOff = oAccOffset(cfg);
     this.ctrlLen = R + C - 1;
-    this.mulq = cfg.roundingMode === 'single' ? multiplyByQuantizedMultiplierSingle : multiplyByQuantizedMultiplierDouble;
     this.hazards = opts.checkHazards === true ? new HazardChecker(cfg) : undefined;
     const pe = R * C;
     const skew = (R * (R - 1)) / 2;
@@ -191,6 +192,7 @@ export class NaiveArray {
     this.zpQ = 0;
     this.minQ = 0;
     this.maxQ = 0;
+    this.roundQ = 0;
     this.oValidQ = 0;
     this.oAddrQ = 0;
     this.wWe = 0;
@@ -406,7 +408,7 @@ export class NaiveArray {
     // --- requantizer (uses the current accQ and parameters)
     this.oValidD = this.accValidQ;
     if (this.accValidQ === 1) {
-      const mulq = this.mulq;
+      const mode = ROUNDING_MODES[this.roundQ] as (typeof ROUNDING_MODES)[number];
       const accQ = this.accQ;
       const bias = this.biasQ;
       const m0 = this.m0Q;
@@ -419,7 +421,7 @@ export class NaiveArray {
       for (let c = 0; c < C; c++) {
         const x = wrapInt32((accQ[c] as number) + (bias[c] as number));
         oAccD[c] = x;
-        oDataD[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);
+        oDataD[c] = outputStage(multiplyByQuantizedMultiplier(x, m0[c] as number, sh[c] as number, mode), zp, lo, hi);
       }
       this.oWe = 1;
       this.oAddrD = this.accAddrQ;
@@ -457,6 +459,7 @@ export class NaiveArray {
       this.cWeZp = ((b[o + IN.cZp] as number) << 24) >> 24;
       this.cWeMin = ((b[o + IN.cMin] as number) << 24) >> 24;
       this.cWeMax = ((b[o + IN.cMax] as number) << 24) >> 24;
+      this.cWeRound = (b[o + IN.cRound] as number) & 3;
       cnt.configWrites++;
     }
     if (aEn === 1) {
@@ -537,6 +540,7 @@ export class NaiveArray {
       this.zpQ = this.cWeZp;
       this.minQ = this.cWeMin;
       this.maxQ = this.cWeMax;
+      this.roundQ = this.cWeRound;
     }
     this.cycle++;
     this.counters.cycles++;

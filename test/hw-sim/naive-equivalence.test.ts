@@ -3,7 +3,7 @@ import { Rng } from '../../quant/random.ts';
 import { ArraySim, IN, arrayConfig, inWords, outWordNames, regWordName, regWords } from '../../hw-sim/index.ts';
 import { NaiveArray } from './naive-array.ts';
 
-/** Any input words at all: random enables, garbage in every field (high bits included), in-range m0 and shift. */
+/** Any input words at all: random enables, garbage in every field (high bits included), in-range m0, shift and rounding code. */
 function randomStream(rng: Rng, rows: number, cols: number, n: number, busy: number): Int32Array {
   const iw = inWords({ rows, cols });
   const b = new Int32Array(n * iw);
@@ -13,6 +13,7 @@ function randomStream(rng: Rng, rows: number, cols: number, n: number, busy: num
     for (const k of [IN.wEn, IN.aEn, IN.pEn, IN.cEn]) b[o + k] = rng.next() < busy ? 1 : 0;
     b[o + IN.pM0] = rng.int(0, 2 ** 31 - 1);
     b[o + IN.pShift] = rng.int(-31, 30) + 256 * rng.int(-3, 3);
+    b[o + IN.cRound] = rng.int(0, 2) + 4 * rng.int(-3, 3); // a mode the array implements (3 is reserved)
   }
   return b;
 }
@@ -26,11 +27,11 @@ describe('hw-sim ArraySim against a naive register-by-register model', () => {
     [32, 32, 4],
     [32, 2, 2],
   ] as const) {
-    for (const mode of ['single', 'double'] as const) {
-      it(`${R}x${C} D=${D} ${mode}: every output word and PE register agree every cycle on random input streams`, () => {
-        const seed = R * 1000 + C * 10 + D + (mode === 'double' ? 1 : 0);
+    for (const busyTag of ['a', 'b'] as const) {
+      it(`${R}x${C} D=${D} (${busyTag}): every output word and PE register agree every cycle on random input streams, the rounding switched by every configuration write`, () => {
+        const seed = R * 1000 + C * 10 + D + (busyTag === 'b' ? 1 : 0);
         const rng = new Rng(seed);
-        const cfg = arrayConfig({ rows: R, cols: C, accDepth: D, roundingMode: mode });
+        const cfg = arrayConfig({ rows: R, cols: C, accDepth: D });
         const fast = new ArraySim(cfg);
         const naive = new NaiveArray(cfg);
         fast.reset();

@@ -5,18 +5,18 @@ import { runGolden } from '../../quant/golden/run.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { ArraySim, arrayConfig, compileLayer, gatherOutputs, runNetwork, shapeSizeOf } from './helpers.ts';
 import { loadDataset } from '../../model/data/dataset.ts';
-import { REQUANTIZER_MODES } from '../../hw-sim/index.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 
 describe('hw-sim whole networks', () => {
-  it('every layer of random models equals the golden model, over array shapes and both rounding modes', () => {
+  it('every layer of random models equals the golden model, over array shapes and every rounding mode', () => {
     const seed = 4242;
     const rng = new Rng(seed);
     for (let trial = 0; trial < 12; trial++) {
-      const mode = REQUANTIZER_MODES[trial % 2]!;
+      const mode = ROUNDING_MODES[trial % 3]!;
       const model = randomModel(rng, { roundingMode: mode });
       // small random shapes, plus the extremes 32x32, 2x32 and 32x2
       const [rows, cols] = trial < 9 ? [rng.int(2, 9), rng.int(2, 9)] : ([[32, 32], [2, 32], [32, 2]][trial - 9] as [number, number]);
-      const cfg = arrayConfig({ rows, cols, accDepth: rng.pick([8, 32, 1024]), roundingMode: mode });
+      const cfg = arrayConfig({ rows, cols, accDepth: rng.pick([8, 32, 1024]) });
       const images = 2;
       const input = Int8Array.from({ length: images * shapeSizeOf(model.input.shape) }, () => rng.int(model.input.qmin, model.input.qmax));
       const hw = runNetwork(model, cfg, input, { checkHazards: true });
@@ -37,7 +37,7 @@ describe('hw-sim whole networks', () => {
     const model = randomModel(rng, { inputShape: [28, 28, 1], layers: ['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'dense'], classes: 10, roundingMode: 'double', maxChannels: 8 });
     const images = 3;
     const input = quantizeImage(model, data.test.images.subarray(0, images * 784));
-    const cfg = arrayConfig({ rows: 8, cols: 8, roundingMode: 'double' });
+    const cfg = arrayConfig({ rows: 8, cols: 8 });
     const golden = runGolden(model, input, { collect: true, batch: images });
     const hw = runNetwork(model, cfg, input, { checkHazards: true });
     assert.deepEqual(hw.output, golden.output);
@@ -48,7 +48,7 @@ describe('hw-sim whole networks', () => {
     const first = model.layers[0]!;
     assert.equal(first.type, 'conv2d');
     if (first.type !== 'conv2d') return;
-    const p = compileLayer(first, input.subarray(0, 784), cfg);
+    const p = compileLayer(first, input.subarray(0, 784), cfg, 'double');
     const out = new Int32Array(p.nCycles * sim.outWords);
     sim.run(p.nCycles, p.beats, out);
     assert.deepEqual(gatherOutputs(p, out), golden.layers![0]!.subarray(0, p.m * p.n));

@@ -14,6 +14,7 @@ function ops(rng: Rng, m: number, k: number, n: number): GemmOperands {
     zp: 0,
     min: -128,
     max: 127,
+    round: 'single',
   };
 }
 

@@ -34,7 +34,7 @@ class Recording implements SyncProgramExecutor<string> {
 describe('hw-sim network walk: one walk over any executor', () => {
   const rng = new Rng(91);
   const model = randomModel(rng, { inputShape: [6, 6, 1], layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], classes: 5, roundingMode: 'single', maxChannels: 4 });
-  const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64, roundingMode: 'single' });
+  const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
   const images = 5;
   const codes = Int8Array.from({ length: images * shapeSizeOf(model.input.shape) }, () => rng.int(model.input.qmin, model.input.qmax));
   const golden = runGolden(model, codes, { collect: true, batch: images });

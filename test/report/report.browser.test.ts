@@ -190,7 +190,7 @@ describe('report in headless Chromium', function () {
   it('shows "not run" for every optional section of a minimal report, with no chart', async () => {
     const dir = join(root, 'minimal');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ dataset: 'mnist', network: 'cnn', bits: { weights: 8, activations: 8 }, array: { rows: 8, cols: 8 } }));
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ dataset: 'mnist', network: 'cnn', bits: { weights: 8, activations: 8 }, array: { rows: 8, cols: 8, roundingModes: ['single', 'double', 'ruy'] } }));
     await writeHtmlReport(join(dir, 'report.json'), join(dir, 'report.html'));
     const errs: string[] = [];
     const reqs: string[] = [];

@@ -204,7 +204,7 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   });
   const images = 3;
   const input = Int8Array.from({ length: images * 200 }, () => rng.int(model.input.qmin, model.input.qmax));
-  const stats = runNetwork(model, arrayConfig({ rows: R, cols: C, roundingMode: 'double' }), input, { collect: false }).stats;
+  const stats = runNetwork(model, arrayConfig({ rows: R, cols: C }), input, { collect: false }).stats;
   const onArray = stats.layers.filter((l) => l.onArray);
   const total = stats.total.cycles;
   const peValues = peUtilizationFromStats(stats).values;
@@ -226,7 +226,7 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
       { name: 'lockstep', status: lockstepStatus, what: 'RTL vs hw-sim: every output word of every cycle', compared: total * 18, unit: 'words' },
       { name: 'bytes golden-rtl', status: opts.mismatch ? 'not-run' : 'pass', what: 'golden model vs RTL: every output byte of every layer', compared: 4000, unit: 'bytes' },
     ],
-    dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C }, roundingMode: 'double', exportRoundingMode: 'double',
+    dataset: 'mnist', network: 'mlp', bits: { weights: 8, activations: 8 }, array: { rows: R, cols: C, roundingModes: ['single', 'double', 'ruy'] }, roundingMode: 'double', exportRoundingMode: 'double',
     images: tested, testImages: tested,
     accuracy: { integer: accuracy.integer, hwsim: accuracy.hwsim, rtl: accuracy.rtl },
     bytes: { images: tested, pairs: pairs(4000), perLayer: [{ layer: 'dense_2', type: 'dense', where: 'array', bytesPerImage: 10, pairs: pairs(4000) }], first: null },
@@ -244,7 +244,7 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
       : { differingWordsInChunk: 0, chunkCycles: 2048, wordsCompared: total * 18, first: null },
     verilator: { version: 'Verilator 5.006', line: 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)', warnings: { count: 0, byCode: {}, first: [] } },
     wallSeconds: { lockstep: 70.1, total: 73.4 }, modelDir: '../model/mnist-mlp',
-    rtl: { config: 'rtl/cosim.json', top: 'systolic_top', build: 'fixture', deep: false, batch: 32, parameters: { Rows: R, Cols: C, AccDepth: 1024, RoundingMode: 1 } },
+    rtl: { config: 'rtl/cosim.json', top: 'systolic_top', build: 'fixture', deep: false, batch: 32, parameters: { Rows: R, Cols: C, AccDepth: 1024, RoundingModes: 7 } },
     peUtilization: { rows: R, cols: C, values: peValues }, confusion: { labels: Array.from({ length: classes }, (_, i) => String(i)), matrix: confusion },
   };
   const reportJson = join(cosim, 'report.json');
@@ -255,10 +255,10 @@ export function writeFixtureRun(root: string, seed: number, opts: { mismatch: bo
   const synthReport: SynthReport = {
     tool: 'Yosys 0.55 (synthetic fixture numbers)', top: 'systolic_top', generatedAt: '2026-11-25T00:00:00Z', timeoutSeconds: 600,
     entries: [
-      { target: 'generic', rows: 4, cols: 4, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 41.2, resources: res(5210, 1822, 0, 0) },
-      { target: 'ice40', rows: 4, cols: 4, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 63.9, resources: res(3954, 1822, 8, 4) },
-      { target: 'xilinx', rows: 8, cols: 8, accDepth: 16, roundingMode: 0, status: 'ok', seconds: 120.5, resources: res(14110, 6790, 64, 0.5) },
-      { target: 'xilinx', rows: 16, cols: 16, accDepth: 16, roundingMode: 0, status: 'timeout', seconds: 600, message: 'no result within 600 s' },
+      { target: 'generic', rows: 4, cols: 4, accDepth: 16, roundingModes: 7, status: 'ok', seconds: 41.2, resources: res(5210, 1822, 0, 0) },
+      { target: 'ice40', rows: 4, cols: 4, accDepth: 16, roundingModes: 7, status: 'ok', seconds: 63.9, resources: res(3954, 1822, 8, 4) },
+      { target: 'xilinx', rows: 8, cols: 8, accDepth: 16, roundingModes: 7, status: 'ok', seconds: 120.5, resources: res(14110, 6790, 64, 0.5) },
+      { target: 'xilinx', rows: 16, cols: 16, accDepth: 16, roundingModes: 7, status: 'timeout', seconds: 600, message: 'no result within 600 s' },
     ],
   };
   writeFileSync(join(synth, 'report.json'), JSON.stringify(synthReport, null, 1));

@@ -15,7 +15,7 @@ import type { ReportData } from '../../report/types.ts';
 import { run } from '../../cli/report.ts';
 import { writeFixtureRun } from './report.fixture.ts';
 
-const MINIMAL = { dataset: 'mnist', network: 'cnn', bits: { weights: 8, activations: 8 }, array: { rows: 8, cols: 8 } };
+const MINIMAL = { dataset: 'mnist', network: 'cnn', bits: { weights: 8, activations: 8 }, array: { rows: 8, cols: 8, roundingModes: ['single', 'double', 'ruy'] } };
 /** A lockstep that held: report.json's mismatches as cosim writes them. */
 const NO_MISMATCH = { differingWordsInChunk: 0, chunkCycles: 2048, wordsCompared: 1000, first: null };
 
@@ -39,7 +39,7 @@ describe('report loading and rendering', () => {
     assert.deepEqual(d.accuracy, counts.accuracy, 'float..integer from the summary, hwsim and rtl from report.json');
     assert.deepEqual(d.perLayer?.map((l) => l.cycles), counts.layerCycles, 'the layers that run on the array');
     assert.equal(d.synthesis?.length, 4);
-    assert.deepEqual(d.synthesis?.[1], { target: 'ice40', rows: 4, cols: 4, status: 'ok', luts: 3954, ffs: 1822, dsps: 8, brams: 4, seconds: 63.9, extra: { lutRams: 0, carries: 439 } });
+    assert.deepEqual(d.synthesis?.[1], { target: 'ice40', rows: 4, cols: 4, roundingModes: 7, status: 'ok', luts: 3954, ffs: 1822, dsps: 8, brams: 4, seconds: 63.9, extra: { lutRams: 0, carries: 439 } });
     assert.equal(d.mismatch?.actual, counts.actual);
     assert.equal(d.sources?.vcd, paths.vcd);
     assert.deepEqual(d.notes, {});
@@ -74,7 +74,8 @@ describe('report loading and rendering', () => {
     const layer = { name: 'd', type: 'dense', cycles: 5, macs: 10, utilization: 0.5, fillCycles: 6, drainCycles: 0, stallCycles: 0 };
     const cases: [unknown, RegExp][] = [
       [{ ...MINIMAL, accuracy: { integer: 0.9, hwsim: null, rtl: 97.2 } }, /accuracy\.rtl: expected a number in \[0, 1\], got 97\.2/],
-      [{ ...MINIMAL, array: { rows: 8 } }, /array\.cols: expected an integer >= 1, got nothing/],
+      [{ ...MINIMAL, array: { rows: 8, roundingModes: ['ruy'] } }, /array\.cols: expected an integer >= 1, got nothing/],
+      [{ ...MINIMAL, array: { rows: 8, cols: 8, roundingModes: ['nearest'] } }, /array\.roundingModes\[0\]: expected single \| double \| ruy, got "nearest"/],
       [{ ...MINIMAL, peUtilization: { rows: 2, cols: 2, values: [0.5, 0.5, 0.5] } }, /peUtilization\.values: expected 4 values \(rows 2 x cols 2\), got "3 values"/],
       [{ ...MINIMAL, confusion: { labels: ['0', '1'], matrix: [[1, 2], [3]] } }, /confusion\.matrix\[1\]: expected 2 counts/],
       [{ ...MINIMAL, cycles: { total: 10, perLayer: [layer] } }, /cycles\.perLayer\[0\]: expected fill \+ drain \+ stall cycles <= cycles \(5\)/],
@@ -83,7 +84,7 @@ describe('report loading and rendering', () => {
       [{ ...MINIMAL, checks: [{ name: 'lockstep', status: 'ok', what: 'x', compared: 1, unit: 'words' }] }, /checks\[0\]\.status: expected pass \| fail \| not-run, got "ok"/],
       [{ ...MINIMAL, lockstepSample: { images: 200, integer: 99 } }, /lockstepSample\.integer: expected a number in \[0, 1\], got 99/],
       // Keys other tools spell differently are no longer read as aliases: they are unknown keys.
-      [{ ...MINIMAL, roundingMode: 1 }, /roundingMode: expected single \| double, got 1/],
+      [{ ...MINIMAL, roundingMode: 1 }, /roundingMode: expected single \| double \| ruy, got 1/],
       [{ ...MINIMAL, sweep: [] }, /\(top level\): expected only the keys the schema knows, got unknown key sweep/],
       [{ ...MINIMAL, cycles: { total: 10, perLayer: [{ ...layer, fillCycles: 0, fill: 1 }] } }, /cycles\.perLayer\[0\]: expected only the keys the schema knows, got unknown key fill/],
     ];

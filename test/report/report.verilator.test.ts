@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../quant/random.ts';
+import { IN, aDataOffset } from '../../hw-sim/contract/index.ts';
 import { buildRtl } from '../../harness/build/buildRtl.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
@@ -36,13 +37,13 @@ describe('report waveform of a Verilator VCD window', function () {
         const b = input.subarray(t * inWords, (t + 1) * inWords);
         if (t < R) {
           b.set([1, 0, t], 0);
-          for (let c = 0; c < C; c++) b[17 + c] = rng.int(-60, 60);
+          for (let c = 0; c < C; c++) b[IN.wData + c] = rng.int(-60, 60);
         }
         if (t < C) b.set([1, t, rng.int(-3000, 3000), rng.int(2 ** 29, 2 ** 31 - 1), -rng.int(6, 9)], 8);
-        if (t === 0) b.set([1, 3, -128, 127], 13);
+        if (t === 0) b.set([1, 3, -128, 127, 0], 13); // c_en, zp 3, the full range, single rounding
         if (t >= R && t < R + 40) {
           b.set([1, 0, 1, 1, t - R], 3);
-          for (let r = 0; r < R; r++) b[17 + C + r] = rng.int(-128, 127);
+          for (let r = 0; r < R; r++) b[aDataOffset({ cols: C }) + r] = rng.int(-128, 127);
         }
       }
       const out = new Int32Array(n * outWords);

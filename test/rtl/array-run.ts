@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArraySim, outWordNames, regWordName, regWords, roundingModeParam } from '../../hw-sim/index.ts';
+import { ArraySim, arrayConfig, outWordNames, regWordName, regWords, roundingModesParam } from '../../hw-sim/index.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { tileProgram, type TileProgram, type TileShape } from './tile-program.ts';
 import { TB_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir, verilatorBinary } from './sim-tools.ts';
 
@@ -35,7 +36,7 @@ export function runRtl(sim: Simulator, shape: TileShape, seed: number, passes: n
       Rows: shape.rows,
       Cols: shape.cols,
       AccDepth: shape.accDepth,
-      RoundingMode: roundingModeParam(shape.roundingMode),
+      RoundingModes: roundingModesParam(shape.roundingModes ?? ROUNDING_MODES),
       MaxCycles: 4096,
     },
     ...(defines === undefined ? {} : { defines }),
@@ -60,7 +61,7 @@ export function runRtl(sim: Simulator, shape: TileShape, seed: number, passes: n
 /** The first difference between the RTL run and hw-sim (outputs and PE registers, cycle by cycle). */
 export function diffAgainstHwSim(shape: TileShape, r: ArrayRun): string | undefined {
   const sim = new ArraySim(
-    { rows: shape.rows, cols: shape.cols, accDepth: shape.accDepth, roundingMode: shape.roundingMode },
+    arrayConfig({ rows: shape.rows, cols: shape.cols, accDepth: shape.accDepth, roundingModes: shape.roundingModes ?? ROUNDING_MODES }),
     { checkHazards: true },
   );
   sim.reset();

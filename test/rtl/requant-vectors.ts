@@ -1,8 +1,10 @@
 /**
- * Input vectors for the requantizer tests: the corner-case cross product and seeded random vectors, written in the
- * $readmemh layout of requant_tb.sv, and the check of its results against quant/spec.
+ * Input vectors for the requantizer tests: the corner-case cross product, exact ties of both signs at every right
+ * shift, and seeded random vectors, each in a rounding mode of its own (the c_round_i code the requantizer takes),
+ * written in the $readmemh layout of requant_tb.sv, and the check of its results against quant/spec.
  */
 import { writeFileSync } from 'node:fs';
+import { ROUND_CODE, roundingModeOfCode } from '../../hw-sim/contract/index.ts';
 import { INT32_MAX, INT32_MIN, SHIFT_MAX, SHIFT_MIN, multiplyByQuantizedMultiplier, requantize, type RoundingMode } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { readHexLines } from './sim-tools.ts';
@@ -16,17 +18,58 @@ export interface RequantVectors {
   zp: Int32Array;
   min: Int32Array;
   max: Int32Array;
+  /** The rounding mode's c_round_i code (hw-sim/contract ROUND_CODE). */
+  round: Int32Array;
 }
 
 function alloc(n: number): RequantVectors {
   const a = (): Int32Array => new Int32Array(n);
-  return { n, acc: a(), bias: a(), m0: a(), shift: a(), zp: a(), min: a(), max: a() };
+  return { n, acc: a(), bias: a(), m0: a(), shift: a(), zp: a(), min: a(), max: a(), round: a() };
+}
+
+/** Rows [acc, bias, m0, shift, zp, min, max], each once in every mode of `modes`. */
+function fromRows(rows: number[][], modes: readonly RoundingMode[]): RequantVectors {
+  const v = alloc(rows.length * modes.length);
+  let i = 0;
+  for (const mode of modes) {
+    for (const row of rows) {
+      v.acc[i] = row[0] as number;
+      v.bias[i] = row[1] as number;
+      v.m0[i] = row[2] as number;
+      v.shift[i] = row[3] as number;
+      v.zp[i] = row[4] as number;
+      v.min[i] = row[5] as number;
+      v.max[i] = row[6] as number;
+      v.round[i] = ROUND_CODE[mode];
+      i++;
+    }
+  }
+  return v;
+}
+
+/**
+ * Exact halves of both signs at every right shift r in 1..31, where the modes part: x = 2t with m0 = 2^30 makes
+ * the high-mul exactly t = +-(2j+1) * 2^(r-1) (double rounds it away from zero, ruy toward +infinity), and single
+ * sees the same x * m0 / 2^(31+r) = t / 2^r (toward +infinity). Also |t| near 2^31, where ruy's nudge meets the
+ * int32 bound.
+ */
+export function tieVectors(modes: readonly RoundingMode[]): RequantVectors {
+  const rows: number[][] = [];
+  for (let r = 1; r <= 31; r++) {
+    for (const j of [0, 1, 2, 5]) {
+      const t = (2 * j + 1) * 2 ** (r - 1);
+      if (t >= 2 ** 30) continue; // x = 2t must fit int32
+      for (const s of [1, -1]) rows.push([2 * s * t, 0, 2 ** 30, -r, 0, -128, 127]);
+    }
+    rows.push([INT32_MIN, 0, 2 ** 30, -r, 0, -128, 127], [INT32_MAX, 0, INT32_MAX, -r, 0, -128, 127], [-INT32_MAX, 0, INT32_MAX, -r, 0, -128, 127]);
+  }
+  return fromRows(rows, modes);
 }
 
 const POW2 = Array.from({ length: 31 }, (_, k) => 2 ** k);
 
-/** Exhaustive cross of interesting x, m0 and every shift, plus the output stage's clamps and zero points. */
-export function cornerVectors(): RequantVectors {
+/** Exhaustive cross of interesting x, m0 and every shift, plus the output stage's clamps and zero points, in every mode of `modes`. */
+export function cornerVectors(modes: readonly RoundingMode[]): RequantVectors {
   const xs = new Set<number>([INT32_MIN, INT32_MIN + 1, -3, -2, -1, 0, 1, 2, 3, 5, 7, 11, INT32_MAX - 1, INT32_MAX]);
   for (const p of POW2) for (const d of [-1, 0, 1]) for (const s of [1, -1]) xs.add((s * p + d) | 0);
   // m0 = INT32_MIN lies outside the contract's [0, 2^31 - 1] but quant/spec defines it, and it is the only way to
@@ -43,21 +86,11 @@ export function cornerVectors(): RequantVectors {
   for (const [acc, bias] of [[INT32_MAX, 1], [INT32_MIN, -1], [2 ** 30, 2 ** 30], [-5, 5], [123456, -654321]]) {
     out.push([acc as number, bias as number, 2 ** 30, 0, 0, -128, 127]);
   }
-  const v = alloc(out.length);
-  out.forEach((row, i) => {
-    v.acc[i] = row[0] as number;
-    v.bias[i] = row[1] as number;
-    v.m0[i] = row[2] as number;
-    v.shift[i] = row[3] as number;
-    v.zp[i] = row[4] as number;
-    v.min[i] = row[5] as number;
-    v.max[i] = row[6] as number;
-  });
-  return v;
+  return fromRows(out, modes);
 }
 
-/** n seeded random vectors, spread over the regions where the arithmetic differs (ties, saturation, wrap). */
-export function randomVectors(n: number, seed: number): RequantVectors {
+/** n seeded random vectors, spread over the regions where the arithmetic differs (ties, saturation, wrap), each in a mode of `modes`. */
+export function randomVectors(n: number, seed: number, modes: readonly RoundingMode[]): RequantVectors {
   const rng = new Rng(seed);
   const v = alloc(n);
   const int8 = (): number => rng.int(-128, 127);
@@ -83,6 +116,7 @@ export function randomVectors(n: number, seed: number): RequantVectors {
     const kc = rng.int(0, 9);
     v.min[i] = kc < 7 ? Math.min(a, b) : kc < 9 ? -128 : Math.max(a, b);
     v.max[i] = kc < 7 ? Math.max(a, b) : kc < 9 ? 127 : Math.min(a, b);
+    v.round[i] = ROUND_CODE[rng.pick(modes)];
   }
   return v;
 }
@@ -95,9 +129,9 @@ function putHex(buf: Uint8Array, o: number, x: number, digits: number): number {
   return o;
 }
 
-/** Writes the vectors as 128-bit hex lines {acc, bias, m0, shift, zp, min, max}. */
+/** Writes the vectors as 136-bit hex lines {acc, bias, m0, shift, zp, min, max, round}. */
 export function writeVectors(file: string, v: RequantVectors): void {
-  const buf = new Uint8Array(v.n * 33);
+  const buf = new Uint8Array(v.n * 35);
   let o = 0;
   for (let i = 0; i < v.n; i++) {
     o = putHex(buf, o, v.acc[i] as number, 8);
@@ -107,6 +141,7 @@ export function writeVectors(file: string, v: RequantVectors): void {
     o = putHex(buf, o, v.zp[i] as number, 2);
     o = putHex(buf, o, v.min[i] as number, 2);
     o = putHex(buf, o, v.max[i] as number, 2);
+    o = putHex(buf, o, v.round[i] as number, 2);
     buf[o++] = 10;
   }
   writeFileSync(file, buf);
@@ -120,8 +155,8 @@ export interface RequantMismatch {
   actual: number;
 }
 
-/** Compares requant_tb's results (96-bit lines {x, y, 24'b0, q}) with quant/spec; returns the first mismatches. */
-export function checkResults(file: string, v: RequantVectors, mode: RoundingMode, limit = 5): { checked: number; mismatches: RequantMismatch[] } {
+/** Compares requant_tb's results (96-bit lines {x, y, 24'b0, q}) with quant/spec in each vector's mode; returns the first mismatches. */
+export function checkResults(file: string, v: RequantVectors, limit = 5): { checked: number; mismatches: RequantMismatch[] } {
   const lines = readHexLines(file);
   if (lines.length !== v.n) throw new Error(`expected ${v.n} result lines in ${file}, got ${lines.length}`);
   const mismatches: RequantMismatch[] = [];
@@ -137,6 +172,7 @@ export function checkResults(file: string, v: RequantVectors, mode: RoundingMode
     const zp = v.zp[i] as number;
     const lo = v.min[i] as number;
     const hi = v.max[i] as number;
+    const mode = roundingModeOfCode(v.round[i] as number) as RoundingMode;
     const ex = (acc + bias) | 0;
     const ey = multiplyByQuantizedMultiplier(ex, m0, shift, mode);
     const eq = requantize(acc, bias, m0, shift, zp, lo, hi, mode);

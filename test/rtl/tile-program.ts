@@ -3,17 +3,18 @@
  * runs a few GEMM passes of random shapes through the array while keeping every host duty of section 5, with
  * double-buffered weights loaded while the other bank computes, random idle gaps, random address orders (so that
  * an address is sometimes accumulated in two consecutive cycles) and random garbage on every port whose enable is
- * low. It also returns the output rows a pure quant/spec computation expects, independent of any simulator.
+ * low; every pass writes the configuration with a rounding mode of the array's, drawn. It also returns the output rows a pure quant/spec computation expects, independent of any simulator.
  */
-import { requantize } from '../../quant/spec/index.ts';
+import { ROUNDING_MODES, requantize, type RoundingMode } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
-import { IN, aDataOffset, inWords as beatWords, type RequantizerMode } from '../../hw-sim/contract/index.ts';
+import { IN, ROUND_CODE, aDataOffset, inWords as beatWords } from '../../hw-sim/contract/index.ts';
 
 export interface TileShape {
   rows: number;
   cols: number;
   accDepth: number;
-  roundingMode: RequantizerMode;
+  /** The modes the build implements (its RoundingModes); each pass draws one. Default all three. */
+  roundingModes?: readonly RoundingMode[];
 }
 
 export interface ExpectedRow {
@@ -67,6 +68,7 @@ class Timeline {
     b[F.cZp] = rng.int(-128, 127);
     b[F.cMin] = rng.int(-128, 127);
     b[F.cMax] = rng.int(-128, 127);
+    b[F.cRound] = rng.int(0, 3); // the reserved code too: ignored without c_en
     for (let i = F.wData; i < this.inWords; i++) b[i] = rng.int(-128, 127);
     return b;
   }
@@ -103,6 +105,7 @@ export function tileProgram(shape: TileShape, seed: number, passes = 4): TilePro
     const zp = rng.int(-20, 20);
     const lo = rng.next() < 0.3 ? zp : rng.int(-128, -60);
     const hi = rng.int(60, 127);
+    const round = rng.pick(shape.roundingModes ?? ROUNDING_MODES);
     const bias: number[] = [];
     const m0: number[] = [];
     const shift: number[] = [];
@@ -124,6 +127,7 @@ export function tileProgram(shape: TileShape, seed: number, passes = 4): TilePro
     cb[F.cZp] = zp;
     cb[F.cMin] = lo;
     cb[F.cMax] = hi;
+    cb[F.cRound] = ROUND_CODE[round];
     const pEnd = pStart + C - 1;
     prevParamEnd = pEnd;
 
@@ -179,7 +183,7 @@ export function tileProgram(shape: TileShape, seed: number, passes = 4): TilePro
             let sum = 0;
             for (let i = 0; i < KT * R; i++) sum = (sum + (X[m] as number[])[i]! * (W[i] as number[])[c]!) | 0;
             acc.push((sum + (bias[c] as number)) | 0);
-            data.push(requantize(sum, bias[c] as number, m0[c] as number, shift[c] as number, zp, lo, hi, shape.roundingMode));
+            data.push(requantize(sum, bias[c] as number, m0[c] as number, shift[c] as number, zp, lo, hi, round));
           }
           expected.push({ cycle: t + L, addr: addrs[m] as number, data, acc });
           prevLastBeat = Math.max(prevLastBeat, t);

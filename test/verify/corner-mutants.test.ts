@@ -9,9 +9,10 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ArrayConfig, RequantizerMode } from '../../hw-sim/index.ts';
+import type { ArrayConfig } from '../../hw-sim/index.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
-import { CORNER_COUNT } from '../../verify/case-gen.ts';
+import { cornerSchedule } from '../../verify/case-gen.ts';
 import { runCornerTier } from '../../verify/corner-tier.ts';
 import { MUTANTS } from '../../verify/mutate/catalogue.ts';
 
@@ -24,7 +25,11 @@ interface Edit {
 interface CornerMutant {
   name: string;
   description: string;
-  mode: RequantizerMode;
+  /**
+   * The rounding modes of the build it is judged on: every mode, or the one whose datapath it breaks (so that every
+   * program of the tier runs through that datapath and every case of its corner can catch it).
+   */
+  modes: readonly RoundingMode[];
   edits: Edit[];
   /** The corners that catch it: every case of the first kind, at least one case of the others. */
   caughtBy: string[];
@@ -36,7 +41,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'pe-w1-reset-missing',
     description: 'weight bank 1 has no reset: it keeps whatever it held (the previous case, or random at power-up)',
-    mode: 'single',
+    modes: ROUNDING_MODES,
     edits: [{ file: 'systolic_pe.sv', search: "      w1_q   <= '0;\n", replace: '' }],
     caughtBy: ['reset-state'],
     suite: true,
@@ -44,7 +49,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'ctrl-m0-reset-missing',
     description: "the requantization multipliers have no reset: a column whose parameters were never written scales by a stale m0",
-    mode: 'single',
+    modes: ROUNDING_MODES,
     edits: [{ file: 'systolic_ctrl.sv', search: "      m0_q    <= '0;\n", replace: '' }],
     caughtBy: ['reset-state'],
     suite: false,
@@ -52,7 +57,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'rq-clamp-max-first',
     description: 'the clamp compares max before min: with min > max, values between max and min give max instead of min',
-    mode: 'single',
+    modes: ROUNDING_MODES,
     edits: [{
       file: 'systolic_requant.sv',
       search: "  assign q_o = (with_zp < 34'(min_i)) ? min_i\n             : (with_zp > 34'(max_i)) ? max_i\n",
@@ -64,7 +69,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'acc-forward-without-enable',
     description: 'read-during-write forwarding armed by an idle slot too: an idle a_first before a non-first beat to its address forwards 0',
-    mode: 'single',
+    modes: ROUNDING_MODES,
     edits: [{ file: 'systolic_acc.sv', search: 'assign fwd_d       = en_i && (addr_i == rd_addr_i);', replace: 'assign fwd_d       = (addr_i == rd_addr_i);' }],
     caughtBy: ['idle-first', 'raw-forwarding'],
     suite: true,
@@ -72,7 +77,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'pe-product-15-bit',
     description: 'the int8 x int8 product is held in 15 bits ("it fits"): -128 x -128 = 2^14 wraps to -2^14',
-    mode: 'single',
+    modes: ROUNDING_MODES,
     edits: [{ file: 'systolic_pe.sv', search: 'logic signed [15:0] product;', replace: 'logic signed [14:0] product;' }],
     caughtBy: ['int8-extremes'],
     suite: true,
@@ -80,7 +85,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'rq-single-left-shift-ignored',
     description: 'single rounding treats a positive (left) shift as 0, as if every multiplier were below 1',
-    mode: 'single',
+    modes: ['single'],
     edits: [{ file: 'systolic_requant.sv', search: "assign shr     = 7'(8'sd30 - shift_i);", replace: "assign shr     = 7'(8'sd30 - (shift_i[7] ? shift_i : 8'sd0));" }],
     caughtBy: ['shift-left', 'tie-single-left'],
     suite: true,
@@ -88,13 +93,13 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
   {
     name: 'rq-double-left-shift-after-srdhm',
     description: 'double rounding applies the left shift after the high multiply instead of before it (loses its low bits)',
-    mode: 'double',
+    modes: ['double'],
     edits: [
       { file: 'systolic_requant.sv', search: 'assign xl    = x <<< left;', replace: 'assign xl    = x;' },
       {
         file: 'systolic_requant.sv',
-        search: "assign y = (srdhm >>> right) + $signed({31'd0, remainder > threshold});",
-        replace: "assign y = ((srdhm >>> right) + $signed({31'd0, remainder > threshold})) <<< left;",
+        search: "assign y_high_mul = (srdhm >>> right) + $signed({31'd0, remainder > threshold});",
+        replace: "assign y_high_mul = ((srdhm >>> right) + $signed({31'd0, remainder > threshold})) <<< left;",
       },
     ],
     caughtBy: ['shift-left', 'tie-srdhm'],
@@ -104,7 +109,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
 
 const RTL = resolve('rtl');
 const OUT = resolve('out', 'corner-mutants');
-const cfg = (mode: RequantizerMode): ArrayConfig => ({ rows: 3, cols: 5, accDepth: 8, roundingMode: mode });
+const cfg = (modes: readonly RoundingMode[]): ArrayConfig => ({ rows: 3, cols: 5, accDepth: 8, roundingModes: modes });
 
 /** A copy of rtl/ with the mutant's edits, each of whose search texts occurs exactly once; returns its cosim.json. */
 function applyEdits(m: CornerMutant): string {
@@ -131,24 +136,25 @@ describe('verify corner tier catches bugs outside the catalogue (port mode, 3x5 
     }
   });
 
-  for (const mode of ['single', 'double'] as const) {
-    it(`the unmutated RTL passes the corner tier (${mode})`, async () => {
-      const r = await runCornerTier({ rtl: { config: loadRtlConfig() }, cfg: cfg(mode) });
+  const all = process.env.INT8COSIM_CORNER_MUTANTS === 'all';
+  const chosen = CORNER_MUTANTS.filter((x) => x.suite || all);
+  for (const modes of new Map(chosen.map((m) => [m.modes.join(','), m.modes])).values()) {
+    it(`the unmutated RTL passes the corner tier (rounding ${modes.join(', ')})`, async () => {
+      const r = await runCornerTier({ rtl: { config: loadRtlConfig() }, cfg: cfg(modes) });
       assert.equal(r.failed, 0, r.failures.map((f) => `seed ${f.seed} (${f.kind}): ${f.message}`).join('\n'));
     });
   }
 
-  const all = process.env.INT8COSIM_CORNER_MUTANTS === 'all';
-  for (const m of CORNER_MUTANTS.filter((x) => x.suite || all)) {
+  for (const m of chosen) {
     it(`${m.name}: ${m.description}`, async () => {
-      const r = await runCornerTier({ rtl: { config: loadRtlConfig(applyEdits(m)) }, cfg: cfg(m.mode) });
+      const r = await runCornerTier({ rtl: { config: loadRtlConfig(applyEdits(m)) }, cfg: cfg(m.modes) });
       const by: Record<string, number> = {};
       for (const f of r.failures) by[f.kind] = (by[f.kind] ?? 0) + 1;
       const first = r.failures[0];
       console.log(`      caught by ${r.failed} of ${r.cases} cases ${JSON.stringify(by)}; first: seed ${first?.seed} (${first?.kind}): ${first?.message}`);
       assert.ok(r.failed > 0, `${m.name} survives the corner tier`);
       const [primary, ...others] = m.caughtBy;
-      const ofKind = r.cases / CORNER_COUNT; // cornerSeeds: the schedule whole, again and again
+      const ofKind = r.cases / cornerSchedule(cfg(m.modes)).length; // cornerSeeds: the schedule whole, again and again
       assert.equal(by[primary as string], ofKind, `${m.name}: every ${primary} case catches it (${JSON.stringify(by)})`);
       for (const k of others) assert.ok((by[k] ?? 0) > 0, `${m.name}: no ${k} case catches it (${JSON.stringify(by)})`);
     });

@@ -36,7 +36,7 @@ function elements(c: RegressCase): Elem[] {
     const m0 = ops.m0[col] as number;
     const shift = ops.shift[col] as number;
     const x = a + (ops.bias[col] as number);
-    const y = multiplyByQuantizedMultiplier(wrapInt32(x), m0, shift, c.cfg.roundingMode);
+    const y = multiplyByQuantizedMultiplier(wrapInt32(x), m0, shift, ops.round);
     return { col, x, y, v: y + ops.zp, q: outputStage(y, ops.zp, ops.min, ops.max), m0, shift };
   });
 }
@@ -65,7 +65,7 @@ export function runOnHwSim(c: RegressCase, onCycle?: (sim: ArraySim, t: number, 
   }
   if (program) {
     const y = gatherOutputs(program, out);
-    const want = goldenGemm(c.gemm!, c.cfg.roundingMode);
+    const want = goldenGemm(c.gemm!);
     const i = want.findIndex((v, j) => v !== y[j]);
     if (i >= 0) throw new Error(`seed ${c.seed} (${c.kind}): hw-sim Y[${Math.floor(i / c.gemm!.n)}][${i % c.gemm!.n}] = ${y[i]}, golden ${want[i]}`);
   }
@@ -187,7 +187,8 @@ function resetStateMissing(c: RegressCase): string[] {
       if (rq <= firstConfig && data !== 0) missing.push(`hw-sim: cycle ${t} column ${col}: o_data_o ${data} with the reset configuration, the contract says 0`);
       if (rq > firstConfig && rq <= p && data !== zp) missing.push(`hw-sim: cycle ${t} column ${col}: o_data_o ${data} with reset parameters, the contract says zp = ${zp}`);
       if (rq > firstConfig && rq <= p && x !== 0) m0Seen[col] = 1;
-      if (rq <= firstConfig && rq > p && multiplyByQuantizedMultiplier(x, w(p, IN.pM0), w(p, IN.pShift), c.cfg.roundingMode) !== 0) clampSeen[col] = 1;
+      // before the first configuration write the requantizer runs in the reset mode (round_q = 0: single)
+      if (rq <= firstConfig && rq > p && multiplyByQuantizedMultiplier(x, w(p, IN.pM0), w(p, IN.pShift), 'single') !== 0) clampSeen[col] = 1;
     }
   }
   if (zeroRows === 0) missing.push('no row is requantized before any weight, parameter or configuration write');
@@ -217,13 +218,15 @@ export function proveCorner(c: RegressCase): string[] {
         ...extremeProductsMissing(c),
       ];
     case 'tie-single':
-      return tieMissing(c, (e) => (e.shift <= 0 ? singleTie(e) : 0));
+      return [...need(ops!.round === 'single', `rounds ${ops!.round}`), ...tieMissing(c, (e) => (e.shift <= 0 ? singleTie(e) : 0))];
     case 'tie-single-left':
-      return tieMissing(c, (e) => (e.shift > 0 ? singleTie(e) : 0));
+      return [...need(ops!.round === 'single', `rounds ${ops!.round}`), ...tieMissing(c, (e) => (e.shift > 0 ? singleTie(e) : 0))];
     case 'tie-srdhm':
-      return tieMissing(c, srdhmTie);
+      return [...need(ops!.round === 'double' || ops!.round === 'ruy', `rounds ${ops!.round}`), ...tieMissing(c, srdhmTie)];
     case 'tie-rdbpot':
-      return tieMissing(c, rdbpotTie);
+      return [...need(ops!.round === 'double', `rounds ${ops!.round}`), ...tieMissing(c, rdbpotTie)];
+    case 'tie-ruy': // ruy's final shift meets the halves where RoundingDivideByPOT would: the same test of the high-mul
+      return [...need(ops!.round === 'ruy', `rounds ${ops!.round}`), ...tieMissing(c, rdbpotTie)];
     case 'clamp-both-bounds': {
       const { min, max } = ops!;
       const cols = new Set(els.map((e) => e.col));

@@ -13,7 +13,7 @@ import { buildFor } from '../../verify/runner.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { TB_DIR, hexWords, icarusBuild, readHexLines, rtlFiles, run, scratchDir } from '../rtl/sim-tools.ts';
 
-const CFG: ArrayConfig = { rows: 3, cols: 5, accDepth: 8, roundingMode: 'double' };
+const CFG: ArrayConfig = { rows: 3, cols: 5, accDepth: 8, roundingModes: ['single', 'double', 'ruy'] };
 
 function words(file: string): Int32Array {
   return Int32Array.from(readHexLines(file), (l) => parseInt(l, 16) | 0);
@@ -22,7 +22,7 @@ function words(file: string): Int32Array {
 describe('verify: Icarus Verilog vs Verilator vs hw-sim on the regression stimulus', function () {
   this.timeout(600_000);
 
-  it(`3x5, AccDepth 8, double rounding: every output and PE register agrees in every cycle`, async () => {
+  it(`3x5, AccDepth 8, every rounding mode (each case's own): every output and PE register agrees in every cycle`, async () => {
     // regression seeds until the stream is ~1500 cycles long (beat_tb holds at most 4096)
     let seeds = 1;
     let beats = regressionStream(CFG, [1]);
@@ -37,7 +37,7 @@ describe('verify: Icarus Verilog vs Verilator vs hw-sim on the regression stimul
     const vvp = icarusBuild({
       top: 'beat_tb',
       files: [...rtlFiles(), join(TB_DIR, 'beat_tb.sv')],
-      params: { Rows: CFG.rows, Cols: CFG.cols, AccDepth: CFG.accDepth, RoundingMode: 1, MaxCycles: 4096 },
+      params: { Rows: CFG.rows, Cols: CFG.cols, AccDepth: CFG.accDepth, RoundingModes: 7, MaxCycles: 4096 },
     });
     const dir = scratchDir('regress-icarus');
     writeFileSync(join(dir, 'in.hex'), hexWords(beats));

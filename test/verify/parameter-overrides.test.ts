@@ -9,7 +9,7 @@ import { loadRtlConfig, parseRtlConfig } from '../../harness/config/rtlConfig.ts
 import { QUICK_PALETTE } from '../../verify/palette.ts';
 import { parameterOverrides } from '../../verify/runner.ts';
 
-const CFG = { rows: 3, cols: 5, accDepth: 8, roundingMode: 'single' } as const;
+const CFG = { rows: 3, cols: 5, accDepth: 8, roundingModes: ['single', 'double', 'ruy'] } as const;
 
 describe('verify runner: the RTL config parameters the palette overrides', () => {
   it('names the config, its values and the configurations that replace them', () => {
@@ -18,18 +18,18 @@ describe('verify runner: the RTL config parameters the palette overrides', () =>
     const o = parameterOverrides(loadRtlConfig(resolve('rtl', 'cosim.json')), QUICK_PALETTE);
     assert.equal(
       o.line,
-      `rtl/cosim.json sets Rows=${p.Rows} Cols=${p.Cols} AccDepth=${p.AccDepth} RoundingMode=${p.RoundingMode}; ` +
-        'the palette overrides Rows, Cols, AccDepth, RoundingMode per configuration: 3x5 D8 single, 3x5 D8 double, 5x2 D4 double',
+      `rtl/cosim.json sets Rows=${p.Rows} Cols=${p.Cols} AccDepth=${p.AccDepth} RoundingModes=${p.RoundingModes}; ` +
+        'the palette overrides Rows, Cols, AccDepth, RoundingModes per configuration: 3x5 D8, 5x2 D4',
     );
-    assert.deepEqual(o.overridden, ['Rows', 'Cols', 'AccDepth', 'RoundingMode']);
-    assert.deepEqual(o.configured, { Rows: p.Rows, Cols: p.Cols, AccDepth: p.AccDepth, RoundingMode: p.RoundingMode });
+    assert.deepEqual(o.overridden, ['Rows', 'Cols', 'AccDepth', 'RoundingModes']);
+    assert.deepEqual(o.configured, { Rows: p.Rows, Cols: p.Cols, AccDepth: p.AccDepth, RoundingModes: p.RoundingModes });
   });
 
   it('says which of them a config does not set', () => {
     const cfg = parseRtlConfig({ top: 'my_top', files: ['a.sv'], parameters: { Rows: 4 } }, '/elsewhere', '/elsewhere/my.json');
     assert.equal(
       parameterOverrides(cfg, [CFG]).line,
-      '/elsewhere/my.json sets Rows=4; the palette overrides Rows, Cols, AccDepth, RoundingMode per configuration (Cols, AccDepth, RoundingMode not in the config): 3x5 D8 single',
+      '/elsewhere/my.json sets Rows=4; the palette overrides Rows, Cols, AccDepth, RoundingModes per configuration (Cols, AccDepth, RoundingModes not in the config): 3x5 D8',
     );
   });
 });

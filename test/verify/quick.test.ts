@@ -49,7 +49,7 @@ describe('verify quick tier', function () {
         assert.deepEqual(proveCorner(c), [], `seed ${s} (${c.kind}) misses its corner`);
         hits.set(c.kind, (hits.get(c.kind) ?? 0) + 1);
       }
-      for (const k of cornerSchedule(cfg.roundingMode)) assert.ok((hits.get(k) ?? 0) >= 3, `${k}: ${hits.get(k) ?? 0} cases among the 300 seeds`);
+      for (const k of cornerSchedule(cfg)) assert.ok((hits.get(k) ?? 0) >= 3, `${k}: ${hits.get(k) ?? 0} cases among the 300 seeds`);
       assert.equal(hits.size, CORNER_COUNT);
     });
   }

@@ -17,7 +17,7 @@ import { runMutation } from '../../verify/mutate/run.ts';
 import { applyMutant } from '../../verify/mutate/apply.ts';
 import type { Mutant } from '../../verify/mutate/catalogue.ts';
 
-const CFG = { rows: 3, cols: 5, accDepth: 8, roundingMode: 'single' } as const;
+const CFG = { rows: 3, cols: 5, accDepth: 8, roundingModes: ['single', 'double', 'ruy'] } as const;
 const PALETTE = [CFG];
 
 function firstOfKind(kind: RegressCase['kind'], gemm = false): RegressCase {
@@ -45,11 +45,11 @@ describe('verify runner: failing cases and harness errors', function () {
     raw[t * iw + IN.wRow] = CFG.rows; // no such PE row: hw-sim's hazard checker refuses the stream
     const ls = await lockstep();
     try {
-      await assert.rejects(judgeCase({ ...c, raw }, ls, '3x5 D8 single', `replay ${c.seed}`), (err: unknown) => {
+      await assert.rejects(judgeCase({ ...c, raw }, ls, '3x5 D8', `replay ${c.seed}`), (err: unknown) => {
         assert.ok(err instanceof HarnessError, `a HarnessError, got ${String(err)}`);
         assert.equal(err.seed, c.seed);
         assert.equal(err.kind, 'raw');
-        assert.match(err.message, new RegExp(`^seed ${c.seed} \\(3x5 D8 single, raw\\): the harness failed, not the RTL.*generator bug.*w_row must be in \\[0, 2\\], got 3`));
+        assert.match(err.message, new RegExp(`^seed ${c.seed} \\(3x5 D8, raw\\): the harness failed, not the RTL.*generator bug.*w_row must be in \\[0, 2\\], got 3`));
         assert.ok(err.cause instanceof RangeCheckError, 'the cause is the checker error');
         return true;
       });
@@ -62,7 +62,7 @@ describe('verify runner: failing cases and harness errors', function () {
     const c = firstOfKind('random', true);
     const ls = await lockstep();
     ls.rtl.close(); // the lifecycle mistake: every call on it now throws LifecycleError
-    await assert.rejects(judgeCase(c, ls, '3x5 D8 single', `replay ${c.seed}`), (err: unknown) => {
+    await assert.rejects(judgeCase(c, ls, '3x5 D8', `replay ${c.seed}`), (err: unknown) => {
       assert.ok(err instanceof HarnessError, `a HarnessError, got ${String(err)}`);
       assert.ok(err.cause instanceof LifecycleError);
       assert.match(err.message, /the harness failed, not the RTL.*LifecycleError: reset: the simulator is closed/);

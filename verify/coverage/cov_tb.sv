@@ -10,7 +10,7 @@ module cov_tb #(
   parameter int Rows         = 3,
   parameter int Cols         = 5,
   parameter int AccDepth     = 8,
-  parameter int RoundingMode = 0
+  parameter int RoundingModes = 7
 );
   `include "ic_beat.svh"
 
@@ -22,7 +22,7 @@ module cov_tb #(
     .Rows        (Rows),
     .Cols        (Cols),
     .AccDepth    (AccDepth),
-    .RoundingMode(RoundingMode)
+    .RoundingModes(RoundingModes)
   ) dut (`IC_CONNECT_PORTS);
 
   logic [31:0] w [0:IcInWords-1];

@@ -1,8 +1,8 @@
 /**
  * Verilator line and toggle coverage of an RTL config (rtl/cosim.json by default, or anyone's: the top of any
  * implementation of docs/ARCHITECTURE.md) from the regression's stimulus. The regression cases of one array
- * configuration (the kill-suite's 3x5, AccDepth 8, in both rounding modes, so that both requantizer branches are
- * elaborated) are lowered to one beat stream, run through a coverage build of cov_tb.sv around the config's top
+ * configuration (the kill-suite's 3x5, AccDepth 8, built with every rounding mode, its cases' programs choosing
+ * among them and raw streams switching them mid-stream) are lowered to one beat stream, run through a coverage build of cov_tb.sv around the config's top
  * (Verilator --coverage-line --coverage-toggle with the config's files, include directories and defines, cached
  * under .cache/coverage/), and the outputs of every cycle are checked against hw-sim on the same stream. The
  * coverage.dat files are merged and summarised per module of that RTL: a point (file, line, column, signal bit)
@@ -11,7 +11,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clog2, compileGemm, inWords, outWords, roundingModeParam, runNetwork, type ArrayConfig } from '../../hw-sim/index.ts';
+import { clog2, compileGemm, inWords, outWords, roundingModesParam, runNetwork, type ArrayConfig } from '../../hw-sim/index.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { FormatError, MismatchError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
 import { buildVerilatedExecutable } from '../../harness/build/buildExecutable.ts';
@@ -32,7 +33,7 @@ const TB_INCLUDE = join(ROOT, 'rtl', 'tb', 'ic_beat.svh');
 const MAIN = join(here, 'cov_main.cpp');
 
 /** The parameters the testbench sets on the top (docs/ARCHITECTURE.md section 1); a config's others keep the top's defaults. */
-const ARRAY_PARAMETERS = ['Rows', 'Cols', 'AccDepth', 'RoundingMode'] as const;
+const ARRAY_PARAMETERS = ['Rows', 'Cols', 'AccDepth', 'RoundingModes'] as const;
 
 export interface Tally {
   covered: number;
@@ -80,7 +81,7 @@ function designFiles(rtl: RtlConfig): string[] {
 
 /** Builds (or finds) the coverage testbench of one configuration around the config's top; returns the executable. */
 export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: string) => void): { exe: string; seconds: number } {
-  const params = { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingMode: roundingModeParam(cfg.roundingMode) };
+  const params = { Rows: cfg.rows, Cols: cfg.cols, AccDepth: cfg.accDepth, RoundingModes: roundingModesParam(cfg.roundingModes) };
   const defines = { ...rtl.defines, INT8COSIM_COV_DUT: rtl.top };
   const args = [
     '--cc', '--exe', '--build', // a C++ model with our main (cov_main.cpp writes coverage.dat), built by make
@@ -226,10 +227,8 @@ export interface CoverageOptions {
   log?: (line: string) => void;
 }
 
-export const COVERAGE_CONFIGS: ArrayConfig[] = [
-  { rows: 3, cols: 5, accDepth: 8, roundingMode: 'single' },
-  { rows: 3, cols: 5, accDepth: 8, roundingMode: 'double' },
-];
+/** One build of every rounding mode: every requantizer datapath is elaborated and each case's programs choose one. */
+export const COVERAGE_CONFIGS: ArrayConfig[] = [{ rows: 3, cols: 5, accDepth: 8, roundingModes: ROUNDING_MODES }];
 
 export function runCoverage(opts: CoverageOptions = {}): CoverageReport {
   const log = opts.log ?? (() => {});
@@ -249,7 +248,7 @@ export function runCoverage(opts: CoverageOptions = {}): CoverageReport {
     const seeds = Array.from({ length: cases }, (_, i) => i + 1);
     const beats = regressionStream(cfg, seeds);
     const iw = inWords(cfg);
-    const tag = `${cfg.rows}x${cfg.cols}-d${cfg.accDepth}-${cfg.roundingMode}`;
+    const tag = `${cfg.rows}x${cfg.cols}-d${cfg.accDepth}-r${roundingModesParam(cfg.roundingModes)}`;
     const inFile = join(outDir, `${tag}.in.hex`);
     const outFile = join(outDir, `${tag}.out.hex`);
     const datFile = join(outDir, `${tag}.coverage.dat`);

@@ -1,21 +1,18 @@
 /**
  * The catalogue of RTL mutants: realistic design bugs, each one precise search/replace in one file of rtl/ (the
- * search text must occur exactly once). `mode` is the RoundingMode build the mutant is judged on (the other mode's
- * generate branch is not elaborated there). A mutant marked `equivalent` changes no observable behaviour inside
+ * search text must occur exactly once), judged on a build of every rounding mode (RoundingModes 7), on which the
+ * kill-suite's cases choose their programs' modes. A mutant marked `equivalent` changes no observable behaviour inside
  * the contract; the reason is stated and it is excluded from the score (but still run, to show it survives).
  * A mutant marked `portInvisible` changes only state that deep mode compares (the PE registers of
  * docs/ARCHITECTURE.md section 6), never a port; the reason is stated: it is an expected survivor of port mode
  * (what `make regress` and `make cosim` compare), still counted against the port-mode score.
  */
-import type { RequantizerMode } from '../../hw-sim/index.ts';
-
 export interface Mutant {
   name: string;
   file: string;
   search: string;
   replace: string;
   description: string;
-  mode?: RequantizerMode;
   equivalent?: string;
   /** Why no port can show this mutant (only a deep-mode register does): an expected port-mode survivor. */
   portInvisible?: string;
@@ -142,6 +139,20 @@ export const MUTANTS: readonly Mutant[] = [
     description: 'the output zero point register takes c_zp_i every cycle, enabled or not',
   },
   {
+    name: 'ctrl-round-not-reloaded',
+    file: 'systolic_ctrl.sv',
+    search: 'assign round_d = c_en_i ? c_round_i : round_q;',
+    replace: 'assign round_d = round_q;',
+    description: 'the rounding-mode register is never reloaded: every program runs in the reset mode (single)',
+  },
+  {
+    name: 'ctrl-round-enable-ignored',
+    file: 'systolic_ctrl.sv',
+    search: 'assign round_d = c_en_i ? c_round_i : round_q;',
+    replace: 'assign round_d = c_round_i;',
+    description: 'the rounding-mode register takes c_round_i every cycle, enabled or not',
+  },
+  {
     name: 'delay-reset-value',
     file: 'systolic_delay.sv',
     search: "if (!rst_ni) line_q <= '0;",
@@ -187,7 +198,6 @@ export const MUTANTS: readonly Mutant[] = [
     search: "assign rounded = (pre + 64'sd1) >>> 1;",
     replace: 'assign rounded = pre >>> 1;',
     description: 'dropped rounding bit: the single-rounding multiplier truncates (floor) instead of rounding',
-    mode: 'single',
   },
   {
     name: 'rq-single-shift-off-by-one',
@@ -195,32 +205,49 @@ export const MUTANTS: readonly Mutant[] = [
     search: "assign shr     = 7'(8'sd30 - shift_i);",
     replace: "assign shr     = 7'(8'sd31 - shift_i);",
     description: 'the right shift of the single-rounding multiplier is one too large',
-    mode: 'single',
   },
   {
     name: 'rq-single-no-saturation',
     file: 'systolic_requant.sv',
-    search: "assign y = (rounded > 64'(Int32Max)) ? Int32Max",
-    replace: "assign y = (rounded > 64'(Int32Max)) ? rounded[31:0]",
+    search: "assign y_single = (rounded > 64'(Int32Max)) ? Int32Max",
+    replace: "assign y_single = (rounded > 64'(Int32Max)) ? rounded[31:0]",
     description: 'a positive overflow of the multiplier wraps instead of saturating to INT32_MAX',
-    mode: 'single',
   },
-  // ---- requantizer, double rounding ----
+  // ---- requantizer, double and ruy rounding (the high-mul they share, their final shifts) and the mode decode ----
   {
     name: 'rq-double-nudge-sign',
     file: 'systolic_requant.sv',
-    search: "assign nudged = ab + (ab[63] ? 64'sd1 - 64'sd1073741824 : 64'sd1073741824);",
-    replace: "assign nudged = ab + 64'sd1073741824;",
+    search: "assign nudged  = prod + (prod[63] ? 64'sd1 - 64'sd1073741824 : 64'sd1073741824);",
+    replace: "assign nudged  = prod + 64'sd1073741824;",
     description: 'SaturatingRoundingDoublingHighMul nudges negative products like positive ones',
-    mode: 'double',
   },
   {
     name: 'rq-double-tie-threshold',
     file: 'systolic_requant.sv',
-    search: "assign threshold = (mask >> 1) + {31'd0, srdhm[31]};",
+    search: "assign threshold = (mask >> 1) + {31'd0, srdhm[31] && away};",
     replace: 'assign threshold = (mask >> 1);',
-    description: 'RoundingDivideByPOT rounds negative ties toward +infinity instead of away from zero',
-    mode: 'double',
+    description: 'RoundingDivideByPOT rounds negative ties toward +infinity instead of away from zero (double rounds like ruy)',
+  },
+  {
+    name: 'rq-ruy-ties-away-from-zero',
+    file: 'systolic_requant.sv',
+    search: "assign threshold = (mask >> 1) + {31'd0, srdhm[31] && away};",
+    replace: "assign threshold = (mask >> 1) + {31'd0, srdhm[31]};",
+    description: "ruy's final shift rounds negative ties away from zero instead of toward +infinity (ruy rounds like double)",
+  },
+  {
+    name: 'rq-mode-decode-double-ruy-swapped',
+    file: 'systolic_requant.sv',
+    search: 'assign away      = HasDouble && (!HasRuy || round_i != RoundRuy);',
+    replace: "assign away      = HasDouble && (!HasRuy || round_i != 2'd1);",
+    description: 'the mode decode swaps double and ruy: code 1 takes ruy\'s tie rule and code 2 double\'s',
+  },
+  {
+    name: 'rq-mode-decode-single-double-swapped',
+    file: 'systolic_requant.sv',
+    search: 'assign use_single = HasSingle && (!HasHighMul || round_i == RoundSingle);',
+    replace: "assign use_single = HasSingle && (!HasHighMul || round_i == 2'd1);",
+    description: 'the mode decode swaps single and double: code 1 runs single rounding and code 0 the high-mul',
   },
   {
     name: 'rq-double-left-shift-lost',
@@ -228,15 +255,13 @@ export const MUTANTS: readonly Mutant[] = [
     search: "assign left  = (shift_i > 8'sd0) ? shift_i[4:0] : 5'd0;",
     replace: "assign left  = (shift_i > 8'sd1) ? shift_i[4:0] : 5'd0;",
     description: 'a left shift of exactly 1 is dropped before the high multiply',
-    mode: 'double',
   },
   {
     name: 'rq-double-srdhm-saturation-removed',
     file: 'systolic_requant.sv',
-    search: 'assign srdhm = (xl == Int32Min && m0_i == Int32Min) ? Int32Max : toward0[31:0];',
-    replace: 'assign srdhm = toward0[31:0];',
+    search: 'assign srdhm   = (xl == Int32Min && m0_i == Int32Min) ? Int32Max : toward0[31:0];',
+    replace: 'assign srdhm   = toward0[31:0];',
     description: 'the INT32_MIN * INT32_MIN saturation of SRDHM is removed',
-    mode: 'double',
     equivalent:
       'm0 is in [0, 2^31 - 1] by contract (ARCHITECTURE.md section 3; the RTL asserts !p_m0_i[31] and hw-sim throws ' +
       'RangeCheckError), so m0_i is never INT32_MIN and the saturating branch can never be taken.',

@@ -12,7 +12,6 @@ export type LockstepMode = (typeof LOCKSTEP_MODES)[number];
 const verdictSchema = z.enum(['killed', 'survived', 'stillborn', 'equivalent']);
 export type Verdict = z.output<typeof verdictSchema>;
 const lockstepMode = z.enum(LOCKSTEP_MODES);
-const rounding = z.enum(['single', 'double']);
 
 /** A mutant's verdict in one lockstep mode. */
 const modeVerdictSchema = z.strictObject({
@@ -32,8 +31,6 @@ const mutantResultSchema = z.strictObject({
   name: text,
   file: text,
   description: text,
-  /** The RoundingMode build the mutant is judged on. */
-  rounding,
   diff: text,
   verdicts: z.strictObject({ port: modeVerdictSchema.optional(), deep: modeVerdictSchema.optional() }),
   equivalentReason: text.optional(),
@@ -75,10 +72,10 @@ export const mutationReportSchema = z.strictObject({
   /** Mutants the catalogue marks equivalent. */
   equivalent: int(),
   scores: z.strictObject({ port: modeScoreSchema.optional(), deep: modeScoreSchema.optional() }),
-  /** Kill-suite: regression seeds 1..kernelCases on killArray in each mutant's rounding mode. */
+  /** Kill-suite: regression seeds 1..kernelCases on killArray (a build of every rounding mode; each case draws one). */
   kernelCases: int(),
   killArray: z.strictObject({ rows: int(1), cols: int(1), accDepth: int(1) }),
-  baseline: z.array(z.strictObject({ lockstep: lockstepMode, rounding, cases: int(), failed: int() })),
+  baseline: z.array(z.strictObject({ lockstep: lockstepMode, cases: int(), failed: int() })),
   mutants: z.array(mutantResultSchema),
   seconds: finite,
 });

@@ -1,11 +1,12 @@
 /**
  * Mutation testing of the regression: every mutant of the catalogue is applied alone to a copy of rtl/, built by
  * the harness (its own cache key), and run against the kill-suite: the first `cases` regression seeds on a 3x5
- * array with AccDepth 8 in the mutant's rounding mode (random GEMMs, every corner generator, raw streams, idle-port
- * noise and a few small networks), stopping at the first failing case. It is judged in each lockstep mode asked
+ * array with AccDepth 8 built with every rounding mode, each case's programs choosing one (random GEMMs, every
+ * corner generator, raw streams that switch the rounding mid-stream, idle-port noise and a few small networks),
+ * stopping at the first failing case. It is judged in each lockstep mode asked
  * for: port (every output word every cycle, what `make regress` and `make cosim` compare; a port build) and deep
- * (every PE register too; a deep build). The unmutated RTL runs the same suite first in every mode and rounding
- * mode and must pass it, or no verdict means anything.
+ * (every PE register too; a deep build). The unmutated RTL runs the same suite first in every mode and must pass
+ * it, or no verdict means anything.
  *
  * Only the RTL can kill a mutant: a lockstep or golden difference, or the RTL stopping itself. A harness or tool
  * error (runner.ts HarnessError, anything but a build failure) ends the run as an error. A build failure is
@@ -15,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError, CosimError } from '../../quant/errors.ts';
-import type { ArrayConfig, RequantizerMode } from '../../hw-sim/index.ts';
+import type { ArrayConfig } from '../../hw-sim/index.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { runRegression, type RegressResult, type RtlTarget } from '../runner.ts';
 import { applyMutant } from './apply.ts';
@@ -45,9 +47,8 @@ export interface MutationOptions {
 
 export const KILL_ARRAY = { rows: 3, cols: 5, accDepth: 8 } as const;
 
-function killConfig(mode: RequantizerMode): ArrayConfig {
-  return { ...KILL_ARRAY, roundingMode: mode };
-}
+/** The kill-suite's array: every rounding mode built in, so that one build judges every requantizer datapath. */
+const KILL_CONFIG: ArrayConfig = { ...KILL_ARRAY, roundingModes: ROUNDING_MODES };
 
 /** Stages of a failing case that only the RTL can cause (runner.ts CaseFailure). */
 const RTL_STAGES = new Set(['lockstep', 'golden', 'stop']);
@@ -61,11 +62,10 @@ interface Judge {
 /** Builds and runs one mutant in one lockstep mode. */
 async function judge(m: Mutant, configPath: string, unmutated: RtlTarget, mode: LockstepMode, j: Judge): Promise<ModeVerdict> {
   const t0 = performance.now();
-  const rounding = m.mode ?? 'single';
   const deep = mode === 'deep';
   const run = (): Promise<RegressResult> =>
     runRegression({
-      palette: [killConfig(rounding)],
+      palette: [KILL_CONFIG],
       rtl: { config: loadRtlConfig(configPath), deep },
       seeds: j.seeds,
       stopOnFirstFailure: true,
@@ -78,7 +78,7 @@ async function judge(m: Mutant, configPath: string, unmutated: RtlTarget, mode: 
   } catch (err) {
     if (!(err instanceof BuildError)) throw err; // a harness or tool error: no verdict, the run stops
     const firstLines = err.message.split('\n').slice(0, 3).join(' ');
-    extra.toolchainCheck = await checkToolchain({ ...unmutated, deep }, killConfig(rounding), j.scratchDir);
+    extra.toolchainCheck = await checkToolchain({ ...unmutated, deep }, KILL_CONFIG, j.scratchDir);
     j.log(`${m.name}: build failed; the unmutated RTL built from nothing in ${extra.toolchainCheck.seconds.toFixed(1)} s, building the mutant again`);
     try {
       r = await run();
@@ -111,12 +111,10 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
 
   const baseline: MutationReport['baseline'] = [];
   for (const lockstep of modes) {
-    for (const rounding of [...new Set(mutants.map((m) => m.mode ?? 'single'))]) {
-      const r = await runRegression({ palette: [killConfig(rounding)], rtl: { ...unmutated, deep: lockstep === 'deep' }, seeds });
-      baseline.push({ lockstep, rounding, cases: r.cases, failed: r.failed });
-      log(`baseline rtl/ (${lockstep} mode, ${rounding} rounding): ${r.passed}/${r.cases} kill-suite cases pass`);
-      if (r.failed > 0) throw new CosimError(`the unmutated RTL fails the kill-suite in ${lockstep} mode, ${rounding} rounding (seed ${r.failures[0]?.seed}: ${r.failures[0]?.message})`);
-    }
+    const r = await runRegression({ palette: [KILL_CONFIG], rtl: { ...unmutated, deep: lockstep === 'deep' }, seeds });
+    baseline.push({ lockstep, cases: r.cases, failed: r.failed });
+    log(`baseline rtl/ (${lockstep} mode): ${r.passed}/${r.cases} kill-suite cases pass`);
+    if (r.failed > 0) throw new CosimError(`the unmutated RTL fails the kill-suite in ${lockstep} mode (seed ${r.failures[0]?.seed}: ${r.failures[0]?.message})`);
   }
 
   const results: MutantResult[] = [];
@@ -133,7 +131,7 @@ export async function runMutation(opts: MutationOptions = {}): Promise<MutationR
   });
   for (const m of mutants) {
     const applied = applyMutant(m, rtlDir, outRoot);
-    const res: MutantResult = { name: m.name, file: m.file, description: m.description, rounding: m.mode ?? 'single', diff: applied.diff, verdicts: {} };
+    const res: MutantResult = { name: m.name, file: m.file, description: m.description, diff: applied.diff, verdicts: {} };
     if (m.equivalent !== undefined) res.equivalentReason = m.equivalent;
     if (m.portInvisible !== undefined) res.portInvisibleReason = m.portInvisible;
     for (const mode of modes) {

@@ -41,7 +41,7 @@ describe('verify/mutate toolchain check', function () {
 
   it('a compiler that dies stops the run with an error; the failed mutant build is not counted as a kill', async () => {
     // The baseline's build must be in the cache: the failing compiler only meets the builds that are not.
-    await buildFor({ config: loadRtlConfig() }, { ...KILL_ARRAY, roundingMode: 'single' });
+    await buildFor({ config: loadRtlConfig() }, { ...KILL_ARRAY, roundingModes: ['single', 'double', 'ruy'] });
     const cxx = join(scratch, 'dying-c++');
     writeFileSync(
       cxx,

@@ -201,7 +201,8 @@ function compareVersions(a: string, b: string): number {
 
 function defaultDescription(model: QuantModel): string {
   const m = model.meta;
-  const what = [m.network, m.dataset, m.bits !== undefined ? JSON.stringify(m.bits) : undefined].filter((x) => typeof x === 'string').join(' ');
+  const widths = typeof m.weightBits === 'number' && typeof m.activationBits === 'number' ? `W${m.weightBits}A${m.activationBits}` : undefined;
+  const what = [m.network, m.dataset, widths].filter((x) => typeof x === 'string').join(' ');
   return `int8cosim model '${model.name}'${what === '' ? '' : ` (${what})`}: ${model.layers.map((l) => l.type).join(', ')}; int8 in, int8 logits out`;
 }
 

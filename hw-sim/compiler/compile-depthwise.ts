@@ -10,7 +10,7 @@
  * all, so at most 1/cw of the MACs performed are useful.
  */
 import { ShapeError } from '../../quant/errors.ts';
-import { foldInputZeroPoint } from '../../quant/spec/index.ts';
+import { foldInputZeroPoint, type RoundingMode } from '../../quant/spec/index.ts';
 import { convGeometry, type ConvGeometry } from '../../quant/format/shapes.ts';
 import type { DepthwiseConv2DLayer } from '../../quant/format/types.ts';
 import { im2col } from '../../quant/format/im2col.ts';
@@ -75,8 +75,8 @@ function sliceChannels(input: Int8Array, g: ConvGeometry, c0: number, cw: number
   return out;
 }
 
-/** The program of one channel group on one input image. */
-export function compileDepthwiseGroup(layer: DepthwiseConv2DLayer, group: DepthwiseGroup, input: Int8Array, cfg: ArrayConfig): Program {
+/** The program of one channel group on one input image, its configuration command choosing the layer's `rounding`. */
+export function compileDepthwiseGroup(layer: DepthwiseConv2DLayer, group: DepthwiseGroup, input: Int8Array, cfg: ArrayConfig, rounding: RoundingMode): Program {
   const { geometry } = depthwisePlan(layer, cfg.cols);
   if (input.length !== geometry.inH * geometry.inW * geometry.inC) {
     throw new ShapeError(`layer '${layer.name}' (depthwise2d): expected an input of [${layer.inputShape.join(', ')}] codes, got ${input.length}`);
@@ -86,7 +86,7 @@ export function compileDepthwiseGroup(layer: DepthwiseConv2DLayer, group: Depthw
   const m = geometry.outH * geometry.outW;
   return compileGemm(
     cfg, m, group.k, group.cw,
-    { x, w: group.w, bias: group.foldedBias, m0: group.m0, shift: group.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax },
+    { x, w: group.w, bias: group.foldedBias, m0: group.m0, shift: group.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax, round: rounding },
     `${layer.name} channels ${group.c0}..${group.c0 + group.cw - 1}`,
   );
 }

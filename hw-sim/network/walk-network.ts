@@ -11,7 +11,7 @@
  * The walk is a generator that yields each program and takes its result back, so that one walk serves executors
  * on the calling thread (runNetworkOn) and asynchronous ones (runNetworkOnAsync).
  */
-import { RangeCheckError, ShapeError } from '../../quant/errors.ts';
+import { ShapeError } from '../../quant/errors.ts';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 import { modelArithmetic, type ArithmeticChoice } from '../../quant/format/arithmetic.ts';
 import { inputSlots } from '../../quant/format/graph.ts';
@@ -75,13 +75,12 @@ interface Job {
 /** The programs of a MAC layer over the batch's inputs xs (b0: the batch's first image). */
 function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: number, cfg: ArrayConfig, rounding: RoundingMode): Job[] {
   if (layer.type === 'depthwise2d') {
-    if (rounding !== cfg.roundingMode) throw new RangeCheckError(`layer '${layer.name}': the array is built for '${cfg.roundingMode}' rounding, the layer asks for '${rounding}'`);
     const plan = depthwisePlan(layer, cfg.cols);
     const channels = plan.geometry.inC;
     const taps = plan.geometry.kh * plan.geometry.kw;
     return xs.flatMap((x, i) =>
       plan.groups.map((g, gi) => ({
-        p: compileDepthwiseGroup(layer, g, x, cfg),
+        p: compileDepthwiseGroup(layer, g, x, cfg, rounding),
         image: b0 + i,
         images: 1,
         place: (y: Int8Array, into: Int8Array[]) => scatterGroup(g, y, into[i] as Int8Array, channels),
@@ -93,10 +92,9 @@ function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: nu
   if (layer.type === 'conv2d' || xs.length === 1) {
     return xs.map((x, i) => ({ p: compileLayer(layer, x, cfg, rounding), image: b0 + i, images: 1, place: (y, into) => (into[i] as Int8Array).set(y), run: { images: 1 } }));
   }
-  if (rounding !== cfg.roundingMode) throw new RangeCheckError(`layer '${layer.name}': the array is built for '${cfg.roundingMode}' rounding, the layer asks for '${rounding}'`);
   const n = layer.bias.length;
   return [{
-    p: batchGemm(layer, xs, cfg),
+    p: batchGemm(layer, xs, cfg, rounding),
     image: b0,
     images: xs.length,
     place: (y, into) => into.forEach((t, i) => t.set(y.subarray(i * n, (i + 1) * n))),
@@ -199,12 +197,12 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
 }
 
 /** The GEMM X[batch, K] * W of a dense layer over a batch of inputs. */
-function batchGemm(layer: MacLayer, xs: Int8Array[], cfg: ArrayConfig): Program {
+function batchGemm(layer: MacLayer, xs: Int8Array[], cfg: ArrayConfig, rounding: RoundingMode): Program {
   const g = layerGemm(layer);
   const x = concat(xs, g.k);
   return compileGemm(
     cfg, xs.length, g.k, g.n,
-    { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax },
+    { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax, round: rounding },
     layer.name,
   );
 }

@@ -203,7 +203,11 @@ describe('model/tflite/export: our models out as .tflite', function () {
     before(async () => {
       await initBackend('wasm');
     });
-    const cases: Array<[string, boolean, number, number]> = [['tfc', true, 8, 8], ['tfc', false, 2, 2], ['cnn', true, 4, 4], ['cnn', false, 8, 6]];
+    // every weight and activation width 2..8 appears at least once, on both networks with and without BatchNorm
+    const cases: Array<[string, boolean, number, number]> = [
+      ['tfc', true, 8, 8], ['tfc', false, 2, 2], ['cnn', true, 4, 4], ['cnn', false, 8, 6],
+      ['tfc', true, 3, 5], ['tfc', false, 6, 7], ['cnn', true, 5, 3], ['cnn', false, 7, 2],
+    ];
     for (const [name, bn, wb, ab] of cases) {
       it(`${name}${bn ? '' : ' without BN'} W${wb}A${ab}: round trip, and the runtime = golden on real test images`, async () => {
         const net = new Network(networkSpec(name, { batchNorm: bn }), 3);

@@ -3,7 +3,7 @@
  * when any check failed or did not run (the verdict is FAIL), with the first failure as the one-line error.
  */
 import { join, relative, resolve } from 'node:path';
-import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
+import { ARITHMETIC_TARGETS, ROUNDING_MODES, type ArithmeticTarget, type RoundingMode } from '../quant/spec/index.ts';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
@@ -16,7 +16,12 @@ const HELP = `usage: int8cosim cosim [options]
   --dataset mnist|fashion   (mnist; with --model: the model's)   --network cnn|tfc   (cnn)
   --wbits N --abits N       (8, 8)         --rounding single|double|ruy (single): the mode the trained model runs in
                             (every program's configuration carries it; the same integers; the array has every mode)
-  --model DIR               an exported model folder (int8cosim train --out) instead of training one
+  --model DIR|FILE.tflite   an exported model folder (int8cosim train --out), or an int8 .tflite model (imported), instead
+                            of training one
+  --inputs DIR|FILE.npy     a .tflite model's inputs: raw int8 .bin tensors, or an int8 .npy of [N, ...]; without it,
+                            --images (100) seeded random inputs (--seed S, 1)
+  --labels FILE.csv         labels of those inputs (file,label lines): the report then gives accuracies
+  --arithmetic T            a .tflite model's TFLite arithmetic: tflite-runtime (default) or tflite-reference
   --rows R --cols C         (8, 8)         --images N          (the whole test set)
   --deep                    compare every PE register every cycle (slower)
   --rtl-config FILE         your RTL: {top, files, includeDirs, parameters, defines} (rtl/cosim.json)
@@ -32,6 +37,7 @@ export async function run(argv: string[]): Promise<void> {
       dataset: { type: 'string' }, network: { type: 'string' }, wbits: { type: 'string' }, abits: { type: 'string' },
       rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
       model: { type: 'string' }, 'corner-cases': { type: 'string' },
+      inputs: { type: 'string' }, labels: { type: 'string' }, arithmetic: { type: 'string' }, seed: { type: 'string' },
       batch: { type: 'string' }, deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,15 +71,28 @@ export async function run(argv: string[]): Promise<void> {
   if (v.dataset !== undefined) opts.dataset = v.dataset;
   if (v.network !== undefined) opts.network = v.network;
   if (v['rtl-config'] !== undefined) opts.rtlConfigPath = v['rtl-config'];
+  if (v.inputs !== undefined) opts.inputs = resolve(v.inputs);
+  if (v.labels !== undefined) opts.labels = resolve(v.labels);
+  if (v.arithmetic !== undefined) {
+    if (!(ARITHMETIC_TARGETS as readonly string[]).includes(v.arithmetic)) throw new UsageError(`--arithmetic expects ${ARITHMETIC_TARGETS.join(', ')}, got '${v.arithmetic}'`);
+    opts.arithmetic = v.arithmetic as ArithmeticTarget;
+  }
+  const seed = intOption('seed', v.seed, { min: 0, max: 2 ** 32 - 1 });
+  if (seed !== undefined) opts.seed = seed;
+  if (v.rounding !== undefined && opts.modelDir !== undefined && /\.tflite$/i.test(opts.modelDir)) {
+    throw new UsageError('--rounding is for trained models; a .tflite model runs in its TFLite arithmetic (--arithmetic)');
+  }
 
   const { report: r, reportPath, htmlPath, window } = await runCosim(opts);
   const pct = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`);
-  const a = r.accuracy as { float?: number; ptq?: number; qat?: number; integer: number; hwsim: number | null; rtl: number | null };
+  const a = r.accuracy;
   const sample = r.lockstepSample;
   console.log(
     [
-      `cosim ${r.dataset}/${r.network} W${r.bits.weights}A${r.bits.activations} ${r.array.rows}x${r.array.cols} ${r.roundingMode}: ${r.images} images, ${r.cycles.total} cycles, utilization ${(r.utilization * 100).toFixed(1)}%`,
-      `accuracy float ${pct(a.float)}  ptq ${pct(a.ptq)}  qat ${pct(a.qat)}  integer ${pct(a.integer)}${sample ? ` (${pct(sample.integer)} on the ${sample.images} lockstep images)` : ''}  hw-sim ${pct(a.hwsim)}  rtl ${pct(a.rtl)}`,
+      `cosim ${r.dataset}/${r.network} W${r.bits.weights}A${r.bits.activations} ${r.array.rows}x${r.array.cols} ${r.roundingMode ?? r.arithmetic}: ${r.images} images, ${r.cycles.total} cycles, utilization ${(r.utilization * 100).toFixed(1)}%`,
+      a === undefined
+        ? `accuracy: not measured (the inputs have no labels; --labels file.csv gives them)`
+        : `accuracy float ${pct(a.float)}  ptq ${pct(a.ptq)}  qat ${pct(a.qat)}  integer ${pct(a.integer)}${sample ? ` (${pct(sample.integer)} on the ${sample.images} lockstep images)` : ''}  hw-sim ${pct(a.hwsim)}  rtl ${pct(a.rtl)}`,
       ...formatChecks(r.checks),
       `${r.verdict}${r.failedChecks.length > 0 ? ` (failed or not run: ${r.failedChecks.join(', ')})` : ': every check held'}; wall ${Object.entries(r.wallSeconds).map(([k, s]) => `${k} ${s}s`).join(', ')}`,
       `report: ${relative(process.cwd(), reportPath)}, ${relative(process.cwd(), htmlPath)}`,

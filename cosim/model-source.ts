@@ -6,6 +6,8 @@
 import { ensureTrainedModel } from '../model/index.ts';
 import { readSummary } from '../model/export/write-export.ts';
 import { readModel } from '../quant/format/read.ts';
+import { isTflitePath } from '../model/load-model.ts';
+import { importTflite } from '../model/tflite/import-tflite.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import { UsageError } from '../quant/errors.ts';
 import type { CosimOptions } from './options.ts';
@@ -21,6 +23,8 @@ export interface ModelSource {
   dataset: string;
   network: string;
   bits: { weights: number; activations: number };
+  /** An imported .tflite model: no dataset, no training; its inputs come with the run (CosimOptions.inputs). */
+  imported?: boolean;
 }
 
 function fromExport(dir: string, model: QuantModel, datasetFlag: string | undefined): ModelSource {
@@ -47,6 +51,14 @@ export async function modelSource(o: CosimOptions, stage: Stage): Promise<ModelS
       throw new UsageError('--model takes an exported model as it is: --network, --wbits and --abits are for training one');
     }
     const dir = o.modelDir;
+    if (isTflitePath(dir)) {
+      if (o.dataset !== undefined) throw new UsageError('--dataset is for exported models; a .tflite model takes --inputs (and --labels)');
+      const model = await stage('import', () => importTflite(dir, o.arithmetic === undefined ? {} : { arithmetic: o.arithmetic }));
+      return { model, modelDir: dir, cached: false, dataset: o.inputs === undefined ? 'random inputs' : 'inputs', network: model.name, bits: { weights: 8, activations: 8 }, imported: true };
+    }
+    if (o.inputs !== undefined || o.labels !== undefined || o.arithmetic !== undefined) {
+      throw new UsageError('--inputs, --labels and --arithmetic are for .tflite models; an exported model runs on its dataset\'s test set');
+    }
     return fromExport(dir, await stage('export', () => readModel(dir)), o.dataset);
   }
   const dataset = o.dataset ?? 'mnist';

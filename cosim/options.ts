@@ -4,11 +4,25 @@
  * with it directly.
  */
 import type { ProgressEvent } from '../model/train/trainer.ts';
-import type { RoundingMode } from '../quant/spec/index.ts';
+import type { ArithmeticTarget, RoundingMode } from '../quant/spec/index.ts';
 
 export interface CosimOptions {
-  /** An exported model folder (int8cosim train --out); otherwise the cached (else freshly trained) model of the flags below. */
+  /**
+   * An exported model folder (int8cosim train --out) or an int8 .tflite file (imported, model/tflite); otherwise the
+   * cached (else freshly trained) model of the flags below.
+   */
   modelDir?: string;
+  /**
+   * A model without a dataset (a .tflite): its inputs, a folder of raw int8 .bin tensors or an int8 .npy
+   * (cosim/inputs.ts); absent: `images` seeded random inputs (default 100, seed `seed`).
+   */
+  inputs?: string;
+  /** Labels of those inputs (a CSV of file,label): the report then gives accuracies too. */
+  labels?: string;
+  /** The TFLite arithmetic an imported model runs in (default its own: tflite-runtime). */
+  arithmetic?: ArithmeticTarget;
+  /** Seed of the random inputs (default 1). */
+  seed?: number;
   /** Default mnist (with modelDir: the model's meta.dataset). */
   dataset?: string;
   /** Default cnn; training flags, not allowed with modelDir. */

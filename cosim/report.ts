@@ -11,6 +11,8 @@ import type { LayerCheckResult } from '../harness/network/layerCheck.ts';
 import type { WarningSummary } from '../harness/build/warnings.ts';
 import { byteChecks, verdictOf, type CornerTierReport, type CosimCheck } from './checks.ts';
 import type { ModelSource } from './model-source.ts';
+import type { Feed } from './feed.ts';
+import type { QuantModel } from '../quant/format/types.ts';
 import type { CosimOptions } from './options.ts';
 
 type NetworkResult = Awaited<ReturnType<typeof runNetworkLockstep>>;
@@ -26,10 +28,12 @@ export interface ReportInput {
   lockstep: Lockstep;
   result: NetworkResult;
   bytes: LayerCheckResult;
-  labels: Uint8Array;
+  /** The model as run (an imported one with its arithmetic). */
+  model: QuantModel;
+  feed: Feed;
   total: number;
-  /** The golden model's accuracy over the whole test set. */
-  integer: number;
+  /** The golden model's accuracy over the whole feed (absent without labels). */
+  integer?: number;
   first: CosimReport['mismatches']['first'];
   wall: Record<string, number>;
 }
@@ -49,13 +53,15 @@ function lockstepCheck(x: ReportInput): CosimCheck {
 
 /** report.json, in the type of its schema (report/schema/cosim-report.ts), which the HTML report parses it with. */
 export function buildCosimReport(x: ReportInput): CosimReport {
-  const { o, src, result, bytes, labels } = x;
-  const images = o.images ?? x.total;
+  const { o, src, result, bytes } = x;
+  const labels = x.feed.labels;
+  const images = x.feed.images;
   const stopped = result.mismatch ? `the lockstep stopped at its first mismatch, after ${result.images} of ${images} images` : undefined;
   const checks = [x.corners.check, lockstepCheck(x), ...byteChecks(bytes, stopped)];
   const { verdict, failed } = verdictOf(checks);
-  const correct = (p: Int32Array): number => p.reduce((a, v, i) => a + (v === labels[i] ? 1 : 0), 0);
+  const correct = (p: Int32Array): number => (labels === undefined ? 0 : p.reduce((a, v, i) => a + (v === labels[i] ? 1 : 0), 0));
   const acc = (p: Int32Array): number | null => (result.mismatch || p.length === 0 ? null : correct(p) / p.length);
+  const arithmetic = x.model.arithmetic;
   const stats = result.stats;
   return {
     verdict,
@@ -65,13 +71,14 @@ export function buildCosimReport(x: ReportInput): CosimReport {
     network: src.network,
     bits: src.bits,
     array: { rows: o.rows, cols: o.cols, roundingModes: [...x.build.roundingModes] },
-    roundingMode: o.rounding,
-    exportRoundingMode: src.model.roundingMode,
+    // a trained model runs in one rounding mode; an imported one in its TFLite arithmetic (each layer's rounding)
+    ...(arithmetic === undefined ? { roundingMode: o.rounding, exportRoundingMode: src.model.roundingMode } : { arithmetic }),
+    inputs: x.feed.source,
     images: result.images,
     testImages: x.total,
     // hw-sim and the RTL ran on the first `images` test images only: the golden model's accuracy on those images
-    ...(images < x.total ? { lockstepSample: { images, integer: correct(bytes.predictions.golden) / Math.max(1, bytes.images) } } : {}),
-    accuracy: { ...(src.trained ?? {}), integer: x.integer, hwsim: acc(bytes.predictions.hwsim), rtl: acc(bytes.predictions.rtl) },
+    ...(images < x.total && labels !== undefined ? { lockstepSample: { images, integer: correct(bytes.predictions.golden) / Math.max(1, bytes.images) } } : {}),
+    ...(x.integer === undefined ? {} : { accuracy: { ...(src.trained ?? {}), integer: x.integer, hwsim: acc(bytes.predictions.hwsim), rtl: acc(bytes.predictions.rtl) } }),
     bytes: { images: bytes.images, pairs: bytes.pairs, perLayer: bytes.layers, first: bytes.first ?? null },
     cornerTier: x.corners.report,
     cycles: { total: stats.total.cycles, perLayer: layerRowsFromStats(stats) },
@@ -88,7 +95,7 @@ export function buildCosimReport(x: ReportInput): CosimReport {
     modelDir: relative(process.cwd(), src.modelDir),
     rtl: { config: relative(process.cwd(), x.rtlConfig.source), top: x.rtlConfig.top, build: x.build.hash, deep: o.deep, batch: o.batch, parameters: x.build.parameters },
     peUtilization: peUtilizationFromStats(stats),
-    confusion: result.mismatch ? undefined : confusionMatrix(labels.subarray(0, result.images), bytes.predictions.rtl, Array.from({ length: src.model.classes }, (_, i) => String(i))),
+    confusion: result.mismatch || labels === undefined ? undefined : confusionMatrix(labels.subarray(0, result.images), bytes.predictions.rtl, Array.from({ length: src.model.classes }, (_, i) => String(i))),
   };
 }
 

@@ -9,17 +9,14 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeHtmlReport } from '../report/html-report.ts';
-import { loadDataset } from '../model/index.ts';
 import type { QuantModel } from '../quant/format/types.ts';
-import { evaluate } from '../quant/golden/evaluate.ts';
-import { pixelTable, quantizeImage } from '../quant/golden/image.ts';
-import { UsageError } from '../quant/errors.ts';
 import {
   buildRtl, defaultRtlConfigPath, ensureVerilator, loadRtlConfig, Lockstep, openRtlSim, runNetworkLockstep, type BuildRequest,
 } from '../harness/index.ts';
 import { LayerCheck } from '../harness/network/layerCheck.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
 import { cornerCheck } from './checks.ts';
+import { cosimFeed } from './feed.ts';
 import { modelSource, type Stage } from './model-source.ts';
 import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
 import { buildCosimReport, type CosimReport } from './report.ts';
@@ -60,17 +57,16 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const rtlConfig = loadRtlConfig(o.rtlConfigPath ?? defaultRtlConfigPath());
   const src = await modelSource(o, stage);
   log(`model: ${relative(process.cwd(), src.modelDir)}${src.cached ? ' (cached)' : ''}`);
-  if (src.model.roundingMode !== o.rounding) {
+  // A trained model runs in o.rounding (every MAC layer); an imported one in its TFLite arithmetic, per layer.
+  if (!src.imported && src.model.roundingMode !== o.rounding) {
     log(`model: exported with '${src.model.roundingMode}' rounding, run with '${o.rounding}' (the same integers; only the requantizer's ties differ)`);
   }
-  const model: QuantModel = { ...src.model, roundingMode: o.rounding };
-
-  const data = loadDataset(src.dataset);
-  const inSize = data.shape[0] * data.shape[1] * data.shape[2];
-  const total = data.test.labels.length;
-  const images = o.images ?? total;
-  if (!Number.isInteger(images) || images < 1 || images > total) throw new UsageError(`--images must be an integer in [1, ${total}] (the ${src.dataset} test set), got ${images}`);
-  const labels = data.test.labels.subarray(0, images);
+  const model: QuantModel = src.imported ? src.model : { ...src.model, roundingMode: o.rounding };
+  if (src.imported) log(`model: imported, ${model.layers.length} layers, arithmetic ${model.arithmetic}`);
+  const feed = cosimFeed(o, src, model);
+  const images = feed.images;
+  const total = feed.total;
+  log(`inputs: ${images} of ${feed.source}${feed.labels ? ', labelled' : ', no labels (bit-exactness and cycles only)'}`);
 
   // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one;
   // RoundingModes is the config's (default: every mode), since the rounding is each program's, not the build's.
@@ -88,13 +84,12 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   let window: MismatchWindow | undefined;
   let lockstep: Lockstep;
   let result: Awaited<ReturnType<typeof runNetworkLockstep>>;
-  const layerCheck = new LayerCheck(model, o.rounding, images);
+  const layerCheck = new LayerCheck(model, src.imported ? {} : o.rounding, images);
   try {
     lockstep = new Lockstep(rtl, { deep: o.deep });
     const ls = lockstep;
-    const codes = quantizeImage(model, data.test.images.subarray(0, images * inSize), pixelTable(model));
     result = await stage('lockstep', () =>
-      runNetworkLockstep(model, ls, codes, {
+      runNetworkLockstep(model, ls, feed.codes, {
         batch: o.batch,
         ...(o.onImages ? { onImage: o.onImages } : {}),
         onBatch: (b0, x, layers) => layerCheck.checkBatch(b0, x, layers.hwsim, layers.rtl),
@@ -108,16 +103,12 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const bytes = layerCheck.result();
   // The golden model's accuracy over the whole test set (float, PTQ and QAT are over the whole set too): from the
   // byte check's own golden run when that covered the whole set, otherwise a run of its own.
-  const integer = await stage('golden', () =>
-    bytes.images === total
-      ? bytes.predictions.golden.reduce((a, p, i) => a + (p === data.test.labels[i] ? 1 : 0), 0) / total
-      : evaluate(model, data.test.images, data.test.labels).accuracy,
-  );
-  log(`golden (integer, ${o.rounding} rounding) accuracy ${(integer * 100).toFixed(2)}% over all ${total} test images`);
+  const integer = feed.labels === undefined ? undefined : await stage('golden', () => feed.goldenAccuracy(bytes.images === total ? bytes.predictions.golden : new Int32Array(0)));
+  if (integer !== undefined) log(`golden (integer, ${src.imported ? model.arithmetic : `${o.rounding} rounding`}) accuracy ${(integer * 100).toFixed(2)}% over all ${total} inputs`);
 
   wall.total = +((performance.now() - t0) / 1000).toFixed(3);
   const report = buildCosimReport({
-    o, src, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, labels, total, integer,
+    o, src, model, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, feed, total, ...(integer === undefined ? {} : { integer }),
     first: window?.first ?? null, wall,
   });
   writeAtomic(reportPath, report);

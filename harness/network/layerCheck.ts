@@ -12,7 +12,8 @@
 import { argmax } from '../../quant/golden/evaluate.ts';
 import { GoldenModel } from '../../quant/golden/run.ts';
 import { shapeSize } from '../../quant/format/shapes.ts';
-import type { QuantModel } from '../../quant/format/types.ts';
+import { isMacLayer, type QuantModel } from '../../quant/format/types.ts';
+import type { ArithmeticChoice } from '../../quant/format/arithmetic.ts';
 import { MismatchError, ShapeError } from '../../quant/errors.ts';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 
@@ -83,14 +84,21 @@ export class LayerCheck {
   private first: LayerDifference | undefined;
   private imagesChecked = 0;
 
-  constructor(readonly model: QuantModel, readonly roundingMode: RoundingMode, readonly totalImages: number) {
+  private readonly choice: ArithmeticChoice;
+
+  /**
+   * `arithmetic`: the rounding mode every MAC layer runs in (a trained model), or a choice over the model's own
+   * arithmetic ({} for an imported model: its TFLite target decides each layer's rounding).
+   */
+  constructor(readonly model: QuantModel, arithmetic: RoundingMode | ArithmeticChoice, readonly totalImages: number) {
+    this.choice = typeof arithmetic === 'string' ? { roundingMode: arithmetic } : arithmetic;
     this.golden = new GoldenModel(model);
     this.sizes = model.layers.map((l) => shapeSize(l.outputShape));
     this.classes = this.sizes[this.sizes.length - 1] ?? 0;
     this.layers = model.layers.map((l, i) => ({
       layer: l.name,
       type: l.type,
-      where: l.type === 'dense' || l.type === 'conv2d' ? 'array' : 'host',
+      where: isMacLayer(l) ? 'array' : 'host',
       bytesPerImage: this.sizes[i] as number,
       pairs: emptyPairs(),
     }));
@@ -109,7 +117,7 @@ export class LayerCheck {
     if (hwsim.length !== this.sizes.length || rtl.length !== this.sizes.length) {
       throw new ShapeError(`LayerCheck: model '${this.model.name}' has ${this.sizes.length} layers; got ${hwsim.length} hw-sim and ${rtl.length} RTL outputs`);
     }
-    const gold = this.golden.run(codes, { batch: nb, collect: true, roundingMode: this.roundingMode }).layers as Int8Array[];
+    const gold = this.golden.run(codes, { batch: nb, collect: true, ...this.choice }).layers as Int8Array[];
     for (let li = 0; li < this.sizes.length; li++) {
       const size = this.sizes[li] as number;
       const g = gold[li] as Int8Array;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { finite, fraction, int, text } from '../../quant/json-fields.ts';
-import { ROUNDING_MODES } from '../../quant/spec/index.ts';
+import { ARITHMETIC_TARGETS, ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { caseFailureSchema } from '../../verify/regress-report.ts';
 import { checkSchema, confusionSchema, firstMismatchSchema, layerRowSchema, peUtilizationSchema } from './sections.ts';
 
@@ -62,14 +62,20 @@ export const cosimReportSchema = z.strictObject({
   /** roundingModes: the modes the build's requantizer implements (its RoundingModes); each program chooses one. */
   array: z.strictObject({ rows: int(1), cols: int(1), roundingModes: z.array(roundingMode).min(1) }),
   /** The rounding the model ran in (every program's configuration command carried it), and the one its export names. */
-  roundingMode,
-  exportRoundingMode: roundingMode,
+  /** A trained model: the rounding every MAC layer ran in, and the one it was exported with. */
+  roundingMode: roundingMode.optional(),
+  exportRoundingMode: roundingMode.optional(),
+  /** An imported model: the TFLite arithmetic it ran in (each layer's rounding follows from it). */
+  arithmetic: z.enum(ARITHMETIC_TARGETS).optional(),
+  /** Where the inputs came from: the dataset's test set, a folder or .npy of int8 inputs, or seeded random ones. */
+  inputs: text.optional(),
   /** Images through hw-sim and the RTL, and the size of the test set behind float, PTQ, QAT and integer. */
   images: int(),
   testImages: int(),
   /** Present when hw-sim and the RTL ran on fewer images than the test set: the golden model's accuracy on those. */
   lockstepSample: z.strictObject({ images: int(1), integer: fraction }).optional(),
-  accuracy: accuracySchema,
+  /** Absent when the inputs have no labels (an imported model without --labels). */
+  accuracy: accuracySchema.optional(),
   bytes: bytesSchema,
   cornerTier: cornerTierSchema,
   cycles: z.strictObject({ total: int(), perLayer: z.array(layerRowSchema) }),

@@ -1,0 +1,76 @@
+/**
+ * `int8cosim cosim --model file.tflite`: an imported model through the golden model, hw-sim and the RTL in lockstep
+ * (bin/int8cosim.mjs in a child process, on the 4x4 build the cosim suite shares). A model of every op the
+ * importer takes (op-graphs.ts, written by the project) runs in the tflite-runtime arithmetic, which mixes ruy and
+ * double rounding in one array: with .bin inputs and labels the report has accuracies; with seeded random inputs
+ * and no labels it has bit-exactness and cycles only.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { importTfliteGraph } from '../../model/tflite/import-tflite.ts';
+import { writeTflite } from '../../model/tflite/index.ts';
+import { randomInputs } from '../../model/tflite/probe-inputs.ts';
+import { argmax } from '../../quant/golden/evaluate.ts';
+import { GoldenModel } from '../../quant/golden/run.ts';
+import { allOpsGraph } from '../model/tflite/op-graphs.ts';
+import { suiteTempDir } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+function cosim(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('node', ['bin/int8cosim.mjs', 'cosim', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cli: int8cosim cosim on a .tflite model', function () {
+  this.timeout(900_000);
+  const dir = suiteTempDir('int8cosim-cosim-tflite-');
+  const graph = allOpsGraph(7);
+  const model = importTfliteGraph(graph);
+  const file = (): string => join(dir(), 'all-ops.tflite');
+  before(() => writeFileSync(file(), writeTflite(graph)));
+
+  it('.bin inputs with labels: every check held, accuracies reported, exit 0', () => {
+    const inputs = join(dir(), 'inputs');
+    mkdirSync(inputs);
+    const probes = randomInputs(8 * 8 * 3, 6, 3);
+    const golden = new GoldenModel(model);
+    const csv = ['file,label'];
+    probes.forEach((p, i) => {
+      writeFileSync(join(inputs, `x${i}.bin`), p.codes);
+      // labels: the golden model's own prediction for four inputs, another class for two: 4 of 6 correct
+      const pred = argmax(golden.run(p.codes).output);
+      csv.push(`x${i}.bin,${i < 4 ? pred : (pred + 1) % model.classes}`);
+    });
+    writeFileSync(join(dir(), 'labels.csv'), `${csv.join('\n')}\n`);
+    const out = join(dir(), 'labelled');
+    const r = cosim(['--model', file(), '--inputs', inputs, '--labels', join(dir(), 'labels.csv'), '--rows', '4', '--cols', '4', '--batch', '3', '--corner-cases', '20', '--out', out]);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /cosim inputs\/all-ops W8A8 4x4 tflite-runtime: 6 images/);
+    assert.match(r.stdout, /PASS: every check held/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, any>;
+    assert.equal(report.verdict, 'PASS');
+    assert.equal(report.arithmetic, 'tflite-runtime');
+    assert.equal(report.roundingMode, undefined);
+    assert.deepEqual(report.accuracy, { integer: 4 / 6, hwsim: 4 / 6, rtl: 4 / 6 });
+    const dw = (report.bytes.perLayer as { layer: string; where: string }[]).find((l) => l.layer === 'depthwise2d_1');
+    assert.equal(dw?.where, 'array', 'the depthwise layer ran on the array');
+    assert.equal(report.bytes.pairs['golden-rtl'].bytesDiffering, 0);
+  });
+
+  it('seeded random inputs, no labels: bit-exactness and cycles only; --rounding and --dataset are refused', () => {
+    const out = join(dir(), 'random');
+    const r = cosim(['--model', file(), '--images', '5', '--seed', '9', '--rows', '4', '--cols', '4', '--corner-cases', '20', '--out', out]);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /accuracy: not measured \(the inputs have no labels/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, any>;
+    assert.equal(report.verdict, 'PASS');
+    assert.equal(report.accuracy, undefined);
+    assert.equal(report.inputs, '5 seeded random inputs (seed 9)');
+    assert.ok(report.bytes.pairs['golden-rtl'].bytesCompared > 0);
+    assert.match(cosim(['--model', file(), '--rounding', 'ruy']).stderr, /--rounding is for trained models/);
+    assert.match(cosim(['--model', file(), '--dataset', 'mnist']).stderr, /--dataset is for exported models/);
+  });
+});

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MismatchError, UsageError } from '../quant/errors.ts';
-import { readModel } from '../quant/format/read.ts';
+import { loadModel } from '../model/load-model.ts';
 import { shapeSize } from '../quant/format/shapes.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import { argmax } from '../quant/golden/evaluate.ts';
@@ -13,14 +13,15 @@ import { quantizeImage } from '../quant/golden/image.ts';
 import { runGolden } from '../quant/golden/run.ts';
 import { Rng } from '../quant/random.ts';
 import { arrayConfig, formatRoundingModes, normalizeRoundingModes, runNetwork, type LayerStats, type NetworkStats } from '../hw-sim/index.ts';
-import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
+import { ARITHMETIC_TARGETS, ROUNDING_MODES, type RoundingMode, type ArithmeticTarget } from '../quant/spec/index.ts';
 import { loadDataset } from '../model/data/dataset.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
 const HELP = `usage: int8cosim sim --model <dir> [options]
 
-  --model <dir>               exported model folder (int8cosim train --out)
+  --model <dir|file.tflite>   exported model folder (int8cosim train --out), or an int8 .tflite model (imported)
+  --arithmetic <target>       a .tflite model's TFLite arithmetic: tflite-runtime (default) or tflite-reference
   --rows <2..32>, --cols <2..32>   array size (default 8 x 8)
   --acc-depth <n>             accumulator entries per column, a power of two (default 1024)
   --images <n>                test images to run (default 10)
@@ -69,7 +70,7 @@ export async function run(argv: string[]): Promise<void> {
     strict: true,
     allowPositionals: false,
     options: {
-      ...stringOptions('model', 'rows', 'cols', 'acc-depth', 'images', 'rounding', 'rounding-modes', 'dataset', 'out', 'trace'),
+      ...stringOptions('model', 'rows', 'cols', 'acc-depth', 'images', 'rounding', 'rounding-modes', 'arithmetic', 'dataset', 'out', 'trace'),
       'check-hazards': { type: 'boolean', default: false },
       ...HELP_OPTION,
     },
@@ -77,10 +78,13 @@ export async function run(argv: string[]): Promise<void> {
   if (parsed === undefined) return;
   const v = parsed.values;
   if (v.model === undefined) throw new UsageError('--model <dir> is required (int8cosim sim --help lists the options)');
-  const read = readModel(v.model);
+  const arithmetic = v.arithmetic;
+  if (arithmetic !== undefined && !(ARITHMETIC_TARGETS as readonly string[]).includes(arithmetic)) throw new UsageError(`--arithmetic expects ${ARITHMETIC_TARGETS.join(', ')}, got '${arithmetic}'`);
+  const read = loadModel(v.model, arithmetic === undefined ? {} : { arithmetic: arithmetic as ArithmeticTarget });
+  if (read.arithmetic !== undefined && v.rounding !== undefined) throw new UsageError('--rounding is for trained models; a .tflite model runs in its TFLite arithmetic (--arithmetic)');
   const rounding = (v.rounding ?? read.roundingMode) as RoundingMode;
   if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
-  const model: QuantModel = { ...read, roundingMode: rounding };
+  const model: QuantModel = read.arithmetic !== undefined ? read : { ...read, roundingMode: rounding };
   let roundingModes: RoundingMode[] | undefined;
   try {
     if (v['rounding-modes'] !== undefined) roundingModes = normalizeRoundingModes(v['rounding-modes'].split(','), '--rounding-modes');
@@ -114,7 +118,7 @@ export async function run(argv: string[]): Promise<void> {
   if (labels !== undefined) for (let i = 0; i < images; i++) if (argmax(hw.output, i * classes, classes) === labels[i]) correct++;
 
   const cycles = hw.stats.total.cycles;
-  console.log(`${model.name}: ${images} image(s) from ${source} on a ${cfg.rows}x${cfg.cols} array (AccDepth ${cfg.accDepth}, rounding modes ${formatRoundingModes(cfg.roundingModes)}), the model in ${rounding} rounding`);
+  console.log(`${model.name}: ${images} image(s) from ${source} on a ${cfg.rows}x${cfg.cols} array (AccDepth ${cfg.accDepth}, rounding modes ${formatRoundingModes(cfg.roundingModes)}), the model in ${model.arithmetic ?? `${rounding} rounding`}`);
   console.log(statsTable(hw.stats));
   console.log(`every layer bit-identical to the golden model; ${cycles} cycles (${Math.round(cycles / images)} per image), ` +
     `${(cycles / seconds / 1e6).toFixed(2)} M simulated cycles/s = ${((cycles * cfg.rows * cfg.cols) / seconds / 1e6).toFixed(0)} M PE-cycles/s` +

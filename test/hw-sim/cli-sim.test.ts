@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../quant/errors.ts';
@@ -7,6 +7,8 @@ import { Rng } from '../../quant/random.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { writeModel } from '../../quant/format/write.ts';
 import { run } from '../../cli/sim.ts';
+import { writeTflite } from '../../model/tflite/index.ts';
+import { allOpsGraph } from '../model/tflite/op-graphs.ts';
 
 describe('int8cosim sim', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hwsim-cli-'));
@@ -34,6 +36,25 @@ describe('int8cosim sim', () => {
     assert.deepEqual(s.layers.map((l) => l.onArray), [true, false, false, true]);
     assert.ok(log.some((l) => /bit-identical to the golden model/.test(l)), log.join('\n'));
     assert.match(log.join('\n'), /^conv2d_0 +conv2d +\d+x\d+x\d+ +\d+ /m);
+  });
+
+  it('takes a .tflite model: every layer of the imported graph (depthwise, residual ADD, pools, softmax) on the array or beside it, in its TFLite arithmetic', async () => {
+    const file = join(dir, 'all-ops.tflite');
+    writeFileSync(file, writeTflite(allOpsGraph(4)));
+    const out = join(dir, 'tflite.json');
+    const log: string[] = [];
+    const orig = console.log;
+    console.log = (...a: unknown[]) => void log.push(a.join(' '));
+    try {
+      await run(['--model', file, '--rows', '4', '--cols', '4', '--images', '2', '--out', out]);
+    } finally {
+      console.log = orig;
+    }
+    const s = JSON.parse(readFileSync(out, 'utf8')) as { layers: { type: string; onArray: boolean }[] };
+    assert.deepEqual(s.layers.map((l) => `${l.type}${l.onArray ? '@array' : ''}`), ['conv2d@array', 'depthwise2d@array', 'conv2d@array', 'add', 'maxpool2d', 'avgpool2d', 'reshape', 'dense@array', 'softmax']);
+    assert.match(log.join('\n'), /the model in tflite-runtime/);
+    assert.ok(log.some((l) => /bit-identical to the golden model/.test(l)), log.join('\n'));
+    await assert.rejects(run(['--model', file, '--rounding', 'ruy']), /--rounding is for trained models/);
   });
 
   it('rejects bad flags as usage errors', async () => {

@@ -2,9 +2,9 @@
  * The MLPerf Tiny models through every engine, side by side in one run: images per second of the golden model,
  * of hw-sim (8x8 and 16x16), of hw-sim and the Verilated RTL in lockstep, and of TFLite's own runtime
  * (tfjs-tflite-node, one thread), on the same seeded int8 inputs, with every engine's output bytes compared
- * with the golden model's (a difference fails the bench). The golden model and the runtime run the models in
- * the 'tflite-runtime' arithmetic; hw-sim and the lockstep in 'tflite-reference' until the array's requantizer
- * takes each layer's rounding from the host (issue 14 item 4): an array of one rounding mode runs it whole.
+ * with the golden model's (a difference fails the bench). Every engine runs the models in the 'tflite-runtime'
+ * arithmetic: the array's requantizer takes each layer's rounding from its configuration command (ruy for
+ * CONV_2D and FULLY_CONNECTED, double for DEPTHWISE_CONV_2D).
  * Rates are wall-clock (the machine is shared: compare the engines within one run, not across runs).
  */
 import { buildRtl } from '../harness/build/buildRtl.ts';
@@ -44,7 +44,6 @@ export default async function bench(): Promise<BenchResult> {
   for (const name of ['resnet8', 'kws', 'ad01']) {
     const path = await mlperfTinyModel(name);
     const runtimeModel = importTflite(path);
-    const referenceModel = importTflite(path, { arithmetic: 'tflite-reference' });
     const size = shapeSize(runtimeModel.input.shape);
     const codes = new Int8Array(IMAGES * size);
     randomInputs(size, IMAGES, 17).forEach((p, i) => codes.set(p.codes, i * size));
@@ -56,18 +55,18 @@ export default async function bench(): Promise<BenchResult> {
     golden.run(codes.subarray(0, size));
     const g = await timed(() => golden.run(codes, { batch: IMAGES }).output);
     same(g.value, rt.value, `${name}: TFLite's runtime`);
-    const reference = new GoldenModel(referenceModel).run(codes, { batch: IMAGES }).output;
+    const reference = g.value;
     figures.push(
       { label: `${name} TFLite runtime (1 thread)`, value: IMAGES / rt.seconds, unit: 'images/s', higherIsBetter: true },
       { label: `${name} golden model`, value: IMAGES / g.seconds, unit: 'images/s', higherIsBetter: true, note: `${(rt.seconds / g.seconds).toFixed(2)}x the runtime` },
     );
     for (const n of [8, 16]) {
       const cfg = arrayConfig({ rows: n, cols: n, accDepth: 1024 });
-      const hw = await timed(() => runNetworkOn(referenceModel, new HwSimExecutor(cfg), codes, { batch: IMAGES }));
+      const hw = await timed(() => runNetworkOn(runtimeModel, new HwSimExecutor(cfg), codes, { batch: IMAGES }));
       same(hw.value.output, reference, `${name} ${n}x${n}: hw-sim`);
       const build = await buildRtl({ config, parameters: { Rows: n, Cols: n, AccDepth: 1024 }, log: (l) => console.error(`  [${n}x${n}] ${l}`) });
       const rtl = openRtlSim(build);
-      const lock = await timed(() => runNetworkLockstep(referenceModel, new Lockstep(rtl), codes.subarray(0, LOCKSTEP_IMAGES * size), { batch: LOCKSTEP_IMAGES }));
+      const lock = await timed(() => runNetworkLockstep(runtimeModel, new Lockstep(rtl), codes.subarray(0, LOCKSTEP_IMAGES * size), { batch: LOCKSTEP_IMAGES }));
       rtl.close();
       if (lock.value.mismatch !== undefined) throw new Error(`bench mlperf: ${name} ${n}x${n}: the RTL and hw-sim differ at image ${lock.value.mismatch.image}`);
       const classes = runtimeModel.classes;

@@ -94,6 +94,7 @@ export async function run(argv: string[]): Promise<void> {
         ? `accuracy: not measured (the inputs have no labels; --labels file.csv gives them)`
         : `accuracy float ${pct(a.float)}  ptq ${pct(a.ptq)}  qat ${pct(a.qat)}  integer ${pct(a.integer)}${sample ? ` (${pct(sample.integer)} on the ${sample.images} lockstep images)` : ''}  hw-sim ${pct(a.hwsim)}  rtl ${pct(a.rtl)}`,
       ...formatChecks(r.checks),
+      ...(r.verdict === 'PASS' && r.checks.some((c) => c.name === 'bytes tflite-golden') ? ['TFLite runtime = golden = hw-sim = RTL, byte for byte'] : []),
       `${r.verdict}${r.failedChecks.length > 0 ? ` (failed or not run: ${r.failedChecks.join(', ')})` : ': every check held'}; wall ${Object.entries(r.wallSeconds).map(([k, s]) => `${k} ${s}s`).join(', ')}`,
       `report: ${relative(process.cwd(), reportPath)}, ${relative(process.cwd(), htmlPath)}`,
     ].join('\n'),

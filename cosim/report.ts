@@ -34,6 +34,8 @@ export interface ReportInput {
   total: number;
   /** The golden model's accuracy over the whole feed (absent without labels). */
   integer?: number;
+  /** TFLite's runtime against the golden model, when the run's arithmetic is the runtime's (cosim/runtime-check.ts). */
+  tflite?: CosimCheck;
   first: CosimReport['mismatches']['first'];
   wall: Record<string, number>;
 }
@@ -57,7 +59,7 @@ export function buildCosimReport(x: ReportInput): CosimReport {
   const labels = x.feed.labels;
   const images = x.feed.images;
   const stopped = result.mismatch ? `the lockstep stopped at its first mismatch, after ${result.images} of ${images} images` : undefined;
-  const checks = [x.corners.check, lockstepCheck(x), ...byteChecks(bytes, stopped)];
+  const checks = [x.corners.check, lockstepCheck(x), ...byteChecks(bytes, stopped), ...(x.tflite ? [x.tflite] : [])];
   const { verdict, failed } = verdictOf(checks);
   const correct = (p: Int32Array): number => (labels === undefined ? 0 : p.reduce((a, v, i) => a + (v === labels[i] ? 1 : 0), 0));
   const acc = (p: Int32Array): number | null => (result.mismatch || p.length === 0 ? null : correct(p) / p.length);

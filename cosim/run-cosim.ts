@@ -17,6 +17,7 @@ import { LayerCheck } from '../harness/network/layerCheck.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
 import { cornerCheck } from './checks.ts';
 import { cosimFeed } from './feed.ts';
+import { runtimeApplies, runtimeCheck } from './runtime-check.ts';
 import { modelSource, type Stage } from './model-source.ts';
 import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
 import { buildCosimReport, type CosimReport } from './report.ts';
@@ -101,6 +102,10 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
     rtl.close();
   }
   const bytes = layerCheck.result();
+  const runtime = runtimeApplies(src, model) ? await stage('tflite', () => runtimeCheck(src, model, feed)) : undefined;
+  const tflite = runtime === undefined || 'skipped' in runtime ? undefined : runtime;
+  if (runtime !== undefined && 'skipped' in runtime) log(`tflite: ${runtime.skipped}`);
+  if (tflite !== undefined) log(`tflite: ${tflite.status.toUpperCase()} ${tflite.compared} bytes${tflite.detail ? `: ${tflite.detail}` : ''}`);
   // The golden model's accuracy over the whole test set (float, PTQ and QAT are over the whole set too): from the
   // byte check's own golden run when that covered the whole set, otherwise a run of its own.
   const integer = feed.labels === undefined ? undefined : await stage('golden', () => feed.goldenAccuracy(bytes.images === total ? bytes.predictions.golden : new Int32Array(0)));
@@ -108,7 +113,7 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
 
   wall.total = +((performance.now() - t0) / 1000).toFixed(3);
   const report = buildCosimReport({
-    o, src, model, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, feed, total, ...(integer === undefined ? {} : { integer }),
+    o, src, model, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, feed, total, ...(integer === undefined ? {} : { integer }), ...(tflite ? { tflite } : {}),
     first: window?.first ?? null, wall,
   });
   writeAtomic(reportPath, report);

@@ -10,7 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { exportTflite } from '../model/tflite/export-tflite.ts';
-import { openTfliteRuntime } from '../model/tflite/runtime.ts';
 import { writeTflite } from '../model/tflite/write-tflite.ts';
 import { CosimError } from '../quant/errors.ts';
 import type { QuantModel } from '../quant/format/types.ts';
@@ -33,6 +32,8 @@ export async function runtimeCheck(src: ModelSource, model: QuantModel, feed: Fe
     if (!(err instanceof CosimError) || src.imported === true) throw err;
     return { skipped: `the model does not export to .tflite exactly, so TFLite's runtime is not compared: ${err.message}` };
   }
+  // loaded only here: tfjs-tflite-node brings its own tfjs platform, which the trainer's would see registered twice
+  const { openTfliteRuntime } = await import('../model/tflite/runtime.ts');
   const runtime = await openTfliteRuntime(bytes);
   let want: Int8Array;
   try {

@@ -16,14 +16,14 @@ import type { ParamValue, RtlConfig } from '../config/rtlConfig.ts';
 import { findToolchain, type Toolchain } from './tools.ts';
 import { CACHE_KEEP, moveIntoCache, pruneBuildCache, sweepStale } from './buildCache.ts';
 import { geometryHeader, layoutHeader } from './abiHeaders.ts';
-import { checkPorts, geometryOf, parseModelPorts, type ArrayGeometry } from './ports.ts';
+import { checkPorts, geometryOf, hasFlowControl, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
 import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
 import { roundingModesOfParam } from '../../hw-sim/contract/index.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
 
 /** Bump when the build procedure changes in a way the other inputs of the hash do not show. */
-const BUILDER_VERSION = 'int8cosim-build-3';
+const BUILDER_VERSION = 'int8cosim-build-4';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ABI_SOURCE = join(here, '..', 'native', 'int8cosim_abi.cpp');
@@ -56,6 +56,8 @@ export interface RtlBuild {
   roundingModes: RoundingMode[];
   deep: boolean;
   trace: boolean;
+  /** The top has the optional a_ready_o (docs/ARCHITECTURE.md section 13): the driver holds the program while it is 0. */
+  flowControl: boolean;
   parameters: Record<string, ParamValue>;
   defines: Record<string, string>;
   verilatorVersion: string;
@@ -191,8 +193,10 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
     writeFileSync(join(tmp, 'build.log'), `${tools.verilator} ${realArgs.join(' ')}\n${warnings}\n`);
 
     const header = readFileSync(join(obj, `${MODEL_PREFIX}.h`), 'utf8');
-    const geometry = checkPorts(config.top, parseModelPorts(header), parameters);
-    writeFileSync(join(obj, 'ic_geometry.h'), geometryHeader(geometry, { deep, trace, top: config.top }));
+    const modelPorts = parseModelPorts(header);
+    const geometry = checkPorts(config.top, modelPorts, parameters);
+    const flowControl = hasFlowControl(modelPorts);
+    writeFileSync(join(obj, 'ic_geometry.h'), geometryHeader(geometry, { deep, trace, flowControl, top: config.top }));
     writeFileSync(join(obj, 'ic_layout.h'), layoutHeader(geometry));
 
     const runtime = await runtimeObjects(tools, cacheDir, log);
@@ -219,6 +223,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       roundingModes,
       deep,
       trace,
+      flowControl,
       parameters,
       defines,
       verilatorVersion: tools.verilatorVersion,

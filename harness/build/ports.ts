@@ -4,7 +4,7 @@
  * the accumulator depth from a_addr_i. The ports, widths and word counts are those of hw-sim/contract; nothing in
  * the harness states a width.
  */
-import { PORTS, clog2, inWords, outWords, portWidth, regWords, widthRule, type Dim, type PortGeometry, type PortWidth } from '../../hw-sim/contract/index.ts';
+import { OPTIONAL_PORTS, PORTS, clog2, inWords, outWords, portWidth, regWords, widthRule, type Dim, type PortGeometry, type PortWidth } from '../../hw-sim/contract/index.ts';
 import { BuildError } from '../../quant/errors.ts';
 
 export interface PortDecl {
@@ -110,6 +110,12 @@ export function checkPorts(top: string, ports: PortDecl[], params: Record<string
     else if (p.dir !== w.dir) problems.push(`${name} is an ${p.dir}put, expected an ${w.dir}put`);
     else if (Number.isFinite(w.width) && p.width !== w.width) problems.push(`${name} is ${p.width} bits, expected ${w.rule}${bits}`);
   }
+  for (const o of OPTIONAL_PORTS) {
+    const p = byName.get(o.name);
+    if (p !== undefined && (p.dir !== o.dir || p.width !== portWidth(o, { rows: rows.value, cols: cols.value, addrBits: addr.value }))) {
+      problems.push(`${o.name} (optional, section 13) must be a 1-bit output, is a ${p.width}-bit ${p.dir}put`);
+    }
+  }
   const extra = ports.filter((p) => !want.has(p.name) && p.dir === 'in');
   if (extra.length > 0) problems.push(`extra input(s) ${extra.map((p) => p.name).join(', ')} that the harness cannot drive`);
   const check = (param: string, d: Dimension, actual: number): void => {
@@ -129,4 +135,9 @@ export function checkPorts(top: string, ports: PortDecl[], params: Record<string
     );
   }
   return geometryOf(rows.value, cols.value, addr.value);
+}
+
+/** true when the top has the optional flow-control output a_ready_o (section 13; checkPorts checks its shape). */
+export function hasFlowControl(ports: PortDecl[]): boolean {
+  return ports.some((p) => p.name === 'a_ready_o' && p.dir === 'out');
 }

@@ -47,7 +47,7 @@ constexpr int kInWords = IC_IN_WORDS;  // ARCHITECTURE.md section 7
 constexpr int kOutWords = IC_OUT_WORDS;
 constexpr int kRegsPerPe = IC_REGS_PER_PE;  // section 6
 constexpr int kRegWords = IC_REG_WORDS;
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 // A Verilog $stop/$finish or a Verilator fatal error inside a call: the call returns an error with this text.
 struct SimStopped : std::runtime_error {
@@ -292,6 +292,14 @@ struct Sim {
     context->time(2 * cycle);
     checkStopped();
   }
+  // a_ready_o now (a flop: the value after the last rising edge); an RTL without the port is always ready.
+  bool ready() const {
+#if IC_FLOW_CONTROL
+    return (top->a_ready_o & 1) != 0;
+#else
+    return true;
+#endif
+  }
 };
 
 std::string lookupRegisters(Sim& s) {
@@ -391,9 +399,9 @@ void vl_finish(const char* filename, int linenum, const char* /*hier*/) {
 
 extern "C" {
 
-/** Geometry and build facts: [abi, rows, cols, addrBits, inWords, outWords, regWords, deep, trace]. Returns count. */
+/** Geometry and build facts: [abi, rows, cols, addrBits, inWords, outWords, regWords, deep, trace, flowControl]. Returns count. */
 IC_EXPORT int ic_info(int32_t* out, int n) {
-  const int32_t v[] = {kAbiVersion, kRows, kCols, IC_ADDR_BITS, kInWords, kOutWords, kRegWords, IC_DEEP, IC_TRACE};
+  const int32_t v[] = {kAbiVersion, kRows, kCols, IC_ADDR_BITS, kInWords, kOutWords, kRegWords, IC_DEEP, IC_TRACE, IC_FLOW_CONTROL};
   const int k = static_cast<int>(sizeof v / sizeof v[0]);
   for (int i = 0; i < k && i < n; ++i) out[i] = v[i];
   return k;
@@ -476,6 +484,26 @@ IC_EXPORT int ic_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* r
               regs ? regs + static_cast<std::size_t>(i) * kRegWords : nullptr);
     }
     return n;
+  });
+}
+
+/** Runs n cycles under flow control (ARCHITECTURE.md section 13): in holds nBeats beats still to be presented, in
+ *  order. In a cycle in which the array is ready (a_ready_o = 1, or no such port) and a beat is left, that beat is
+ *  presented and taken[i] is its index; otherwise an idle word (all zero: every _en input 0) is presented and
+ *  taken[i] = -1. out receives n beats of outWords. Returns the number of beats taken, or -1 with ic_error set. */
+IC_EXPORT int ic_run_flow(void* h, int n, const int32_t* in, int nBeats, int32_t* out, int32_t* taken) {
+  Sim* s = static_cast<Sim*>(h);
+  return guarded(s, "runFlow", [&] {
+    if (!s->isReset) throw std::runtime_error("run before reset");
+    static const int32_t idle[kInWords] = {};
+    int next = 0;
+    for (int i = 0; i < n; ++i) {
+      const bool take = next < nBeats && s->ready();
+      taken[i] = take ? next : -1;
+      s->step(take ? in + static_cast<std::size_t>(next) * kInWords : idle, out + static_cast<std::size_t>(i) * kOutWords, nullptr);
+      if (take) ++next;
+    }
+    return next;
   });
 }
 

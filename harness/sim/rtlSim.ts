@@ -16,6 +16,8 @@ export interface RtlSim {
   readonly deep: boolean;
   /** true when the build has VCD tracing compiled in (traceOpen works). */
   readonly canTrace: boolean;
+  /** true when the top has the optional a_ready_o (docs/ARCHITECTURE.md section 13); without it the array is ready in every cycle. */
+  readonly flowControl: boolean;
   /** Cycles run since reset. */
   readonly cycle: number;
   /** What the simulator is (for reports), e.g. "Verilator 5.006, systolic_top". */
@@ -30,6 +32,16 @@ export interface RtlSim {
   run(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): void;
   /** run() on a worker thread, so that the caller can compute meanwhile. The buffers must not be touched until it settles. */
   runAsync(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): Promise<void>;
+  /**
+   * Runs exactly n cycles under flow control (section 13). `beats` holds whole beats (inWords each) still to be
+   * presented, in order from index 0. In cycle i: when the array is ready (a_ready_o = 1, or no such port) and a
+   * beat is left, the next beat is presented and taken[i] = its index; otherwise an idle word (all zeros, every _en
+   * input 0) is presented and taken[i] = -1. output receives n beats of outWords, as run(). Returns the number of
+   * beats taken. A driver calls it until every beat of a program is taken, then with no beats to drain the rows.
+   */
+  runFlow(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): number;
+  /** runFlow() on a worker thread; the buffers must not be touched until it settles. */
+  runFlowAsync(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): Promise<number>;
   /** The PE registers after the last cycle run (deep builds). */
   readRegisters(out: Int32Array): void;
   saveState(path: string): void;

@@ -17,6 +17,9 @@ interface Abi {
   run: ((h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null) => number) & {
     async: (h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null, cb: (err: unknown, res: number) => void) => void;
   };
+  runFlow: ((h: unknown, n: number, i: Int32Array, nBeats: number, o: Int32Array, taken: Int32Array) => number) & {
+    async: (h: unknown, n: number, i: Int32Array, nBeats: number, o: Int32Array, taken: Int32Array, cb: (err: unknown, res: number) => void) => void;
+  };
   readRegisters: (h: unknown, out: Int32Array) => number;
   cycle: (h: unknown) => number;
   traceOpen: (h: unknown, path: string) => number;
@@ -41,6 +44,7 @@ function bind(path: string): Abi {
     error: lib.func('const char* ic_error(void* h)'),
     reset: lib.func('int ic_reset(void* h, int cycles)'),
     run: lib.func('int ic_run(void* h, int n, const int32_t* inp, int32_t* outp, int32_t* regs)'),
+    runFlow: lib.func('int ic_run_flow(void* h, int n, const int32_t* inp, int nBeats, int32_t* outp, int32_t* taken)'),
     readRegisters: lib.func('int ic_read_registers(void* h, int32_t* out)'),
     cycle: lib.func('double ic_cycle(void* h)'),
     traceOpen: lib.func('int ic_trace_open(void* h, const char* path)'),
@@ -66,6 +70,7 @@ class VerilatedSim implements RtlSim {
   readonly roundingModes: RtlBuild['roundingModes'];
   readonly deep: boolean;
   readonly canTrace: boolean;
+  readonly flowControl: boolean;
   readonly description: string;
   private state: State = 'created';
   private readonly abi: Abi;
@@ -73,10 +78,10 @@ class VerilatedSim implements RtlSim {
 
   constructor(build: RtlBuild, seed: number) {
     this.abi = bind(build.library);
-    const info = new Int32Array(9);
+    const info = new Int32Array(10);
     this.abi.info(info, info.length);
     const g = build.geometry;
-    const want = [1, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0, build.trace ? 1 : 0];
+    const want = [2, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0, build.trace ? 1 : 0, build.flowControl ? 1 : 0];
     if (want.some((v, i) => v !== info[i])) {
       throw new LifecycleError(`${build.library} reports [${[...info].join(', ')}] but its build.json says [${want.join(', ')}]; delete ${build.dir}`);
     }
@@ -86,7 +91,8 @@ class VerilatedSim implements RtlSim {
     this.roundingModes = build.roundingModes;
     this.deep = build.deep;
     this.canTrace = build.trace;
-    const extras = [build.deep ? 'deep' : '', build.trace ? 'trace' : ''].filter((x) => x !== '');
+    this.flowControl = build.flowControl;
+    const extras = [build.deep ? 'deep' : '', build.trace ? 'trace' : '', build.flowControl ? 'a_ready_o' : ''].filter((x) => x !== '');
     this.description = `Verilator ${build.verilatorVersion}, ${build.top} ${g.rows}x${g.cols}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
     open.add(this);
     if (!exitHook) {
@@ -160,6 +166,41 @@ class VerilatedSim implements RtlSim {
           if (err) throw err;
           this.check(rc, 'run', 'stopped');
           resolvePromise();
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
+  private checkFlowBuffers(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): number {
+    const g = this.geometry;
+    if (!Number.isInteger(n) || n < 0) throw new ShapeError(`runFlow: n must be a non-negative integer, got ${n}`);
+    if (beats.length % g.inWords !== 0) throw new ShapeError(`runFlow: ${beats.length} beat words are not whole beats of ${g.inWords} words`);
+    if (output.length < n * g.outWords) throw new ShapeError(`runFlow: ${n} cycles need ${n * g.outWords} output words (${g.outWords} a beat), got ${output.length}`);
+    if (taken.length < n) throw new ShapeError(`runFlow: ${n} cycles need ${n} entries of taken, got ${taken.length}`);
+    return beats.length / g.inWords;
+  }
+
+  runFlow(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): number {
+    this.ready('runFlow');
+    const nBeats = this.checkFlowBuffers(n, beats, output, taken);
+    const rc = this.abi.runFlow(this.handle, n, beats, nBeats, output, taken);
+    this.check(rc, 'runFlow', 'stopped');
+    return rc;
+  }
+
+  runFlowAsync(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): Promise<number> {
+    this.ready('runFlowAsync');
+    const nBeats = this.checkFlowBuffers(n, beats, output, taken);
+    this.state = 'busy';
+    return new Promise((resolvePromise, reject) => {
+      this.abi.runFlow.async(this.handle, n, beats, nBeats, output, taken, (err, rc) => {
+        this.state = 'ready';
+        try {
+          if (err) throw err;
+          this.check(rc, 'runFlow', 'stopped');
+          resolvePromise(rc);
         } catch (e) {
           reject(e);
         }

@@ -91,6 +91,15 @@ export const PORTS = [
 
 export type PortName = (typeof PORTS)[number]['name'];
 
+/**
+ * Ports an RTL may have beyond section 3's (section 13, flow control): `a_ready_o = 1` in cycle t, the array takes
+ * cycle t's inputs; 0, the driver presents an idle word and holds the program. Not a field of the beat: the harness
+ * reads it itself, as it drives clk_i and rst_ni.
+ */
+export const OPTIONAL_PORTS = [
+  port('a_ready_o', 'out', fixed(1), false, "the array takes this cycle's inputs (section 13; absent: always)", false),
+] as const;
+
 const BY_NAME: ReadonlyMap<string, PortSpec> = new Map(PORTS.map((p) => [p.name, p]));
 
 /** The port called `name`, or undefined. */

@@ -145,7 +145,7 @@ function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage']
   // the earliest cycle, and in it the earliest stage (o_acc_o before o_data_o; PE registers before the outputs of the same edge)
   const m = run.verdict.first;
   const when = m.kind === 'port' ? `cycle ${m.cycle}` : `after cycle ${m.cycle}`;
-  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}`);
+  return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}${m.hint ? `. Hint: ${m.hint}` : ''}`);
 }
 
 async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {

@@ -18,6 +18,7 @@ import { CosimError, LifecycleError } from '../../quant/errors.ts';
 import type { RtlSim } from '../sim/rtlSim.ts';
 import { Driver } from './driver.ts';
 import { Monitor } from './monitor.ts';
+import { timingHint } from './mismatch.ts';
 import { Scoreboard, type Verdict } from './scoreboard.ts';
 
 export interface LockstepOptions {
@@ -137,6 +138,7 @@ export class Lockstep {
       this.comparedWords += n * (ow + (this.deep ? this.rtl.geometry.regWords : 0));
       const verdict = this.scoreboard.check(p, start, t, n, this.monitor, context);
       if (verdict) {
+        this.hint(verdict);
         this.failed = verdict;
         return { program: p, start, verdict };
       }
@@ -171,11 +173,18 @@ export class Lockstep {
       this.comparedWords += n * (g.outWords + (this.deep ? g.regWords : 0));
       const verdict = board.check(undefined, 0, t, n, this.monitor, context);
       if (verdict) {
+        this.hint(verdict);
         this.failed = verdict;
         return { cycles: this.nextCycle, verdict };
       }
     }
     return { cycles: nCycles };
+  }
+
+  /** Says so on the mismatch when it looks like other timing rather than other numbers (mismatch.ts timingHint). */
+  private hint(v: Verdict): void {
+    const h = timingHint(v.first, this.rtl.flowControl);
+    if (h !== undefined) v.first.hint = h;
   }
 
   /** Puts the RTL back where it was before the last program (needs checkpoints); the program can run again. */

@@ -23,6 +23,23 @@ export interface Mismatch {
   actual: number;
   /** The other words of the same cycle (and kind) that differ, earliest stage first, e.g. ["o_data_o[3]"]. */
   also?: string[];
+  /** What the user may do about it (timingHint), appended to the message. */
+  hint?: string;
+}
+
+/**
+ * When the mismatch looks like other timing rather than other numbers: o_valid_o differs (a row at another cycle),
+ * or the RTL has a_ready_o (it may stall, which the cycle lockstep does not honour). The transaction check of
+ * docs/ARCHITECTURE.md section 13 is then the one to run.
+ */
+export function timingHint(m: Mismatch, flowControl: boolean): string | undefined {
+  const valid = m.where === 'o_valid_o' || (m.also ?? []).includes('o_valid_o');
+  if (!valid && !flowControl) return undefined;
+  const valid0 = m.where === 'o_valid_o' ? `the RTL's o_valid_o is ${m.actual} where hw-sim's is ${m.expected}` : 'o_valid_o differs too';
+  const why = flowControl
+    ? 'this RTL has a_ready_o (flow control), and the cycle lockstep does not hold the program while it stalls'
+    : `${valid0}: the RTL's rows come at other cycles than the cycle contract's`;
+  return `${why}; if its timing differs by design (a longer pipeline, an output FIFO, stalls), run with --check transactions, which compares every row whenever it comes (docs/ARCHITECTURE.md section 13)`;
 }
 
 /** "; in the same cycle also o_data_o[2], o_data_o[3] and 4 more" (empty without others). */
@@ -35,6 +52,6 @@ export function alsoText(also: readonly string[] | undefined, shown = 4): string
 export function mismatchError(m: Mismatch): MismatchError {
   return new MismatchError(
     { layer: m.layer, tile: m.tile, cycle: m.cycle, where: m.where, expected: m.expected, actual: m.actual },
-    `RTL and hw-sim differ in layer ${m.layer} (${m.context}), tile ${m.tile}, cycle ${m.cycle}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}`,
+    `RTL and hw-sim differ in layer ${m.layer} (${m.context}), tile ${m.tile}, cycle ${m.cycle}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}${m.hint ? `. Hint: ${m.hint}` : ''}`,
   );
 }

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { checkPorts, hasFlowControl, type PortDecl } from '../../harness/build/ports.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
+import { Lockstep } from '../../harness/lockstep/lockstep.ts';
+import { mismatchError, timingHint, type Mismatch } from '../../harness/lockstep/mismatch.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { observeRows, outputRows } from '../../harness/transaction/rows.ts';
@@ -131,6 +133,27 @@ describe('harness: flow control (a_ready_o, runFlow)', function () {
     } finally {
       sim.close();
     }
+  });
+
+  it('the cycle lockstep of a stalling RTL fails with a hint to run --check transactions', async () => {
+    const sim = openRtlSim(lfsr);
+    try {
+      const ls = new Lockstep(sim);
+      ls.reset();
+      const p = randomProgram(ls.cfg, new Rng(3), 24, 9, 7);
+      const run = await ls.runProgram(p, 'stalls');
+      assert.ok(run.verdict, 'the stalls show in the cycle lockstep');
+      assert.match(mismatchError(run.verdict.first).message, /Hint: this RTL has a_ready_o \(flow control\).*run with --check transactions/);
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('timingHint: an o_valid_o difference suggests the transaction check, a wrong byte alone does not', () => {
+    const m: Mismatch = { layer: 'l', tile: 'n0 k0', cycle: 9, programCycle: 9, programStart: 0, context: '', kind: 'port', where: 'o_valid_o', expected: 1, actual: 0 };
+    assert.match(timingHint(m, false) ?? '', /^the RTL's o_valid_o is 0 where hw-sim's is 1: the RTL's rows come at other cycles .*run with --check transactions/);
+    assert.match(timingHint({ ...m, where: 'o_acc_o[0]', also: ['o_valid_o'] }, false) ?? '', /o_valid_o differs too/);
+    assert.equal(timingHint({ ...m, where: 'o_data_o[2]', expected: 5, actual: 6 }, false), undefined);
   });
 });
 

@@ -11,41 +11,10 @@ module systolic_top #(
   parameter int Cols         = 8,
   parameter int AccDepth     = 1024,
   parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
-  localparam int RowW  = $clog2(Rows),
-  localparam int ColW  = $clog2(Cols),
   localparam int AddrW = $clog2(AccDepth)
 ) (
-  input  logic               clk_i,
-  input  logic               rst_ni,
-  // weights
-  input  logic               w_en_i,
-  input  logic               w_bank_i,
-  input  logic [RowW-1:0]    w_row_i,
-  input  logic [8*Cols-1:0]  w_data_i,
-  // activations
-  input  logic               a_en_i,
-  input  logic               a_bank_i,
-  input  logic               a_first_i,
-  input  logic               a_last_i,
-  input  logic [AddrW-1:0]   a_addr_i,
-  input  logic [8*Rows-1:0]  a_data_i,
-  // requantization parameters of one column
-  input  logic               p_en_i,
-  input  logic [ColW-1:0]    p_col_i,
-  input  logic [31:0]        p_bias_i,
-  input  logic [31:0]        p_m0_i,
-  input  logic [7:0]         p_shift_i,
-  // per-tensor output configuration
-  input  logic               c_en_i,
-  input  logic [7:0]         c_zp_i,
-  input  logic [7:0]         c_min_i,
-  input  logic [7:0]         c_max_i,
-  input  logic [1:0]         c_round_i,
-  // output rows
-  output logic               o_valid_o,
-  output logic [AddrW-1:0]   o_addr_o,
-  output logic [8*Cols-1:0]  o_data_o,
-  output logic [32*Cols-1:0] o_acc_o
+  // the ports of docs/ARCHITECTURE.md section 3, generated from hw-sim/contract
+  `include "int8cosim_ports.svh"
 );
 
   // ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+/**
+ * rtl/include/int8cosim_ports.svh, the port list a top includes, against what hw-sim/contract renders, and the
+ * rendering against the contract: every port of section 3 in its order, direction and width at several geometries.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PORTS, clog2, portWidth } from '../../hw-sim/contract/index.ts';
+import { SV_PORTS_FILE, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The value of a width expression of the include ("$clog2(AccDepth)", "8*Cols") at one geometry. */
+function evaluate(expr: string, params: { Rows: number; Cols: number; AccDepth: number }): number {
+  const m = /^(?:(\d+)\*(Rows|Cols)|\$clog2\((Rows|Cols|AccDepth)\))$/.exec(expr);
+  assert.ok(m, `an expression the contract renders: ${expr}`);
+  return m[1] !== undefined ? Number(m[1]) * params[m[2] as 'Rows' | 'Cols'] : clog2(params[m[3] as 'Rows' | 'Cols' | 'AccDepth']);
+}
+
+describe('hw-sim/contract: the port list include of a top (rtl/include/int8cosim_ports.svh)', () => {
+  it('rtl/include/int8cosim_ports.svh is what the contract renders (regenerate: node --import tsx tools/write-sv-include.ts)', () => {
+    assert.equal(readFileSync(join(ROOT, 'rtl', 'include', SV_PORTS_FILE), 'utf8'), svPortsInclude());
+  });
+
+  it('declares every port of section 3 once, in its order, with its direction and its width at 2x2 D2, 3x5 D8 and 32x32 D4096', () => {
+    const decls = svPortsInclude()
+      .split('\n')
+      .filter((l) => !l.startsWith('//') && l.trim() !== '')
+      .map((l, i, all) => {
+        const m = /^ {2}(input|output) {1,2}logic +(?:\[(.+)-1:0\]|\[(\d+):0\])? *(\w+)(,?)$/.exec(l);
+        assert.ok(m, `a port declaration: ${JSON.stringify(l)}`);
+        assert.equal(m[5], i === all.length - 1 ? '' : ',', `a comma after every declaration but the last: ${l}`);
+        return { dir: m[1] === 'input' ? 'in' : 'out', expr: m[2], msb: m[3], name: m[4] as string };
+      });
+    assert.deepEqual(decls.map((d) => d.name), PORTS.map((p) => p.name));
+    for (const [rows, cols, depth] of [[2, 2, 2], [3, 5, 8], [32, 32, 4096]] as const) {
+      const g = { rows, cols, addrBits: clog2(depth) };
+      PORTS.forEach((p, i) => {
+        const d = decls[i] as (typeof decls)[number];
+        const width = d.expr !== undefined ? evaluate(d.expr, { Rows: rows, Cols: cols, AccDepth: depth }) : d.msb !== undefined ? Number(d.msb) + 1 : 1;
+        assert.equal(d.dir, p.dir, p.name);
+        assert.equal(width, portWidth(p, g), `${p.name} at ${rows}x${cols} D${depth}`);
+      });
+    }
+  });
+});

@@ -1,0 +1,327 @@
+// requant_stage_top: the array of docs/ARCHITECTURE.md with one more pipeline stage in the requantizer, as a
+// design does to meet timing: the 32x32 product in the requantize cycle (requant_stage_mul), the rounding shift,
+// zero point and clamp in the cycle after it (requant_stage_round). An activation beat presented in cycle t leaves
+// as an output row in cycle t + Rows + Cols + 2, one cycle after the cycle contract's: it keeps the
+// transaction-level contract of section 13, not the cycle contract (examples/requant_stage/README.md).
+//
+//   ports -> u_ctrl (weight-row decode, parameter registers, control line)          rtl/systolic_ctrl.sv
+//         -> u_skew -> u_array (PEs) -> u_deskew                                   rtl/systolic_{skew,array}.sv
+//         -> u_acc (accumulator memory, acc_q)                                     rtl/systolic_acc.sv
+//         -> g_col[c].u_mul -> mid_*_q (the new stage) -> g_col[c].u_round -> o_*_q
+//
+// The parameter hazard (section 13): the compiler writes the next N-tile's parameters of column 0 in the cycle
+// the cycle contract requantizes the previous N-tile's last row (section 9), so in the cycle after it bias_q,
+// m0_q and shift_q may already be the next N-tile's, and the next program's configuration may follow as soon as
+// the last row is out. Stage 1 reads the parameter and configuration registers in the requantize cycle, as the
+// contract does; everything stage 2 needs (the product, the shift, the rounding mode, zero point and clamps) is
+// registered with the row in mid_*_q, and stage 2 reads nothing else.
+`include "int8cosim_assert.svh"
+
+module requant_stage_top #(
+  parameter int Rows         = 8,
+  parameter int Cols         = 8,
+  parameter int AccDepth     = 1024,
+  parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
+  localparam int AddrW = $clog2(AccDepth)
+) (
+  // the ports of docs/ARCHITECTURE.md section 3, generated from hw-sim/contract
+  `include "int8cosim_ports.svh"
+);
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Parameter checks (elaboration time)
+  // ---------------------------------------------------------------------------------------------------------
+  `ASSERT_STATIC(g_bad_rows, Rows >= 2 && Rows <= 32, ("requant_stage_top: Rows must be in [2, 32], got %0d", Rows))
+  `ASSERT_STATIC(g_bad_cols, Cols >= 2 && Cols <= 32, ("requant_stage_top: Cols must be in [2, 32], got %0d", Cols))
+  `ASSERT_STATIC(g_bad_depth, AccDepth >= 2 && AccDepth <= 4096 && (AccDepth & (AccDepth - 1)) == 0,
+                 ("requant_stage_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth))
+  `ASSERT_STATIC(g_bad_modes, RoundingModes >= 1 && RoundingModes <= 7,
+                 ("requant_stage_top: RoundingModes must be a mask in [1, 7] (bit 0 single, 1 double, 2 ruy), got %0d", RoundingModes))
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Controller
+  // ---------------------------------------------------------------------------------------------------------
+  logic [Rows-1:0]    w_row_en;
+  logic [32*Cols-1:0] bias;
+  logic [32*Cols-1:0] m0;
+  logic [8*Cols-1:0]  shift;
+  logic [7:0]         zp;
+  logic [7:0]         act_min;
+  logic [7:0]         act_max;
+  logic [1:0]         round;
+  logic [AddrW-1:0]   rd_addr;
+  logic               acc_en;
+  logic               acc_first;
+  logic               acc_last;
+  logic [AddrW-1:0]   acc_addr;
+
+  systolic_ctrl #(
+    .Rows    (Rows),
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_ctrl (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .w_en_i     (w_en_i),
+    .w_row_i    (w_row_i),
+    .w_row_en_o (w_row_en),
+    .a_en_i     (a_en_i),
+    .a_first_i  (a_first_i),
+    .a_last_i   (a_last_i),
+    .a_addr_i   (a_addr_i),
+    .p_en_i     (p_en_i),
+    .p_col_i    (p_col_i),
+    .p_bias_i   (p_bias_i),
+    .p_m0_i     (p_m0_i),
+    .p_shift_i  (p_shift_i),
+    .c_en_i     (c_en_i),
+    .c_zp_i     (c_zp_i),
+    .c_min_i    (c_min_i),
+    .c_max_i    (c_max_i),
+    .c_round_i  (c_round_i),
+    .bias_o     (bias),
+    .m0_o       (m0),
+    .shift_o    (shift),
+    .zp_o       (zp),
+    .min_o      (act_min),
+    .max_o      (act_max),
+    .round_o    (round),
+    .rd_addr_o  (rd_addr),
+    .acc_en_o   (acc_en),
+    .acc_first_o(acc_first),
+    .acc_last_o (acc_last),
+    .acc_addr_o (acc_addr)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Input skew: row r = {bank, valid, activation} passes through r registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [10*Rows-1:0] skew_in;
+  logic [10*Rows-1:0] skew_out;
+  logic [8*Rows-1:0]  row_a;
+  logic [Rows-1:0]    row_v;
+  logic [Rows-1:0]    row_bank;
+
+  for (genvar r = 0; r < Rows; r++) begin : g_row
+    assign skew_in[10*r +: 10] = {a_bank_i, a_en_i, a_data_i[8*r +: 8]};
+    assign row_a[8*r +: 8]     = skew_out[10*r +: 8];
+    assign row_v[r]            = skew_out[10*r + 8];
+    assign row_bank[r]         = skew_out[10*r + 9];
+  end
+
+  systolic_skew #(
+    .Lanes     (Rows),
+    .Width     (10),
+    .Descending(1'b0)
+  ) u_skew (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .in_i  (skew_in),
+    .out_o (skew_out)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // PE array and de-skew: column c's bottom psum_q passes through Cols-1-c registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] col_psum;
+  logic [32*Cols-1:0] aligned_psum;
+
+  systolic_array #(
+    .Rows(Rows),
+    .Cols(Cols)
+  ) u_array (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .w_row_en_i(w_row_en),
+    .w_bank_i  (w_bank_i),
+    .w_data_i  (w_data_i),
+    .a_i       (row_a),
+    .v_i       (row_v),
+    .bank_i    (row_bank),
+    .psum_o    (col_psum)
+  );
+
+  systolic_skew #(
+    .Lanes     (Cols),
+    .Width     (32),
+    .Descending(1'b1)
+  ) u_deskew (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .in_i  (col_psum),
+    .out_o (aligned_psum)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Accumulators
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] acc;
+  logic               acc_valid;
+  logic [AddrW-1:0]   acc_out_addr;
+
+  systolic_acc #(
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_acc (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .rd_addr_i  (rd_addr),
+    .en_i       (acc_en),
+    .first_i    (acc_first),
+    .last_i     (acc_last),
+    .addr_i     (acc_addr),
+    .psum_i     (aligned_psum),
+    .acc_o      (acc),
+    .acc_valid_o(acc_valid),
+    .acc_addr_o (acc_out_addr)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Requantizer, stage 1 (the requantize cycle): the bias add and the product, from the parameter registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic [32*Cols-1:0] mul_x;
+  logic [64*Cols-1:0] mul_prod;
+  logic [Cols-1:0]    mul_sat;
+
+  for (genvar c = 0; c < Cols; c++) begin : g_mul
+    requant_stage_mul #(
+      .RoundingModes(RoundingModes)
+    ) u_mul (
+      .acc_i  (acc[32*c +: 32]),
+      .bias_i (bias[32*c +: 32]),
+      .m0_i   (m0[32*c +: 32]),
+      .shift_i(shift[8*c +: 8]),
+      .round_i(round),
+      .x_o    (mul_x[32*c +: 32]),
+      .prod_o (mul_prod[64*c +: 64]),
+      .sat_o  (mul_sat[c])
+    );
+  end
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The stage register: a row and everything stage 2 needs of its parameters and configuration. Loaded with a
+  // valid row, held otherwise (as the output registers are).
+  // ---------------------------------------------------------------------------------------------------------
+  logic               mid_valid_q, mid_valid_d;
+  logic [AddrW-1:0]   mid_addr_q, mid_addr_d;
+  logic [32*Cols-1:0] mid_x_q, mid_x_d;
+  logic [64*Cols-1:0] mid_prod_q, mid_prod_d;
+  logic [Cols-1:0]    mid_sat_q, mid_sat_d;
+  logic [8*Cols-1:0]  mid_shift_q, mid_shift_d;
+  logic [1:0]         mid_round_q, mid_round_d;
+  logic [7:0]         mid_zp_q, mid_zp_d;
+  logic [7:0]         mid_min_q, mid_min_d;
+  logic [7:0]         mid_max_q, mid_max_d;
+
+  assign mid_valid_d = acc_valid;
+  assign mid_addr_d  = acc_valid ? acc_out_addr : mid_addr_q;
+  assign mid_x_d     = acc_valid ? mul_x : mid_x_q;
+  assign mid_prod_d  = acc_valid ? mul_prod : mid_prod_q;
+  assign mid_sat_d   = acc_valid ? mul_sat : mid_sat_q;
+  assign mid_shift_d = acc_valid ? shift : mid_shift_q;
+  assign mid_round_d = acc_valid ? round : mid_round_q;
+  assign mid_zp_d    = acc_valid ? zp : mid_zp_q;
+  assign mid_min_d   = acc_valid ? act_min : mid_min_q;
+  assign mid_max_d   = acc_valid ? act_max : mid_max_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mid_valid_q <= 1'b0;
+      mid_addr_q  <= '0;
+      mid_x_q     <= '0;
+      mid_prod_q  <= '0;
+      mid_sat_q   <= '0;
+      mid_shift_q <= '0;
+      mid_round_q <= '0;
+      mid_zp_q    <= '0;
+      mid_min_q   <= '0;
+      mid_max_q   <= '0;
+    end else begin
+      mid_valid_q <= mid_valid_d;
+      mid_addr_q  <= mid_addr_d;
+      mid_x_q     <= mid_x_d;
+      mid_prod_q  <= mid_prod_d;
+      mid_sat_q   <= mid_sat_d;
+      mid_shift_q <= mid_shift_d;
+      mid_round_q <= mid_round_d;
+      mid_zp_q    <= mid_zp_d;
+      mid_min_q   <= mid_min_d;
+      mid_max_q   <= mid_max_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Requantizer, stage 2 (the cycle after): rounding shift, zero point, clamp, from the stage register alone
+  // ---------------------------------------------------------------------------------------------------------
+  logic [8*Cols-1:0] req_data;
+
+  for (genvar c = 0; c < Cols; c++) begin : g_round
+    requant_stage_round #(
+      .RoundingModes(RoundingModes)
+    ) u_round (
+      .prod_i (mid_prod_q[64*c +: 64]),
+      .sat_i  (mid_sat_q[c]),
+      .shift_i(mid_shift_q[8*c +: 8]),
+      .round_i(mid_round_q),
+      .zp_i   (mid_zp_q),
+      .min_i  (mid_min_q),
+      .max_i  (mid_max_q),
+      .q_o    (req_data[8*c +: 8])
+    );
+  end
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Output registers
+  // ---------------------------------------------------------------------------------------------------------
+  logic               o_valid_q, o_valid_d;
+  logic [AddrW-1:0]   o_addr_q, o_addr_d;
+  logic [8*Cols-1:0]  o_data_q, o_data_d;
+  logic [32*Cols-1:0] o_acc_q, o_acc_d;
+
+  assign o_valid_d = mid_valid_q;
+  assign o_addr_d  = mid_valid_q ? mid_addr_q : o_addr_q;
+  assign o_data_d  = mid_valid_q ? req_data : o_data_q;
+  assign o_acc_d   = mid_valid_q ? mid_x_q : o_acc_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      o_valid_q <= 1'b0;
+      o_addr_q  <= '0;
+      o_data_q  <= '0;
+      o_acc_q   <= '0;
+    end else begin
+      o_valid_q <= o_valid_d;
+      o_addr_q  <= o_addr_d;
+      o_data_q  <= o_data_d;
+      o_acc_q   <= o_acc_d;
+    end
+  end
+
+  assign o_valid_o = o_valid_q;
+  assign o_addr_o  = o_addr_q;
+  assign o_data_o  = o_data_q;
+  assign o_acc_o   = o_acc_q;
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Simulation assertions (int8cosim_assert.svh): the cheap host duties of docs/ARCHITECTURE.md section 5, and
+  // known outputs. Checked at every rising edge out of reset; nothing under synthesis.
+  // ---------------------------------------------------------------------------------------------------------
+  `ASSERT(WRowInRange_A, !w_en_i || 32'(w_row_i) < 32'(Rows), clk_i, rst_ni,
+          ("requant_stage_top: w_row_i = %0d is not a PE row (Rows = %0d)", w_row_i, Rows))
+  `ASSERT(AAddrInRange_A, !a_en_i || 32'(a_addr_i) < 32'(AccDepth), clk_i, rst_ni,
+          ("requant_stage_top: a_addr_i = %0d >= AccDepth = %0d", a_addr_i, AccDepth))
+  `ASSERT(PColInRange_A, !p_en_i || 32'(p_col_i) < 32'(Cols), clk_i, rst_ni,
+          ("requant_stage_top: p_col_i = %0d is not a column (Cols = %0d)", p_col_i, Cols))
+  `ASSERT(PM0NotNegative_A, !p_en_i || !p_m0_i[31], clk_i, rst_ni,
+          ("requant_stage_top: p_m0_i = %0d is negative", $signed(p_m0_i)))
+  `ASSERT(PShiftInRange_A, !p_en_i || ($signed(p_shift_i) >= -8'sd31 && $signed(p_shift_i) <= 8'sd30), clk_i, rst_ni,
+          ("requant_stage_top: p_shift_i = %0d is outside [-31, 30]", $signed(p_shift_i)))
+  `ASSERT(CRoundImplemented_A, !c_en_i || ((32'(RoundingModes) >> c_round_i) & 32'd1) == 32'd1, clk_i, rst_ni,
+          ("requant_stage_top: c_round_i = %0d selects a rounding mode this build does not implement (RoundingModes = %0d)",
+           c_round_i, RoundingModes))
+  `ASSERT_KNOWN(OValidKnown_A, o_valid_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(OAddrKnown_A, o_addr_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(ODataKnown_A, o_data_o, clk_i, rst_ni)
+  `ASSERT_KNOWN(OAccKnown_A, o_acc_o, clk_i, rst_ni)
+
+endmodule

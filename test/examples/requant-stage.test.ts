@@ -1,0 +1,257 @@
+/**
+ * examples/requant_stage: rtl/'s array with one more register stage in the requantizer (latency R + C + 2), which
+ * keeps the transaction-level contract of docs/ARCHITECTURE.md section 13 and not the cycle contract. In
+ * transaction mode it passes random GEMMs over several N-tiles (the parameter hazard of section 13); a variant
+ * whose second stage reads the live shift register fails them at the last row of the first N-tile, column 0; a
+ * variant with a wrong clamp in the second stage is caught at the one row and column that exceed the clamp; the
+ * cycle lockstep fails at the first output row.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
+import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
+import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
+import type { RtlSim } from '../../harness/sim/rtlSim.ts';
+import { Lockstep } from '../../harness/lockstep/lockstep.ts';
+import { mismatchError } from '../../harness/lockstep/mismatch.ts';
+import { TransactionScoreboard, type TransactionStats } from '../../harness/transaction/scoreboard.ts';
+import { TransactionMismatch, type TransactionError } from '../../harness/transaction/errors.ts';
+import { observeRows, outputRows } from '../../harness/transaction/rows.ts';
+import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
+import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
+import { Rng } from '../../quant/random.ts';
+import { randomProgram } from '../harness/helpers.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'requant_stage');
+const CONFIG = join(EXAMPLE, 'cosim.json');
+/** Every build of this file: 4x4, the config's AccDepth (1024, so that runCosim's build is the same one). */
+const R = 4;
+const C = 4;
+
+/**
+ * A variant of the example: `file` (one of its own sources) rewritten by exact text edits, each of which must apply
+ * exactly once (so that a change to the example cannot quietly turn the variant into the example itself), with a
+ * config that lists it in place of the original. The folder is a fixed one under the system's temporary folder,
+ * not a fresh one: the build cache keys on the sources' paths, and a new path every run would rebuild every run.
+ */
+function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly [string, string]>): RtlConfig {
+  let sv = readFileSync(join(EXAMPLE, file), 'utf8');
+  for (const [from, to] of edits) {
+    const parts = sv.split(from);
+    assert.equal(parts.length, 2, `variant '${name}': the edit must apply exactly once to ${file}, found ${parts.length - 1}: ${JSON.stringify(from)}`);
+    sv = parts.join(to);
+  }
+  const dir = join(tmpdir(), 'int8cosim-requant-stage-variants', name);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  const tmp = `${path}.${process.pid}.tmp`; // another run may read it: replace it whole
+  writeFileSync(tmp, sv);
+  renameSync(tmp, path);
+  const base = loadRtlConfig(CONFIG);
+  const files = base.files.map((f) => (basename(f) === file && dirname(f) === EXAMPLE ? path : f));
+  assert.ok(files.includes(path), `the example config lists ${file}`);
+  return { ...base, files, source: `${base.source} (variant '${name}')` };
+}
+
+function build(config: RtlConfig = loadRtlConfig(CONFIG)): Promise<RtlBuild> {
+  return buildRtl({ config, parameters: { Rows: R, Cols: C, AccDepth: config.parameters.AccDepth ?? 1024 } });
+}
+
+function cfgOf(rtl: RtlSim): ArrayConfig {
+  const g = rtl.geometry;
+  return arrayConfig({ rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: rtl.roundingModes });
+}
+
+/**
+ * Transaction mode over the TransactionScoreboard (harness/transaction/scoreboard.ts): programs back to back from
+ * one reset, each program's words and then `drain` idle cycles, every row on the ports fed to the program's
+ * scoreboard (this RTL never stalls, so every beat is taken in the cycle it is presented). The first error, or every
+ * program's stats.
+ */
+function runTransactions(rtl: RtlSim, programs: readonly Program[], drain = 8): { error?: TransactionError; runs: Array<{ context: string; stats: TransactionStats }> } {
+  const g = rtl.geometry;
+  rtl.reset();
+  let cycle = 0;
+  const runs: Array<{ context: string; stats: TransactionStats }> = [];
+  for (const p of programs) {
+    const board = new TransactionScoreboard(p, { start: cycle, context: p.layer });
+    const n = p.nCycles + drain;
+    const beats = new Int32Array(n * g.inWords);
+    beats.set(p.beats);
+    const out = new Int32Array(n * g.outWords);
+    rtl.run(n, beats, out);
+    const error = observeRows(board, outputRows(out, g.cols, cycle)) ?? board.finish(cycle + n);
+    if (error !== undefined) return { error, runs };
+    runs.push({ context: p.layer, stats: board.stats() });
+    cycle += n;
+  }
+  return { runs };
+}
+
+/**
+ * A GEMM over three N-tiles and two K-tiles (M = 12, K = 6, N = 10 at 4x4) whose outputs all stay inside the clamp
+ * [-100, 100] but one: Y[5][6] (tile n1, column 2) is 300 before the clamp. Small operands, m0 = 2^30 (one half),
+ * shift 0, zero point 0, single rounding.
+ */
+function oneOverClamp(cfg: ArrayConfig): Program {
+  const [M, K, N] = [12, 6, 10];
+  const rng = new Rng(5);
+  const x = Int8Array.from({ length: M * K }, () => rng.int(-3, 3));
+  const w = Int8Array.from({ length: K * N }, () => rng.int(-3, 3));
+  for (let k = 0; k < K; k++) {
+    x[5 * K + k] = 10;
+    w[k * N + 6] = 10;
+  }
+  return compileGemm(cfg, M, K, N, {
+    x, w, bias: new Int32Array(N), m0: new Int32Array(N).fill(1 << 30), shift: new Int32Array(N), zp: 0, min: -100, max: 100, round: 'single',
+  }, 'clamp');
+}
+
+/**
+ * A GEMM over three N-tiles (M = 9, K = 4, N = 12 at 4x4) whose column 0 of each N-tile has another shift (-3, -8,
+ * -5), and whose last row (m = 8) of column 0 is large (acc 1600): with the shift of the next N-tile it would
+ * requantize to another value.
+ */
+function shiftPerNTile(cfg: ArrayConfig): Program {
+  const [M, K, N] = [9, 4, 12];
+  const rng = new Rng(9);
+  const x = Int8Array.from({ length: M * K }, () => rng.int(-8, 8));
+  const w = Int8Array.from({ length: K * N }, () => rng.int(-8, 8));
+  for (let k = 0; k < K; k++) {
+    x[8 * K + k] = 20;
+    for (const n of [0, 4, 8]) w[k * N + n] = 20;
+  }
+  const shift = new Int32Array(N).fill(-4);
+  [shift[0], shift[4], shift[8]] = [-3, -8, -5];
+  return compileGemm(cfg, M, K, N, {
+    x, w, bias: new Int32Array(N), m0: new Int32Array(N).fill(1 << 30), shift, zp: 0, min: -128, max: 127, round: 'double',
+  }, 'shifts');
+}
+
+/** Random GEMMs with several N-tiles (and K-tiles, and passes of the accumulator now and then), every rounding mode. */
+function randomPrograms(cfg: ArrayConfig, seed: number, count: number): Program[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, (_, i) => randomProgram(cfg, rng, rng.int(1, 40), rng.int(1, 3 * R + 2), rng.int(C + 1, 3 * C + 3), `g${i}`));
+}
+
+describe('examples/requant_stage: one more requantizer stage, the transaction-level contract', function () {
+  this.timeout(600_000); // a cold cache builds the models first
+
+  it('the config is its own top over rtl/ modules reused unchanged by path, and its two requantizer stages', function () {
+    const c = loadRtlConfig(CONFIG);
+    assert.equal(c.top, 'requant_stage_top');
+    const rtl = join(ROOT, 'rtl');
+    const reused = c.files.filter((f) => dirname(f) === rtl).map((f) => basename(f));
+    assert.deepEqual(reused, ['systolic_delay.sv', 'systolic_skew.sv', 'systolic_pe.sv', 'systolic_array.sv', 'systolic_ctrl.sv', 'systolic_acc.sv']);
+    assert.deepEqual(c.files.filter((f) => dirname(f) === EXAMPLE).map((f) => basename(f)), ['requant_stage_mul.sv', 'requant_stage_round.sv', 'requant_stage_top.sv']);
+    assert.deepEqual(c.includeDirs, [join(rtl, 'include')]);
+  });
+
+  it('verilator --lint-only -Wall is clean at 2x2, 3x5, 4x4, 8x8 and 16x16, each rounding datapath alone and all three', function () {
+    const c = loadRtlConfig(CONFIG);
+    const lint = (params: Record<string, number>): { status: number | null; out: string } => {
+      const args = ['--lint-only', '-Wall', '--top-module', c.top, ...c.includeDirs.map((d) => `-I${d}`), ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...c.files];
+      const r = spawnSync('verilator', args, { encoding: 'utf8' });
+      assert.equal(r.error, undefined, 'verilator is not installed: sudo apt-get install -y verilator');
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    for (const [rows, cols, depth, modes] of [[2, 2, 2, 1], [3, 5, 8, 7], [4, 4, 64, 2], [8, 8, 1024, 4], [16, 16, 128, 7]] as const) {
+      const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingModes: modes });
+      assert.equal(r.status, 0, r.out);
+      assert.equal(r.out.trim(), '', `${rows}x${cols} D${depth} RoundingModes ${modes}: no warning at all`);
+    }
+    const bad = lint({ Rows: 4, Cols: 4, AccDepth: 64, RoundingModes: 0 });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.out, /requant_stage_top: RoundingModes must be a mask in \[1, 7\]/);
+  });
+
+  it('transaction mode: random GEMMs over several N-tiles, every rounding mode, pass; every row R + C + 2 cycles after its beat', async function () {
+    const rtl = openRtlSim(await build());
+    try {
+      const programs = [...randomPrograms(cfgOf(rtl), 15, 24), shiftPerNTile(cfgOf(rtl)), oneOverClamp(cfgOf(rtl))];
+      const r = runTransactions(rtl, programs);
+      assert.equal(r.error, undefined, `seed 15: ${r.error?.message}`);
+      assert.equal(r.runs.length, programs.length);
+      for (const run of r.runs) {
+        const s = run.stats;
+        assert.equal(s.seen, s.rows);
+        assert.deepEqual(s.latency, { min: R + C + 2, max: R + C + 2, mean: R + C + 2 }, run.context);
+        assert.equal(s.reference.latency, R + C + 1);
+        assert.equal(s.cycles, s.reference.cycles + 1, 'the program\'s last row one cycle after hw-sim\'s');
+      }
+      assert.ok(programs.every((p) => p.plan.nN >= 2), 'every program has several N-tiles');
+    } finally {
+      rtl.close();
+    }
+  });
+
+  it('the cycle lockstep fails at the first output row (o_valid_o one cycle late) and suggests --check transactions', async function () {
+    const rtl = openRtlSim(await build());
+    try {
+      const ls = new Lockstep(rtl);
+      ls.reset();
+      const p = shiftPerNTile(ls.cfg);
+      const run = await ls.runProgram(p, 'gemm');
+      const first = run.verdict?.first;
+      assert.ok(first !== undefined, 'the cycle lockstep must fail');
+      const firstLast = p.plan.tiles.find((t) => t.last);
+      assert.ok(firstLast !== undefined);
+      assert.equal(first.where, 'o_valid_o');
+      assert.equal(first.cycle, firstLast.streamCycle + R + C + 1, 'the cycle of hw-sim\'s first row');
+      assert.deepEqual([first.expected, first.actual], [1, 0]);
+      const message = mismatchError(first).message;
+      assert.match(message, /at o_valid_o: hw-sim 1, RTL 0/);
+      assert.match(message, /the RTL's rows come at other cycles than the cycle contract's; .*run with --check transactions/);
+    } finally {
+      rtl.close();
+    }
+  });
+
+  it('a variant whose second stage reads the live shift register fails at the last row of the first N-tile, column 0; programs of one N-tile pass on it', async function () {
+    const config = writeVariant('live-shift', 'requant_stage_top.sv', [
+      ['      .shift_i(mid_shift_q[8*c +: 8]),\n', '      .shift_i(shift[8*c +: 8]),\n'],
+    ]);
+    const rtl = openRtlSim(await build(config));
+    try {
+      const p = shiftPerNTile(cfgOf(rtl));
+      const { error } = runTransactions(rtl, [p]);
+      assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
+      assert.equal(error.place.tile, 'n0 k0');
+      assert.deepEqual([error.place.addr, error.place.m], [8, 8], 'the last row of the first N-tile');
+      assert.deepEqual([error.port, error.column], ['o_data_o', 0]);
+      assert.equal(error.latency, R + C + 2);
+      // the hazard and nothing else: programs of one N-tile (parameters written once, before any row) pass on it,
+      // and the example itself passes this program (the random GEMMs' test above)
+      const rng = new Rng(3);
+      const single = Array.from({ length: 6 }, (_, i) => randomProgram(cfgOf(rtl), rng, rng.int(1, 30), rng.int(1, 3 * R), rng.int(1, C), `one${i}`));
+      const r = runTransactions(rtl, single);
+      assert.equal(r.error, undefined, `seed 3: ${r.error?.message}`);
+    } finally {
+      rtl.close();
+    }
+  });
+
+  it('a planted clamp bug in the second stage is caught in transaction mode at its row and column', async function () {
+    const config = writeVariant('clamp-high-to-min', 'requant_stage_round.sv', [
+      ['             : (with_zp > 34\'(max_i)) ? max_i\n', '             : (with_zp > 34\'(max_i)) ? min_i\n'],
+    ]);
+    const rtl = openRtlSim(await build(config));
+    try {
+      const p = oneOverClamp(cfgOf(rtl));
+      const { error } = runTransactions(rtl, [p]);
+      assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
+      assert.equal(error.place.tile, 'n1 k1');
+      assert.deepEqual([error.place.addr, error.place.m], [5, 5]);
+      assert.deepEqual([error.port, error.column, error.expected, error.actual], ['o_data_o', 2, 100, -100]);
+      assert.deepEqual(error.also, []);
+      assert.match(error.message, /tile n1 k1, output row 5 \(address 5\), column 2 \(o_data_o\[2\]\): hw-sim 100, RTL -100/);
+    } finally {
+      rtl.close();
+    }
+  });
+});

@@ -4,11 +4,15 @@
  * (conv 3x3x8 same, pool, conv 3x3x16 same, pool, dense 10 on 28x28x1). One core, one thread.
  * Each figure is the best of several timed rounds, timed in CPU seconds of this process (process.cpuUsage), so
  * that other jobs on a shared machine do not count against it; the wall-clock rate is kept in the details.
+ * The peer (bench/peers/torch_peer.py, Debian's python3-torch) runs the MNIST CNN in int8 (PTQ-converted, its
+ * quantized engine, onednn where built in) at batch 256 on one thread in the same run; the figure is our images/s
+ * over PyTorch's at the same batch (issue 17's target: >= 1.0). Both rates are per CPU second (best of several passes).
  */
 import { Rng } from '../quant/random.ts';
 import { convGeometry, validateModel, type Conv2DLayer, type DenseLayer, type QuantLayer, type QuantModel } from '../quant/format/index.ts';
 import { intRange, quantizeMultiplier } from '../quant/spec/index.ts';
 import { compileGolden, gemmInt8Packed, packB, wasmGemmAvailable, type GemmEngine } from '../quant/golden/index.ts';
+import { peerAbsent, peerInfer } from './peers/pytorch.ts';
 import type { BenchResult, Figure } from './result.ts';
 
 const GMAC_TARGET = 2e9;
@@ -84,15 +88,28 @@ export default async function bench(): Promise<BenchResult> {
   const macs = macsOf(net);
   const count = 256;
   const images = Int8Array.from({ length: count * 784 }, () => rng.int(-128, 127));
-  for (const batch of [64, 8, 1]) {
+  const rates: Record<number, number> = {};
+  for (const batch of [256, 64, 8, 1]) {
     const label = `whole network, batch ${batch}`;
     const rate = bestRate(label, () => {
       for (let s = 0; s < count; s += batch) golden.run(images.subarray(s * 784, (s + batch) * 784), { batch });
       return count;
     });
+    rates[batch] = rate;
     figures.push({ label, value: rate, unit: 'images/s', higherIsBetter: true, note: `${macs} MAC/image = ${(rate * macs / 1e9).toFixed(2)} GMAC/s` });
   }
-  return { name: 'golden', figures, details: { timing: 'CPU seconds of this process', engines, gemm: table, wallClockRates: wall, network: net.layers.map((l) => `${l.type} [${l.inputShape}] -> [${l.outputShape}]`) } };
+  const absent = await peerAbsent();
+  let peer: Record<string, unknown> | string = absent ?? '';
+  if (absent === undefined) {
+    const p = await peerInfer({ network: 'cnn', batch: 256, threads: 1, images: 10000 });
+    peer = { ...p };
+    const ours = rates[256] as number;
+    figures.push({ label: 'PyTorch int8 MNIST CNN, batch 256, 1 thread', value: p.imagesPerCpuSecond, unit: 'images/s', higherIsBetter: true, note: `per CPU second; ${p.imagesPerSecond.toFixed(0)} per wall second; torch ${p.torch}, engine ${p.engine}` });
+    figures.push({ label: 'golden / PyTorch int8 images/s, batch 256', value: ours / p.imagesPerCpuSecond, unit: 'x', target: 1, higherIsBetter: true, note: 'both per CPU second, one thread' });
+  } else {
+    console.error(absent);
+  }
+  return { name: 'golden', figures, details: { timing: 'CPU seconds of this process', peer, engines, gemm: table, wallClockRates: wall, network: net.layers.map((l) => `${l.type} [${l.inputShape}] -> [${l.outputShape}]`) } };
 }
 
 /** A random int8 model with the MNIST CNN's shapes and multipliers that keep activations in range. */

@@ -7,6 +7,9 @@
  * Epoch times are wall seconds (the 45 s target is a wall-clock time on this machine). The QAT / float ratio is taken
  * in CPU seconds of this process (process.cpuUsage), so that other jobs on a shared machine count against neither
  * mode; the wall-clock ratio is kept beside it.
+ * The peer (bench/peers/torch_peer.py, Debian's python3-torch) trains the same networks on the same data, batch and
+ * thread count right after ours in the same run; each epoch figure's ratio to it is ours / PyTorch's (issue 17's
+ * targets: CNN <= 1.5x, TFC <= 1.0x). tfjs's WASM backend runs one thread in Node, so the peer runs one too.
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../model/backend/backend.ts';
@@ -15,18 +18,24 @@ import { Network } from '../model/net/network.ts';
 import { networkSpec } from '../model/net/spec.ts';
 import { calibrate, newQatState } from '../model/train/calibrate.ts';
 import { trainPhase } from '../model/train/trainer.ts';
+import { peerAbsent, peerTrain } from './peers/pytorch.ts';
 import type { BenchResult, Figure } from './result.ts';
 
 const STEPS = 100;
 const REPEATS = 3;
 const EPOCH_STEPS = Math.ceil(60000 / 64);
-const PYTORCH = { qatEpoch: 10.7, floatEpoch: 6.5 } as const;
+const THREADS = 1;
+/** Issue 17's targets, ours / PyTorch's epoch time. */
+const PEER_TARGET = { cnn: 1.5, tfc: 1.0 } as const;
 
 export default async function bench(): Promise<BenchResult> {
   const backend = await initBackend();
   const data = loadDataset('mnist');
   const figures: Figure[] = [];
   const details: Record<string, unknown> = { backend, loadBefore: loadavg() };
+  const absent = await peerAbsent();
+  if (absent !== undefined) console.error(absent);
+  details.peer = absent ?? `PyTorch, ${THREADS} thread, same data and batch, run after ours for each network`;
   for (const name of ['tfc', 'cnn'] as const) {
     const net = new Network(networkSpec(name), 1);
     const base = { batchSize: 64, learningRate: 1e-3, seed: 1, epochs: 1, maxStepsPerEpoch: STEPS };
@@ -60,16 +69,39 @@ export default async function bench(): Promise<BenchResult> {
     const wallRatio = qat / f;
     net.dispose();
     details[name] = { floatEpoch: f, qatEarlyEpoch: early, qatLateEpoch: late, qatEpoch: qat, qatOverFloatWall: wallRatio, cpuSeconds: { ...t, qatOverFloat: cpuRatio } };
-    figures.push({ label: `${name} float epoch (60k MNIST, batch 64)`, value: f, unit: 's', higherIsBetter: false, note: name === 'cnn' ? `PyTorch eager ${PYTORCH.floatEpoch} s` : undefined });
-    figures.push({
-      label: `${name} QAT epoch (60k MNIST, batch 64)`, value: qat, unit: 's', higherIsBetter: false,
-      ...(name === 'cnn' ? { target: 45 } : {}),
-      note: `early ${early.toFixed(1)} s, late ${late.toFixed(1)} s${name === 'cnn' ? `; PyTorch eager ${PYTORCH.qatEpoch} s (${(qat / PYTORCH.qatEpoch).toFixed(1)}x)` : ''}`,
-    });
+    const peer = absent === undefined ? await peerEpochs(name) : undefined;
+    if (peer !== undefined) details[`${name}Peer`] = peer;
+    // ours / PyTorch's in CPU seconds of each process (one thread each; a busy machine slows both walls unevenly)
+    const cpuEpoch = { float: perEpoch(t.float), qat: (perEpoch(t.early) + perEpoch(t.late)) / 2 };
+    const peerNote = (k: 'float' | 'qat'): string =>
+      peer === undefined ? 'no PyTorch peer' : `PyTorch ${peer.wall[k].toFixed(1)} s wall, ${peer.cpu[k].toFixed(1)} s CPU; ours ${cpuEpoch[k].toFixed(1)} s CPU`;
+    figures.push({ label: `${name} float epoch (60k MNIST, batch 64)`, value: f, unit: 's', higherIsBetter: false, note: peerNote('float') });
+    figures.push({ label: `${name} QAT epoch (60k MNIST, batch 64)`, value: qat, unit: 's', higherIsBetter: false, note: `early ${early.toFixed(1)} s, late ${late.toFixed(1)} s; ${peerNote('qat')}` });
+    if (peer !== undefined) {
+      for (const k of ['float', 'qat'] as const) {
+        figures.push({
+          label: `${name} ${k === 'qat' ? 'QAT' : 'float'} epoch, ours / PyTorch (CPU s)`, value: cpuEpoch[k] / peer.cpu[k], unit: 'x', target: PEER_TARGET[name], higherIsBetter: false,
+          note: `wall clock ${((k === 'qat' ? qat : f) / peer.wall[k]).toFixed(2)}x`,
+        });
+      }
+    }
     figures.push({ label: `${name} QAT / float epoch time (CPU seconds)`, value: cpuRatio, unit: 'x', target: 1.3, higherIsBetter: false, note: `wall clock: ${wallRatio.toFixed(2)}x` });
   }
   details.loadAfter = loadavg();
   const load = (details.loadAfter as number[])[0]!;
   figures.push({ label: 'machine load average (1 min) at the end', value: load, unit: '', note: '2 cores; absolute times scale with it, ratios much less' });
   return { name: 'train-speed', figures, details };
+}
+
+/** PyTorch's float and QAT epoch (wall and CPU seconds, extrapolated from 300 steps as ours are) on the same network. */
+async function peerEpochs(name: 'tfc' | 'cnn'): Promise<{ wall: { float: number; qat: number }; cpu: { float: number; qat: number }; engine: string | null; torch: string }> {
+  const steps = REPEATS * STEPS;
+  const fl = await peerTrain({ network: name, mode: 'float', steps, batch: 64, threads: THREADS });
+  const q = await peerTrain({ network: name, mode: 'qat', steps, batch: 64, threads: THREADS });
+  return {
+    wall: { float: fl.secondsPerStep * EPOCH_STEPS, qat: q.secondsPerStep * EPOCH_STEPS },
+    cpu: { float: fl.cpuSecondsPerStep * EPOCH_STEPS, qat: q.cpuSecondsPerStep * EPOCH_STEPS },
+    engine: q.engine,
+    torch: q.torch,
+  };
 }

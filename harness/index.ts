@@ -15,3 +15,6 @@ export { mismatchError, type Mismatch } from './lockstep/mismatch.ts';
 export { referenceTrace } from './lockstep/referenceTrace.ts';
 export { captureWindow, type WindowResult } from './waves/window.ts';
 export { runNetworkLockstep, type NetworkLockstepResult } from './network/runNetworkLockstep.ts';
+export { TransactionRunner, transactionTimeout, type TransactionRun, type TransactionRunnerOptions, type ReplayStep } from './transaction/runner.ts';
+export { TransactionTotals, formatTransactionSummary, type TransactionSummary } from './transaction/totals.ts';
+export { TransactionError, TransactionMismatch, MissingRowError, DuplicateRowError, UnexpectedRowError } from './transaction/errors.ts';

@@ -11,7 +11,7 @@
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { LifecycleError, ShapeError } from '../../quant/errors.ts';
 import { DuplicateRowError, MissingRowError, TransactionMismatch, UnexpectedRowError, type RowPlace, type TransactionError } from './errors.ts';
-import { expectedRows, type OutputTile } from './expectedRows.ts';
+import { programRows, type ExpectedRun, type OutputTile } from './expectedRows.ts';
 
 export interface TransactionScoreboardOptions {
   /** The program's first cycle, counted from the run's reset (cycles given to the scoreboard count the same). Default 0. */
@@ -42,8 +42,14 @@ export class TransactionScoreboard {
   readonly start: number;
   readonly context: string;
   readonly tiles: readonly OutputTile[];
+  /** The rows checked: a program's (programRows) or a raw stream's (streamRows). */
+  readonly expected: ExpectedRun;
+  /** The compiled program, when the rows are a program's. */
+  readonly program: Program | undefined;
   private readonly cols: number;
-  /** Per output tile: cycle each row was seen (-1 not yet), cycle its beat was taken. */
+  /** Run cycle of a beat -> its row as tile * 2^20 + slot + 1 (0: the beat makes no row), built on the first acceptBeat. */
+  private beatRow: Map<number, number> | undefined;
+  /** Per output tile, per slot: cycle each row was seen (-1 not yet), cycle its beat was taken. */
   private readonly seenAt: Float64Array[];
   private readonly beatAt: Float64Array[];
   private readonly remaining: Int32Array;
@@ -58,13 +64,16 @@ export class TransactionScoreboard {
   private firstRow: number | undefined;
   private lastRow: number | undefined;
 
-  constructor(readonly program: Program, opts: TransactionScoreboardOptions = {}) {
+  /** A compiled program (hw-sim's rows of it: programRows), or the expected rows of a raw stream (streamRows). */
+  constructor(source: Program | ExpectedRun, opts: TransactionScoreboardOptions = {}) {
     this.start = opts.start ?? 0;
     this.context = opts.context ?? '';
-    this.cols = program.cfg.cols;
-    this.tiles = expectedRows(program, opts.reference);
+    this.program = 'plan' in source ? source : undefined;
+    this.expected = 'plan' in source ? programRows(source, opts.reference) : source;
+    this.cols = this.expected.cols;
+    this.tiles = this.expected.tiles;
     this.seenAt = this.tiles.map((t) => new Float64Array(t.rows).fill(-1));
-    this.beatAt = this.tiles.map((t) => Float64Array.from({ length: t.rows }, (_, a) => this.start + t.beatCycle(a)));
+    this.beatAt = this.tiles.map((t) => Float64Array.from(t.beatCycles, (b) => this.start + b));
     this.remaining = Int32Array.from(this.tiles, (t) => t.rows);
     this.left = this.tiles.reduce((s, t) => s + t.rows, 0);
   }
@@ -80,14 +89,14 @@ export class TransactionScoreboard {
    * no row (not the last K-tile) are ignored. Without a call a beat counts as taken in start + programCycle.
    */
   acceptBeat(programCycle: number, cycle: number): void {
-    for (let i = 0; i < this.tiles.length; i++) {
-      const t = this.tiles[i] as OutputTile;
-      const a = programCycle - t.tile.streamCycle;
-      if (a >= 0 && a < t.rows) {
-        (this.beatAt[i] as Float64Array)[a] = cycle;
-        return;
-      }
+    if (this.beatRow === undefined) {
+      this.beatRow = new Map();
+      this.tiles.forEach((t, i) => t.beatCycles.forEach((b, s) => this.beatRow?.set(b, i * 2 ** 20 + s + 1)));
     }
+    const r = this.beatRow.get(programCycle);
+    if (r === undefined) return;
+    const i = Math.floor((r - 1) / 2 ** 20);
+    (this.beatAt[i] as Float64Array)[(r - 1) % 2 ** 20] = cycle;
   }
 
   /**
@@ -104,19 +113,22 @@ export class TransactionScoreboard {
     const i = this.cur;
     const g = this.tiles[i];
     if (g === undefined) return new UnexpectedRowError(this.placeOf(undefined, addr), cycle, 0, undefined);
-    const fresh = fits(g, addr) && (this.seenAt[i] as Float64Array)[addr] === -1;
-    if (!(fresh && equalsRow(g, addr, data, acc))) {
+    const s = g.slotOf(addr);
+    const fresh = s >= 0 && (this.seenAt[i] as Float64Array)[s] === -1;
+    if (!(fresh && equalsRow(g, s, data, acc))) {
       // not the current tile's row as expected: is it the previous tile's again, or has the next tile begun?
       const prev = this.tiles[i - 1];
-      if (prev !== undefined && fits(prev, addr) && (this.seenAt[i - 1] as Float64Array)[addr] !== -1 && equalsRow(prev, addr, data, acc)) {
-        return new DuplicateRowError(this.placeOf(prev, addr), cycle, (this.seenAt[i - 1] as Float64Array)[addr] as number, true, undefined);
+      const ps = prev?.slotOf(addr) ?? -1;
+      if (prev !== undefined && ps >= 0 && (this.seenAt[i - 1] as Float64Array)[ps] !== -1 && equalsRow(prev, ps, data, acc)) {
+        return new DuplicateRowError(this.placeOf(prev, addr), cycle, (this.seenAt[i - 1] as Float64Array)[ps] as number, true, undefined);
       }
       const next = this.tiles[i + 1];
-      if (next !== undefined && fits(next, addr) && equalsRow(next, addr, data, acc)) return this.nextTileBegan(cycle, addr, data, acc);
+      const ns = next?.slotOf(addr) ?? -1;
+      if (next !== undefined && ns >= 0 && equalsRow(next, ns, data, acc)) return this.nextTileBegan(cycle, addr, data, acc);
     }
-    if (fresh) return this.match(i, addr, cycle, data, acc);
-    if (fits(g, addr)) {
-      return new DuplicateRowError(this.placeOf(g, addr), cycle, (this.seenAt[i] as Float64Array)[addr] as number, equalsRow(g, addr, data, acc), this.sameAs(i, data, acc));
+    if (fresh) return this.match(i, s, cycle, data, acc);
+    if (s >= 0) {
+      return new DuplicateRowError(this.placeOf(g, addr), cycle, (this.seenAt[i] as Float64Array)[s] as number, equalsRow(g, s, data, acc), this.sameAs(i, data, acc));
     }
     return new UnexpectedRowError(this.placeOf(g, addr), cycle, g.rows, this.sameAs(i, data, acc));
   }
@@ -126,16 +138,17 @@ export class TransactionScoreboard {
     this.finished = true;
     if (this.left === 0) return undefined;
     for (let i = this.cur; i < this.tiles.length; i++) {
-      const a = this.firstUnseen(i);
-      if (a !== undefined) {
-        return new MissingRowError(this.placeOf(this.tiles[i], a), cycle, this.left, (this.beatAt[i] as Float64Array)[a] as number, 'finish', cycle - this.start);
+      const g = this.tiles[i] as OutputTile;
+      const s = this.firstUnseen(i);
+      if (s !== undefined) {
+        return new MissingRowError(this.placeOf(g, g.addrs[s] as number), cycle, this.left, (this.beatAt[i] as Float64Array)[s] as number, 'finish', cycle - this.start);
       }
     }
     return undefined;
   }
 
   stats(): TransactionStats {
-    const p = this.program;
+    const p = this.expected;
     const cycles = this.lastRow === undefined ? undefined : this.lastRow - this.start + 1;
     return {
       rows: p.outputRows,
@@ -145,28 +158,30 @@ export class TransactionScoreboard {
       lastRowCycle: this.lastRow,
       cycles,
       rowsPerCycle: cycles === undefined ? undefined : this.seen / cycles,
-      reference: { latency: p.plan.latency, cycles: p.nCycles, rowsPerCycle: p.outputRows / p.nCycles },
+      reference: { latency: p.latency, cycles: p.nCycles, rowsPerCycle: p.nCycles === 0 ? 0 : p.outputRows / p.nCycles },
     };
   }
 
   /** A row of the next output tile came before the current one was complete: the current tile's rest is missing. */
   private nextTileBegan(cycle: number, addr: number, data: Int8Array, acc: Int32Array): MissingRowError {
     const i = this.cur;
+    const g = this.tiles[i] as OutputTile;
     const missing = this.firstUnseen(i) as number;
     const left = this.remaining[i] as number;
-    const err = new MissingRowError(this.placeOf(this.tiles[i], missing), cycle, left, (this.beatAt[i] as Float64Array)[missing] as number, 'next-tile', cycle - this.start);
+    const err = new MissingRowError(this.placeOf(g, g.addrs[missing] as number), cycle, left, (this.beatAt[i] as Float64Array)[missing] as number, 'next-tile', cycle - this.start);
     this.left -= left;
     this.remaining[i] = 0;
     this.cur = i + 1;
-    this.match(i + 1, addr, cycle, data, acc);
+    this.match(i + 1, (this.tiles[i + 1] as OutputTile).slotOf(addr), cycle, data, acc);
     return err;
   }
 
-  /** Takes the row as tile i's row addr (not seen yet) and compares it. */
-  private match(i: number, addr: number, cycle: number, data: Int8Array, acc: Int32Array): TransactionMismatch | undefined {
+  /** Takes the row as tile i's row of slot s (not seen yet) and compares it. */
+  private match(i: number, s: number, cycle: number, data: Int8Array, acc: Int32Array): TransactionMismatch | undefined {
     const g = this.tiles[i] as OutputTile;
-    (this.seenAt[i] as Float64Array)[addr] = cycle;
-    const beat = (this.beatAt[i] as Float64Array)[addr] as number;
+    const addr = g.addrs[s] as number;
+    (this.seenAt[i] as Float64Array)[s] = cycle;
+    const beat = (this.beatAt[i] as Float64Array)[s] as number;
     const latency = cycle - beat;
     this.seen++;
     this.latMin = Math.min(this.latMin, latency);
@@ -182,11 +197,11 @@ export class TransactionScoreboard {
     const C = this.cols;
     const diffs: Array<{ port: 'o_acc_o' | 'o_data_o'; c: number; expected: number; actual: number }> = [];
     for (let c = 0; c < C; c++) {
-      const e = g.acc[addr * C + c] as number;
+      const e = g.acc[s * C + c] as number;
       if (acc[c] !== e) diffs.push({ port: 'o_acc_o', c, expected: e, actual: acc[c] as number });
     }
     for (let c = 0; c < C; c++) {
-      const e = g.data[addr * C + c] as number;
+      const e = g.data[s * C + c] as number;
       if (data[c] !== e) diffs.push({ port: 'o_data_o', c, expected: e, actual: data[c] as number });
     }
     const d = diffs[0];
@@ -201,7 +216,7 @@ export class TransactionScoreboard {
   private sameAs(i: number, data: Int8Array, acc: Int32Array): number | undefined {
     const g = this.tiles[i] as OutputTile;
     const seen = this.seenAt[i] as Float64Array;
-    for (let a = 0; a < g.rows; a++) if (seen[a] === -1 && equalsRow(g, a, data, acc)) return a;
+    for (let s = 0; s < g.rows; s++) if (seen[s] === -1 && equalsRow(g, s, data, acc)) return g.addrs[s];
     return undefined;
   }
 
@@ -212,16 +227,12 @@ export class TransactionScoreboard {
   }
 
   private placeOf(g: OutputTile | undefined, addr: number): RowPlace {
-    return { layer: this.program.layer, context: this.context, tile: g?.name ?? '-', addr, m: (g?.mBase ?? 0) + addr };
+    return { layer: this.expected.layer, context: this.context, tile: g?.name ?? '-', addr, m: (g?.mBase ?? 0) + addr };
   }
 }
 
-function fits(t: OutputTile, addr: number): boolean {
-  return addr >= 0 && addr < t.rows;
-}
-
-function equalsRow(g: OutputTile, addr: number, data: Int8Array, acc: Int32Array): boolean {
+function equalsRow(g: OutputTile, s: number, data: Int8Array, acc: Int32Array): boolean {
   const C = data.length;
-  for (let c = 0; c < C; c++) if (g.data[addr * C + c] !== data[c] || g.acc[addr * C + c] !== acc[c]) return false;
+  for (let c = 0; c < C; c++) if (g.data[s * C + c] !== data[c] || g.acc[s * C + c] !== acc[c]) return false;
   return true;
 }

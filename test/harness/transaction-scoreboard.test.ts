@@ -124,7 +124,7 @@ describe('harness/transaction: the transaction scoreboard on hw-sim programs', (
         assert.equal(err.place.addr, r.addr);
         assert.equal(err.place.tile, t.name);
         assert.equal(err.place.m, t.mBase + r.addr);
-        assert.equal(err.beatCycle, t.tile.streamCycle + r.addr);
+        assert.equal(err.beatCycle, (t.tile?.streamCycle ?? NaN) + r.addr);
         assert.equal(err.latency, r.cycle - err.beatCycle);
         assert.ok(err.latency >= L + 1 && err.latency <= L + 5 + 4 * got.length);
         assert.equal(err.also.length, 0);
@@ -160,7 +160,7 @@ describe('harness/transaction: the transaction scoreboard on hw-sim programs', (
         assert.equal(err.place.tile, t0.name);
         assert.equal(err.outstanding, 1);
         assert.equal(err.cycle, (rows[t0.rows] as ObservedRow).cycle); // the next tile's first row
-        assert.equal(err.beatCycle, t0.tile.streamCycle + drop);
+        assert.equal(err.beatCycle, (t0.tile?.streamCycle ?? NaN) + drop);
         assert.ok(err.message.includes(`address ${drop}`) && err.message.includes(`tile ${t0.name}`), err.message);
         // the rest of the program is still matched
         assert.equal(observeRows(board0, got.slice(t0.rows)), undefined);

@@ -1,0 +1,223 @@
+/**
+ * harness/transaction/runner.ts: compiled programs back to back from one reset under flow control, every row checked
+ * by the transaction scoreboard. rtl/ passes with hw-sim's latency and cycle numbers; the LFSR-stalled fixture and
+ * the fixture that delays every output by 3 registers pass with their own (the delayed one fails the cycle
+ * lockstep); variants of the delayed fixture, derived by exact text edits, with one wrong byte, one dropped row or
+ * no row at all give the right errors. Raw beat streams run too, and a replay from reset reproduces the run.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
+import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
+import { Lockstep, StimulusError } from '../../harness/lockstep/lockstep.ts';
+import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
+import { MissingRowError, TransactionMismatch } from '../../harness/transaction/errors.ts';
+import { TransactionRunner, transactionTimeout } from '../../harness/transaction/runner.ts';
+import { IN, arrayConfig, inWords } from '../../hw-sim/index.ts';
+import type { Program } from '../../hw-sim/compiler/program.ts';
+import { LifecycleError } from '../../quant/errors.ts';
+import { Rng } from '../../quant/random.ts';
+import { buildArray, randomProgram } from './helpers.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rtl');
+const PARAMS = { Rows: 4, Cols: 4, AccDepth: 64 };
+const CFG = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
+const L = 4 + 4 + 1;
+
+/** Programs of several passes (M > 64 once), N- and K-tiles, switching the rounding mode. */
+function programs(seed: number): Program[] {
+  const rng = new Rng(seed);
+  return [[9, 11, 6], [70, 5, 9], [1, 3, 2], [23, 17, 4]].map(([m, k, n], i) => randomProgram(CFG, rng, m as number, k as number, n as number, `g${i}`));
+}
+
+/**
+ * A faulty variant of delay_out_top.sv by one exact text edit (it must apply exactly once, so that a change to the
+ * fixture cannot quietly turn the test into one of the conforming RTL). Written to a fixed folder under the system's
+ * temporary directory: the build cache keys on the sources' paths and contents, so a second run finds the builds.
+ */
+async function faulty(dir: string, name: string, from: string, to: string): Promise<RtlBuild> {
+  let sv = readFileSync(join(FIXTURES, 'delay_out_top.sv'), 'utf8');
+  const parts = sv.split(from);
+  assert.equal(parts.length, 2, `the ${name} edit must apply exactly once to delay_out_top.sv, found ${parts.length - 1}`);
+  sv = parts.join(to).replace('module delay_out_top', `module ${name}`);
+  writeFileSync(join(dir, `${name}.sv`), sv);
+  const base = loadRtlConfig(join(FIXTURES, 'delay_out.json'));
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ top: name, files: [...base.files.filter((f) => !f.endsWith('delay_out_top.sv')), join(dir, `${name}.sv`)], includeDirs: base.includeDirs, parameters: PARAMS }));
+  return buildRtl({ config: loadRtlConfig(path), parameters: PARAMS });
+}
+
+const PORTS_LINE = 'assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = pipe_q[Delay-1];';
+
+describe('harness/transaction: the transaction runner on Verilated RTL', function () {
+  this.timeout(600_000); // a cold cache builds the fixtures first
+  let plain: RtlBuild;
+  let lfsr: RtlBuild;
+  let delayed: RtlBuild;
+  let dir: string;
+
+  before(async () => {
+    dir = join(tmpdir(), 'int8cosim-transaction-variants');
+    mkdirSync(dir, { recursive: true });
+    plain = await buildArray(4, 4, { parameters: PARAMS });
+    lfsr = await buildRtl({ config: loadRtlConfig(join(FIXTURES, 'ready_lfsr.json')), parameters: PARAMS });
+    delayed = await buildRtl({ config: loadRtlConfig(join(FIXTURES, 'delay_out.json')), parameters: PARAMS });
+  });
+
+  it("rtl/: programs back to back pass with hw-sim's latency, cycles and throughput; the outputs are hw-sim's", async () => {
+    const sim = openRtlSim(plain);
+    try {
+      const tr = new TransactionRunner(sim, { chunk: 97 }); // an odd chunk: programs straddle FFI calls
+      tr.reset();
+      let cycles = 0;
+      for (const p of programs(1)) {
+        const run = await tr.runProgram(p, p.layer);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.equal(run.start, cycles, 'a program starts where the last one ended');
+        cycles += p.nCycles;
+        assert.equal(run.end, cycles, "rtl/ ends each program exactly where the lockstep does (its last row in the program's last cycle)");
+        assert.deepEqual(run.output, run.reference);
+        assert.equal(run.output?.length, p.m * p.n);
+        assert.deepEqual(run.stats.latency, { min: L, max: L, mean: L });
+        assert.equal(run.stats.rowsPerCycle, run.stats.reference.rowsPerCycle);
+      }
+      assert.equal(tr.cycle, cycles);
+      assert.equal(tr.history.length, 4);
+      const s = tr.totals.summary();
+      assert.deepEqual(s.latency, { min: L, max: L, mean: L });
+      assert.equal(s.reference.latency, L);
+      assert.equal(s.rowsPerCycle, s.reference.rowsPerCycle);
+      assert.equal(s.seen, s.rows);
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('the LFSR-stalled fixture passes: every beat waits for a_ready_o, latency measured from the cycle it was taken', async () => {
+    const sim = openRtlSim(lfsr);
+    try {
+      const tr = new TransactionRunner(sim, { chunk: 61 });
+      tr.reset();
+      let compiled = 0;
+      for (const p of programs(2)) {
+        const run = await tr.runProgram(p, p.layer);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(run.output, run.reference);
+        compiled += p.nCycles;
+      }
+      const s = tr.totals.summary();
+      assert.ok(tr.cycle > compiled * 1.1, `the stalls cost cycles: ${tr.cycle} against ${compiled} compiled`);
+      assert.ok(s.latency !== null && s.latency.min >= L && s.latency.max > L, `a stall inside the array delays the rows in flight: ${JSON.stringify(s.latency)}`);
+      assert.ok((s.rowsPerCycle ?? 1) < (s.reference.rowsPerCycle ?? 0), JSON.stringify(s));
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('the fixture whose outputs are 3 registers late passes in transaction mode (latency R + C + 4) and fails the cycle lockstep', async () => {
+    const sim = openRtlSim(delayed);
+    try {
+      const tr = new TransactionRunner(sim);
+      tr.reset();
+      const ps = programs(3);
+      for (const p of ps) {
+        const run = await tr.runProgram(p, p.layer);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(run.output, run.reference);
+        assert.deepEqual(run.stats.latency, { min: L + 3, max: L + 3, mean: L + 3 });
+        assert.equal(run.end - run.start, p.nCycles + 3, 'the runner drains the 3 extra cycles, no more');
+      }
+      const ls = new Lockstep(sim);
+      ls.reset();
+      const v = (await ls.runProgram(ps[0] as Program)).verdict;
+      assert.ok(v !== undefined, 'the cycle lockstep sees the late rows');
+      assert.equal(v.first.cycle, (ps[0] as Program).plan.tiles.find((t) => t.last)!.streamCycle + L, "at hw-sim's first row");
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('takes raw beat streams (hw-sim vouching first) and refuses a program after one', async () => {
+    const sim = openRtlSim(lfsr);
+    try {
+      const tr = new TransactionRunner(sim, { chunk: 50 });
+      const p = programs(4)[1] as Program;
+      tr.reset();
+      const run = await tr.runStream(p.beats, 'stream 1');
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.equal(run.stats.seen, p.outputRows);
+      assert.ok(run.end > p.nCycles, 'stalled');
+      await assert.rejects(tr.runProgram(p), LifecycleError);
+      const bad = Int32Array.from(p.beats);
+      const iw = inWords(CFG);
+      bad[40 * iw + IN.wEn] = 1;
+      bad[40 * iw + IN.wRow] = 4; // no such PE row
+      tr.reset();
+      await assert.rejects(tr.runStream(bad, 'stream 2'), (e: unknown) => e instanceof StimulusError && /stream 2/.test(e.message));
+      assert.equal(tr.cycle, 0, 'the RTL ran none of a refused stream');
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('a planted wrong byte: TransactionMismatch naming layer, tile, row, column, both values, cycle and latency', async () => {
+    const build = await faulty(dir, 'wrong_byte_top', PORTS_LINE,
+      'assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = pipe_q[Delay-1] ^ {{(OutW-32*Cols-24){1\'b0}}, (pipe_q[Delay-1][OutW-2 -: AddrW] == 5) ? 8\'h10 : 8\'h00, {(32*Cols+16){1\'b0}}};');
+    const sim = openRtlSim(build);
+    try {
+      const tr = new TransactionRunner(sim);
+      tr.reset();
+      const p = programs(5)[0] as Program; // M = 9: rows 0..8 in each of 2 N-tiles
+      const run = await tr.runProgram(p, 'image 0');
+      const e = run.error;
+      assert.ok(e instanceof TransactionMismatch, e?.message);
+      assert.equal(e.place.layer, 'g0');
+      assert.equal(e.place.addr, 5);
+      assert.equal(e.place.m, 5);
+      assert.equal(e.port, 'o_data_o');
+      assert.equal(e.column, 2);
+      assert.equal(e.actual, ((e.expected ^ 0x10) << 24) >> 24, 'bit 4 of the byte flipped');
+      assert.equal(e.latency, L + 3);
+      assert.equal(e.cycle, run.errorRow?.cycle);
+      assert.match(e.message, /layer g0 \(image 0\), tile n\d k\d, output row 5 \(address 5\), column 2 \(o_data_o\[2\]\): hw-sim -?\d+, RTL -?\d+; the row appeared in cycle \d+, latency 12/);
+      await assert.rejects(tr.runProgram(p), LifecycleError, 'no more programs after an error');
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('a dropped row: MissingRowError when the next output tile begins; no row at all: "N rows outstanding after T cycles" after the timeout', async () => {
+    const drop = await faulty(dir, 'drop_row_top', PORTS_LINE,
+      'logic [OutW-1:0] last;\n  assign last = pipe_q[Delay-1];\n  assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = {last[OutW-1] && last[OutW-2 -: AddrW] != 3, last[OutW-2:0]};');
+    const silent = await faulty(dir, 'silent_top', PORTS_LINE, "assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = {1'b0, pipe_q[Delay-1][OutW-2:0]};");
+    const p = programs(6)[0] as Program; // 2 output tiles of 9 rows
+    let sim = openRtlSim(drop);
+    try {
+      const tr = new TransactionRunner(sim);
+      tr.reset();
+      const e = (await tr.runProgram(p, 'image 1')).error;
+      assert.ok(e instanceof MissingRowError && e.when === 'next-tile', e?.message);
+      assert.equal(e.place.addr, 3);
+      assert.equal(e.outstanding, 1);
+    } finally {
+      sim.close();
+    }
+    sim = openRtlSim(silent);
+    try {
+      const tr = new TransactionRunner(sim, { timeout: 200 });
+      tr.reset();
+      const run = await tr.runProgram(p, 'image 2');
+      const e = run.error;
+      assert.ok(e instanceof MissingRowError && e.when === 'finish', e?.message);
+      assert.equal(e.outstanding, p.outputRows);
+      assert.equal(run.end, p.nCycles + 200, 'every word taken, then 200 quiet cycles');
+      assert.match(e.message, new RegExp(`^${p.outputRows} rows outstanding after ${p.nCycles + 200} cycles`));
+      assert.equal(transactionTimeout(CFG), 4 * L + 1024);
+    } finally {
+      sim.close();
+    }
+  });
+});

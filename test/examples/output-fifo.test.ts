@@ -16,6 +16,12 @@ import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { mismatchError } from '../../harness/lockstep/mismatch.ts';
+import { SimStopError } from '../../harness/sim/simStopError.ts';
+import type { RtlSim } from '../../harness/sim/rtlSim.ts';
+import { TransactionMismatch } from '../../harness/transaction/errors.ts';
+import { TransactionRunner } from '../../harness/transaction/runner.ts';
+import { tileName, type Program } from '../../hw-sim/compiler/program.ts';
+import type { ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
 
@@ -54,6 +60,27 @@ function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly 
 /** A 4x4 build of the config (or a variant's), with the config's AccDepth and other parameters unless overridden. */
 function build(config: RtlConfig = loadRtlConfig(CONFIG), parameters: Record<string, number> = {}): Promise<RtlBuild> {
   return buildRtl({ config, parameters: { Rows: R, Cols: C, AccDepth: Number(config.parameters.AccDepth ?? 1024), ...parameters } });
+}
+
+/** The earliest a row can come: the array's R + C + 1, a cycle in the FIFO, the output register. */
+const MIN_LATENCY = R + C + 3;
+
+/** Random GEMMs with many rows per output tile (M 60..300, one pass of the accumulator), several K- and N-tiles. */
+function gemms(cfg: ArrayConfig, seed: number, count: number): Program[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, (_, i) => randomProgram(cfg, rng, rng.int(60, 300), rng.int(1, 3 * R + 2), rng.int(1, 3 * C), `g${i}`));
+}
+
+/** Opens a build, runs f on a transaction runner over it (reset first), closes it. */
+async function withRunner<T>(b: RtlBuild, f: (runner: TransactionRunner, rtl: RtlSim) => Promise<T>): Promise<T> {
+  const rtl = openRtlSim(b);
+  try {
+    const runner = new TransactionRunner(rtl);
+    runner.reset();
+    return await f(runner, rtl);
+  } finally {
+    rtl.close();
+  }
 }
 
 describe('examples/output_fifo: an output FIFO that back-pressures the beats through a_ready_o', function () {
@@ -119,5 +146,76 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
     } finally {
       rtl.close();
     }
+  });
+
+  for (const depth of [1, 2, 4]) {
+    it(`transaction mode, FifoDepth ${depth}: random GEMMs of many rows per tile pass, the FIFO never overflows, and the program stalls (throughput below hw-sim's)`, async function () {
+      const b = await build(loadRtlConfig(CONFIG), { FifoDepth: depth });
+      await withRunner(b, async (runner) => {
+        const seed = 30 + depth;
+        const programs = gemms(runner.cfg, seed, 6);
+        for (const p of programs) {
+          // NoOverflow_A would stop the simulation here (SimStopError): every row found room in the FIFO
+          const run = await runner.runProgram(p, p.layer);
+          assert.equal(run.error, undefined, `seed ${seed}, ${p.layer}: ${run.error?.message}`);
+          assert.deepEqual(run.output, run.reference, `seed ${seed}, ${p.layer}: the layer output gathered from the RTL's rows is hw-sim's`);
+          const s = run.stats;
+          assert.equal(s.seen, s.rows);
+          assert.ok(s.latency !== undefined && s.latency.min >= MIN_LATENCY, `${p.layer}: latency ${JSON.stringify(s.latency)}`);
+          assert.ok(run.end - run.start > p.nCycles, `${p.layer}: the program was held (${run.end - run.start} cycles for ${p.nCycles} words)`);
+          assert.ok(s.rowsPerCycle !== undefined && s.rowsPerCycle < s.reference.rowsPerCycle, `${p.layer}: ${s.rowsPerCycle} rows/cycle, hw-sim ${s.reference.rowsPerCycle}`);
+          // the drain gives out a row every DrainPeriod = 2 cycles at most
+          assert.ok((s.seen - 1) * 2 < (s.cycles as number), `${p.layer}: ${s.seen} rows in ${s.cycles} cycles`);
+        }
+        const sum = runner.totals.summary();
+        assert.equal(sum.programs, programs.length);
+        assert.ok(sum.rowsPerCycle !== null && sum.reference.rowsPerCycle !== null && sum.rowsPerCycle < sum.reference.rowsPerCycle);
+      });
+    });
+  }
+
+  it('a variant that corrupts one byte behind the FIFO (column 2 of address 5) is caught in transaction mode at that row and column', async function () {
+    const config = writeVariant('byte-at-5', 'output_fifo_top.sv', [
+      ['  assign o_data_d  = pop ? head_data : o_data_q;\n',
+        "  assign o_data_d  = pop ? (head_addr == AddrW'(5) ? head_data ^ (8*Cols)'(32'h1_0000) : head_data) : o_data_q;\n"],
+    ]);
+    await withRunner(await build(config), async (runner) => {
+      const p = randomProgram(runner.cfg, new Rng(8), 40, 9, 7, 'gemm'); // first output tile n0 k2: rows 0..39
+      const run = await runner.runProgram(p, 'gemm');
+      const error = run.error;
+      assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
+      const firstTile = p.plan.tiles.find((t) => t.last);
+      assert.ok(firstTile !== undefined);
+      assert.equal(error.place.tile, tileName(firstTile));
+      assert.deepEqual([error.place.addr, error.place.m], [5, 5]);
+      assert.deepEqual([error.port, error.column], ['o_data_o', 2]);
+      assert.equal(error.actual, error.expected ^ 1, 'bit 0 of the byte flipped');
+      assert.deepEqual(error.also, [], 'that byte alone');
+      assert.ok(error.latency >= MIN_LATENCY);
+      assert.match(error.message, new RegExp(`tile ${tileName(firstTile)}, output row 5 \\(address 5\\), column 2 \\(o_data_o\\[2\\]\\)`));
+    });
+  });
+
+  it('a variant that drops a_ready_o one cycle late (the row on its way not counted) overflows the FIFO, and its assertion stops the run', async function () {
+    const config = writeVariant('ready-late', 'ofifo_flow.sv', [
+      ["  assign committed = SumW'(count_next_i) + SumW'(ready_q);\n", "  assign committed = SumW'(count_next_i);\n"],
+    ]);
+    await withRunner(await build(config), async (runner) => {
+      let stopped: unknown;
+      try {
+        for (const p of gemms(runner.cfg, 9, 6)) {
+          const run = await runner.runProgram(p, p.layer);
+          assert.equal(run.error, undefined, 'the overflow shows as the assertion, before any row is lost');
+        }
+      } catch (e) {
+        stopped = e;
+      }
+      assert.ok(stopped instanceof SimStopError, `expected the simulation to stop, got ${String(stopped)}`);
+      // Verilator names the assertion's line (its message, on stderr: 'overflow, a row arrived while all 4 entries are held')
+      const fifo = readFileSync(join(EXAMPLE, 'ofifo_row_fifo.sv'), 'utf8').split('\n');
+      const line = fifo.findIndex((l) => l.includes('"ofifo_row_fifo: overflow')) + 1;
+      assert.ok(line > 0 && fifo[line - 2]?.includes('`ASSERT(NoOverflow_A'), 'NoOverflow_A and its message in ofifo_row_fifo.sv');
+      assert.match(stopped.message, new RegExp(`\\$stop \\(a failed assertion\\?\\) at \\S*examples/output_fifo/ofifo_row_fifo\\.sv:${line} in cycle \\d+`));
+    });
   });
 });

@@ -69,7 +69,8 @@ class Tfc(nn.Module):
             x = getattr(self, f'relu{i}')(getattr(self, f'bn{i}')(getattr(self, f'fc{i}')(x)))
         return self.dequant(self.fc4(x))
 
-    fuse = [['fc1', 'bn1', 'relu1'], ['fc2', 'bn2', 'relu2'], ['fc3', 'bn3', 'relu3']]
+    # PyTorch 1.13 fuses Linear with BatchNorm1d, but not the three with ReLU
+    fuse = [['fc1', 'bn1'], ['fc2', 'bn2'], ['fc3', 'bn3']]
 
 
 def network(name):

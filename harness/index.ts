@@ -18,3 +18,6 @@ export { runNetworkLockstep, type NetworkLockstepResult } from './network/runNet
 export { TransactionRunner, transactionTimeout, type TransactionRun, type TransactionRunnerOptions, type ReplayStep } from './transaction/runner.ts';
 export { TransactionTotals, formatTransactionSummary, type TransactionSummary } from './transaction/totals.ts';
 export { TransactionError, TransactionMismatch, MissingRowError, DuplicateRowError, UnexpectedRowError } from './transaction/errors.ts';
+export { runNetworkOnRtl, type NetworkRtlResult, type NetworkRtlOptions } from './network/runNetworkOnRtl.ts';
+export { runNetworkTransactions, type NetworkTransactionResult } from './network/runNetworkTransactions.ts';
+export { TransactionExecutor, type TransactionFailure } from './network/transactionExecutor.ts';

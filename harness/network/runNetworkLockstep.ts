@@ -1,60 +1,21 @@
 /**
- * A whole exported model in lockstep, a batch of images at a time: hw-sim's network walk
- * (hw-sim/network/walk-network.ts: conv2d per image, dense as one GEMM per batch, host layers between) with hw-sim
- * and the RTL in lockstep as its executor (lockstepExecutor.ts: both sides reset before each batch). onBatch
- * receives every layer's outputs of a batch, hw-sim's and the RTL's, for the byte-for-byte check against the
- * golden model (layerCheck.ts).
+ * A whole exported model in lockstep, a batch of images at a time (runNetworkOnRtl.ts with the lockstep as its
+ * executor, lockstepExecutor.ts: both sides reset before each batch, every output word of every cycle compared).
  */
-import { runNetworkOnAsync } from '../../hw-sim/network/walk-network.ts';
-import type { NetworkStats } from '../../hw-sim/stats.ts';
-import { argmax } from '../../quant/golden/evaluate.ts';
 import type { QuantModel } from '../../quant/format/types.ts';
 import type { Lockstep } from '../lockstep/lockstep.ts';
 import type { Verdict } from '../lockstep/scoreboard.ts';
 import { LockstepExecutor } from './lockstepExecutor.ts';
+import { runNetworkOnRtl, type NetworkRtlOptions, type NetworkRtlResult } from './runNetworkOnRtl.ts';
 
-export interface NetworkLockstepResult {
-  /** Images run to the end (all of them unless a mismatch stopped the run). */
-  images: number;
-  /** Predicted class of each image run (RTL outputs). */
-  predictions: Int32Array;
-  /** The last layer's int8 outputs, image after image (RTL outputs). */
-  outputs: Int8Array;
-  /** Cycles on the array, all images. */
-  cycles: number;
-  stats: NetworkStats;
+export interface NetworkLockstepResult extends Omit<NetworkRtlResult<Verdict>, 'failure'> {
   /** The first mismatch and the (first) image of the program it happened in; the lockstep's history holds the batch's programs. */
   mismatch?: { verdict: Verdict; image: number };
 }
 
-export interface NetworkLockstepOptions {
-  /** Images per batch (dense layers run as one GEMM per batch); default 32, at most the accumulator depth. */
-  batch?: number;
-  /** Called after each batch (progress). */
-  onImage?: (done: number, total: number) => void;
-  /**
-   * Called after each batch with every layer's outputs of its images (nb x the layer's output size each, image
-   * after image): hw-sim's own output rows and the RTL's for array layers; for host layers both are the host's
-   * output (computed once, from the RTL's rows). For the byte-for-byte check against the golden model (layerCheck.ts).
-   */
-  onBatch?: (firstImage: number, codes: Int8Array, layers: { hwsim: Int8Array[]; rtl: Int8Array[] }) => void;
-}
+export type NetworkLockstepOptions = NetworkRtlOptions;
 
-export async function runNetworkLockstep(
-  model: QuantModel,
-  lockstep: Lockstep,
-  codes: Int8Array,
-  opts: NetworkLockstepOptions = {},
-): Promise<NetworkLockstepResult> {
-  const { onBatch, onImage } = opts;
-  const run = await runNetworkOnAsync(model, new LockstepExecutor(lockstep), codes, {
-    batch: opts.batch ?? 32,
-    ...(onImage !== undefined ? { onProgress: onImage } : {}),
-    ...(onBatch !== undefined ? { onBatch: (b0: number, x: Int8Array, l: { output: Int8Array[]; reference: Int8Array[] }) => onBatch(b0, x, { hwsim: l.reference, rtl: l.output }) } : {}),
-  });
-  const classes = run.images === 0 ? 0 : run.output.length / run.images;
-  const predictions = Int32Array.from({ length: run.images }, (_, i) => argmax(run.output.subarray(i * classes, (i + 1) * classes)));
-  const result: NetworkLockstepResult = { images: run.images, predictions, outputs: run.output, cycles: run.cycles, stats: run.stats };
-  if (run.failure !== undefined) result.mismatch = { verdict: run.failure.failure, image: run.failure.image };
-  return result;
+export async function runNetworkLockstep(model: QuantModel, lockstep: Lockstep, codes: Int8Array, opts: NetworkLockstepOptions = {}): Promise<NetworkLockstepResult> {
+  const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep), codes, opts);
+  return failure === undefined ? run : { ...run, mismatch: { verdict: failure.failure, image: failure.image } };
 }

@@ -20,6 +20,12 @@ import { IN, arrayConfig, inWords } from '../../hw-sim/index.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { LifecycleError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
+import { runNetworkLockstep } from '../../harness/network/runNetworkLockstep.ts';
+import { runNetworkTransactions } from '../../harness/network/runNetworkTransactions.ts';
+import { loadDataset } from '../../model/index.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { quantizeImage } from '../../quant/golden/image.ts';
+import { runGolden } from '../../quant/golden/run.ts';
 import { buildArray, randomProgram } from './helpers.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rtl');
@@ -218,6 +224,36 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.equal(transactionTimeout(CFG), 4 * L + 1024);
     } finally {
       sim.close();
+    }
+  });
+
+  it('a small MNIST CNN (conv-pool-dense-dense) over real test images in transaction mode on rtl/, the LFSR and the delayed fixture: outputs = golden', async () => {
+    const model = randomModel(new Rng(31), {
+      layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'single', maxChannels: 6,
+    });
+    const images = 3;
+    const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
+    const golden = runGolden(model, codes, { batch: images }).output;
+    for (const build of [plain, lfsr, delayed]) {
+      const sim = openRtlSim(build);
+      try {
+        const tr = new TransactionRunner(sim);
+        const r = await runNetworkTransactions(model, tr, codes, { batch: 2 }); // a batch of 2 and one of 1
+        assert.equal(r.failure, undefined, `${build.top}: ${r.failure?.failure.error.message}`);
+        assert.equal(r.images, images);
+        assert.deepEqual(r.outputs, golden, build.top);
+        assert.ok(r.stats.total.cycles > 0 && r.stats.total.cycles === r.cycles, "the walk's cycles are hw-sim's");
+        const s = tr.totals.summary();
+        assert.equal(s.seen, s.rows);
+        if (build === plain) assert.equal(s.rowsPerCycle, s.reference.rowsPerCycle);
+        if (build === delayed) {
+          assert.deepEqual(s.latency, { min: L + 3, max: L + 3, mean: L + 3 });
+          const ls = await runNetworkLockstep(model, new Lockstep(sim), codes, { batch: 2 });
+          assert.ok(ls.mismatch !== undefined, 'the delayed fixture fails the cycle lockstep of the network');
+        }
+      } finally {
+        sim.close();
+      }
     }
   });
 });

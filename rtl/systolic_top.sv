@@ -5,6 +5,7 @@
 //         -> u_skew (row r delayed r cycles) -> u_array (PEs) -> u_deskew (column c delayed Cols-1-c cycles)
 //         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> o_*_q
 `include "int8cosim_assert.svh"
+`include "int8cosim_ports.svh"
 
 module systolic_top #(
   parameter int Rows         = 8,
@@ -13,8 +14,7 @@ module systolic_top #(
   parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
   localparam int AddrW = $clog2(AccDepth)
 ) (
-  // the ports of docs/ARCHITECTURE.md section 3, generated from hw-sim/contract
-  `include "int8cosim_ports.svh"
+  `INT8COSIM_PORTS  // the ports of docs/ARCHITECTURE.md section 3, rendered from hw-sim/contract
 );
 
   // ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * rtl/include/int8cosim_ports.svh, the port list a top includes, against what hw-sim/contract renders, and the
+ * rtl/include/int8cosim_ports.svh, the port list macro a top writes, against what hw-sim/contract renders, and the
  * rendering against the contract: every port of section 3 in its order, direction and width at several geometries.
  */
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PORTS, clog2, portWidth } from '../../hw-sim/contract/index.ts';
-import { SV_PORTS_FILE, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
+import { SV_PORTS_FILE, svPortDeclarations, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,16 +23,17 @@ describe('hw-sim/contract: the port list include of a top (rtl/include/int8cosim
     assert.equal(readFileSync(join(ROOT, 'rtl', 'include', SV_PORTS_FILE), 'utf8'), svPortsInclude());
   });
 
-  it('declares every port of section 3 once, in its order, with its direction and its width at 2x2 D2, 3x5 D8 and 32x32 D4096', () => {
-    const decls = svPortsInclude()
-      .split('\n')
-      .filter((l) => !l.startsWith('//') && l.trim() !== '')
-      .map((l, i, all) => {
-        const m = /^ {2}(input|output) {1,2}logic +(?:\[(.+)-1:0\]|\[(\d+):0\])? *(\w+)(,?)$/.exec(l);
-        assert.ok(m, `a port declaration: ${JSON.stringify(l)}`);
-        assert.equal(m[5], i === all.length - 1 ? '' : ',', `a comma after every declaration but the last: ${l}`);
-        return { dir: m[1] === 'input' ? 'in' : 'out', expr: m[2], msb: m[3], name: m[4] as string };
-      });
+  it('`INT8COSIM_PORTS declares every port of section 3 once, in its order, with its direction and its width at 2x2 D2, 3x5 D8 and 32x32 D4096', () => {
+    const text = svPortsInclude();
+    const body = text.slice(text.indexOf('`define INT8COSIM_PORTS \\\n'), text.indexOf('\n\n`endif'));
+    const lines = body.split(' \\\n').slice(1);
+    assert.deepEqual(lines, svPortDeclarations().map((d) => `  ${d}`), 'the macro is the declarations, one a line');
+    const decls = lines.map((l, i, all) => {
+      const m = /^ {2}(input|output) {1,2}logic +(?:\[(.+)-1:0\]|\[(\d+):0\])? *(\w+)(,?)$/.exec(l);
+      assert.ok(m, `a port declaration: ${JSON.stringify(l)}`);
+      assert.equal(m[5], i === all.length - 1 ? '' : ',', `a comma after every declaration but the last: ${l}`);
+      return { dir: m[1] === 'input' ? 'in' : 'out', expr: m[2], msb: m[3], name: m[4] as string };
+    });
     assert.deepEqual(decls.map((d) => d.name), PORTS.map((p) => p.name));
     for (const [rows, cols, depth] of [[2, 2, 2], [3, 5, 8], [32, 32, 4096]] as const) {
       const g = { rows, cols, addrBits: clog2(depth) };

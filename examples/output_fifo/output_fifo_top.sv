@@ -17,6 +17,7 @@
 // latency, a cycle in the buffer, the output register), later when the array stalls or rows queue.
 // Parameters: those of systolic_top (Rows, Cols, AccDepth, RoundingModes) and FifoDepth (1..64), DrainPeriod (1..16).
 `include "int8cosim_assert.svh"
+`include "int8cosim_ports.svh"
 
 module output_fifo_top #(
   parameter int Rows          = 8,
@@ -30,8 +31,7 @@ module output_fifo_top #(
 ) (
   // flow control (section 13): the array takes this cycle's inputs, and runs
   output logic a_ready_o,
-  // the ports of docs/ARCHITECTURE.md section 3, generated from hw-sim/contract
-  `include "int8cosim_ports.svh"
+  `INT8COSIM_PORTS  // the ports of docs/ARCHITECTURE.md section 3, rendered from hw-sim/contract
 );
 
   `ASSERT_STATIC(g_bad_fifo_depth, FifoDepth >= 1 && FifoDepth <= 64,

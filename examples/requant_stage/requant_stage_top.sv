@@ -16,6 +16,7 @@
 // contract does; everything stage 2 needs (the product, the shift, the rounding mode, zero point and clamps) is
 // registered with the row in mid_*_q, and stage 2 reads nothing else.
 `include "int8cosim_assert.svh"
+`include "int8cosim_ports.svh"
 
 module requant_stage_top #(
   parameter int Rows         = 8,
@@ -24,8 +25,7 @@ module requant_stage_top #(
   parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
   localparam int AddrW = $clog2(AccDepth)
 ) (
-  // the ports of docs/ARCHITECTURE.md section 3, generated from hw-sim/contract
-  `include "int8cosim_ports.svh"
+  `INT8COSIM_PORTS  // the ports of docs/ARCHITECTURE.md section 3, rendered from hw-sim/contract
 );
 
   // ---------------------------------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ import { SimStopError } from '../../harness/sim/simStopError.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { TransactionMismatch } from '../../harness/transaction/errors.ts';
 import { TransactionRunner } from '../../harness/transaction/runner.ts';
+import { runNetworkTransactions } from '../../harness/network/runNetworkTransactions.ts';
+import { loadDataset } from '../../model/index.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { quantizeImage } from '../../quant/golden/image.ts';
+import { runGolden } from '../../quant/golden/run.ts';
 import { tileName, type Program } from '../../hw-sim/compiler/program.ts';
 import type { ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
@@ -173,6 +178,26 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
       });
     });
   }
+
+  it('transaction mode: a conv-pool-dense-dense network over MNIST test images passes, its outputs the golden model\'s, at a lower throughput than hw-sim\'s', async function () {
+    const seed = 31;
+    const model = randomModel(new Rng(seed), {
+      layers: ['conv2d', 'maxpool2d', 'dense', 'dense'], inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'single', maxChannels: 6,
+    });
+    const images = 6;
+    const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
+    await withRunner(await build(), async (runner) => {
+      const r = await runNetworkTransactions(model, runner, codes, { batch: 4 }); // a batch of 4 and one of 2
+      assert.equal(r.failure, undefined, `seed ${seed}: ${r.failure?.failure.error.message}`);
+      assert.equal(r.images, images);
+      assert.deepEqual(r.outputs, runGolden(model, codes, { batch: images }).output, `seed ${seed}`);
+      const sum = runner.totals.summary();
+      assert.ok(sum.programs >= 6, `${sum.programs} programs`);
+      assert.equal(sum.seen, sum.rows);
+      assert.ok(sum.rowsPerCycle !== null && sum.reference.rowsPerCycle !== null && sum.rowsPerCycle < sum.reference.rowsPerCycle, JSON.stringify(sum));
+      assert.ok(sum.latency !== null && sum.latency.min === MIN_LATENCY && sum.latency.max > MIN_LATENCY, JSON.stringify(sum.latency));
+    });
+  });
 
   it('a variant that corrupts one byte behind the FIFO (column 2 of address 5) is caught in transaction mode at that row and column', async function () {
     const config = writeVariant('byte-at-5', 'output_fifo_top.sv', [

@@ -1,8 +1,8 @@
 /**
  * `int8cosim mutate`: mutation testing of the regression. Applies every mutant of the catalogue
  * (verify/mutate/catalogue.ts) alone to a copy of rtl/ under out/mutate/<name>/, builds it and runs the
- * kill-suite in port mode, deep mode or both; prints the score of each mode side by side and the survivors with
- * their diffs, writes out/mutate/report.json (after every mutant, complete: true at the end, error: ... when a
+ * kill-suite in port mode, deep mode or both, and with --check transactions in transaction mode too; prints the
+ * score of each mode side by side, the survivors with their diffs and the mutants that change only timing, writes out/mutate/report.json (after every mutant, complete: true at the end, error: ... when a
  * harness or tool error stopped the run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../verify/mutate/catalogue.ts';
 import { scoreLine, type MutationReportFile } from '../verify/mutate/report.ts';
-import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationReport } from '../verify/mutate/run.ts';
+import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationMode, type MutationReport } from '../verify/mutate/run.ts';
+import { REGRESS_CHECKS, type RegressCheck } from '../verify/regress-check.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
 import { intOption } from './options.ts';
 
@@ -21,6 +22,12 @@ const HELP = `usage: int8cosim mutate [options]
                        port: compare every output word every cycle (what make regress and make cosim do);
                        deep: also every PE register every cycle; both (default): each mutant in each mode,
                        the two scores side by side (two builds a mutant)
+  --check cycles|transactions
+                       transactions: also judge every mutant in transaction mode (regress --check transactions:
+                       every row once with its address and values, whenever it comes; docs/ARCHITECTURE.md
+                       section 13) on its port build, beside port mode (default --mode port then, no extra
+                       build), and list the mutants port mode kills and transaction mode does not: they change
+                       only timing. cycles (default): the lockstep modes only
   --cases <n>          kill-suite size: regression seeds 1..n on a 3x5 array, AccDepth 8 (default 200)
   --list               print the catalogue and exit
   --out <file>         report (default out/mutate/report.json)
@@ -29,7 +36,8 @@ A mutant is killed when any comparison of a kill-suite case fails (hw-sim lockst
 itself (an assertion, $stop, $fatal); stillborn when its build fails and the unmutated RTL then builds from
 nothing (no cache); mutants marked equivalent (with the reason) are excluded from the score. A harness or tool
 error is no verdict: it ends the run. Exit status 1 when a mutant survives a mode that should see it (a port-mode
-survivor the catalogue explains as visible only in PE registers is expected) or a mutant is stillborn.
+survivor the catalogue explains as visible only in PE registers is expected, and so is a transaction-mode
+survivor it explains as timing-only) or a mutant is stillborn.
 `;
 
 const MODES: Record<string, readonly LockstepMode[]> = { port: ['port'], deep: ['deep'], both: LOCKSTEP_MODES };
@@ -38,8 +46,7 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandArgs('mutate', HELP, {
     args: argv,
     options: {
-      mode: { type: 'string', default: 'both' },
-      ...stringOptions('only', 'cases', 'out'),
+      ...stringOptions('mode', 'check', 'only', 'cases', 'out'),
       list: { type: 'boolean' },
       ...HELP_OPTION,
     },
@@ -49,13 +56,17 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parsed;
   if (values.list) {
     for (const m of MUTANTS) {
-      const tags = [m.equivalent ? '[equivalent]' : '', m.portInvisible ? '[port-invisible]' : ''].filter((t) => t !== '').join(' ');
+      const tags = [m.equivalent ? '[equivalent]' : '', m.portInvisible ? '[port-invisible]' : '', m.timingOnly ? '[timing-only]' : ''].filter((t) => t !== '').join(' ');
       console.log(`${m.name.padEnd(36)} ${m.file.padEnd(20)} ${m.description}${tags ? ` ${tags}` : ''}`);
     }
     return;
   }
-  const modes = MODES[values.mode ?? 'both'];
-  if (modes === undefined) throw new UsageError(`--mode expects port, deep or both, got '${values.mode}'`);
+  const check = (values.check ?? 'cycles') as RegressCheck;
+  if (!REGRESS_CHECKS.includes(check)) throw new UsageError(`--check expects ${REGRESS_CHECKS.join(' or ')}, got '${values.check}'`);
+  const lockstep = MODES[values.mode ?? (check === 'transactions' ? 'port' : 'both')];
+  if (lockstep === undefined) throw new UsageError(`--mode expects port, deep or both, got '${values.mode}'`);
+  // transaction mode beside port mode always: the same build, and a timing-only mutant is one port mode kills
+  const modes: readonly MutationMode[] = check === 'transactions' ? [...new Set<MutationMode>(['port', ...lockstep, 'transactions'])] : lockstep;
   let mutants = MUTANTS;
   if (values.only !== undefined) {
     const names = values.only.split(',').map((s) => s.trim());
@@ -110,6 +121,11 @@ export async function run(argv: string[]): Promise<void> {
   }
   for (const m of r.mutants.filter((x) => x.equivalentClaimWrong)) console.log(`  ${m.name} is marked equivalent but was killed: fix the catalogue`);
   for (const m of r.mutants.filter((x) => x.portInvisibleClaimWrong)) console.log(`  ${m.name} is marked port-invisible but port mode killed it: fix the catalogue`);
+  if (r.timingOnly !== undefined) {
+    console.log(`mutate: ${r.timingOnly.length} timing-only (killed in port mode, survived transaction mode)${r.timingOnly.length === 0 ? '' : `: ${r.timingOnly.map((t) => t.name).join(', ')}`}`);
+    for (const t of r.timingOnly) console.log(`  timing-only ${t.name}${t.expected ? ` (expected: ${t.reason})` : ': the catalogue does not say why (mark it timingOnly, with the reason, or find the bug)'}`);
+  }
+  for (const m of r.mutants.filter((x) => x.timingOnlyClaimWrong)) console.log(`  ${m.name} is marked timing-only but transaction mode killed it: fix the catalogue`);
   console.log(`mutate: report ${out}`);
   const stillborn = r.mutants.filter((m) => Object.values(m.verdicts).some((v) => v?.verdict === 'stillborn')).map((m) => m.name);
   if (unexpected.length > 0 || stillborn.length > 0) {

@@ -4,20 +4,50 @@
  */
 import { z } from 'zod';
 import { finite, int, text } from '../quant/json-fields.ts';
+import { REGRESS_CHECKS } from './regress-check.ts';
+
+const integer = z.int('an integer');
+
+/**
+ * A transaction-mode failure as the transaction scoreboard reports it (harness/transaction/errors.ts): the kind,
+ * where (layer, output tile, address, Y's row m), the cycle the row appeared (or the run ended); a mismatch adds the
+ * port, column, both values, the beat's cycle and the latency, a missing row its beat's cycle and the rows outstanding.
+ */
+export const caseTransactionFailureSchema = z.strictObject({
+  error: z.enum(['mismatch', 'missing', 'duplicate', 'unexpected', 'other']),
+  layer: text,
+  tile: text,
+  addr: integer,
+  m: integer,
+  cycle: integer,
+  port: z.enum(['o_acc_o', 'o_data_o']).optional(),
+  column: int().optional(),
+  expected: integer.optional(),
+  actual: integer.optional(),
+  beatCycle: integer.optional(),
+  latency: integer.optional(),
+  outstanding: int().optional(),
+});
+export type CaseTransactionFailure = z.output<typeof caseTransactionFailureSchema>;
 
 /** One failing case (verify/runner.ts CaseFailure): its seed, what failed and the command that replays it. */
 export const caseFailureSchema = z.strictObject({
   seed: z.int('an integer'),
   config: text,
   kind: text,
-  stage: z.enum(['lockstep', 'golden', 'network', 'stop']),
+  /** transaction: the transaction scoreboard (--check transactions) found a breach of ARCHITECTURE.md section 13. */
+  stage: z.enum(['lockstep', 'transaction', 'golden', 'network', 'stop']),
   message: text,
   replay: text,
+  /** Stage transaction: what the scoreboard said, in fields. */
+  transaction: caseTransactionFailureSchema.optional(),
 });
 
 export const regressReportSchema = z.strictObject({
   tier: z.enum(['quick', 'long']),
   deep: z.boolean('true or false'),
+  /** What was compared: the cycle lockstep or the transaction-level contract (verify/regress-check.ts). */
+  check: z.enum(REGRESS_CHECKS),
   /** ISO time the run started. */
   started: text,
   cases: int(),

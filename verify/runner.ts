@@ -1,9 +1,11 @@
 /**
  * The regression runner: every case is compared three ways. The RTL (Verilator, through the harness's build cache
- * and RtlSim) and hw-sim run the case's program in lockstep, every output word of every cycle; the output rows the
- * RTL produced are then compared with the golden model (quant/golden + quant/spec); network cases also compare
- * hw-sim's runNetwork with runGolden. Cases are grouped by array configuration so that each configuration is one
- * Verilated build and one model; each case starts from reset (a few cycles), so that its seed alone replays it.
+ * and RtlSim) and hw-sim run the case's program in lockstep, every output word of every cycle (check 'cycles'), or
+ * through the harness's TransactionRunner, every output row whenever it comes (check 'transactions',
+ * docs/ARCHITECTURE.md section 13; transaction-case.ts); the output rows the RTL produced are then compared with
+ * the golden model (quant/golden + quant/spec); network cases also compare hw-sim's runNetwork with runGolden.
+ * Cases are grouped by array configuration so that each configuration is one Verilated build and one model; each
+ * case starts from reset (a few cycles), so that its seed alone replays it.
  * A network case's programs follow each other without a reset, as a host would issue them.
  */
 import { isAbsolute, relative } from 'node:path';
@@ -16,11 +18,16 @@ import { Lockstep, StimulusError, type StreamRun } from '../harness/lockstep/loc
 import { alsoText, mismatchError } from '../harness/lockstep/mismatch.ts';
 import { openRtlSim } from '../harness/sim/verilatedSim.ts';
 import { SimStopError } from '../harness/sim/simStopError.ts';
+import { TransactionRunner } from '../harness/transaction/runner.ts';
+import { UsageError } from '../quant/errors.ts';
 import { runGolden } from '../quant/golden/index.ts';
 import { caseConfig, generateCase, type CaseKind, type RegressCase } from './case-gen.ts';
 import { goldenGemm } from './golden.ts';
 import { configName } from './palette.ts';
+import type { RegressCheck } from './regress-check.ts';
+import type { CaseTransactionFailure } from './regress-report.ts';
 import { caseSeeds, type Shard } from './shard.ts';
+import { caseTransactionFailure, runTransactionCase } from './transaction-case.ts';
 
 /** The RTL a run simulates: a config (rtl/cosim.json or a mutant's copy) and extra defines. */
 export interface RtlTarget {
@@ -41,6 +48,11 @@ export interface RegressOptions {
   shard?: Shard;
   /** Include network cases (default true). */
   networks?: boolean;
+  /**
+   * What is compared (default 'cycles'): the cycle lockstep, or the transaction-level contract through the
+   * harness's TransactionRunner (no deep mode there: rtl.deep with 'transactions' is a UsageError).
+   */
+  check?: RegressCheck;
   /** Stop at the first failing case (mutation runs). */
   stopOnFirstFailure?: boolean;
   /** The one-line command that replays a seed. */
@@ -54,11 +66,19 @@ export interface CaseFailure {
   kind: CaseKind;
   /** lockstep: RTL and hw-sim differ in a cycle; golden: output rows differ from the golden model; network:
    *  hw-sim's runNetwork differs from runGolden; stop: the RTL stopped itself ($stop, $finish, $fatal, a failed
-   *  assertion; see rtlStopMessage). Any other exception is no failing case but a HarnessError that ends the run. */
-  stage: 'lockstep' | 'golden' | 'network' | 'stop';
+   *  assertion; see rtlStopMessage); transaction: the transaction scoreboard found a row wrong, missing, duplicated
+   *  or unexpected (check 'transactions'). Any other exception is no failing case but a HarnessError that ends the run. */
+  stage: 'lockstep' | 'transaction' | 'golden' | 'network' | 'stop';
   message: string;
   replay: string;
+  /** Stage transaction: the scoreboard's verdict in fields (row, column, values, cycle, latency). */
+  transaction?: CaseTransactionFailure;
 }
+
+/** What a case runs on: the cycle lockstep, or the transaction runner (both over one RtlSim). */
+export type CaseChecker = Lockstep | TransactionRunner;
+
+type Verdict = Omit<CaseFailure, 'replay' | 'config'>;
 
 export interface ConfigRun {
   config: string;
@@ -129,17 +149,12 @@ function firstDiff(want: Int8Array, got: Int8Array, n: number): string | undefin
  * A raw beat stream: the RTL and hw-sim in lockstep (Lockstep.runStream; hw-sim's hazard checker vouches for the
  * stimulus) every cycle, the outputs and, on a deep build, every PE register.
  */
-function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage'], message: string) => Omit<CaseFailure, 'replay' | 'config'>) {
+function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage'], message: string) => Verdict) {
   let run: StreamRun;
   try {
     run = ls.runStream(c.raw as Int32Array, `seed ${c.seed}`);
   } catch (err) {
-    if (err instanceof StimulusError) {
-      throw new HarnessError(`hw-sim's hazard checker rejects the raw stream, so it is outside the contract (a generator bug): ${(err.cause as Error).message}`, { cause: err.cause });
-    }
-    const stop = rtlStopMessage(err);
-    if (stop === undefined) throw err;
-    return fail('stop', stop);
+    return stimulusOrStop(err, fail);
   }
   if (run.verdict === undefined) return undefined;
   // the earliest cycle, and in it the earliest stage (o_acc_o before o_data_o; PE registers before the outputs of the same edge)
@@ -148,10 +163,51 @@ function runRaw(c: RegressCase, ls: Lockstep, fail: (stage: CaseFailure['stage']
   return fail('lockstep', `RTL and hw-sim differ on a raw stream (seed ${c.seed}), ${when}, at ${m.where}: hw-sim ${m.expected}, RTL ${m.actual}${alsoText(m.also)}${m.hint ? `. Hint: ${m.hint}` : ''}`);
 }
 
-async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
-  const fail = (stage: CaseFailure['stage'], message: string) => ({ seed: c.seed, kind: c.kind, stage, message });
+/** A raw stream hw-sim refuses is a generator bug (HarnessError); an RTL stop is a failing case; anything else is rethrown. */
+function stimulusOrStop(err: unknown, fail: (stage: CaseFailure['stage'], message: string) => Verdict): Verdict {
+  if (err instanceof StimulusError) {
+    throw new HarnessError(`hw-sim's hazard checker rejects the raw stream, so it is outside the contract (a generator bug): ${(err.cause as Error).message}`, { cause: err.cause });
+  }
+  const stop = rtlStopMessage(err);
+  if (stop === undefined) throw err;
+  return fail('stop', stop);
+}
+
+/** The RTL's outputs of a case's programs (none for a raw stream), or its failure. */
+type CaseRun = { failure: Verdict; outputs?: undefined } | { failure?: undefined; outputs: Int8Array[] };
+
+/** The programs in the cycle lockstep, one after another (no reset between a network's programs). */
+async function runLockstep(ls: Lockstep, programs: readonly Program[], ctx: string, fail: (stage: CaseFailure['stage'], message: string) => Verdict): Promise<CaseRun> {
+  const outputs: Int8Array[] = [];
+  try {
+    for (const p of programs) {
+      const r = await ls.runProgram(p, ctx);
+      if (r.verdict) return { failure: fail('lockstep', mismatchError(r.verdict.first).message) };
+      outputs.push(r.output as Int8Array);
+    }
+  } catch (err) {
+    const stop = rtlStopMessage(err);
+    if (stop === undefined) throw err;
+    return { failure: fail('stop', stop) };
+  }
+  return { outputs };
+}
+
+/** The raw stream or the programs through the transaction runner (transaction-case.ts). */
+async function runTransactions(tr: TransactionRunner, c: RegressCase, programs: readonly Program[], fail: (stage: CaseFailure['stage'], message: string) => Verdict): Promise<CaseRun> {
+  try {
+    const r = await runTransactionCase(tr, c.seed, c.raw, programs);
+    if (r.error !== undefined) return { failure: { ...fail('transaction', r.message), transaction: caseTransactionFailure(r.error) } };
+    return { outputs: r.outputs };
+  } catch (err) {
+    return { failure: stimulusOrStop(err, fail) };
+  }
+}
+
+async function runCase(c: RegressCase, checker: CaseChecker): Promise<Verdict | undefined> {
+  const fail = (stage: CaseFailure['stage'], message: string): Verdict => ({ seed: c.seed, kind: c.kind, stage, message });
   const ctx = `seed ${c.seed}`;
-  if (c.raw) return runRaw(c, ls, fail);
+  if (c.raw) return checker instanceof Lockstep ? runRaw(c, checker, fail) : (await runTransactions(checker, c, [], fail)).failure;
   let programs: Program[];
   let check: ((outputs: Int8Array[]) => string | undefined) | undefined;
   if (c.gemm) {
@@ -168,19 +224,9 @@ async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 
     const d = firstDiff(gold.output, hw.output, gold.output.length);
     if (d !== undefined) return fail('network', `hw-sim runNetwork vs runGolden on '${model.name}': ${d.replace('RTL', 'hw-sim')}`);
   }
-  const outputs: Int8Array[] = [];
-  try {
-    for (const p of programs) {
-      const r = await ls.runProgram(p, ctx);
-      if (r.verdict) return fail('lockstep', mismatchError(r.verdict.first).message);
-      outputs.push(r.output as Int8Array);
-    }
-  } catch (err) {
-    const stop = rtlStopMessage(err);
-    if (stop === undefined) throw err;
-    return fail('stop', stop);
-  }
-  const d = check?.(outputs);
+  const run = checker instanceof Lockstep ? await runLockstep(checker, programs, ctx, fail) : await runTransactions(checker, c, programs, fail);
+  if (run.failure !== undefined) return run.failure;
+  const d = check?.(run.outputs);
   return d === undefined ? undefined : fail('golden', `RTL output rows vs golden: ${d}`);
 }
 
@@ -189,16 +235,16 @@ async function runCase(c: RegressCase, ls: Lockstep): Promise<Omit<CaseFailure, 
  * failing case like a stop during the run; any other exception becomes a HarnessError that names the case and
  * ends the run.
  */
-export async function judgeCase(c: RegressCase, ls: Lockstep, config: string, replayLine: string): Promise<Omit<CaseFailure, 'replay' | 'config'> | undefined> {
+export async function judgeCase(c: RegressCase, checker: CaseChecker, config: string, replayLine: string): Promise<Verdict | undefined> {
   try {
     try {
-      ls.reset();
+      checker.reset();
     } catch (err) {
       const stop = rtlStopMessage(err);
       if (stop === undefined) throw err;
       return { seed: c.seed, kind: c.kind, stage: 'stop', message: `during reset: ${stop}` };
     }
-    return await runCase(c, ls);
+    return await runCase(c, checker);
   } catch (err) {
     const what = err instanceof HarnessError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const e = new HarnessError(
@@ -261,7 +307,11 @@ export function buildFor(rtl: RtlTarget, cfg: ArrayConfig): Promise<RtlBuild> {
 export async function runRegression(opts: RegressOptions): Promise<RegressResult> {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
-  const replay = opts.replayCommand ?? ((s: number) => `int8cosim regress --replay ${s}`);
+  const transactions = (opts.check ?? 'cycles') === 'transactions';
+  if (transactions && opts.rtl.deep === true) {
+    throw new UsageError('deep mode compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use --deep or --check transactions, not both');
+  }
+  const replay = opts.replayCommand ?? ((s: number) => `int8cosim regress${transactions ? ' --check transactions' : ''} --replay ${s}`);
   const seeds = opts.seeds ?? caseSeeds(opts.cases ?? 100, opts.seed ?? 1, opts.shard ?? { index: 1, count: 1 });
   const groups = new Map<string, { cfg: ArrayConfig; seeds: number[] }>();
   for (const s of seeds) {
@@ -284,15 +334,16 @@ export async function runRegression(opts: RegressOptions): Promise<RegressResult
     buildSeconds += bs;
     log(`${name}: ${g.seeds.length} cases (${build.cached ? 'cached build' : `built in ${bs.toFixed(1)} s`})`);
     const sim = openRtlSim(build, { seed: g.seeds[0] ?? 1 });
-    const ls = new Lockstep(sim, { checkpoints: false, deep: opts.rtl.deep ?? false });
+    const checker: CaseChecker = transactions ? new TransactionRunner(sim) : new Lockstep(sim, { checkpoints: false, deep: opts.rtl.deep ?? false });
     const tc = performance.now();
     let n = 0;
     try {
       for (const seed of g.seeds) {
         const c = generateCase(seed, opts.palette, { networks: opts.networks ?? true });
         kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
-        const f = await judgeCase(c, ls, name, replay(seed)); // from reset, so that its seed alone replays it
-        cycles += c.raw ? c.raw.length / inWords(c.cfg) : ls.cycle; // a raw stream counts whole, also when it stopped at a mismatch
+        const f = await judgeCase(c, checker, name, replay(seed)); // from reset, so that its seed alone replays it
+        // a raw stream counts whole, also when it stopped at a mismatch; in transaction mode the RTL's own cycles
+        cycles += c.raw && !transactions ? c.raw.length / inWords(c.cfg) : checker.cycle;
         cases++;
         n++;
         if (f !== undefined) {

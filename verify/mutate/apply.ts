@@ -46,6 +46,8 @@ export function applyMutant(m: Mutant, rtlDir: string, outRoot: string): Applied
   const lineEnd = text.indexOf('\n', at + m.search.length);
   const oldLine = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
   const newLine = oldLine.replace(m.search, m.replace);
-  const diff = `--- rtl/${m.file}\n+++ mutant/${m.file}\n@@ line ${line} @@\n-${oldLine}\n+${newLine}`;
+  // a search of several lines: every line of both sides marked
+  const mark = (sign: string, text: string): string => text.split('\n').map((l) => `${sign}${l}`).join('\n');
+  const diff = `--- rtl/${m.file}\n+++ mutant/${m.file}\n@@ line ${line} @@\n${mark('-', oldLine)}\n${mark('+', newLine)}`;
   return { dir, configPath: join(dir, 'cosim.json'), diff };
 }

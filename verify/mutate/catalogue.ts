@@ -5,7 +5,9 @@
  * the contract; the reason is stated and it is excluded from the score (but still run, to show it survives).
  * A mutant marked `portInvisible` changes only state that deep mode compares (the PE registers of
  * docs/ARCHITECTURE.md section 6), never a port; the reason is stated: it is an expected survivor of port mode
- * (what `make regress` and `make cosim` compare), still counted against the port-mode score.
+ * (what `make regress` and `make cosim` compare), still counted against the port-mode score. A mutant marked
+ * `timingOnly` changes when rows come out, or the outputs of cycles without o_valid_o, but no row: an expected
+ * survivor of transaction mode (`--check transactions`), which port mode kills; still counted against that score.
  */
 export interface Mutant {
   name: string;
@@ -16,6 +18,11 @@ export interface Mutant {
   equivalent?: string;
   /** Why no port can show this mutant (only a deep-mode register does): an expected port-mode survivor. */
   portInvisible?: string;
+  /**
+   * Why the mutant changes only timing (docs/ARCHITECTURE.md section 13: rows later, in another order within a tile,
+   * or other values in cycles without o_valid_o), never a row: port mode kills it, transaction mode must not.
+   */
+  timingOnly?: string;
 }
 
 export const MUTANTS: readonly Mutant[] = [
@@ -108,6 +115,26 @@ export const MUTANTS: readonly Mutant[] = [
     search: 'assign o_data_d  = acc_valid ? req_q : o_data_q;',
     replace: 'assign o_data_d  = req_q;',
     description: 'o_data_o follows the requantizer every cycle instead of holding between valid rows',
+    timingOnly:
+      'in a cycle with o_valid_o = 1 both versions load req_q (acc_valid was 1), so every row keeps its bytes; only o_data_o ' +
+      'of cycles without o_valid_o changes, which the transaction-level contract does not read',
+  },
+  {
+    name: 'output-stage-extra-register',
+    file: 'systolic_top.sv',
+    search: 'assign o_valid_o = o_valid_q;\n  assign o_addr_o  = o_addr_q;\n  assign o_data_o  = o_data_q;\n  assign o_acc_o   = o_acc_q;',
+    replace:
+      'logic o_valid_q2; logic [AddrW-1:0] o_addr_q2; logic [8*Cols-1:0] o_data_q2; logic [32*Cols-1:0] o_acc_q2;\n' +
+      '  always_ff @(posedge clk_i or negedge rst_ni) begin\n' +
+      "    if (!rst_ni) {o_valid_q2, o_addr_q2, o_data_q2, o_acc_q2} <= '0;\n" +
+      '    else         {o_valid_q2, o_addr_q2, o_data_q2, o_acc_q2} <= {o_valid_q, o_addr_q, o_data_q, o_acc_q};\n' +
+      '  end\n' +
+      '  assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = {o_valid_q2, o_addr_q2, o_data_q2, o_acc_q2};',
+    description: 'one more register stage behind the output registers: every row leaves a cycle later (latency R + C + 2)',
+    timingOnly:
+      'the stage copies o_valid_q, o_addr_q, o_data_q and o_acc_q together, so every row comes out once with its address and ' +
+      'values, one cycle later and in the same order; nothing before the output registers changes (the requantizer reads its ' +
+      'parameters in the same cycle as before)',
   },
   // ---- controller ----
   {

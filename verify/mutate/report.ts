@@ -1,17 +1,22 @@
 /**
- * The mutation report (out/mutate/report.json, written by `int8cosim mutate`): one verdict per mutant and lockstep
- * mode, and the score of each mode side by side. Port mode compares every output word of every cycle (what
- * `make regress` and `make cosim` run); deep mode also compares every PE register every cycle.
+ * The mutation report (out/mutate/report.json, written by `int8cosim mutate`): one verdict per mutant and mode, and
+ * the score of each mode side by side. Port mode compares every output word of every cycle (what `make regress` and
+ * `make cosim` run); deep mode also compares every PE register every cycle; transaction mode (`--check
+ * transactions`) compares only what docs/ARCHITECTURE.md section 13 keeps: every row once, its address and values,
+ * whenever it comes. A mutant that survives transaction mode but port mode kills changes only timing: timingOnly.
  */
 import { z } from 'zod';
 import { finite, fraction, int, text } from '../../quant/json-fields.ts';
 
 export const LOCKSTEP_MODES = ['port', 'deep'] as const;
 export type LockstepMode = (typeof LOCKSTEP_MODES)[number];
+/** Every mode a mutant can be judged in: the two lockstep modes and transaction mode, in report order. */
+export const MUTATION_MODES = ['port', 'deep', 'transactions'] as const;
+export type MutationMode = (typeof MUTATION_MODES)[number];
 
 const verdictSchema = z.enum(['killed', 'survived', 'stillborn', 'equivalent']);
 export type Verdict = z.output<typeof verdictSchema>;
-const lockstepMode = z.enum(LOCKSTEP_MODES);
+const mutationMode = z.enum(MUTATION_MODES);
 
 /** A mutant's verdict in one lockstep mode. */
 const modeVerdictSchema = z.strictObject({
@@ -32,7 +37,7 @@ const mutantResultSchema = z.strictObject({
   file: text,
   description: text,
   diff: text,
-  verdicts: z.strictObject({ port: modeVerdictSchema.optional(), deep: modeVerdictSchema.optional() }),
+  verdicts: z.strictObject({ port: modeVerdictSchema.optional(), deep: modeVerdictSchema.optional(), transactions: modeVerdictSchema.optional() }),
   equivalentReason: text.optional(),
   /** Marked equivalent in the catalogue but killed in some mode (the claim is wrong). */
   equivalentClaimWrong: z.boolean('true or false').optional(),
@@ -40,6 +45,10 @@ const mutantResultSchema = z.strictObject({
   portInvisibleReason: text.optional(),
   /** Marked port-invisible but killed in port mode (the claim is wrong). */
   portInvisibleClaimWrong: z.boolean('true or false').optional(),
+  /** The catalogue's reason why the mutant changes only timing (an expected survivor of transaction mode). */
+  timingOnlyReason: text.optional(),
+  /** Marked timing-only but killed in transaction mode (the claim is wrong). */
+  timingOnlyClaimWrong: z.boolean('true or false').optional(),
 });
 export type MutantResult = z.output<typeof mutantResultSchema>;
 
@@ -67,15 +76,22 @@ const modeScoreSchema = z.strictObject({
 export type ModeScore = z.output<typeof modeScoreSchema>;
 
 export const mutationReportSchema = z.strictObject({
-  modes: z.array(lockstepMode),
+  modes: z.array(mutationMode),
   total: int(),
   /** Mutants the catalogue marks equivalent. */
   equivalent: int(),
-  scores: z.strictObject({ port: modeScoreSchema.optional(), deep: modeScoreSchema.optional() }),
+  scores: z.strictObject({ port: modeScoreSchema.optional(), deep: modeScoreSchema.optional(), transactions: modeScoreSchema.optional() }),
+  /**
+   * With port and transaction mode both judged: the mutants that survived transaction mode and were killed in port
+   * mode, i.e. that change only timing (rows late, reordered within a tile, outputs in cycles without o_valid_o);
+   * expected when the catalogue says so (timingOnly, with its reason).
+   */
+  timingOnly: z.array(survivorSchema).optional(),
   /** Kill-suite: regression seeds 1..kernelCases on killArray (a build of every rounding mode; each case draws one). */
   kernelCases: int(),
   killArray: z.strictObject({ rows: int(1), cols: int(1), accDepth: int(1) }),
-  baseline: z.array(z.strictObject({ lockstep: lockstepMode, cases: int(), failed: int() })),
+  /** The unmutated RTL on the kill-suite in each mode of the run (`lockstep` names the mode, transactions too). */
+  baseline: z.array(z.strictObject({ lockstep: mutationMode, cases: int(), failed: int() })),
   mutants: z.array(mutantResultSchema),
   seconds: finite,
 });
@@ -91,7 +107,14 @@ export const mutationReportFileSchema = z.union([
 ], 'a mutation report with complete (and error after a failure), or {complete: false, error}');
 export type MutationReportFile = z.input<typeof mutationReportFileSchema>;
 
-export function modeScore(results: readonly MutantResult[], mode: LockstepMode): ModeScore {
+/** Why the catalogue expects a mutant to survive a mode, if it does: port-invisible, and in transaction mode also timing-only. */
+function expectedReason(r: MutantResult, mode: MutationMode): string | undefined {
+  if (mode === 'port') return r.portInvisibleReason;
+  if (mode === 'transactions') return r.timingOnlyReason ?? r.portInvisibleReason;
+  return undefined;
+}
+
+export function modeScore(results: readonly MutantResult[], mode: MutationMode): ModeScore {
   const judged = results.filter((r) => r.verdicts[mode] !== undefined);
   const count = (v: Verdict): number => judged.filter((r) => r.verdicts[mode]?.verdict === v).length;
   const killed = count('killed');
@@ -100,7 +123,7 @@ export function modeScore(results: readonly MutantResult[], mode: LockstepMode):
   const survivors = judged
     .filter((r) => r.verdicts[mode]?.verdict === 'survived')
     .map((r): Survivor => {
-      const reason = mode === 'port' ? r.portInvisibleReason : undefined;
+      const reason = expectedReason(r, mode);
       return reason === undefined ? { name: r.name, expected: false } : { name: r.name, expected: true, reason };
     });
   return {
@@ -115,7 +138,18 @@ export function modeScore(results: readonly MutantResult[], mode: LockstepMode):
   };
 }
 
+/**
+ * The mutants transaction mode misses and port mode kills (undefined unless both were judged): they change only
+ * timing. Expected when the catalogue marks them timingOnly.
+ */
+export function timingOnlyMutants(results: readonly MutantResult[], modes: readonly MutationMode[]): Survivor[] | undefined {
+  if (!modes.includes('port') || !modes.includes('transactions')) return undefined;
+  return results
+    .filter((r) => r.verdicts.transactions?.verdict === 'survived' && r.verdicts.port?.verdict === 'killed')
+    .map((r): Survivor => (r.timingOnlyReason === undefined ? { name: r.name, expected: false } : { name: r.name, expected: true, reason: r.timingOnlyReason }));
+}
+
 /** "port 96.7% (29/30)": the score of a mode as a person reads it. */
-export function scoreLine(mode: LockstepMode, s: ModeScore): string {
+export function scoreLine(mode: MutationMode, s: ModeScore): string {
   return `${mode} ${(100 * s.score).toFixed(1)}% (${s.killed + s.stillborn}/${s.mutants - s.equivalent})`;
 }

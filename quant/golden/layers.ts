@@ -17,6 +17,8 @@ import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from '../format/im2col.ts';
+import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/mac-layer.ts';
+import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */
 export interface PreparedLayer {
@@ -29,6 +31,10 @@ export interface PreparedLayer {
   /** The requantizer's rounding (MAC layers). */
   rounding?: RoundingMode;
   softmax?: PreparedSoftmax;
+  /** The layer on the WebAssembly kernels (MAC layers whose GEMM engine is wasm), else the JS path runs. */
+  wasm?: WasmMacPlan;
+  /** A max pool on the WebAssembly kernels, else quant/kernels' runs. */
+  wasmPool?: WasmPoolPlan;
 }
 
 export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = uniformArithmetic('single')): PreparedLayer {
@@ -44,7 +50,12 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     const packed = packB(layer.weights, k, n);
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
     const rounding = arithmetic.rounding(layer);
-    return geometry ? { layer, inSize, outSize, geometry, packed, foldedBias, rounding } : { layer, inSize, outSize, packed, foldedBias, rounding };
+    const wasm = packed.wasm
+      ? prepareWasmMac(packed.wasm, foldedBias, layer.multiplier, layer.shift, rounding, layer.output.zeroPoint, layer.actMin, layer.actMax, layer.input.zeroPoint, geometry)
+      : undefined;
+    const prepared: PreparedLayer = geometry ? { layer, inSize, outSize, geometry, packed, foldedBias, rounding } : { layer, inSize, outSize, packed, foldedBias, rounding };
+    if (wasm) prepared.wasm = wasm;
+    return prepared;
   }
   if (layer.type === 'depthwise2d') {
     const geometry = convGeometry(layer.inputShape, layer.kernel, layer.strides, layer.padding);
@@ -55,6 +66,10 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     }
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
     return { layer, inSize, outSize, geometry, foldedBias, rounding: arithmetic.rounding(layer) };
+  }
+  if (layer.type === 'maxpool2d' && process.env.INT8COSIM_GEMM !== 'js') {
+    const wasmPool = prepareWasmMaxPool(layer);
+    if (wasmPool) return { layer, inSize, outSize, geometry: wasmPool.geometry, wasmPool };
   }
   if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
@@ -67,6 +82,7 @@ let scratchCols = new Int8Array(0);
 let scratchAcc = new Int32Array(0);
 
 function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Array, batch: number): Int8Array {
+  if (p.wasm) return runWasmMac(p.wasm, input, batch);
   const mode = p.rounding as RoundingMode;
   const packed = p.packed as PackedB;
   const bias = p.foldedBias as Int32Array;
@@ -146,7 +162,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'depthwise2d':
       return runDepthwise(p, layer, input, batch);
     case 'maxpool2d':
-      return maxPool2d(layer, input, batch);
+      return p.wasmPool ? runWasmMaxPool(p.wasmPool, input, batch) : maxPool2d(layer, input, batch);
     case 'avgpool2d':
       return averagePool2d(layer, input, batch);
     case 'add':

@@ -1,0 +1,414 @@
+;; The golden model's WebAssembly kernels (SIMD128), compiled by tools/build-wasm.ts with wabt's wat2wasm into
+;; kernels.wasm beside this file (committed; test/quant/golden/wasm-build.test.ts rebuilds it and compares the
+;; bytes). Every kernel has a plain-JS twin that stays the reference it is tested against:
+;;   gemm      C[M, N] = wrap32(sum_k A[m, k] * B[k, n])             twin: ../gemm/js-gemm.ts
+;;   im2col    the [M, K] patch matrix of NHWC int8 images             twin: quant/format/im2col.ts
+;;   requant   int8 out[m, n] = requantize(C[m, n], column n's stage)   twin: quant/spec requantize
+;;   maxpool   MAX_POOL_2D of NHWC int8 images                          twin: quant/kernels/max-pool2d.ts
+;; The callers (./kernels.ts loads the module; ./mac-layer.ts, ./max-pool.ts, ../gemm/wasm-gemm.ts) lay every
+;; buffer out in the one exported memory.
+
+(module
+  (memory (export "mem") 1)
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; gemm(a, b, c, m, k, n): C[m, n] = A[m, k] * B, with m a multiple of 4 and n a multiple of 8.
+  ;;   A: int8 row-major [m, k]; the last pair of an odd k reads one byte past the row (B holds 0 there).
+  ;;   B: int16, n/8 panels x ceil(k/2) pairs x [8 columns][2 reductions] (../gemm/wasm-gemm.ts packBWasm).
+  ;;   C: int32 row-major [m, n].
+  ;; Built on i32x4.dot_i16x8_s (x86 pmaddwd): for the reductions (k, k+1) it multiplies [a_k, a_k+1] x 4 with
+  ;; [b_k,n b_k+1,n ... b_k,n+3 b_k+1,n+3] and adds the pairs into four int32 lanes. A pair product is at most
+  ;; 2 * 2^14, so only the int32 accumulation can overflow, and i32x4.add wraps like the hardware's accumulator.
+  ;; A 4 x 8 register tile (8 v128 accumulators) runs over k.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $gemm (export "gemm")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $kk i32) (local $ap i32) (local $bp i32) (local $cp i32)
+    (local $pairs i32) (local $panel i32) (local $k2 i32) (local $k3 i32) (local $row i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $pairs (i32.shr_u (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))
+    (local.set $panel (i32.mul (local.get $pairs) (i32.const 32)))
+    (local.set $k2 (i32.add (local.get $k) (local.get $k)))
+    (local.set $k3 (i32.add (local.get $k2) (local.get $k)))
+    (local.set $row (i32.mul (local.get $n) (i32.const 4)))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0))
+            (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0))
+            (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0))
+            (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))))
+            (local.set $bp (i32.add (local.get $b)
+              (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))))
+            (local.set $kk (local.get $pairs))
+            (block $k_done
+              (loop $k_pairs
+                (br_if $k_done (i32.eqz (local.get $kk)))
+                (local.set $b0 (v128.load (local.get $bp)))
+                (local.set $b1 (v128.load offset=16 (local.get $bp)))
+                ;; row 0
+                (local.set $x (i16x8.extend_low_i8x16_s (v128.load16_splat (local.get $ap))))
+                (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $x) (local.get $b0))))
+                (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $x) (local.get $b1))))
+                ;; row 1
+                (local.set $x (i16x8.extend_low_i8x16_s
+                  (v128.load16_splat (i32.add (local.get $ap) (local.get $k)))))
+                (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $x) (local.get $b0))))
+                (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $x) (local.get $b1))))
+                ;; row 2
+                (local.set $x (i16x8.extend_low_i8x16_s
+                  (v128.load16_splat (i32.add (local.get $ap) (local.get $k2)))))
+                (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $x) (local.get $b0))))
+                (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $x) (local.get $b1))))
+                ;; row 3
+                (local.set $x (i16x8.extend_low_i8x16_s
+                  (v128.load16_splat (i32.add (local.get $ap) (local.get $k3)))))
+                (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $x) (local.get $b0))))
+                (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $x) (local.get $b1))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 2)))
+                (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+                (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
+                (br $k_pairs)))
+            ;; store the 4 x 8 tile at C + (i * n + j) * 4, rows n * 4 bytes apart
+            (local.set $cp (i32.add (local.get $c)
+              (i32.mul (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 4))))
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $cp (i32.add (local.get $cp) (local.get $row)))
+            (v128.store (local.get $cp) (local.get $c10))
+            (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (local.set $cp (i32.add (local.get $cp) (local.get $row)))
+            (v128.store (local.get $cp) (local.get $c20))
+            (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (local.set $cp (i32.add (local.get $cp) (local.get $row)))
+            (v128.store (local.get $cp) (local.get $c30))
+            (v128.store offset=16 (local.get $cp) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; im2col(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, pad):
+  ;; the [M, K] patch matrix of `batch` NHWC images, M = batch * outH * outW, K = kh * kw * inC, in the order of
+  ;; quant/format/im2col.ts (row m = (b * outH + oy) * outW + ox, column k = (ky * kw + kx) * inC + c). A tap
+  ;; outside the image holds `pad` (the input zero point). Written row by row, one tap's inC bytes at a time:
+  ;; 8 bytes a move when inC is a multiple of 8, 4 when of 4, else 1.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $im2col (export "im2col")
+    (param $src i32) (param $dst i32) (param $batch i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
+    (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
+    (param $outH i32) (param $outW i32) (param $pad i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
+    (local $iy i32) (local $ix i32) (local $image i32) (local $rowBase i32) (local $s i32) (local $e i32)
+    (local $d i32) (local $step i32) (local $pad32 i32) (local $pad64 i64)
+    (local $t i32) (local $run i32) (local $rowBytes i32)
+    (local.set $run (i32.mul (local.get $kw) (local.get $inC)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $inC)))
+    ;; the move size: 8, 4 or 1 bytes, and the pad value repeated over it
+    (local.set $step (i32.const 1))
+    (if (i32.eqz (i32.and (local.get $inC) (i32.const 3))) (then (local.set $step (i32.const 4))))
+    (if (i32.eqz (i32.and (local.get $inC) (i32.const 7))) (then (local.set $step (i32.const 8))))
+    (local.set $pad32 (i32.mul (i32.and (local.get $pad) (i32.const 255)) (i32.const 0x01010101)))
+    (local.set $pad64 (i64.mul (i64.extend_i32_u (i32.and (local.get $pad) (i32.const 255)))
+      (i64.const 0x0101010101010101)))
+    (local.set $d (local.get $dst))
+    (local.set $b (i32.const 0))
+    (block $b_done
+      (loop $b_loop
+        (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $src)
+          (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))))
+        (local.set $oy (i32.const 0))
+        (block $oy_done
+          (loop $oy_loop
+            (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            (local.set $ox (i32.const 0))
+            (block $ox_done
+              (loop $ox_loop
+                (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+                (local.set $iy (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padTop)))
+                (local.set $ix (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
+                (if (i32.and
+                      (i32.and (i32.ge_s (local.get $iy) (i32.const 0))
+                        (i32.le_s (i32.add (local.get $iy) (local.get $kh)) (local.get $inH)))
+                      (i32.and (i32.ge_s (local.get $ix) (i32.const 0))
+                        (i32.le_s (i32.add (local.get $ix) (local.get $kw)) (local.get $inW))))
+                  (then
+                    ;; the window lies inside the image: kh runs of kw * inC contiguous bytes, moved 8 at a time
+                    ;; (the last move of a run overshoots by up to 7 bytes, which the next writes cover; the
+                    ;; caller leaves 8 bytes of slack after dst and src)
+                    (local.set $s (i32.add (local.get $image) (i32.mul (i32.add
+                      (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
+                    (local.set $ky (i32.const 0))
+                    (block $win_done
+                      (loop $win
+                        (br_if $win_done (i32.ge_u (local.get $ky) (local.get $kh)))
+                        (local.set $e (i32.add (local.get $d) (local.get $run)))
+                        (local.set $t (local.get $s))
+                        (block $run_done
+                          (loop $run_loop
+                            (i64.store (local.get $d) (i64.load (local.get $t)))
+                            (local.set $d (i32.add (local.get $d) (i32.const 8)))
+                            (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                            (br_if $run_loop (i32.lt_u (local.get $d) (local.get $e)))))
+                        (local.set $d (local.get $e))
+                        (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
+                        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                        (br $win))))
+                  (else
+                    ;; a window over the border: tap by tap, each tap's inC bytes copied or padded
+                    (local.set $ky (i32.const 0))
+                    (block $ky_done
+                      (loop $ky_loop
+                        (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $kh)))
+                        (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $strideH))
+                          (local.get $padTop)) (local.get $ky)))
+                        (local.set $kx (i32.const 0))
+                        (block $kx_done
+                          (loop $kx_loop
+                            (br_if $kx_done (i32.ge_u (local.get $kx) (local.get $kw)))
+                            (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $strideW))
+                              (local.get $padLeft)) (local.get $kx)))
+                            (local.set $e (i32.add (local.get $d) (local.get $inC)))
+                            ;; unsigned compares: a negative coordinate is out of the image too
+                            (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW)))
+                              (then
+                                (local.set $s (i32.add (local.get $image) (i32.mul (i32.add
+                                  (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
+                                (block $copy_done
+                                  (loop $copy
+                                    (br_if $copy_done (i32.ge_u (local.get $d) (local.get $e)))
+                                    (if (i32.eq (local.get $step) (i32.const 8))
+                                      (then (i64.store (local.get $d) (i64.load (local.get $s))))
+                                      (else (if (i32.eq (local.get $step) (i32.const 4))
+                                        (then (i32.store (local.get $d) (i32.load (local.get $s))))
+                                        (else (i32.store8 (local.get $d) (i32.load8_u (local.get $s)))))))
+                                    (local.set $d (i32.add (local.get $d) (local.get $step)))
+                                    (local.set $s (i32.add (local.get $s) (local.get $step)))
+                                    (br $copy))))
+                              (else
+                                (block $fill_done
+                                  (loop $fill
+                                    (br_if $fill_done (i32.ge_u (local.get $d) (local.get $e)))
+                                    (if (i32.eq (local.get $step) (i32.const 8))
+                                      (then (i64.store (local.get $d) (local.get $pad64)))
+                                      (else (if (i32.eq (local.get $step) (i32.const 4))
+                                        (then (i32.store (local.get $d) (local.get $pad32)))
+                                        (else (i32.store8 (local.get $d) (local.get $pad))))))
+                                    (local.set $d (i32.add (local.get $d) (local.get $step)))
+                                    (br $fill)))))
+                            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                            (br $kx_loop)))
+                        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                        (br $ky_loop)))))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $ox_loop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oy_loop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $b_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; requant(c, cStride, out, m, n, stages, zp, lo, hi): out[i * n + j] = the int8 output stage of the int32
+  ;; C[i * cStride + j] with column j's stage, for i < m (a multiple of 4: rows past the real ones are computed
+  ;; and written too, the caller leaves room), j < n; lo = actMin - zp <= hi = actMax - zp. Four rows of one
+  ;; column a vector: lanes gathered from C, the low byte of each lane stored to its row.
+  ;; quant/spec's requantize, with x = wrap32(C + bias) << l (i32: wraps as TFLite's x * (1 << l)) and the exact
+  ;; 64-bit products p = x * m0 (i64x2.extmul), in one of three ways a column (./output-stages.ts writes a
+  ;; 128-byte record per column: v128 at 0 bias, 16 m0, 32 c1 (i64x2), 48 k1 (i64x2), 64 mask, 80 c2, 96 d;
+  ;; i32 at 112 l, 116 sh, 120 kind):
+  ;;   kind 0, single rounding with t = 31 - shift >= 32: y = hi32(p + 2^(t-1)) >> (t - 32)   (= floor((p +
+  ;;           2^(t-1)) / 2^t), an int32, so the spec's saturation is the identity)
+  ;;   kind 1, double or ruy: s = hi32(2p + 2^31) = floor((p + 2^30) / 2^31), SaturatingRoundingDoublingHighMul
+  ;;           (exact for m0 >= 0, l = max(shift, 0)); then with r = max(-shift, 0), sh = r, mask = 2^r - 1:
+  ;;           y = (s >> r) + (((s & mask) + c2 + (s < 0 ? d : 0)) >>> r) = floor((s + c2 + (s < 0 ? d : 0)) / 2^r)
+  ;;           where c2 = 2^(r-1), d = -1 for double (RoundingDivideByPOT, ties away from zero), 0 for ruy
+  ;;           (ties toward +infinity); c2 = d = 0 when r = 0. The inner sum lies in [0, 2^32).
+  ;;   kind 2, single rounding with t <= 31: y = floor((p + 2^(t-1)) / 2^t) in i64 as ((p + c1) >>> t) - k1
+  ;;           with c1 = 2^(t-1) + 2^63, k1 = 2^(63-t) (x86 has no 64-bit arithmetic shift below AVX-512),
+  ;;           clamped to [lo, hi] in i64 (y may pass int32 here)
+  ;; then out = low byte of clamp(y, lo, hi) + zp, which equals the spec's clamp(sat32(y) + zp, actMin, actMax)
+  ;; when lo <= hi and |zp| and the bounds are far inside int32 (the caller checks).
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $requant (export "requant")
+    (param $c i32) (param $cStride i32) (param $out i32) (param $m i32) (param $n i32) (param $stages i32)
+    (param $zp i32) (param $lo i32) (param $hi i32)
+    (local $i i32) (local $j i32) (local $cs i32) (local $cp i32) (local $op i32) (local $pp i32) (local $kind i32)
+    (local $loV v128) (local $hiV v128) (local $lo64 v128) (local $hi64 v128) (local $zpV v128)
+    (local $x v128) (local $p0 v128) (local $p1 v128) (local $s v128) (local $y v128)
+    (local.set $cs (i32.shl (local.get $cStride) (i32.const 2)))
+    (local.set $loV (i32x4.splat (local.get $lo)))
+    (local.set $hiV (i32x4.splat (local.get $hi)))
+    (local.set $lo64 (i64x2.splat (i64.extend_i32_s (local.get $lo))))
+    (local.set $hi64 (i64x2.splat (i64.extend_i32_s (local.get $hi))))
+    (local.set $zpV (i32x4.splat (local.get $zp)))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (local.set $pp (local.get $stages))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
+            ;; column j of rows i .. i + 3
+            (local.set $cp (i32.add (local.get $c)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cStride)) (local.get $j)) (i32.const 2))))
+            (local.set $x (v128.load32_zero (local.get $cp)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $cs)))
+            (local.set $x (v128.load32_lane 1 (local.get $cp) (local.get $x)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $cs)))
+            (local.set $x (v128.load32_lane 2 (local.get $cp) (local.get $x)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $cs)))
+            (local.set $x (v128.load32_lane 3 (local.get $cp) (local.get $x)))
+            (local.set $x (i32x4.shl (i32x4.add (local.get $x) (v128.load (local.get $pp)))
+              (i32.load offset=112 (local.get $pp))))
+            (local.set $p0 (i64x2.extmul_low_i32x4_s (local.get $x) (v128.load offset=16 (local.get $pp))))
+            (local.set $p1 (i64x2.extmul_high_i32x4_s (local.get $x) (v128.load offset=16 (local.get $pp))))
+            (local.set $kind (i32.load offset=120 (local.get $pp)))
+            (if (i32.eqz (local.get $kind))
+              (then
+                ;; kind 0: the high words of p + 2^(t-1), shifted by t - 32
+                (local.set $y (i32x4.shr_s
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                    (i64x2.add (local.get $p0) (v128.load offset=32 (local.get $pp)))
+                    (i64x2.add (local.get $p1) (v128.load offset=32 (local.get $pp))))
+                  (i32.load offset=116 (local.get $pp)))))
+              (else (if (i32.eq (local.get $kind) (i32.const 1))
+                (then
+                  ;; kind 1: the high-mul s, then the rounding right shift by r in i32
+                  (local.set $s (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                    (i64x2.add (i64x2.add (local.get $p0) (local.get $p0)) (v128.load offset=32 (local.get $pp)))
+                    (i64x2.add (i64x2.add (local.get $p1) (local.get $p1)) (v128.load offset=32 (local.get $pp)))))
+                  (local.set $y (i32x4.add
+                    (i32x4.shr_s (local.get $s) (i32.load offset=116 (local.get $pp)))
+                    (i32x4.shr_u
+                      (i32x4.add
+                        (i32x4.add (v128.and (local.get $s) (v128.load offset=64 (local.get $pp)))
+                          (v128.load offset=80 (local.get $pp)))
+                        (v128.and (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0))
+                          (v128.load offset=96 (local.get $pp))))
+                      (i32.load offset=116 (local.get $pp))))))
+                (else
+                  ;; kind 2: floor in i64, clamped to [lo, hi] there, then the low words
+                  (local.set $p0 (i64x2.sub
+                    (i64x2.shr_u (i64x2.add (local.get $p0) (v128.load offset=32 (local.get $pp)))
+                      (i32.load offset=116 (local.get $pp)))
+                    (v128.load offset=48 (local.get $pp))))
+                  (local.set $p1 (i64x2.sub
+                    (i64x2.shr_u (i64x2.add (local.get $p1) (v128.load offset=32 (local.get $pp)))
+                      (i32.load offset=116 (local.get $pp)))
+                    (v128.load offset=48 (local.get $pp))))
+                  (local.set $p0 (v128.bitselect (local.get $hi64) (local.get $p0) (i64x2.gt_s (local.get $p0) (local.get $hi64))))
+                  (local.set $p0 (v128.bitselect (local.get $lo64) (local.get $p0) (i64x2.lt_s (local.get $p0) (local.get $lo64))))
+                  (local.set $p1 (v128.bitselect (local.get $hi64) (local.get $p1) (i64x2.gt_s (local.get $p1) (local.get $hi64))))
+                  (local.set $p1 (v128.bitselect (local.get $lo64) (local.get $p1) (i64x2.lt_s (local.get $p1) (local.get $lo64))))
+                  (local.set $y (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (local.get $p0) (local.get $p1)))))))
+            ;; clamp (lo <= hi), the zero point; the low byte of each lane is the int8 result
+            (local.set $y (i32x4.add (local.get $zpV)
+              (i32x4.max_s (i32x4.min_s (local.get $y) (local.get $hiV)) (local.get $loV))))
+            (local.set $op (i32.add (local.get $out) (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j))))
+            (v128.store8_lane 0 (local.get $op) (local.get $y))
+            (local.set $op (i32.add (local.get $op) (local.get $n)))
+            (v128.store8_lane 4 (local.get $op) (local.get $y))
+            (local.set $op (i32.add (local.get $op) (local.get $n)))
+            (v128.store8_lane 8 (local.get $op) (local.get $y))
+            (local.set $op (i32.add (local.get $op) (local.get $n)))
+            (v128.store8_lane 12 (local.get $op) (local.get $y))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; maxpool(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, lo, hi):
+  ;; MAX_POOL_2D of `batch` NHWC int8 images as quant/kernels/max-pool2d.ts computes it: the largest code of the
+  ;; window clipped to the image (starting from -128), then y > hi ? hi : y < lo ? lo : y with the int8 bounds
+  ;; lo, hi; inC a multiple of 8 (8 channels a vector).
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $maxpool (export "maxpool")
+    (param $src i32) (param $dst i32) (param $batch i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
+    (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
+    (param $outH i32) (param $outW i32) (param $lo i32) (param $hi i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y i32) (local $x i32) (local $c i32)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $image i32) (local $d i32) (local $p i32)
+    (local $best v128) (local $loV v128) (local $hiV v128)
+    (local.set $loV (i8x16.splat (local.get $lo)))
+    (local.set $hiV (i8x16.splat (local.get $hi)))
+    (local.set $d (local.get $dst))
+    (local.set $b (i32.const 0))
+    (block $b_done
+      (loop $b_loop
+        (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $src)
+          (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))))
+        (local.set $oy (i32.const 0))
+        (block $oy_done
+          (loop $oy_loop
+            (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            ;; rows [y0, y1) of the window inside the image
+            (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padTop)))
+            (local.set $y1 (i32.add (local.get $y0) (local.get $kh)))
+            (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+            (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+            (local.set $ox (i32.const 0))
+            (block $ox_done
+              (loop $ox_loop
+                (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+                (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $x1 (i32.add (local.get $x0) (local.get $kw)))
+                (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+                (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+                (local.set $c (i32.const 0))
+                (block $c_done
+                  (loop $c_loop
+                    (br_if $c_done (i32.ge_u (local.get $c) (local.get $inC)))
+                    (local.set $best (v128.const i8x16 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128 -128))
+                    (local.set $y (local.get $y0))
+                    (block $y_done
+                      (loop $y_loop
+                        (br_if $y_done (i32.ge_s (local.get $y) (local.get $y1)))
+                        (local.set $x (local.get $x0))
+                        (local.set $p (i32.add (local.get $image) (i32.add (i32.mul (i32.add
+                          (i32.mul (local.get $y) (local.get $inW)) (local.get $x)) (local.get $inC)) (local.get $c))))
+                        (block $x_done
+                          (loop $x_loop
+                            (br_if $x_done (i32.ge_s (local.get $x) (local.get $x1)))
+                            (local.set $best (i8x16.max_s (local.get $best) (v128.load64_zero (local.get $p))))
+                            (local.set $p (i32.add (local.get $p) (local.get $inC)))
+                            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                            (br $x_loop)))
+                        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                        (br $y_loop)))
+                    (local.set $best (v128.bitselect
+                      (local.get $loV)
+                      (v128.bitselect (local.get $hiV) (local.get $best) (i8x16.gt_s (local.get $best) (local.get $hiV)))
+                      (i8x16.lt_s (local.get $best) (local.get $loV))))
+                    (v128.store64_lane 0 (local.get $d) (local.get $best))
+                    (local.set $d (i32.add (local.get $d) (i32.const 8)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                    (br $c_loop)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $ox_loop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oy_loop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $b_loop))))
+)

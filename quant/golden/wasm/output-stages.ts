@@ -1,0 +1,87 @@
+/**
+ * The constants of kernels.wat's `requant`, one 128-byte record per output column: quant/spec's requantize in
+ * each rounding mode as the integer pipelines that kernel runs (its comment derives them), with
+ * x = wrap32(acc + bias) << l and the exact 64-bit product p = x * m0:
+ *   kind 0, single, t = 31 - shift >= 32: y = hi32(p + 2^(t-1)) >> (t - 32)
+ *   kind 1, double / ruy: s = hi32(2p + 2^31) (SaturatingRoundingDoublingHighMul, l = max(shift, 0)), then with
+ *           r = max(-shift, 0): y = (s >> r) + (((s & (2^r - 1)) + c2 + (s < 0 ? d : 0)) >>> r), c2 = 2^(r-1)
+ *           and d = -1 (double: RoundingDivideByPOT, ties away from zero) or 0 (ruy: ties toward +infinity)
+ *   kind 2, single, t <= 31: y = ((p + 2^(t-1) + 2^63) >>> t) - 2^(63-t) in i64 (the floor by a logical shift)
+ * then the clamp to [actMin - zp, actMax - zp] and + zp. The records exist only where that equals the spec:
+ * m0 in [0, 2^31 - 1], shift in [-31, 30] (what the spec allows), and actMin <= actMax with |zp|, |actMin|,
+ * |actMax| <= 2^16; elsewhere `outputStages` returns undefined and the caller keeps the JS path.
+ */
+import { M0_MAX, SHIFT_MAX, SHIFT_MIN, type RoundingMode } from '../../spec/index.ts';
+
+export const STAGE_BYTES = 128;
+const SIGN = 1n << 63n;
+/** Bound on |zp|, |actMin|, |actMax| under which the kernel's clamp before + zp equals the spec's after. */
+const BOUND = 2 ** 16;
+
+/** Column-wise requant constants, and the layer's output bounds as the kernel takes them. */
+export interface OutputStages {
+  n: number;
+  /** n records in kernels.wat's layout. */
+  bytes: Uint8Array;
+  zp: number;
+  /** actMin - zp and actMax - zp. */
+  lo: number;
+  hi: number;
+}
+
+export function outputStages(
+  bias: Int32Array,
+  multiplier: Int32Array,
+  shift: Int32Array,
+  mode: RoundingMode,
+  zp: number,
+  actMin: number,
+  actMax: number,
+): OutputStages | undefined {
+  const n = bias.length;
+  if (multiplier.length !== n || shift.length !== n) return undefined;
+  for (const v of [zp, actMin, actMax]) if (!(Number.isInteger(v) && Math.abs(v) <= BOUND)) return undefined;
+  if (actMin > actMax) return undefined;
+  const bytes = new Uint8Array(n * STAGE_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let col = 0; col < n; col++) {
+    const m0 = multiplier[col] as number;
+    const sh = shift[col] as number;
+    if (!(Number.isInteger(m0) && m0 >= 0 && m0 <= M0_MAX && Number.isInteger(sh) && sh >= SHIFT_MIN && sh <= SHIFT_MAX)) return undefined;
+    const o = col * STAGE_BYTES;
+    const i32x4 = (at: number, v: number) => {
+      for (let lane = 0; lane < 4; lane++) view.setInt32(o + at + 4 * lane, v, true);
+    };
+    const u64x2 = (at: number, v: bigint) => {
+      for (let lane = 0; lane < 2; lane++) view.setBigUint64(o + at + 8 * lane, BigInt.asUintN(64, v), true);
+    };
+    i32x4(0, bias[col] as number);
+    i32x4(16, m0);
+    let l = 0, shAmount = 0, kind = 0;
+    if (mode === 'single') {
+      const t = 31 - sh;
+      if (t >= 32) {
+        u64x2(32, 1n << BigInt(t - 1));
+        shAmount = t - 32;
+      } else {
+        kind = 2;
+        u64x2(32, (1n << BigInt(t - 1)) + SIGN);
+        u64x2(48, 1n << BigInt(63 - t));
+        shAmount = t;
+      }
+    } else {
+      kind = 1;
+      l = sh > 0 ? sh : 0;
+      const r = sh > 0 ? 0 : -sh;
+      u64x2(32, 1n << 31n);
+      i32x4(64, r === 0 ? 0 : 2 ** r - 1);
+      i32x4(80, r === 0 ? 0 : 2 ** (r - 1));
+      i32x4(96, r > 0 && mode === 'double' ? -1 : 0);
+      shAmount = r;
+    }
+    view.setInt32(o + 112, l, true);
+    view.setInt32(o + 116, shAmount, true);
+    view.setInt32(o + 120, kind, true);
+  }
+  return { n, bytes, zp, lo: actMin - zp, hi: actMax - zp };
+}

@@ -1,0 +1,128 @@
+/**
+ * kernels.wat's im2col, maxpool and whole MAC layers (quant/golden/wasm) against their plain twins: quant/format's
+ * im2col, quant/kernels' maxPool2d, and im2col + the JS GEMM + quant/spec's requantize, on seeded random
+ * geometries (SEED env var, printed on failure), every rounding mode, batches that span several chunks.
+ */
+import assert from 'node:assert/strict';
+import { Rng } from '../../../quant/random.ts';
+import { foldInputZeroPoint, quantizeMultiplier, requantize, ROUNDING_MODES, type RoundingMode } from '../../../quant/spec/index.ts';
+import { convGeometry, im2col, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
+import { maxPool2d } from '../../../quant/kernels/index.ts';
+import { gemmInt8, packB } from '../../../quant/golden/index.ts';
+import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
+import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/max-pool.ts';
+import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/mac-layer.ts';
+
+const SEED = process.env.SEED === undefined ? 17 : Number(process.env.SEED);
+
+function randomGeometry(rng: Rng, inC: number): { g: ConvGeometry; shape: number[]; kernel: [number, number]; strides: [number, number]; padding: 'same' | 'valid' } {
+  for (;;) {
+    const shape = [rng.int(1, 9), rng.int(1, 9), inC];
+    const kernel: [number, number] = [rng.int(1, 4), rng.int(1, 4)];
+    const strides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
+    const padding = rng.int(0, 1) === 0 ? 'same' : 'valid';
+    if (padding === 'valid' && (kernel[0] > (shape[0] as number) || kernel[1] > (shape[1] as number))) continue;
+    return { g: convGeometry(shape, kernel, strides, padding), shape, kernel, strides, padding };
+  }
+}
+
+function randomInt8(rng: Rng, n: number): Int8Array {
+  return Int8Array.from({ length: n }, () => rng.int(-128, 127));
+}
+
+/** conv2d or dense by the book: im2col, the JS GEMM, the spec's requantize per element. */
+function referenceMac(input: Int8Array, batch: number, w: Int8Array, k: number, n: number, bias: Int32Array, m0: Int32Array, shift: Int32Array, zIn: number, zOut: number, actMin: number, actMax: number, mode: RoundingMode, g?: ConvGeometry): Int8Array {
+  const a = g ? im2col(input, g, zIn, batch) : input;
+  const m = a.length / k;
+  const acc = gemmInt8(a, w, m, k, n, undefined, 'js');
+  const folded = foldInputZeroPoint(bias, w, k, n, zIn);
+  return Int8Array.from(acc, (v, i) => requantize(v, folded[i % n] as number, m0[i % n] as number, shift[i % n] as number, zOut, actMin, actMax, mode));
+}
+
+describe('quant/golden/wasm kernels equal their plain twins', function () {
+  before(function () {
+    if (wasmKernels() === null) this.skip();
+  });
+
+  it('im2col equals quant/format im2col on 300 random geometries (inC 1..17, strides 1..3, same and valid)', () => {
+    const rng = new Rng(SEED);
+    const kern = wasmKernels()!;
+    for (let t = 0; t < 300; t++) {
+      const inC = [1, 2, 3, 4, 8, 16, 5, 17][rng.int(0, 7)] as number;
+      const { g } = randomGeometry(rng, inC);
+      const batch = rng.int(1, 3);
+      const pad = rng.int(-128, 127);
+      const input = randomInt8(rng, batch * g.inH * g.inW * inC);
+      const want = im2col(input, g, pad, batch);
+      const dst = align16(input.length + 16);
+      const buf = wasmMemory(kern, dst + want.length + 16);
+      new Int8Array(buf, 0, input.length).set(input);
+      new Int8Array(buf, dst, want.length + 16).fill(99); // what the kernel must overwrite
+      kern.im2col(0, dst, batch, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, pad);
+      const got = new Int8Array(buf, dst, want.length);
+      assert.deepEqual(got, want, `seed ${SEED}, case ${t}: im2col of ${batch} x [${g.inH}, ${g.inW}, ${inC}], kernel ${g.kh}x${g.kw}, strides ${g.strideH},${g.strideW}, pads ${g.padTop},${g.padLeft}`);
+    }
+  });
+
+  it('maxpool equals quant/kernels maxPool2d on 200 random layers (clipped same windows, clamps)', () => {
+    const rng = new Rng(SEED + 1);
+    for (let t = 0; t < 200; t++) {
+      const inC = 8 * rng.int(1, 3);
+      const { g, shape, kernel, strides, padding } = randomGeometry(rng, inC);
+      const clamp = rng.int(0, 2);
+      const a = rng.int(-128, 127);
+      const b = rng.int(-128, 127);
+      const layer: MaxPool2DLayer = {
+        type: 'maxpool2d', name: `pool${t}`, inputShape: shape, outputShape: [g.outH, g.outW, inC], pool: kernel, strides, padding,
+        ...(clamp === 0 ? {} : { actMin: Math.min(a, b), actMax: clamp === 1 ? Math.max(a, b) : 127 }),
+      };
+      const plan = prepareWasmMaxPool(layer);
+      assert.ok(plan);
+      const batch = rng.int(1, 3);
+      const input = randomInt8(rng, batch * shape.reduce((x, y) => x * y, 1));
+      assert.deepEqual(runWasmMaxPool(plan, input, batch), maxPool2d(layer, input, batch), `seed ${SEED + 1}, case ${t}: ${JSON.stringify(layer)}`);
+    }
+    const odd: MaxPool2DLayer = { type: 'maxpool2d', name: 'odd', inputShape: [4, 4, 3], outputShape: [2, 2, 3], pool: [2, 2], strides: [2, 2], padding: 'valid' };
+    assert.equal(prepareWasmMaxPool(odd), undefined, 'channels not a multiple of 8 stay on the JS kernel');
+  });
+
+  for (const mode of ROUNDING_MODES) {
+    it(`conv2d and dense layers (${mode}) equal im2col + the JS GEMM + the spec, batches over several chunks`, () => {
+      const rng = new Rng(SEED + 2 + ROUNDING_MODES.indexOf(mode));
+      for (let t = 0; t < 40; t++) {
+        const dense = t % 4 === 3;
+        const inC = rng.int(1, 12);
+        const geo = dense ? undefined : randomGeometry(rng, inC);
+        const g = geo?.g;
+        const k = g ? g.kh * g.kw * inC : rng.int(1, 300);
+        const n = rng.int(1, 20);
+        const w = Int8Array.from({ length: k * n }, () => rng.int(-127, 127));
+        const bias = Int32Array.from({ length: n }, () => (t % 5 === 0 ? [2 ** 31 - 1, -(2 ** 31), 0][rng.int(0, 2)] as number : rng.int(-30000, 30000)));
+        const m0 = new Int32Array(n);
+        const shift = new Int32Array(n);
+        for (let c = 0; c < n; c++) {
+          const q = quantizeMultiplier(t % 7 === 0 ? 2 ** rng.int(-20, 8) * (1 + rng.next()) : 1 / (20 * Math.sqrt(k)) * (0.5 + rng.next()));
+          m0[c] = q.m0;
+          shift[c] = q.shift;
+        }
+        const zIn = rng.int(-128, 127);
+        const zOut = rng.int(-128, 127);
+        const relu = rng.int(0, 1) === 1;
+        const actMin = relu ? zOut : -128;
+        const actMax = 127;
+        const plane = g ? g.outH * g.outW : 1;
+        // enough images for more than one chunk of 2048 rows now and then
+        const batch = t % 10 === 0 ? Math.ceil(2500 / plane) : rng.int(1, 5);
+        const inSize = g ? g.inH * g.inW * inC : k;
+        const input = randomInt8(rng, batch * inSize);
+        const folded = foldInputZeroPoint(bias, w, k, n, zIn);
+        const packed = packB(w, k, n, 'wasm');
+        const plan = prepareWasmMac(packed.wasm!, folded, m0, shift, mode, zOut, actMin, actMax, zIn, g);
+        assert.ok(plan, 'the kernels take the layer');
+        const got = runWasmMac(plan, input, batch);
+        const want = referenceMac(input, batch, w, k, n, bias, m0, shift, zIn, zOut, actMin, actMax, mode, g);
+        assert.deepEqual(got, want, `seed ${SEED + 2}, case ${t}: ${dense ? 'dense' : 'conv2d'} K=${k} N=${n} batch ${batch}`);
+      }
+    });
+  }
+});

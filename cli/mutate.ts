@@ -122,8 +122,10 @@ export async function run(argv: string[]): Promise<void> {
   for (const m of r.mutants.filter((x) => x.equivalentClaimWrong)) console.log(`  ${m.name} is marked equivalent but was killed: fix the catalogue`);
   for (const m of r.mutants.filter((x) => x.portInvisibleClaimWrong)) console.log(`  ${m.name} is marked port-invisible but port mode killed it: fix the catalogue`);
   if (r.timingOnly !== undefined) {
-    console.log(`mutate: ${r.timingOnly.length} timing-only (killed in port mode, survived transaction mode)${r.timingOnly.length === 0 ? '' : `: ${r.timingOnly.map((t) => t.name).join(', ')}`}`);
-    for (const t of r.timingOnly) console.log(`  timing-only ${t.name}${t.expected ? ` (expected: ${t.reason})` : ': the catalogue does not say why (mark it timingOnly, with the reason, or find the bug)'}`);
+    const s = r.scores.transactions;
+    const changing = s === undefined ? '' : `; of the ${s.mutants - s.equivalent - r.timingOnly.length} others transaction mode kills ${s.killed + s.stillborn}`;
+    console.log(`mutate: ${r.timingOnly.length} timing-only (killed in port mode, survived transaction mode)${r.timingOnly.length === 0 ? '' : `: ${r.timingOnly.map((t) => t.name).join(', ')}`}${changing}`);
+    for (const t of r.timingOnly.filter((x) => !x.expected)) console.log(`  timing-only ${t.name}: the catalogue does not say why (mark it timingOnly, with the reason, or find the bug)`);
   }
   for (const m of r.mutants.filter((x) => x.timingOnlyClaimWrong)) console.log(`  ${m.name} is marked timing-only but transaction mode killed it: fix the catalogue`);
   console.log(`mutate: report ${out}`);

@@ -18,9 +18,14 @@ import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { mismatchError } from '../../harness/lockstep/mismatch.ts';
-import { TransactionScoreboard, type TransactionStats } from '../../harness/transaction/scoreboard.ts';
+import { TransactionRunner, type TransactionRun } from '../../harness/transaction/runner.ts';
+import { runNetworkTransactions } from '../../harness/network/runNetworkTransactions.ts';
+import { runNetworkLockstep } from '../../harness/network/runNetworkLockstep.ts';
+import { loadDataset } from '../../model/index.ts';
+import { randomModel } from '../../quant/format/random-model.ts';
+import { quantizeImage } from '../../quant/golden/image.ts';
+import { runGolden } from '../../quant/golden/run.ts';
 import { TransactionMismatch, type TransactionError } from '../../harness/transaction/errors.ts';
-import { observeRows, outputRows } from '../../harness/transaction/rows.ts';
 import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
@@ -67,28 +72,15 @@ function cfgOf(rtl: RtlSim): ArrayConfig {
   return arrayConfig({ rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: rtl.roundingModes });
 }
 
-/**
- * Transaction mode over the TransactionScoreboard (harness/transaction/scoreboard.ts): programs back to back from
- * one reset, each program's words and then `drain` idle cycles, every row on the ports fed to the program's
- * scoreboard (this RTL never stalls, so every beat is taken in the cycle it is presented). The first error, or every
- * program's stats.
- */
-function runTransactions(rtl: RtlSim, programs: readonly Program[], drain = 8): { error?: TransactionError; runs: Array<{ context: string; stats: TransactionStats }> } {
-  const g = rtl.geometry;
-  rtl.reset();
-  let cycle = 0;
-  const runs: Array<{ context: string; stats: TransactionStats }> = [];
+/** Transaction mode (harness/transaction/runner.ts): programs back to back from one reset; the first error, or every run. */
+async function runTransactions(rtl: RtlSim, programs: readonly Program[]): Promise<{ error?: TransactionError; runs: TransactionRun[] }> {
+  const runner = new TransactionRunner(rtl);
+  runner.reset();
+  const runs: TransactionRun[] = [];
   for (const p of programs) {
-    const board = new TransactionScoreboard(p, { start: cycle, context: p.layer });
-    const n = p.nCycles + drain;
-    const beats = new Int32Array(n * g.inWords);
-    beats.set(p.beats);
-    const out = new Int32Array(n * g.outWords);
-    rtl.run(n, beats, out);
-    const error = observeRows(board, outputRows(out, g.cols, cycle)) ?? board.finish(cycle + n);
-    if (error !== undefined) return { error, runs };
-    runs.push({ context: p.layer, stats: board.stats() });
-    cycle += n;
+    const run = await runner.runProgram(p, p.layer);
+    runs.push(run);
+    if (run.error !== undefined) return { error: run.error, runs };
   }
   return { runs };
 }
@@ -174,7 +166,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     const rtl = openRtlSim(await build());
     try {
       const programs = [...randomPrograms(cfgOf(rtl), 15, 24), shiftPerNTile(cfgOf(rtl)), oneOverClamp(cfgOf(rtl))];
-      const r = runTransactions(rtl, programs);
+      const r = await runTransactions(rtl, programs);
       assert.equal(r.error, undefined, `seed 15: ${r.error?.message}`);
       assert.equal(r.runs.length, programs.length);
       for (const run of r.runs) {
@@ -183,8 +175,38 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
         assert.deepEqual(s.latency, { min: R + C + 2, max: R + C + 2, mean: R + C + 2 }, run.context);
         assert.equal(s.reference.latency, R + C + 1);
         assert.equal(s.cycles, s.reference.cycles + 1, 'the program\'s last row one cycle after hw-sim\'s');
+        assert.equal(run.end - run.start, s.reference.cycles + 1, 'the program ends in the cycle after its last row');
+        assert.ok(run.output !== undefined && run.reference !== undefined);
+        assert.deepEqual(run.output, run.reference, run.context);
       }
       assert.ok(programs.every((p) => p.plan.nN >= 2), 'every program has several N-tiles');
+    } finally {
+      rtl.close();
+    }
+  });
+
+  it('transaction mode over MNIST test images: a conv-pool-conv-pool-dense network in ruy rounding, outputs = golden, latency R + C + 2 in every layer; the cycle lockstep fails on it', async function () {
+    const seed = 23;
+    const model = randomModel(new Rng(seed), {
+      layers: ['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'dense'],
+      inputShape: [28, 28, 1], classes: 10, weightBits: 8, activationBits: 8, roundingMode: 'ruy', maxChannels: 8,
+    });
+    const images = 3;
+    const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
+    const rtl = openRtlSim(await build());
+    try {
+      const runner = new TransactionRunner(rtl);
+      const r = await runNetworkTransactions(model, runner, codes, { batch: 2 }); // a batch of 2 and one of 1
+      assert.equal(r.failure, undefined, `seed ${seed}: ${r.failure?.failure.error.message}`);
+      assert.equal(r.images, images);
+      assert.deepEqual(r.outputs, runGolden(model, codes, { batch: images }).output, `seed ${seed}`);
+      const s = runner.totals.summary();
+      assert.equal(s.seen, s.rows);
+      assert.ok(s.rows > 1000, `${s.rows} rows`);
+      assert.deepEqual(s.latency, { min: R + C + 2, max: R + C + 2, mean: R + C + 2 });
+      const ls = await runNetworkLockstep(model, new Lockstep(rtl), codes, { batch: 2 });
+      assert.ok(ls.mismatch !== undefined, 'the cycle lockstep fails on the same images');
+      assert.match(mismatchError(ls.mismatch.verdict.first).message, /at o_valid_o: .*run with --check transactions/);
     } finally {
       rtl.close();
     }
@@ -219,7 +241,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     const rtl = openRtlSim(await build(config));
     try {
       const p = shiftPerNTile(cfgOf(rtl));
-      const { error } = runTransactions(rtl, [p]);
+      const { error } = await runTransactions(rtl, [p]);
       assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
       assert.equal(error.place.tile, 'n0 k0');
       assert.deepEqual([error.place.addr, error.place.m], [8, 8], 'the last row of the first N-tile');
@@ -229,7 +251,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
       // and the example itself passes this program (the random GEMMs' test above)
       const rng = new Rng(3);
       const single = Array.from({ length: 6 }, (_, i) => randomProgram(cfgOf(rtl), rng, rng.int(1, 30), rng.int(1, 3 * R), rng.int(1, C), `one${i}`));
-      const r = runTransactions(rtl, single);
+      const r = await runTransactions(rtl, single);
       assert.equal(r.error, undefined, `seed 3: ${r.error?.message}`);
     } finally {
       rtl.close();
@@ -243,7 +265,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     const rtl = openRtlSim(await build(config));
     try {
       const p = oneOverClamp(cfgOf(rtl));
-      const { error } = runTransactions(rtl, [p]);
+      const { error } = await runTransactions(rtl, [p]);
       assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
       assert.equal(error.place.tile, 'n1 k1');
       assert.deepEqual([error.place.addr, error.place.m], [5, 5]);

@@ -7,7 +7,7 @@ import { ARITHMETIC_TARGETS, ROUNDING_MODES, type ArithmeticTarget, type Roundin
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
-import { formatChecks, runCosim, type CosimOptions } from '../cosim/index.ts';
+import { CHECK_MODES, formatChecks, runCosim, type CheckMode, type CosimOptions, type CosimReport } from '../cosim/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { intOption } from './options.ts';
 import { lockstepProgress, trainingProgress } from './progress.ts';
@@ -23,7 +23,11 @@ const HELP = `usage: int8cosim cosim [options]
   --labels FILE.csv         labels of those inputs (file,label lines): the report then gives accuracies
   --arithmetic T            a .tflite model's TFLite arithmetic: tflite-runtime (default) or tflite-reference
   --rows R --cols C         (8, 8)         --images N          (the whole test set)
-  --deep                    compare every PE register every cycle (slower)
+  --check cycles|transactions  what the RTL is held to (cycles): cycles, hw-sim's every output word of every cycle
+                            (the cycle contract); transactions, every output row exactly once with hw-sim's address and
+                            values whatever its latency, a_ready_o honoured (docs/ARCHITECTURE.md section 13: an RTL
+                            pipelined or stalling otherwise); the report gives its latency and throughput beside hw-sim's
+  --deep                    compare every PE register every cycle (slower; cycles only)
   --rtl-config FILE         your RTL: {top, files, includeDirs, parameters, defines} (rtl/cosim.json)
   --corner-cases N          cases of the corner tier run on the same build before the network (${CORNER_TIER_CASES}; 0: none)
   --batch B                 images per reset; dense layers run as one GEMM per batch (32)
@@ -38,7 +42,7 @@ export async function run(argv: string[]): Promise<void> {
       rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
       model: { type: 'string' }, 'corner-cases': { type: 'string' },
       inputs: { type: 'string' }, labels: { type: 'string' }, arithmetic: { type: 'string' }, seed: { type: 'string' },
-      batch: { type: 'string' }, deep: { type: 'boolean' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
+      batch: { type: 'string' }, deep: { type: 'boolean' }, check: { type: 'string' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,7 +52,13 @@ export async function run(argv: string[]): Promise<void> {
   const rounding = (v.rounding ?? 'single') as RoundingMode;
   if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
   const batch = intOption('batch', v.batch, { min: 1, max: 4096 }) ?? 32;
+  const check = (v.check ?? 'cycles') as CheckMode;
+  if (!CHECK_MODES.includes(check)) throw new UsageError(`--check expects ${CHECK_MODES.join(' or ')}, got '${v.check}'`);
+  if (check === 'transactions' && v.deep === true) {
+    throw new UsageError('--deep compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use --deep or --check transactions, not both');
+  }
   const opts: CosimOptions = {
+    check,
     rounding,
     rows: intOption('rows', v.rows, { min: 2, max: 32 }) ?? 8,
     cols: intOption('cols', v.cols, { min: 2, max: 32 }) ?? 8,
@@ -93,6 +103,8 @@ export async function run(argv: string[]): Promise<void> {
       a === undefined
         ? `accuracy: not measured (the inputs have no labels; --labels file.csv gives them)`
         : `accuracy float ${pct(a.float)}  ptq ${pct(a.ptq)}  qat ${pct(a.qat)}  integer ${pct(a.integer)}${sample ? ` (${pct(sample.integer)} on the ${sample.images} lockstep images)` : ''}  hw-sim ${pct(a.hwsim)}  rtl ${pct(a.rtl)}`,
+      `check: ${r.check ?? 'cycles'}${r.check === 'transactions' ? ' (docs/ARCHITECTURE.md section 13: every row exactly once, whatever its timing)' : ' (every output word of every cycle)'}`,
+      ...(r.timing ? [timingLine(r.timing)] : []),
       ...formatChecks(r.checks),
       ...(r.verdict === 'PASS' && r.checks.some((c) => c.name === 'bytes tflite-golden') ? ['TFLite runtime = golden = hw-sim = RTL, byte for byte'] : []),
       `${r.verdict}${r.failedChecks.length > 0 ? ` (failed or not run: ${r.failedChecks.join(', ')})` : ': every check held'}; wall ${Object.entries(r.wallSeconds).map(([k, s]) => `${k} ${s}s`).join(', ')}`,
@@ -100,8 +112,16 @@ export async function run(argv: string[]): Promise<void> {
     ].join('\n'),
   );
   if (window !== undefined) console.log(window.text);
-  const lock = r.checks.find((c) => c.name === 'lockstep');
+  const lock = r.checks.find((c) => c.name === 'lockstep' || c.name === 'transactions');
   if (lock?.status === 'fail') throw new CosimError(lock.detail ?? 'RTL and hw-sim differ');
   if (r.bytes.first !== null) throw new CosimError(`layer outputs differ byte for byte: ${describeLayerDifference(r.bytes.first)}`);
   if (r.verdict !== 'PASS') throw new CosimError(`cosim FAIL: ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name} ${c.status}${c.detail ? ` (${c.detail})` : ''}`).join('; ')}`);
+}
+
+/** "timing: RTL latency 12..31 (mean 14.20) cycles, 0.713 rows/cycle; hw-sim latency 9, 0.842 rows/cycle (1,234 rows of 56 programs)" */
+function timingLine(t: NonNullable<CosimReport['timing']>): string {
+  const l = t.rtl.latency;
+  const lat = l === null ? 'no rows' : l.min === l.max ? `${l.min}` : `${l.min}..${l.max} (mean ${l.mean.toFixed(2)})`;
+  const rpc = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+  return `timing: RTL latency ${lat} cycles, ${rpc(t.rtl.rowsPerCycle)} rows/cycle; hw-sim latency ${t.hwsim.latency ?? 'n/a'}, ${rpc(t.hwsim.rowsPerCycle)} rows/cycle (${t.seen.toLocaleString('en-US')} of ${t.rows.toLocaleString('en-US')} rows, ${t.programs} programs)`;
 }

@@ -5,7 +5,9 @@
 import type { BuildRequest, RtlBuild } from '../harness/index.ts';
 import type { LayerCheckResult, Pair } from '../harness/network/layerCheck.ts';
 import type { CosimReport } from '../report/schema/cosim-report.ts';
-import { runCornerTier } from '../verify/corner-tier.ts';
+import { cornerSeeds } from '../verify/corner-tier.ts';
+import { configName } from '../verify/palette.ts';
+import { runRegression } from '../verify/runner.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 
 /** One check as report.json holds it (report/schema/sections.ts, checkSchema): what, how much, pass or fail. */
@@ -54,17 +56,27 @@ export function formatChecks(checks: readonly CosimCheck[]): string[] {
   });
 }
 
-/** The quick corner tier on the cosim's own build: every corner of the contract, which a trained network never reaches. */
+/**
+ * The quick corner tier on the cosim's own build: every corner of the contract, which a trained network never
+ * reaches; in the cosim's check mode (transactions: each case's programs and raw streams through the transaction
+ * runner, as `regress --check transactions` runs them). The seeds and replay line are verify/corner-tier.ts's.
+ */
 export async function cornerCheck(
-  req: BuildRequest, build: RtlBuild, cases: number, deep: boolean, log: (m: string) => void,
+  req: BuildRequest, build: RtlBuild, cases: number, deep: boolean, log: (m: string) => void, mode: 'cycles' | 'transactions' = 'cycles',
 ): Promise<{ check: CosimCheck; report: CornerTierReport | null }> {
   const g = build.geometry;
-  const what = `quick corner tier on this build (${g.rows}x${g.cols} AccDepth ${g.accDepth}, rounding ${build.roundingModes.join('/')}): golden vs hw-sim vs RTL${deep ? ', deep' : ''}`;
+  const level = mode === 'transactions' ? 'transaction level (every row, whatever its timing)' : `every cycle${deep ? ', deep' : ''}`;
+  const what = `quick corner tier on this build (${g.rows}x${g.cols} AccDepth ${g.accDepth}, rounding ${build.roundingModes.join('/')}): golden vs hw-sim vs RTL, ${level}`;
   if (cases === 0) return { check: { name: 'corner tier', status: 'not-run', what, compared: 0, unit: 'cases', detail: '--corner-cases 0' }, report: null };
-  const r = await runCornerTier({
+  const cfg = { rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: build.roundingModes };
+  const name = configName(cfg);
+  const r = await runRegression({
+    palette: [cfg],
     rtl: { config: req.config, deep, ...(req.defines ? { defines: req.defines } : {}) },
-    cfg: { rows: g.rows, cols: g.cols, accDepth: g.accDepth, roundingModes: build.roundingModes },
-    cases,
+    seeds: cornerSeeds(cases, cfg),
+    networks: false,
+    check: mode,
+    replayCommand: (s) => `corner tier seed ${s} on ${name}${deep ? ', deep' : ''}${mode === 'transactions' ? ', check transactions' : ''}: cornerTierCase(${s}, cfg) of verify/corner-tier.ts`,
     log: (l) => log(`corners: ${l}`),
   });
   const f = r.failures[0];

@@ -1,8 +1,9 @@
 /**
  * The cosim flow as a library function (the CLI's `int8cosim cosim` calls it): the model (export folder or cached
  * training), the RTL build, the quick corner tier on that build, then the network over the test set with the RTL in
- * lockstep with hw-sim (every output word of every cycle) and every layer's bytes of golden, hw-sim and RTL
- * compared. Writes report.json (atomically) and report.html into opts.outDir and returns them with the verdict:
+ * lockstep with hw-sim (check 'cycles': every output word of every cycle) or in transaction mode (check
+ * 'transactions', docs/ARCHITECTURE.md section 13: every output row exactly once, whatever its timing, the corner
+ * tier too), and every layer's bytes of golden, hw-sim and RTL compared. Writes report.json (atomically) and report.html into opts.outDir and returns them with the verdict:
  * PASS only when every check held. It never throws for a failed check (the result says what failed); it throws
  * for bad input or a broken tool.
  */
@@ -11,8 +12,10 @@ import { join, relative } from 'node:path';
 import { writeHtmlReport } from '../report/html-report.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import {
-  buildRtl, defaultRtlConfigPath, ensureVerilator, loadRtlConfig, Lockstep, openRtlSim, runNetworkLockstep, type BuildRequest,
+  buildRtl, defaultRtlConfigPath, ensureVerilator, formatTransactionSummary, loadRtlConfig, Lockstep, openRtlSim, runNetworkLockstep, runNetworkTransactions,
+  TransactionRunner, type BuildRequest,
 } from '../harness/index.ts';
+import { UsageError } from '../quant/errors.ts';
 import { LayerCheck } from '../harness/network/layerCheck.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
 import { cornerCheck } from './checks.ts';
@@ -20,15 +23,16 @@ import { cosimFeed } from './feed.ts';
 import { runtimeApplies, runtimeCheck } from './runtime-check.ts';
 import { modelSource, type Stage } from './model-source.ts';
 import { mismatchWindow, type MismatchWindow } from './mismatch-window.ts';
-import { buildCosimReport, type CosimReport } from './report.ts';
+import { buildCosimReport, type CosimReport, type NetworkCheck } from './report.ts';
+import { transactionWindow, type TransactionWindow } from './transaction-window.ts';
 import type { CosimOptions } from './options.ts';
 
 export interface CosimResult {
   report: CosimReport;
   reportPath: string;
   htmlPath: string;
-  /** Set after a lockstep mismatch: the trace, VCD window and signal table. */
-  window?: MismatchWindow;
+  /** Set after a lockstep mismatch: the trace, VCD window and signal table; after a transaction failure, its VCD window and table. */
+  window?: MismatchWindow | TransactionWindow;
 }
 
 function writeAtomic(path: string, data: unknown): void {
@@ -39,6 +43,10 @@ function writeAtomic(path: string, data: unknown): void {
 
 export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const t0 = performance.now();
+  const mode = o.check ?? 'cycles';
+  if (mode === 'transactions' && o.deep) {
+    throw new UsageError('deep mode compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use deep or check transactions, not both');
+  }
   const wall: Record<string, number> = {};
   const stage: Stage = async (name, f) => {
     const s = performance.now();
@@ -78,26 +86,37 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   log(`rtl: ${build.cached ? 'cached build' : `built in ${build.seconds.toFixed(1)} s`} ${build.dir}; ${formatWarningSummary(warnings)}`);
   for (const w of warnings.first) log(`rtl:   ${w}`);
 
-  const corners = await stage('corners', () => cornerCheck(buildReq, build, o.cornerCases, o.deep, log));
+  if (mode === 'transactions') log(`check: transactions (docs/ARCHITECTURE.md section 13)${build.flowControl ? '; the RTL has a_ready_o, the driver honours it' : '; the RTL has no a_ready_o (ready every cycle)'}`);
+  const corners = await stage('corners', () => cornerCheck(buildReq, build, o.cornerCases, o.deep, log, mode));
   log(`corners: ${corners.check.status.toUpperCase()} ${corners.check.compared} cases${corners.check.detail ? `: ${corners.check.detail}` : ''}`);
 
   const rtl = openRtlSim(build);
-  let window: MismatchWindow | undefined;
-  let lockstep: Lockstep;
-  let result: Awaited<ReturnType<typeof runNetworkLockstep>>;
+  let window: MismatchWindow | TransactionWindow | undefined;
+  let net: NetworkCheck;
   const layerCheck = new LayerCheck(model, src.imported ? {} : o.rounding, images);
+  const networkOpts = {
+    batch: o.batch,
+    ...(o.onImages ? { onImage: o.onImages } : {}),
+    onBatch: (b0: number, x: Int8Array, layers: { hwsim: Int8Array[]; rtl: Int8Array[] }) => layerCheck.checkBatch(b0, x, layers.hwsim, layers.rtl),
+  };
+  const vcdPath = join(o.outDir, 'mismatch.vcd');
   try {
-    lockstep = new Lockstep(rtl, { deep: o.deep });
-    const ls = lockstep;
-    result = await stage('lockstep', () =>
-      runNetworkLockstep(model, ls, feed.codes, {
-        batch: o.batch,
-        ...(o.onImages ? { onImage: o.onImages } : {}),
-        onBatch: (b0, x, layers) => layerCheck.checkBatch(b0, x, layers.hwsim, layers.rtl),
-      }),
-    );
-    const mm = result.mismatch;
-    if (mm) window = await stage('window', () => mismatchWindow(buildReq, ls, mm, o.window, join(o.outDir, 'mismatch.vcd'), o.rows));
+    if (mode === 'cycles') {
+      const ls = new Lockstep(rtl, { deep: o.deep });
+      const result = await stage('lockstep', () => runNetworkLockstep(model, ls, feed.codes, networkOpts));
+      net = { mode, lockstep: ls, result };
+      const mm = result.mismatch;
+      if (mm) window = await stage('window', () => mismatchWindow(buildReq, ls, mm, o.window, vcdPath, o.rows));
+    } else {
+      const runner = new TransactionRunner(rtl);
+      const result = await stage('transactions', () => runNetworkTransactions(model, runner, feed.codes, networkOpts));
+      log(`transactions: ${formatTransactionSummary(runner.totals.summary())}`);
+      const f = result.failure;
+      let tw: TransactionWindow | undefined;
+      if (f) tw = await stage('window', () => transactionWindow(buildReq, runner, f, o.window, vcdPath, o.rows));
+      window = tw;
+      net = { mode, runner, result, failure: tw?.failure ?? null };
+    }
   } finally {
     rtl.close();
   }
@@ -113,8 +132,8 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
 
   wall.total = +((performance.now() - t0) / 1000).toFixed(3);
   const report = buildCosimReport({
-    o, src, model, rtlConfig, build, verilatorLine, warnings, corners, lockstep, result, bytes, feed, total, ...(integer === undefined ? {} : { integer }), ...(tflite ? { tflite } : {}),
-    first: window?.first ?? null, wall,
+    o, src, model, rtlConfig, build, verilatorLine, warnings, corners, net, bytes, feed, total, ...(integer === undefined ? {} : { integer }), ...(tflite ? { tflite } : {}),
+    first: window !== undefined && 'first' in window ? window.first : null, wall,
   });
   writeAtomic(reportPath, report);
   const htmlPath = join(o.outDir, 'report.html');

@@ -51,7 +51,55 @@ const wallSecondsSchema = z.record(z.string(), finite).check((ctx) => {
   if (ctx.value.total === undefined) ctx.issues.push({ code: 'custom', input: ctx.value, path: ['total'], message: 'a finite number (the whole run)' });
 });
 
+const latencySchema = z.strictObject({ min: int(), max: int(), mean: finite });
+
+/**
+ * Transaction mode (cosim --check transactions, harness/transaction/totals.ts): the RTL's measured latency (beat
+ * taken to row, over every row) and throughput (rows per cycle, each program from its first cycle to its last row),
+ * beside hw-sim's for the same programs (latency R + C + 1, outputRows / nCycles), summed over the run.
+ */
+const timingSchema = z.strictObject({
+  programs: int(),
+  /** Rows the programs produce, and rows the RTL delivered. */
+  rows: int(),
+  seen: int(),
+  rtl: z.strictObject({ latency: latencySchema.nullable(), cycles: int(), rowsPerCycle: finite.nullable() }),
+  hwsim: z.strictObject({ latency: int().nullable(), cycles: int(), rowsPerCycle: finite.nullable() }),
+});
+
+/**
+ * The first breach of the transaction-level contract (harness/transaction/errors.ts): what (a wrong value, a row
+ * missing, duplicated or unexpected), where (layer, image, output tile, the row's address and Y's row m, the
+ * column), both values, the cycle the row appeared (or the run gave up) and its latency; the VCD window around it.
+ */
+const transactionFailureSchema = z.strictObject({
+  error: z.enum(['mismatch', 'missing', 'duplicate', 'unexpected']),
+  message: text,
+  layer: text,
+  /** What the program ran for, e.g. "image 3". */
+  context: text,
+  image: int(),
+  tile: text,
+  addr: int(),
+  m: int(),
+  cycle: int(),
+  port: z.enum(['o_acc_o', 'o_data_o']).optional(),
+  column: int().optional(),
+  expected: z.int('an integer').optional(),
+  actual: z.int('an integer').optional(),
+  beatCycle: finite.optional(),
+  latency: finite.optional(),
+  outstanding: int().optional(),
+  /** The VCD window around the cycle, relative to the working directory the run had, and whether the replay showed the same row. */
+  vcdPath: text.optional(),
+  vcdFirstCycle: int().optional(),
+  vcdLastCycle: int().optional(),
+  replayReproduced: z.boolean('true or false').optional(),
+});
+
 export const cosimReportSchema = z.strictObject({
+  /** What the RTL was held to: the cycle lockstep, or the transaction-level contract (cosim --check); absent in reports before it. */
+  check: z.enum(['cycles', 'transactions']).optional(),
   /** PASS only when every check ran and held. */
   verdict: z.enum(['PASS', 'FAIL']),
   failedChecks: z.array(text),
@@ -81,6 +129,10 @@ export const cosimReportSchema = z.strictObject({
   cycles: z.strictObject({ total: int(), perLayer: z.array(layerRowSchema) }),
   /** Whole-run utilization of the array. */
   utilization: fraction,
+  /** Transaction mode only (null in cycle mode, where the lockstep holds the RTL to hw-sim's own timing). */
+  timing: timingSchema.nullable().optional(),
+  /** Transaction mode: the first breach of section 13, or null. */
+  transactionFailure: transactionFailureSchema.nullable().optional(),
   /** The lockstep stops at the end of the chunk that holds the first mismatch: the count is of that chunk only. */
   mismatches: z.strictObject({ differingWordsInChunk: int(), chunkCycles: int(1), wordsCompared: int(), first: firstMismatchSchema.nullable() }),
   verilator: z.strictObject({

@@ -19,7 +19,7 @@ export const checkSchema = z.strictObject({
   what: text,
   /** How much was compared (in `unit`). */
   compared: int(),
-  unit: z.enum(['cases', 'words', 'bytes']),
+  unit: z.enum(['cases', 'words', 'bytes', 'rows']),
   /** Why it failed or did not run. */
   detail: text.optional(),
 });

@@ -6,10 +6,7 @@
  * no row at all give the right errors. Raw beat streams run too, and a replay from reset reproduces the run.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { Lockstep, StimulusError } from '../../harness/lockstep/lockstep.ts';
@@ -27,8 +24,8 @@ import { randomModel } from '../../quant/format/random-model.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { buildArray, randomProgram } from './helpers.ts';
+import { FAULTS, FIXTURES, writeFaultyVariant } from '../fixtures/rtl/faulty-variant.ts';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rtl');
 const PARAMS = { Rows: 4, Cols: 4, AccDepth: 64 };
 const CFG = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
 const L = 4 + 4 + 1;
@@ -39,35 +36,17 @@ function programs(seed: number): Program[] {
   return [[9, 11, 6], [70, 5, 9], [1, 3, 2], [23, 17, 4]].map(([m, k, n], i) => randomProgram(CFG, rng, m as number, k as number, n as number, `g${i}`));
 }
 
-/**
- * A faulty variant of delay_out_top.sv by one exact text edit (it must apply exactly once, so that a change to the
- * fixture cannot quietly turn the test into one of the conforming RTL). Written to a fixed folder under the system's
- * temporary directory: the build cache keys on the sources' paths and contents, so a second run finds the builds.
- */
-async function faulty(dir: string, name: string, from: string, to: string): Promise<RtlBuild> {
-  let sv = readFileSync(join(FIXTURES, 'delay_out_top.sv'), 'utf8');
-  const parts = sv.split(from);
-  assert.equal(parts.length, 2, `the ${name} edit must apply exactly once to delay_out_top.sv, found ${parts.length - 1}`);
-  sv = parts.join(to).replace('module delay_out_top', `module ${name}`);
-  writeFileSync(join(dir, `${name}.sv`), sv);
-  const base = loadRtlConfig(join(FIXTURES, 'delay_out.json'));
-  const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify({ top: name, files: [...base.files.filter((f) => !f.endsWith('delay_out_top.sv')), join(dir, `${name}.sv`)], includeDirs: base.includeDirs, parameters: PARAMS }));
-  return buildRtl({ config: loadRtlConfig(path), parameters: PARAMS });
+async function faulty(name: keyof typeof FAULTS): Promise<RtlBuild> {
+  return buildRtl({ config: loadRtlConfig(writeFaultyVariant(name, PARAMS)), parameters: PARAMS });
 }
-
-const PORTS_LINE = 'assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = pipe_q[Delay-1];';
 
 describe('harness/transaction: the transaction runner on Verilated RTL', function () {
   this.timeout(600_000); // a cold cache builds the fixtures first
   let plain: RtlBuild;
   let lfsr: RtlBuild;
   let delayed: RtlBuild;
-  let dir: string;
 
   before(async () => {
-    dir = join(tmpdir(), 'int8cosim-transaction-variants');
-    mkdirSync(dir, { recursive: true });
     plain = await buildArray(4, 4, { parameters: PARAMS });
     lfsr = await buildRtl({ config: loadRtlConfig(join(FIXTURES, 'ready_lfsr.json')), parameters: PARAMS });
     delayed = await buildRtl({ config: loadRtlConfig(join(FIXTURES, 'delay_out.json')), parameters: PARAMS });
@@ -170,8 +149,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
   });
 
   it('a planted wrong byte: TransactionMismatch naming layer, tile, row, column, both values, cycle and latency', async () => {
-    const build = await faulty(dir, 'wrong_byte_top', PORTS_LINE,
-      'assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = pipe_q[Delay-1] ^ {{(OutW-32*Cols-24){1\'b0}}, (pipe_q[Delay-1][OutW-2 -: AddrW] == 5) ? 8\'h10 : 8\'h00, {(32*Cols+16){1\'b0}}};');
+    const build = await faulty('wrong_byte_top');
     const sim = openRtlSim(build);
     try {
       const tr = new TransactionRunner(sim);
@@ -196,9 +174,8 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
   });
 
   it('a dropped row: MissingRowError when the next output tile begins; no row at all: "N rows outstanding after T cycles" after the timeout', async () => {
-    const drop = await faulty(dir, 'drop_row_top', PORTS_LINE,
-      'logic [OutW-1:0] last;\n  assign last = pipe_q[Delay-1];\n  assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = {last[OutW-1] && last[OutW-2 -: AddrW] != 3, last[OutW-2:0]};');
-    const silent = await faulty(dir, 'silent_top', PORTS_LINE, "assign {o_valid_o, o_addr_o, o_data_o, o_acc_o} = {1'b0, pipe_q[Delay-1][OutW-2:0]};");
+    const drop = await faulty('drop_row_top');
+    const silent = await faulty('silent_top');
     const p = programs(6)[0] as Program; // 2 output tiles of 9 rows
     let sim = openRtlSim(drop);
     try {

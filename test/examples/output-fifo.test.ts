@@ -25,6 +25,8 @@ import { loadDataset } from '../../model/index.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
+import { runCosim } from '../../cosim/run-cosim.ts';
+import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
 import { tileName, type Program } from '../../hw-sim/compiler/program.ts';
 import type { ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
@@ -90,6 +92,7 @@ async function withRunner<T>(b: RtlBuild, f: (runner: TransactionRunner, rtl: Rt
 
 describe('examples/output_fifo: an output FIFO that back-pressures the beats through a_ready_o', function () {
   this.timeout(600_000); // a cold cache builds the models first
+  const dir = suiteTempDir('int8cosim-output-fifo-');
 
   it('the config is its own top over rtl/ reused unchanged by path, with the FIFO\'s parameters', function () {
     const c = loadRtlConfig(CONFIG);
@@ -178,6 +181,29 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
       });
     });
   }
+
+  it('cosim --check transactions (runCosim) over MNIST test images: PASS, every check held, the RTL slower than hw-sim in report.json', async function () {
+    const modelDir = join(dir(), 'model');
+    writeSmallCnn(modelDir, 31);
+    const out = join(dir(), 'cosim');
+    const { report } = await runCosim({
+      check: 'transactions', modelDir, images: 4, rounding: 'single', rows: R, cols: C, deep: false, rtlConfigPath: CONFIG,
+      cornerCases: 24, batch: 2, window: 8, outDir: out, log: () => {},
+    });
+    assert.equal(report.verdict, 'PASS', JSON.stringify(report.failedChecks));
+    assert.equal(report.check, 'transactions');
+    assert.deepEqual(report.checks.map((c) => [c.name, c.status]), [
+      ['corner tier', 'pass'], ['transactions', 'pass'], ['bytes golden-hwsim', 'pass'], ['bytes golden-rtl', 'pass'], ['bytes hwsim-rtl', 'pass'],
+    ]);
+    const t = report.timing;
+    assert.ok(t !== null && t !== undefined && t.rtl.latency !== null && t.rtl.rowsPerCycle !== null && t.hwsim.rowsPerCycle !== null);
+    assert.equal(t.seen, t.rows);
+    assert.equal(t.hwsim.latency, R + C + 1);
+    assert.equal(t.rtl.latency.min, MIN_LATENCY);
+    assert.ok(t.rtl.rowsPerCycle < t.hwsim.rowsPerCycle, `RTL ${t.rtl.rowsPerCycle} rows/cycle, hw-sim ${t.hwsim.rowsPerCycle}`);
+    assert.ok(t.rtl.cycles > t.hwsim.cycles, `the programs were held: ${t.rtl.cycles} cycles, hw-sim ${t.hwsim.cycles}`);
+    assert.equal(report.transactionFailure, null);
+  });
 
   it('transaction mode: a conv-pool-dense-dense network over MNIST test images passes, its outputs the golden model\'s, at a lower throughput than hw-sim\'s', async function () {
     const seed = 31;

@@ -17,7 +17,7 @@ const WASM = join(DIR, 'kernels.wasm');
 
 async function compile(): Promise<Uint8Array> {
   const tools = await wabt();
-  const mod = tools.parseWat('kernels.wat', readFileSync(WAT, 'utf8'), { simd: true });
+  const mod = tools.parseWat('kernels.wat', readFileSync(WAT, 'utf8'), { simd: true, bulk_memory: true });
   try {
     mod.validate();
     return mod.toBinary({ log: false, canonicalize_lebs: true, write_debug_names: false }).buffer;

@@ -19,9 +19,10 @@ interface WasmApi {
 export interface WasmKernels {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number): void;
   im2col(
-    src: number, dst: number, batch: number, inH: number, inW: number, inC: number, kh: number, kw: number,
+    src: number, dst: number, scratch: number, batch: number, inH: number, inW: number, inC: number, kh: number, kw: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number, pad: number,
   ): void;
+  requant_rows(c: number, n: number, out: number, m: number, stages: number, zp: number, lo: number, hi: number, sh: number, u: number): void;
   maxpool(
     src: number, dst: number, batch: number, inH: number, inW: number, inC: number, kh: number, kw: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number, lo: number, hi: number,

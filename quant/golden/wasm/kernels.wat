@@ -101,120 +101,83 @@
         (br $rows))))
 
   ;; ---------------------------------------------------------------------------------------------------------
-  ;; im2col(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, pad):
+  ;; im2col(src, dst, scratch, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, pad):
   ;; the [M, K] patch matrix of `batch` NHWC images, M = batch * outH * outW, K = kh * kw * inC, in the order of
   ;; quant/format/im2col.ts (row m = (b * outH + oy) * outW + ox, column k = (ky * kw + kx) * inC + c). A tap
-  ;; outside the image holds `pad` (the input zero point). Written row by row, one tap's inC bytes at a time:
-  ;; 8 bytes a move when inC is a multiple of 8, 4 when of 4, else 1.
+  ;; outside the image holds `pad` (the input zero point). Each image is first laid into `scratch` with its
+  ;; padding around it, [pH, pW, inC] with pH = (outH - 1) * strideH + kh and pW = (outW - 1) * strideW + kw (what
+  ;; the windows cover), so that every window is kh runs of kw * inC contiguous bytes, moved 8 at a time: the
+  ;; last move of a run overshoots by up to 7 bytes, which the next writes cover. dst and scratch need 8 bytes of
+  ;; slack past their ends.
   ;; ---------------------------------------------------------------------------------------------------------
   (func $im2col (export "im2col")
-    (param $src i32) (param $dst i32) (param $batch i32)
+    (param $src i32) (param $dst i32) (param $scratch i32) (param $batch i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
     (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
     (param $outH i32) (param $outW i32) (param $pad i32)
-    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
-    (local $iy i32) (local $ix i32) (local $image i32) (local $rowBase i32) (local $s i32) (local $e i32)
-    (local $d i32) (local $step i32) (local $pad32 i32) (local $pad64 i64)
-    (local $t i32) (local $run i32) (local $rowBytes i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $iy i32)
+    (local $pH i32) (local $pW i32) (local $prow i32) (local $imageBytes i32) (local $copyBytes i32)
+    (local $image i32) (local $run i32) (local $win i32) (local $s i32) (local $t i32) (local $d i32) (local $e i32)
+    (local.set $pH (i32.add (i32.mul (i32.sub (local.get $outH) (i32.const 1)) (local.get $strideH)) (local.get $kh)))
+    (local.set $pW (i32.add (i32.mul (i32.sub (local.get $outW) (i32.const 1)) (local.get $strideW)) (local.get $kw)))
+    (local.set $prow (i32.mul (local.get $pW) (local.get $inC)))
+    (local.set $imageBytes (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))
+    ;; the columns of an image row that the windows reach: min(inW, pW - padLeft)
+    (local.set $copyBytes (i32.sub (local.get $pW) (local.get $padLeft)))
+    (if (i32.gt_s (local.get $copyBytes) (local.get $inW)) (then (local.set $copyBytes (local.get $inW))))
+    (if (i32.lt_s (local.get $copyBytes) (i32.const 0)) (then (local.set $copyBytes (i32.const 0))))
+    (local.set $copyBytes (i32.mul (local.get $copyBytes) (local.get $inC)))
     (local.set $run (i32.mul (local.get $kw) (local.get $inC)))
-    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $inC)))
-    ;; the move size: 8, 4 or 1 bytes, and the pad value repeated over it
-    (local.set $step (i32.const 1))
-    (if (i32.eqz (i32.and (local.get $inC) (i32.const 3))) (then (local.set $step (i32.const 4))))
-    (if (i32.eqz (i32.and (local.get $inC) (i32.const 7))) (then (local.set $step (i32.const 8))))
-    (local.set $pad32 (i32.mul (i32.and (local.get $pad) (i32.const 255)) (i32.const 0x01010101)))
-    (local.set $pad64 (i64.mul (i64.extend_i32_u (i32.and (local.get $pad) (i32.const 255)))
-      (i64.const 0x0101010101010101)))
     (local.set $d (local.get $dst))
     (local.set $b (i32.const 0))
     (block $b_done
       (loop $b_loop
         (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
-        (local.set $image (i32.add (local.get $src)
-          (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))))
+        ;; the padded image
+        (local.set $image (i32.add (local.get $src) (i32.mul (local.get $b) (local.get $imageBytes))))
+        (memory.fill (local.get $scratch) (local.get $pad) (i32.mul (local.get $pH) (local.get $prow)))
+        (local.set $iy (i32.const 0))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $iy) (local.get $inH)))
+            (br_if $rows_done (i32.ge_s (i32.add (local.get $iy) (local.get $padTop)) (local.get $pH)))
+            (memory.copy
+              (i32.add (local.get $scratch) (i32.add
+                (i32.mul (i32.add (local.get $iy) (local.get $padTop)) (local.get $prow))
+                (i32.mul (local.get $padLeft) (local.get $inC))))
+              (i32.add (local.get $image) (i32.mul (i32.mul (local.get $iy) (local.get $inW)) (local.get $inC)))
+              (local.get $copyBytes))
+            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+            (br $rows)))
+        ;; the windows, row by row of the output
         (local.set $oy (i32.const 0))
         (block $oy_done
           (loop $oy_loop
             (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            (local.set $win (i32.add (local.get $scratch)
+              (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $prow))))
             (local.set $ox (i32.const 0))
             (block $ox_done
               (loop $ox_loop
                 (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
-                (local.set $iy (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padTop)))
-                (local.set $ix (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
-                (if (i32.and
-                      (i32.and (i32.ge_s (local.get $iy) (i32.const 0))
-                        (i32.le_s (i32.add (local.get $iy) (local.get $kh)) (local.get $inH)))
-                      (i32.and (i32.ge_s (local.get $ix) (i32.const 0))
-                        (i32.le_s (i32.add (local.get $ix) (local.get $kw)) (local.get $inW))))
-                  (then
-                    ;; the window lies inside the image: kh runs of kw * inC contiguous bytes, moved 8 at a time
-                    ;; (the last move of a run overshoots by up to 7 bytes, which the next writes cover; the
-                    ;; caller leaves 8 bytes of slack after dst and src)
-                    (local.set $s (i32.add (local.get $image) (i32.mul (i32.add
-                      (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
-                    (local.set $ky (i32.const 0))
-                    (block $win_done
-                      (loop $win
-                        (br_if $win_done (i32.ge_u (local.get $ky) (local.get $kh)))
-                        (local.set $e (i32.add (local.get $d) (local.get $run)))
-                        (local.set $t (local.get $s))
-                        (block $run_done
-                          (loop $run_loop
-                            (i64.store (local.get $d) (i64.load (local.get $t)))
-                            (local.set $d (i32.add (local.get $d) (i32.const 8)))
-                            (local.set $t (i32.add (local.get $t) (i32.const 8)))
-                            (br_if $run_loop (i32.lt_u (local.get $d) (local.get $e)))))
-                        (local.set $d (local.get $e))
-                        (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
-                        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-                        (br $win))))
-                  (else
-                    ;; a window over the border: tap by tap, each tap's inC bytes copied or padded
-                    (local.set $ky (i32.const 0))
-                    (block $ky_done
-                      (loop $ky_loop
-                        (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $kh)))
-                        (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $strideH))
-                          (local.get $padTop)) (local.get $ky)))
-                        (local.set $kx (i32.const 0))
-                        (block $kx_done
-                          (loop $kx_loop
-                            (br_if $kx_done (i32.ge_u (local.get $kx) (local.get $kw)))
-                            (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $strideW))
-                              (local.get $padLeft)) (local.get $kx)))
-                            (local.set $e (i32.add (local.get $d) (local.get $inC)))
-                            ;; unsigned compares: a negative coordinate is out of the image too
-                            (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW)))
-                              (then
-                                (local.set $s (i32.add (local.get $image) (i32.mul (i32.add
-                                  (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
-                                (block $copy_done
-                                  (loop $copy
-                                    (br_if $copy_done (i32.ge_u (local.get $d) (local.get $e)))
-                                    (if (i32.eq (local.get $step) (i32.const 8))
-                                      (then (i64.store (local.get $d) (i64.load (local.get $s))))
-                                      (else (if (i32.eq (local.get $step) (i32.const 4))
-                                        (then (i32.store (local.get $d) (i32.load (local.get $s))))
-                                        (else (i32.store8 (local.get $d) (i32.load8_u (local.get $s)))))))
-                                    (local.set $d (i32.add (local.get $d) (local.get $step)))
-                                    (local.set $s (i32.add (local.get $s) (local.get $step)))
-                                    (br $copy))))
-                              (else
-                                (block $fill_done
-                                  (loop $fill
-                                    (br_if $fill_done (i32.ge_u (local.get $d) (local.get $e)))
-                                    (if (i32.eq (local.get $step) (i32.const 8))
-                                      (then (i64.store (local.get $d) (local.get $pad64)))
-                                      (else (if (i32.eq (local.get $step) (i32.const 4))
-                                        (then (i32.store (local.get $d) (local.get $pad32)))
-                                        (else (i32.store8 (local.get $d) (local.get $pad))))))
-                                    (local.set $d (i32.add (local.get $d) (local.get $step)))
-                                    (br $fill)))))
-                            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-                            (br $kx_loop)))
-                        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-                        (br $ky_loop)))))
+                (local.set $s (local.get $win))
+                (local.set $ky (i32.const 0))
+                (block $ky_done
+                  (loop $ky_loop
+                    (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $kh)))
+                    (local.set $e (i32.add (local.get $d) (local.get $run)))
+                    (local.set $t (local.get $s))
+                    (block $run_done
+                      (loop $run_loop
+                        (i64.store (local.get $d) (i64.load (local.get $t)))
+                        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+                        (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                        (br_if $run_loop (i32.lt_u (local.get $d) (local.get $e)))))
+                    (local.set $d (local.get $e))
+                    (local.set $s (i32.add (local.get $s) (local.get $prow)))
+                    (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                    (br $ky_loop)))
+                (local.set $win (i32.add (local.get $win) (i32.mul (local.get $strideW) (local.get $inC))))
                 (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
                 (br $ox_loop)))
             (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
@@ -334,6 +297,83 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $cols)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; requant_rows(c, n, out, m, stages, zp, lo, hi, sh, u): the single-rounding output stage of requant's kind 0
+  ;; (every column with t = 31 - shift >= 32, int8 bounds, t - T <= 22), four columns a vector along the rows of
+  ;; C[m, n] (int32, n a multiple of 8) into out[m, n] (int8, the same stride). Per group of 4 columns a 112-byte
+  ;; record (./output-stages.ts): v128 at 0 bias (i32x4), 16 m0 (i32x4), 32 and 48 c1 = 2^(t-1) (i64x2, lanes
+  ;; 0-1 and 2-3), 64 f = 2^(u - s), 80 lo * 2^s, 96 (hi + 1) * 2^s - 1 (i32x4), with T the layer's least t,
+  ;; s = t - T a lane's own and u the largest:
+  ;;   p = (C + bias) * m0 (exact i64);  h = hi32(p + c1) >> (T - 32) = floor((p + c1) / 2^T)  (|h| < 2^31)
+  ;;   y = floor(h / 2^s) as (clamp(h, lo 2^s, (hi + 1) 2^s - 1) * f) >> u  (skipped when u = 0): the clamp only
+  ;;       moves h where y would be clamped to lo or hi anyway, and keeps the product within int32
+  ;; then clamp(y, lo, hi) + zp, narrowed (exact: the bounds are int8) and stored 8 columns at a time.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $requant_rows (export "requant_rows")
+    (param $c i32) (param $n i32) (param $out i32) (param $m i32) (param $stages i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $sh i32) (param $u i32)
+    (local $i i32) (local $cp i32) (local $op i32) (local $pp i32) (local $end i32)
+    (local $loV v128) (local $hiV v128) (local $zpV v128)
+    (local $x v128) (local $h v128) (local $y0 v128) (local $y1 v128)
+    (local.set $loV (i32x4.splat (local.get $lo)))
+    (local.set $hiV (i32x4.splat (local.get $hi)))
+    (local.set $zpV (i32x4.splat (local.get $zp)))
+    (local.set $cp (local.get $c))
+    (local.set $op (local.get $out))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $pp (local.get $stages))
+        (local.set $end (i32.add (local.get $op) (local.get $n)))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $op) (local.get $end)))
+            ;; columns 0-3 of the 8
+            (local.set $x (i32x4.add (v128.load (local.get $cp)) (v128.load offset=0 (local.get $pp))))
+            (local.set $h (i32x4.shr_s
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (v128.load offset=16 (local.get $pp)))
+                  (v128.load offset=32 (local.get $pp)))
+                (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (v128.load offset=16 (local.get $pp)))
+                  (v128.load offset=48 (local.get $pp))))
+              (local.get $sh)))
+            (if (local.get $u)
+              (then
+                ;; floor(h / 2^s) for this lane's s = t - T: clamped to [lo 2^s, (hi + 1) 2^s - 1] (which keeps
+                ;; the result after the clamp below), times 2^(u - s), arithmetic shift by u; all within int32
+                (local.set $h (i32x4.shr_s
+                  (i32x4.mul (i32x4.min_s (i32x4.max_s (local.get $h) (v128.load offset=80 (local.get $pp)))
+                    (v128.load offset=96 (local.get $pp))) (v128.load offset=64 (local.get $pp)))
+                  (local.get $u)))))
+            (local.set $y0 (i32x4.add (local.get $zpV) (i32x4.max_s (i32x4.min_s (local.get $h) (local.get $hiV)) (local.get $loV))))
+            ;; columns 4-7 of the 8
+            (local.set $x (i32x4.add (v128.load offset=16 (local.get $cp)) (v128.load offset=112 (local.get $pp))))
+            (local.set $h (i32x4.shr_s
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (v128.load offset=128 (local.get $pp)))
+                  (v128.load offset=144 (local.get $pp)))
+                (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (v128.load offset=128 (local.get $pp)))
+                  (v128.load offset=160 (local.get $pp))))
+              (local.get $sh)))
+            (if (local.get $u)
+              (then
+                ;; floor(h / 2^s) for this lane's s = t - T: clamped to [lo 2^s, (hi + 1) 2^s - 1] (which keeps
+                ;; the result after the clamp below), times 2^(u - s), arithmetic shift by u; all within int32
+                (local.set $h (i32x4.shr_s
+                  (i32x4.mul (i32x4.min_s (i32x4.max_s (local.get $h) (v128.load offset=192 (local.get $pp)))
+                    (v128.load offset=208 (local.get $pp))) (v128.load offset=176 (local.get $pp)))
+                  (local.get $u)))))
+            (local.set $y1 (i32x4.add (local.get $zpV) (i32x4.max_s (i32x4.min_s (local.get $h) (local.get $hiV)) (local.get $loV))))
+            (local.set $y0 (i16x8.narrow_i32x4_s (local.get $y0) (local.get $y1)))
+            (v128.store64_lane 0 (local.get $op) (i8x16.narrow_i16x8_s (local.get $y0) (local.get $y0)))
+            (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 224)))
+            (local.set $op (i32.add (local.get $op) (i32.const 8)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
   ;; ---------------------------------------------------------------------------------------------------------

@@ -59,15 +59,21 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
   const chunkRowsPadded = (chunkRows + 3) & ~3;
   const inOff = 0;
   const bOff = align16(inOff + input.length + 16);
+  const rowStages = stages.rows;
+  const stBytes = rowStages ? rowStages.bytes : stages.bytes;
+  // requant_rows writes rows n rounded up to 8 bytes apart, compacted at the end when that is not n
+  const outStride = rowStages ? np : n;
   const stOff = align16(bOff + b.data.byteLength);
-  const aOff = align16(stOff + stages.bytes.length);
-  const cOff = align16(aOff + (g ? chunkRowsPadded * k + 16 : 0));
+  const aOff = align16(stOff + stBytes.length);
+  const scratchOff = align16(aOff + (g ? chunkRowsPadded * k + 16 : 0));
+  // im2col's padded image: [(outH - 1) * strideH + kh, (outW - 1) * strideW + kw, inC]
+  const cOff = align16(scratchOff + (g ? ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC + 16 : 0));
   const outOff = align16(cOff + chunkRowsPadded * np * 4);
-  const need = align16(outOff + (m + 3) * n + 16); // requant writes whole groups of 4 rows
+  const need = align16(outOff + (m + 3) * outStride + 16); // requant writes whole groups of 4 rows
   const buf = wasmMemory(kern, need);
   new Int8Array(buf, inOff, input.length).set(input);
   new Int16Array(buf, bOff, b.data.length).set(b.data);
-  new Uint8Array(buf, stOff, stages.bytes.length).set(stages.bytes);
+  new Uint8Array(buf, stOff, stBytes.length).set(stBytes);
   for (let b0 = 0; b0 < batch; b0 += perChunk) {
     const images = Math.min(perChunk, batch - b0);
     const rows = images * plane;
@@ -75,12 +81,17 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
     let a: number;
     if (g) {
       a = aOff;
-      kern.im2col(inOff + b0 * g.inH * g.inW * g.inC, aOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad);
+      kern.im2col(inOff + b0 * g.inH * g.inW * g.inC, aOff, scratchOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad);
     } else {
       a = inOff + b0 * k; // the rows past the last image are read and their results dropped
     }
     kern.gemm(a, bOff, cOff, rowsPadded, k, np);
-    kern.requant(cOff, np, outOff + b0 * plane * n, rowsPadded, n, stOff, stages.zp, stages.lo, stages.hi);
+    if (rowStages) kern.requant_rows(cOff, np, outOff + b0 * plane * np, rows, stOff, stages.zp, stages.lo, stages.hi, rowStages.sh, rowStages.u);
+    else kern.requant(cOff, np, outOff + b0 * plane * n, rowsPadded, n, stOff, stages.zp, stages.lo, stages.hi);
   }
-  return new Int8Array(buf, outOff, m * n).slice();
+  if (outStride === n) return new Int8Array(buf, outOff, m * n).slice();
+  const out = new Int8Array(m * n);
+  const padded = new Int8Array(buf, outOff, m * outStride);
+  for (let i = 0; i < m; i++) out.set(padded.subarray(i * outStride, i * outStride + n), i * n);
+  return out;
 }

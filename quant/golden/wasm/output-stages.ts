@@ -18,11 +18,29 @@ const SIGN = 1n << 63n;
 /** Bound on |zp|, |actMin|, |actMax| under which the kernel's clamp before + zp equals the spec's after. */
 const BOUND = 2 ** 16;
 
+/**
+ * kernels.wat's `requant_rows` form of a single-rounding layer whose every t = 31 - shift is at least 32, whose
+ * zero point and bounds are int8 and whose t spread u = max t - min t is at most 22: 112-byte records per group
+ * of 4 columns (bias, m0, c1 = 2^(t-1) as lanes, f = 2^(u - s), lo 2^s, (hi + 1) 2^s - 1 with s = t - T), over
+ * the columns rounded up to 8, with T the least t (sh = T - 32).
+ */
+export interface RowStages {
+  bytes: Uint8Array;
+  sh: number;
+  u: number;
+}
+
+export const ROW_GROUP_BYTES = 112;
+/** The largest t spread requant_rows takes: lo, hi and the products stay within int32. */
+const ROW_SPREAD_MAX = 22;
+
 /** Column-wise requant constants, and the layer's output bounds as the kernel takes them. */
 export interface OutputStages {
   n: number;
   /** n records in kernels.wat's layout. */
   bytes: Uint8Array;
+  /** The same stage along the rows, where the layer allows it. */
+  rows?: RowStages;
   zp: number;
   /** actMin - zp and actMax - zp. */
   lo: number;
@@ -83,5 +101,39 @@ export function outputStages(
     view.setInt32(o + 116, shAmount, true);
     view.setInt32(o + 120, kind, true);
   }
-  return { n, bytes, zp, lo: actMin - zp, hi: actMax - zp };
+  const stages: OutputStages = { n, bytes, zp, lo: actMin - zp, hi: actMax - zp };
+  const rows = rowStages(bias, multiplier, shift, mode, zp, actMin, actMax);
+  if (rows) stages.rows = rows;
+  return stages;
+}
+
+function rowStages(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number): RowStages | undefined {
+  const n = bias.length;
+  if (mode !== 'single' || actMin < -128 || actMax > 127 || zp < -128 || zp > 127 || n === 0) return undefined;
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const sh of shift) {
+    tMin = Math.min(tMin, 31 - sh);
+    tMax = Math.max(tMax, 31 - sh);
+  }
+  if (tMin < 32 || tMax - tMin > ROW_SPREAD_MAX) return undefined;
+  const u = tMax - tMin;
+  const lo = actMin - zp;
+  const hi = actMax - zp;
+  const groups = 2 * Math.ceil(n / 8);
+  const bytes = new Uint8Array(groups * ROW_GROUP_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let col = 0; col < n; col++) {
+    const o = (col >> 2) * ROW_GROUP_BYTES;
+    const lane = col & 3;
+    const t = 31 - (shift[col] as number);
+    view.setInt32(o + 4 * lane, bias[col] as number, true);
+    view.setInt32(o + 16 + 4 * lane, multiplier[col] as number, true);
+    view.setBigUint64(o + 32 + 8 * lane, 1n << BigInt(t - 1), true); // lanes 0-1 at 32, 2-3 at 48
+    const sLane = t - tMin;
+    view.setInt32(o + 64 + 4 * lane, 2 ** (u - sLane), true);
+    view.setInt32(o + 80 + 4 * lane, lo * 2 ** sLane, true);
+    view.setInt32(o + 96 + 4 * lane, (hi + 1) * 2 ** sLane - 1, true);
+  }
+  return { bytes, sh: tMin - 32, u };
 }

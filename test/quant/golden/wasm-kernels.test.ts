@@ -55,10 +55,11 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
       const input = randomInt8(rng, batch * g.inH * g.inW * inC);
       const want = im2col(input, g, pad, batch);
       const dst = align16(input.length + 16);
-      const buf = wasmMemory(kern, dst + want.length + 16);
+      const scratch = align16(dst + want.length + 16);
+      const buf = wasmMemory(kern, scratch + ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * inC + 16);
       new Int8Array(buf, 0, input.length).set(input);
       new Int8Array(buf, dst, want.length + 16).fill(99); // what the kernel must overwrite
-      kern.im2col(0, dst, batch, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, pad);
+      kern.im2col(0, dst, scratch, batch, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, pad);
       const got = new Int8Array(buf, dst, want.length);
       assert.deepEqual(got, want, `seed ${SEED}, case ${t}: im2col of ${batch} x [${g.inH}, ${g.inW}, ${inC}], kernel ${g.kh}x${g.kw}, strides ${g.strideH},${g.strideW}, pads ${g.padTop},${g.padLeft}`);
     }

@@ -62,17 +62,53 @@ function kernelRequant(acc: Int32Array, columns: Column[], mode: RoundingMode, s
   return new Int8Array(buf, outOff, rows * n).slice();
 }
 
-/** Element-by-element comparison with the spec; the message names the first mismatch. */
-function assertSpec(acc: Int32Array, columns: Column[], mode: RoundingMode, st: Stage): void {
-  const got = kernelRequant(acc, columns, mode, st);
+/** requant_rows of rows x columns accumulators (row-major), or undefined when the layer is not in its form. */
+function kernelRequantRows(acc: Int32Array, columns: Column[], st: Stage): Int8Array | undefined {
+  const kern = wasmKernels();
+  assert.ok(kern);
+  const n = columns.length;
+  const np = (n + 7) & ~7;
+  const rows = acc.length / n;
+  const stages = outputStages(
+    Int32Array.from(columns, (c) => c.bias),
+    Int32Array.from(columns, (c) => c.m0),
+    Int32Array.from(columns, (c) => c.shift),
+    'single',
+    st.zp,
+    st.actMin,
+    st.actMax,
+  );
+  if (stages?.rows === undefined) return undefined;
+  const padded = new Int32Array(rows * np);
+  for (let r = 0; r < rows; r++) padded.set(acc.subarray(r * n, (r + 1) * n), r * np);
+  const stOff = align16(padded.byteLength);
+  const outOff = align16(stOff + stages.rows.bytes.length);
+  const buf = wasmMemory(kern, outOff + rows * np + 16);
+  new Int32Array(buf, 0, padded.length).set(padded);
+  new Uint8Array(buf, stOff, stages.rows.bytes.length).set(stages.rows.bytes);
+  kern.requant_rows(0, np, outOff, rows, stOff, stages.zp, stages.lo, stages.hi, stages.rows.sh, stages.rows.u);
+  const out = new Int8Array(buf, outOff, rows * np);
+  return Int8Array.from({ length: rows * n }, (_, i) => out[Math.floor(i / n) * np + (i % n)] as number);
+}
+
+function compare(got: Int8Array, acc: Int32Array, columns: Column[], mode: RoundingMode, st: Stage, what: string): void {
   const n = columns.length;
   for (let i = 0; i < acc.length; i++) {
     const c = columns[i % n] as Column;
     const a = acc[i] as number;
     const want = (requantize(a, c.bias, c.m0, c.shift, st.zp, st.actMin, st.actMax, mode) << 24) >> 24;
     if (got[i] !== want) {
-      assert.fail(`${mode}: acc ${a}, bias ${c.bias}, m0 ${c.m0}, shift ${c.shift}, zp ${st.zp}, [${st.actMin}, ${st.actMax}]: kernel ${got[i]}, spec ${want}`);
+      assert.fail(`${what} ${mode}: acc ${a}, bias ${c.bias}, m0 ${c.m0}, shift ${c.shift}, zp ${st.zp}, [${st.actMin}, ${st.actMax}]: kernel ${got[i]}, spec ${want}`);
     }
+  }
+}
+
+/** Element-by-element comparison with the spec (requant, and requant_rows where the layer is in its form). */
+function assertSpec(acc: Int32Array, columns: Column[], mode: RoundingMode, st: Stage): void {
+  compare(kernelRequant(acc, columns, mode, st), acc, columns, mode, st, 'requant');
+  if (mode === 'single') {
+    const rows = kernelRequantRows(acc, columns, st);
+    if (rows) compare(rows, acc, columns, mode, st, 'requant_rows');
   }
 }
 
@@ -110,8 +146,42 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
       // wide output bounds so that the ties show in the result rather than in the clamp
       assertSpec(acc, columns, mode, { zp: 0, actMin: -(2 ** 16), actMax: 2 ** 16 });
       assertSpec(acc, columns, mode, { zp: 0, actMin: -128, actMax: 127 });
+      if (mode === 'single') {
+        // the row form: shifts -1 .. -23 (its widest spread) in one layer
+        const rowColumns = columns.filter((c) => c.shift <= -1 && c.shift >= -23);
+        const rowAcc = new Int32Array(accs.length * rowColumns.length);
+        accs.forEach((a, r) => rowAcc.fill(a | 0, r * rowColumns.length, (r + 1) * rowColumns.length));
+        for (const st of [{ zp: 0, actMin: -128, actMax: 127 }, { zp: 5, actMin: -100, actMax: 90 }]) {
+          const rows = kernelRequantRows(rowAcc, rowColumns, st);
+          assert.ok(rows);
+          compare(rows, rowAcc, rowColumns, 'single', st, 'requant_rows');
+        }
+      }
     });
   }
+
+  it('requant_rows (single rounding, shifts <= -1 spread up to 22, int8 bounds): every window of shifts x extremes', () => {
+    let covered = 0;
+    for (let top = -1; top >= SHIFT_MIN; top--) {
+      for (const spread of [0, 1, 3, 22]) {
+        const shifts = [top, Math.max(SHIFT_MIN, top - spread), Math.max(SHIFT_MIN, top - Math.floor(spread / 2))];
+        const columns: Column[] = [];
+        for (const shift of shifts) for (const m0 of EXTREME_M0) for (const bias of EXTREME_BIAS.slice(0, 3)) columns.push({ bias, m0, shift });
+        const acc = new Int32Array(EXTREME_ACC.length * columns.length);
+        EXTREME_ACC.forEach((a, r) => acc.fill(a, r * columns.length, (r + 1) * columns.length));
+        for (const st of [{ zp: 0, actMin: -128, actMax: 127 }, { zp: -128, actMin: -128, actMax: 127 }, { zp: 127, actMin: 0, actMax: 127 }, { zp: 3, actMin: 7, actMax: 7 }]) {
+          const rows = kernelRequantRows(acc, columns, st);
+          assert.ok(rows, `shifts ${shifts} take the row form`);
+          compare(rows, acc, columns, 'single', st, 'requant_rows');
+          covered++;
+        }
+      }
+    }
+    assert.equal(covered, 31 * 4 * 4);
+    const wide = [{ bias: 0, m0: M0_MIN, shift: -1 }, { bias: 0, m0: M0_MIN, shift: -24 }];
+    assert.equal(kernelRequantRows(new Int32Array(8), wide, { zp: 0, actMin: -128, actMax: 127 }), undefined, 'a spread of 23 is not in the row form');
+    assert.equal(kernelRequantRows(new Int32Array(8), [{ bias: 0, m0: M0_MIN, shift: 0 }], { zp: 0, actMin: -128, actMax: 127 }), undefined, 'shift 0 is not');
+  });
 
   it('random columns and accumulators in every mode (fast-check, seeded)', () => {
     const int32 = fc.oneof(fc.integer({ min: INT32_MIN, max: INT32_MAX }), fc.constantFrom(...EXTREME_ACC), fc.integer({ min: -300, max: 300 }));
@@ -135,6 +205,32 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
       fc.assert(prop, { seed: SEED, numRuns: RUNS });
     } catch (err) {
       console.error(`wasm requant property failed with FC_SEED=${SEED}`);
+      throw err;
+    }
+  });
+
+  it('requant_rows on random layers in its form (fast-check, seeded)', () => {
+    const int32 = fc.oneof(fc.integer({ min: INT32_MIN, max: INT32_MAX }), fc.constantFrom(...EXTREME_ACC), fc.integer({ min: -3000, max: 3000 }));
+    const prop = fc.property(
+      fc.integer({ min: -31, max: -1 }),
+      fc.array(fc.record({ bias: int32, m0: fc.oneof(fc.integer({ min: M0_MIN, max: M0_MAX }), fc.constantFrom(...EXTREME_M0)), drop: fc.integer({ min: 0, max: 22 }) }), { minLength: 1, maxLength: 20 }),
+      fc.tuple(fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 })),
+      fc.array(int32, { minLength: 64, maxLength: 64 }),
+      (top, cols, [zp, a, b], pool) => {
+        const columns = cols.map((c) => ({ bias: c.bias, m0: c.m0, shift: Math.max(SHIFT_MIN, top - c.drop) }));
+        const spread = Math.max(...columns.map((c) => c.shift)) - Math.min(...columns.map((c) => c.shift));
+        fc.pre(spread <= 22);
+        const st = { zp, actMin: Math.min(a, b), actMax: Math.max(a, b) };
+        const acc = Int32Array.from({ length: 5 * columns.length }, (_, i) => pool[i % pool.length] as number);
+        const rows = kernelRequantRows(acc, columns, st);
+        assert.ok(rows);
+        compare(rows, acc, columns, 'single', st, 'requant_rows');
+      },
+    );
+    try {
+      fc.assert(prop, { seed: SEED, numRuns: RUNS });
+    } catch (err) {
+      console.error(`wasm requant_rows property failed with FC_SEED=${SEED}`);
       throw err;
     }
   });

@@ -30,6 +30,8 @@ import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
+import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
+import { runCosim } from '../../cosim/run-cosim.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'requant_stage');
@@ -133,6 +135,7 @@ function randomPrograms(cfg: ArrayConfig, seed: number, count: number): Program[
 
 describe('examples/requant_stage: one more requantizer stage, the transaction-level contract', function () {
   this.timeout(600_000); // a cold cache builds the models first
+  const dir = suiteTempDir('int8cosim-requant-stage-');
 
   it('the config is its own top over rtl/ modules reused unchanged by path, and its two requantizer stages', function () {
     const c = loadRtlConfig(CONFIG);
@@ -210,6 +213,25 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     } finally {
       rtl.close();
     }
+  });
+
+  it('runCosim --check transactions over 8 MNIST test images of an exported model (the config as it is, at 4x4): every check PASS, latency R + C + 2 in the report', async function () {
+    const modelDir = join(dir(), 'model');
+    writeSmallCnn(modelDir, 31);
+    const { report } = await runCosim({
+      modelDir, check: 'transactions', rtlConfigPath: CONFIG, rounding: 'double', rows: R, cols: C, images: 8, batch: 4, cornerCases: 20,
+      deep: false, window: 8, outDir: join(dir(), 'cosim'), log: () => {},
+    });
+    const failed = report.checks.filter((c) => c.status !== 'pass');
+    assert.deepEqual(failed, [], JSON.stringify(failed));
+    assert.equal(report.verdict, 'PASS');
+    assert.deepEqual(report.checks.map((c) => c.name), ['corner tier', 'transactions', 'bytes golden-hwsim', 'bytes golden-rtl', 'bytes hwsim-rtl']);
+    const t = report.timing;
+    assert.ok(t !== null && t !== undefined, 'the report has the timing of transaction mode');
+    assert.equal(t.seen, t.rows);
+    assert.deepEqual(t.rtl.latency, { min: R + C + 2, max: R + C + 2, mean: R + C + 2 });
+    assert.equal(t.hwsim.latency, R + C + 1);
+    assert.equal(t.rtl.cycles, t.hwsim.cycles + t.programs, 'one cycle more per program');
   });
 
   it('the cycle lockstep fails at the first output row (o_valid_o one cycle late) and suggests --check transactions', async function () {

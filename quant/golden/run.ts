@@ -29,6 +29,19 @@ export interface GoldenResult {
   layers?: Int8Array[];
 }
 
+/** Images a run takes at once: a larger batch runs as sub-batches of this many (the layers stay in cache). */
+const SUB_BATCH = 32;
+
+function concat(parts: Int8Array[]): Int8Array {
+  const out = new Int8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /** A model with all its layers prepared (weights packed, biases folded): compile once, run many batches. */
 export class GoldenModel {
   readonly inputSize: number;
@@ -61,12 +74,25 @@ export class GoldenModel {
       throw new ShapeError(`runGolden: model '${this.model.name}' expects ${batch} x [${this.model.input.shape.join(', ')}] = ${batch * this.inputSize} input codes, got ${input.length}`);
     }
     const prepared = this.layersFor(arithmetic);
+    if (batch <= SUB_BATCH) return this.runBatch(prepared, input, batch, opts.collect === true);
+    // every layer treats each image alone: sub-batches keep each layer's output in cache, same bits
+    const parts: GoldenResult[] = [];
+    for (let b0 = 0; b0 < batch; b0 += SUB_BATCH) {
+      const b = Math.min(SUB_BATCH, batch - b0);
+      parts.push(this.runBatch(prepared, input.subarray(b0 * this.inputSize, (b0 + b) * this.inputSize), b, opts.collect === true));
+    }
+    const output = concat(parts.map((p) => p.output));
+    if (!opts.collect) return { output };
+    return { output, layers: prepared.map((_, i) => concat(parts.map((p) => (p.layers as Int8Array[])[i] as Int8Array))) };
+  }
+
+  private runBatch(prepared: PreparedLayer[], input: Int8Array, batch: number, collect: boolean): GoldenResult {
     const values: Int8Array[] = [input];
     prepared.forEach((p, i) => {
       values.push(runPreparedLayer(p, (this.slots[i] as number[]).map((s) => values[s] as Int8Array), batch));
     });
     const output = values[values.length - 1] as Int8Array;
-    return opts.collect ? { output, layers: values.slice(1) } : { output };
+    return collect ? { output, layers: values.slice(1) } : { output };
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { checkSchema, confusionSchema, peUtilizationSchema } from './schema/sections.ts';
+import type { ReportJson as CosimReportJson } from './schema/cosim-report.ts';
 
 /** One epoch of a training phase (float or QAT). Validation fields are optional. */
 export interface EpochRow {
@@ -141,6 +142,11 @@ export interface ReportData {
   peUtilization?: PeUtilization;
   confusion?: Confusion;
   mismatch?: MismatchInfo;
+  /** What the RTL was held to (cosim --check; absent: cycles, as before the option). */
+  check?: 'cycles' | 'transactions';
+  /** Transaction mode: the RTL's latency and throughput beside hw-sim's, and the first breach of section 13. */
+  timing?: NonNullable<CosimReportJson['timing']>;
+  transactionFailure?: NonNullable<CosimReportJson['transactionFailure']>;
   synthesis?: SynthRow[];
 
   /** Where each part came from (shown in the footer), and why a section is empty when a file was missing. */

@@ -45,6 +45,9 @@ export function reportDataFrom(r: ReportJson): ReportData {
     if (r.mismatches.first !== null) d.mismatch = mismatchOf(r.mismatches.first);
   }
   if (r.checks !== undefined) d.checks = r.checks;
+  if (r.check !== undefined) d.check = r.check;
+  if (r.timing !== undefined && r.timing !== null) d.timing = r.timing;
+  if (r.transactionFailure !== undefined && r.transactionFailure !== null) d.transactionFailure = r.transactionFailure;
   if (r.verilator !== undefined) d.verilator = r.verilator.version;
   if (r.wallSeconds !== undefined) d.wallSeconds = r.wallSeconds.total as number;
   if (r.peUtilization !== undefined) d.peUtilization = r.peUtilization;

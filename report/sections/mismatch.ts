@@ -13,6 +13,7 @@ import { notRun, section, table } from './html.ts';
 export interface WaveformResult { waveform?: MismatchWaveform; error?: string }
 
 export function mismatchSection(d: ReportData, w: WaveformResult): string {
+  if (d.check === 'transactions') return transactionSection(d);
   const sub = 'The harness compares every output port of the RTL with hw-sim every cycle.';
   const count = d.mismatches?.differingWordsInChunk;
   const m = d.mismatch;
@@ -44,4 +45,36 @@ export function mismatchSection(d: ReportData, w: WaveformResult): string {
     ` First at cycle ${m.cycle}: ${m.where || 'a compared signal'} is ${m.actual}, hw-sim says ${m.expected}.`);
   const where = place.col === undefined ? facts : `<div class="mismatch-top"><div>${facts}</div>${arrayMap(d.array.rows, d.array.cols, place)}</div>`;
   return section('mismatch', 'First mismatch', sub, head, where, wave);
+}
+
+/**
+ * Transaction mode (cosim --check transactions, docs/ARCHITECTURE.md section 13): no cycle was compared, so the
+ * section says what was (every row, whatever its timing), the RTL's latency and throughput beside hw-sim's, and
+ * the first breach: the row, column, both values, the cycle it appeared and its latency, and the VCD window.
+ */
+function transactionSection(d: ReportData): string {
+  const sub = 'Transaction mode: every output row of every program must come out exactly once with hw-sim\'s address and values, whatever its latency.';
+  const t = d.timing;
+  const lat = (l: { min: number; max: number; mean: number } | null): string => (l === null ? '\u2014' : l.min === l.max ? String(l.min) : `${l.min}\u2013${l.max} (mean ${l.mean.toFixed(2)})`);
+  const rpc = (x: number | null): string => (x === null ? '\u2014' : x.toFixed(3));
+  const timing = t === undefined
+    ? notRun('timing', 'report.json has no timing')
+    : table(['', 'latency (cycles)', 'rows per cycle', 'cycles', 'rows'], [
+      ['RTL (measured)', lat(t.rtl.latency), rpc(t.rtl.rowsPerCycle), t.rtl.cycles, t.seen],
+      ['hw-sim (cycle contract)', t.hwsim.latency === null ? '\u2014' : String(t.hwsim.latency), rpc(t.hwsim.rowsPerCycle), t.hwsim.cycles, t.rows],
+    ], [2, 3, 4]);
+  const f = d.transactionFailure;
+  if (f === undefined) {
+    const ok = t !== undefined && t.seen === t.rows && t.rows > 0;
+    return section('mismatch', 'Transactions', sub,
+      ok ? el('div', { class: 'pass-box', 'data-pass': 'true' }, text('strong', {}, 'Every row held.'), ` ${int(t.rows)} rows of ${int(t.programs)} programs, each exactly once with hw-sim's address, o_acc_o and o_data_o.`)
+        : notRun('transactions', d.notes?.mismatch ?? 'report.json describes no complete transaction check'),
+      timing);
+  }
+  const row = f.m === f.addr ? `${f.m}` : `${f.m} (address ${f.addr})`;
+  const facts = table(['error', 'layer', 'image', 'tile', 'row', 'column', 'expected (hw-sim)', 'actual (RTL)', 'cycle', 'latency'],
+    [[f.error, f.layer, f.image, f.tile, row, f.column === undefined ? '\u2014' : `${f.port ?? ''}[${f.column}]`, f.expected ?? '\u2014', { text: f.actual === undefined ? '\u2014' : String(f.actual), cls: 'bad' }, f.cycle, f.latency ?? '\u2014']],
+    [2, 6, 7, 8, 9]);
+  const vcd = f.vcdPath === undefined ? '' : text('p', {}, `VCD window: ${f.vcdPath}, cycles ${f.vcdFirstCycle}\u2013${f.vcdLastCycle}; ${f.replayReproduced ? 'the replay from reset under flow control shows the same row' : 'the replay did NOT show the same row'}.`);
+  return section('mismatch', 'Transactions', sub, text('p', { class: 'bad' }, f.message), facts, vcd, timing);
 }

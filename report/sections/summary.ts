@@ -31,7 +31,8 @@ export function checksTable(d: ReportData): string {
 export function summaryHeader(d: ReportData, generatedAt: string): string {
   const v = verdict(d);
   const config = [d.dataset, d.network, `int${d.bits.weights} weights / int${d.bits.activations} activations`,
-    `${d.array.rows}\u00d7${d.array.cols} array`, d.roundingMode === undefined ? '' : `${d.roundingMode} rounding`].filter(Boolean).join(' \u00b7 ');
+    `${d.array.rows}\u00d7${d.array.cols} array`, d.roundingMode === undefined ? '' : `${d.roundingMode} rounding`,
+    d.check === 'transactions' ? 'transaction-level check' : ''].filter(Boolean).join(' \u00b7 ');
   const a = d.accuracy;
   const final = a.rtl ?? a.hwsim ?? a.integer;
   const finalName = a.rtl !== undefined || final === undefined ? 'RTL' : a.hwsim !== undefined ? 'hw-sim' : 'integer';

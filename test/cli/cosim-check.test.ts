@@ -49,6 +49,9 @@ describe('cli: int8cosim cosim --check transactions', function () {
     assert.ok(t.rtl.latency.max > 9, 'stalls inside the array delay rows in flight');
     assert.ok((t.rtl.rowsPerCycle ?? 1) < (t.hwsim.rowsPerCycle ?? 0), 'the stalls cost throughput');
     assert.equal(rep.transactionFailure, null);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /transaction-level check/);
+    assert.match(html, /data-section="mismatch"[\s\S]*?Transactions[\s\S]*?Every row held\.[\s\S]*?RTL \(measured\)/, 'the page says what transaction mode compared, not "every cycle"');
   });
 
   it('a wrong byte at address 5: FAIL naming layer, tile, row, column, both values, cycle and latency; the VCD window replays the row', () => {
@@ -72,6 +75,8 @@ describe('cli: int8cosim cosim --check transactions', function () {
     assert.equal(f.replayReproduced, true);
     assert.ok(existsSync(resolve(ROOT, f.vcdPath as string)), f.vcdPath);
     assert.ok((f.vcdFirstCycle as number) <= f.cycle && f.cycle <= (f.vcdLastCycle as number));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /data-section="mismatch"[\s\S]*?o_data_o\[2\][\s\S]*?the replay from reset under flow control shows the same row/);
   });
 
   it('--check takes cycles or transactions, and transactions not with --deep', () => {

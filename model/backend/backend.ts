@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train-kernels.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
@@ -30,13 +31,16 @@ function kernelOf(name: string): tf.KernelFunc {
 }
 
 /**
- * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter) and replaces three slow ones: stride-1
- * Conv2DBackpropInput (built on its Conv2D), MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
+ * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter) and the fused training BatchNorm (forward and
+ * backward, batch-norm-train.ts's op), and replaces three slow ones: stride-1 Conv2DBackpropInput (built on its
+ * Conv2D), MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
+  tf.registerKernel(batchNormTrainConfig('wasm'));
+  tf.registerKernel(batchNormTrainGradConfig('wasm'));
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');

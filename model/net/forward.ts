@@ -15,6 +15,7 @@ import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type LearnedStepQu
 import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
+import { batchNormTrain as batchNormTrainOp } from '../backend/batch-norm-train.ts';
 
 export interface QatState {
   weightBits: number;
@@ -75,11 +76,12 @@ export function foldedWeights(l: MacLayer): { w: tf.Tensor; b: tf.Tensor } {
   });
 }
 
+/** BatchNorm on the batch's statistics (NHWC or NC: over every axis but the channels), fused where the backend has it. */
 function batchNormTrain(l: MacLayer, y: tf.Tensor, stats: BatchStats[]): tf.Tensor {
   const bn = l.bn as NonNullable<MacLayer['bn']>;
-  const { mean, variance } = tf.moments(y, l.spec.kind === 'dense' ? [0] : [0, 1, 2]);
-  stats.push({ layer: l, mean: tf.keep(mean), variance: tf.keep(variance) });
-  return tf.add(tf.mul(tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, BN_EPSILON))), bn.gamma), bn.beta);
+  const r = batchNormTrainOp(y, bn.gamma, bn.beta, BN_EPSILON);
+  stats.push({ layer: l, mean: tf.keep(r.mean), variance: tf.keep(r.variance) });
+  return r.y;
 }
 
 function floatMac(l: MacLayer, x: tf.Tensor, training: boolean, stats: BatchStats[]): tf.Tensor {

@@ -43,6 +43,20 @@ export const caseFailureSchema = z.strictObject({
   transaction: caseTransactionFailureSchema.optional(),
 });
 
+/**
+ * Transaction mode, per configuration: the RTL's latency (beat taken to row, over every row seen) and rows per cycle
+ * (each program or stream from its first cycle to its last row) beside hw-sim's (R + C + 1, outputRows / nCycles).
+ */
+const timingSchema = z.strictObject({
+  programs: int(),
+  rows: int(),
+  seen: int(),
+  latency: z.strictObject({ min: int(), max: int(), mean: finite }).nullable(),
+  cycles: int(),
+  rowsPerCycle: finite.nullable(),
+  reference: z.strictObject({ latency: int().nullable(), cycles: int(), rowsPerCycle: finite.nullable() }),
+});
+
 export const regressReportSchema = z.strictObject({
   tier: z.enum(['quick', 'long']),
   deep: z.boolean('true or false'),
@@ -72,7 +86,8 @@ export const regressReportSchema = z.strictObject({
   }),
   /** Cases by kind. */
   kinds: z.record(z.string(), int()),
-  configs: z.array(z.strictObject({ config: text, cases: int(), buildSeconds: finite, cached: z.boolean('true or false'), seconds: finite })),
+  /** Per configuration; in transaction mode with the RTL's timing (harness/transaction/totals.ts TransactionSummary). */
+  configs: z.array(z.strictObject({ config: text, cases: int(), buildSeconds: finite, cached: z.boolean('true or false'), seconds: finite, timing: timingSchema.optional() })),
   failedSeeds: z.array(z.int('an integer')),
   replayCommands: z.array(text),
   failures: z.array(caseFailureSchema),

@@ -19,6 +19,7 @@ import { alsoText, mismatchError } from '../harness/lockstep/mismatch.ts';
 import { openRtlSim } from '../harness/sim/verilatedSim.ts';
 import { SimStopError } from '../harness/sim/simStopError.ts';
 import { TransactionRunner } from '../harness/transaction/runner.ts';
+import { formatTransactionSummary, type TransactionSummary } from '../harness/transaction/totals.ts';
 import { UsageError } from '../quant/errors.ts';
 import { runGolden } from '../quant/golden/index.ts';
 import { caseConfig, generateCase, type CaseKind, type RegressCase } from './case-gen.ts';
@@ -86,6 +87,8 @@ export interface ConfigRun {
   buildSeconds: number;
   cached: boolean;
   seconds: number;
+  /** Transaction mode: the RTL's measured latency and rows per cycle over the configuration's cases, beside hw-sim's. */
+  timing?: TransactionSummary;
 }
 
 export interface RegressResult {
@@ -354,7 +357,12 @@ export async function runRegression(opts: RegressOptions): Promise<RegressResult
         }
       }
     } finally {
-      configs.push({ config: name, cases: n, buildSeconds: bs, cached: build.cached, seconds: (performance.now() - tc) / 1000 });
+      const run: ConfigRun = { config: name, cases: n, buildSeconds: bs, cached: build.cached, seconds: (performance.now() - tc) / 1000 };
+      if (checker instanceof TransactionRunner) {
+        run.timing = checker.totals.summary();
+        log(`${name}: ${formatTransactionSummary(run.timing)}`);
+      }
+      configs.push(run);
       sim.close();
     }
   }

@@ -50,6 +50,9 @@ describe('verify: regression and mutation in transaction mode', function () {
     for (const k of CASE_KINDS) assert.ok((r.kinds[k] ?? 0) > 0, `no ${k} case among 48: ${JSON.stringify(r.kinds)}`);
     assert.ok(Object.keys(r.kinds).length > CASE_KINDS.length, `corner cases too: ${JSON.stringify(r.kinds)}`);
     assert.ok(r.cycles > 48 * L, `the RTL ran its cycles (${r.cycles})`);
+    const t = r.configs[0]?.timing;
+    assert.ok(t !== undefined && t.rows > 0 && t.seen === t.rows, `every row seen: ${JSON.stringify(t)}`);
+    assert.deepEqual([t.latency?.min, t.latency?.max, t.reference.latency], [L, L, L], "rtl/ keeps hw-sim's latency on every row");
   });
 
   it('deep mode has no meaning in transaction mode: runRegression and the CLI refuse it in one line', async () => {
@@ -72,6 +75,7 @@ describe('verify: regression and mutation in transaction mode', function () {
       assert.equal(r.stdout.split('\n')[0], 'regress: replaying seed 4711 (quick tier, transaction mode)');
       const report = parseWith(regressReportSchema, JSON.parse(readFileSync(out, 'utf8')), out);
       assert.deepEqual([report.check, report.deep, report.cases, report.passed], ['transactions', false, 1, 1]);
+      assert.ok((report.configs[0]?.timing?.programs ?? 0) >= 1, 'the RTL timing of the configuration');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -80,12 +80,14 @@ export class MissingRowError extends TransactionError {
     readonly when: 'finish' | 'next-tile',
     /** Cycles since the program's first cycle. */
     readonly after: number,
+    /** Why the driver gave up, when it knows more (e.g. the words the RTL never took while a_ready_o stayed 0). */
+    readonly note?: string,
   ) {
     const why =
       when === 'finish'
         ? `${outstanding} row${outstanding === 1 ? '' : 's'} outstanding after ${after} cycles (cycle ${cycle})`
         : `${outstanding} row${outstanding === 1 ? '' : 's'} of the tile never came out before a row of the next output tile in cycle ${cycle}`;
-    super(place, cycle, `${why}: the first missing is ${placeText(place)}, its beat in cycle ${beatCycle}`);
+    super(place, cycle, `${why}: the first missing is ${placeText(place)}, its beat in cycle ${beatCycle}${note === undefined ? '' : `; ${note}`}`);
   }
 }
 

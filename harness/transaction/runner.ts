@@ -217,8 +217,10 @@ export class TransactionRunner {
       this.nextCycle += n;
       if (error !== undefined) break;
     }
-    // every row out, or the run went quiet: finish names the rows still outstanding
-    error ??= board.finish(this.nextCycle);
+    // every row out, or the run went quiet: finish names the rows still outstanding (and the words never taken)
+    const quiet = this.nextCycle - progress;
+    const held = next < words ? `the RTL took ${next} of the ${words} words and none in the last ${quiet} cycles (a_ready_o stayed 0)` : undefined;
+    error ??= board.finish(this.nextCycle, held);
     this.steps.push({ beats, start, end: this.nextCycle, program, context });
     const stats = board.stats();
     this.totals.add(stats);

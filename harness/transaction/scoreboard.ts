@@ -133,15 +133,18 @@ export class TransactionScoreboard {
     return new UnexpectedRowError(this.placeOf(g, addr), cycle, g.rows, this.sameAs(i, data, acc));
   }
 
-  /** The run ended in `cycle`: a MissingRowError naming the first row not seen and how many are outstanding, or nothing. */
-  finish(cycle: number): MissingRowError | undefined {
+  /**
+   * The run ended in `cycle`: a MissingRowError naming the first row not seen and how many are outstanding, or
+   * nothing. `note`: what the driver knows of why (appended to the message).
+   */
+  finish(cycle: number, note?: string): MissingRowError | undefined {
     this.finished = true;
     if (this.left === 0) return undefined;
     for (let i = this.cur; i < this.tiles.length; i++) {
       const g = this.tiles[i] as OutputTile;
       const s = this.firstUnseen(i);
       if (s !== undefined) {
-        return new MissingRowError(this.placeOf(g, g.addrs[s] as number), cycle, this.left, (this.beatAt[i] as Float64Array)[s] as number, 'finish', cycle - this.start);
+        return new MissingRowError(this.placeOf(g, g.addrs[s] as number), cycle, this.left, (this.beatAt[i] as Float64Array)[s] as number, 'finish', cycle - this.start, note);
       }
     }
     return undefined;

@@ -24,7 +24,7 @@ import { randomModel } from '../../quant/format/random-model.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { buildArray, randomProgram } from './helpers.ts';
-import { FAULTS, FIXTURES, writeFaultyVariant } from '../fixtures/rtl/faulty-variant.ts';
+import { FAULTS, FIXTURES, writeFaultyVariant, writeNeverReady } from '../fixtures/rtl/faulty-variant.ts';
 
 const PARAMS = { Rows: 4, Cols: 4, AccDepth: 64 };
 const CFG = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
@@ -173,7 +173,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
     }
   });
 
-  it('a dropped row: MissingRowError when the next output tile begins; no row at all: "N rows outstanding after T cycles" after the timeout', async () => {
+  it('a dropped row: MissingRowError when the next output tile begins; no row at all, or a_ready_o never 1: "N rows outstanding after T cycles" after the timeout', async () => {
     const drop = await faulty('drop_row_top');
     const silent = await faulty('silent_top');
     const p = programs(6)[0] as Program; // 2 output tiles of 9 rows
@@ -199,6 +199,18 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.equal(run.end, p.nCycles + 200, 'every word taken, then 200 quiet cycles');
       assert.match(e.message, new RegExp(`^${p.outputRows} rows outstanding after ${p.nCycles + 200} cycles`));
       assert.equal(transactionTimeout(CFG), 4 * L + 1024);
+    } finally {
+      sim.close();
+    }
+    sim = openRtlSim(await buildRtl({ config: loadRtlConfig(writeNeverReady(PARAMS)), parameters: PARAMS }));
+    try {
+      const tr = new TransactionRunner(sim, { timeout: 100 });
+      tr.reset();
+      const run = await tr.runProgram(p, 'image 3');
+      const e = run.error;
+      assert.ok(e instanceof MissingRowError && e.when === 'finish', e?.message);
+      assert.equal(run.end, 100, 'a_ready_o low from the first cycle: 100 quiet cycles');
+      assert.match(e.message, new RegExp(`^${p.outputRows} rows outstanding after 100 cycles .*; the RTL took 0 of the ${p.nCycles} words and none in the last 100 cycles \\(a_ready_o stayed 0\\)$`));
     } finally {
       sim.close();
     }

@@ -11,10 +11,10 @@
 //
 // The parameter hazard (section 13): the compiler writes the next N-tile's parameters of column 0 in the cycle
 // the cycle contract requantizes the previous N-tile's last row (section 9), so in the cycle after it bias_q,
-// m0_q and shift_q may already be the next N-tile's, and the next program's configuration may follow as soon as
-// the last row is out. Stage 1 reads the parameter and configuration registers in the requantize cycle, as the
-// contract does; everything stage 2 needs (the product, the shift, the rounding mode, zero point and clamps) is
-// registered with the row in mid_*_q, and stage 2 reads nothing else.
+// m0_q and shift_q may already be the next N-tile's (and rule 3 lets a configuration write fall there too).
+// Stage 1 reads the parameter and configuration registers in the requantize cycle, as the contract does;
+// everything stage 2 needs (the product, the shift, the rounding mode, zero point and clamps) is registered with
+// the row in mid_*_q, and stage 2 reads nothing else.
 `include "int8cosim_assert.svh"
 `include "int8cosim_ports.svh"
 

@@ -27,7 +27,7 @@ import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { TransactionMismatch, type TransactionError } from '../../harness/transaction/errors.ts';
 import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
-import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
+import { IN, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
 import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
@@ -127,6 +127,33 @@ function shiftPerNTile(cfg: ArrayConfig): Program {
   }, 'shifts');
 }
 
+/**
+ * A raw beat stream: a GEMM of one N-tile (M = 6, K = 3, N = 4 at 4x4, zero point 0, outputs in [-38, 38]) with one
+ * more configuration write, zero point 50, in the cycle its last row (address 5) is requantized in the cycle
+ * contract. Rule 3 of section 5 allows it (the write serves no row, the last row requantizes with zero point 0;
+ * the compiler never does it, the regression's raw streams may); a second stage that read the live zero point
+ * would give that row 50 more in every column.
+ */
+function configInLastRequantize(cfg: ArrayConfig): { beats: Int32Array; lastAddr: number } {
+  const [M, K, N] = [6, 3, 4];
+  const rng = new Rng(11);
+  const p = compileGemm(cfg, M, K, N, {
+    x: Int8Array.from({ length: M * K }, () => rng.int(-5, 5)), w: Int8Array.from({ length: K * N }, () => rng.int(-5, 5)),
+    bias: new Int32Array(N), m0: new Int32Array(N).fill(1 << 30), shift: new Int32Array(N), zp: 0, min: -128, max: 127, round: 'single',
+  }, 'config');
+  assert.equal(p.plan.nN, 1);
+  const iw = p.beats.length / p.nCycles;
+  const beats = p.beats.slice();
+  let last = -1;
+  for (let t = 0; t < p.nCycles; t++) if (beats[t * iw + IN.aEn] === 1 && beats[t * iw + IN.aLast] === 1) last = t;
+  const q = last + cfg.rows + cfg.cols; // the last row's requantize cycle (section 4)
+  assert.equal(beats[q * iw + IN.cEn], 0, 'no configuration write there yet');
+  for (const f of [IN.cEn, IN.cZp, IN.cMin, IN.cMax, IN.cRound] as const) beats[q * iw + f] = beats[f] as number; // the program's own, from cycle 0
+  beats[q * iw + IN.cEn] = 1;
+  beats[q * iw + IN.cZp] = 50;
+  return { beats, lastAddr: beats[last * iw + IN.aAddr] as number };
+}
+
 /** Random GEMMs with several N-tiles (and K-tiles, and passes of the accumulator now and then), every rounding mode. */
 function randomPrograms(cfg: ArrayConfig, seed: number, count: number): Program[] {
   const rng = new Rng(seed);
@@ -183,6 +210,12 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
         assert.deepEqual(run.output, run.reference, run.context);
       }
       assert.ok(programs.every((p) => p.plan.nN >= 2), 'every program has several N-tiles');
+      // and a raw stream that writes the configuration in its last row's requantize cycle
+      const runner = new TransactionRunner(rtl);
+      runner.reset();
+      const stream = await runner.runStream(configInLastRequantize(cfgOf(rtl)).beats, 'config');
+      assert.equal(stream.error, undefined, stream.error?.message);
+      assert.equal(stream.stats.seen, 6);
     } finally {
       rtl.close();
     }
@@ -256,9 +289,10 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     }
   });
 
-  it('a variant whose second stage reads the live shift register fails at the last row of the first N-tile, column 0; programs of one N-tile pass on it', async function () {
-    const config = writeVariant('live-shift', 'requant_stage_top.sv', [
+  it('a variant whose second stage reads the live shift and zero point fails at the last row of the first N-tile, column 0, and at the last row of a stream that reconfigures in its requantize cycle; programs of one N-tile pass on it', async function () {
+    const config = writeVariant('live-registers', 'requant_stage_top.sv', [
       ['      .shift_i(mid_shift_q[8*c +: 8]),\n', '      .shift_i(shift[8*c +: 8]),\n'],
+      ['      .zp_i   (mid_zp_q),\n', '      .zp_i   (zp),\n'],
     ]);
     const rtl = openRtlSim(await build(config));
     try {
@@ -267,8 +301,17 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
       assert.ok(error instanceof TransactionMismatch, `expected a TransactionMismatch, got ${error?.message}`);
       assert.equal(error.place.tile, 'n0 k0');
       assert.deepEqual([error.place.addr, error.place.m], [8, 8], 'the last row of the first N-tile');
-      assert.deepEqual([error.port, error.column], ['o_data_o', 0]);
+      assert.deepEqual([error.port, error.column, error.expected, error.actual], ['o_data_o', 0, 100, 3], '1600 / 2 / 2^3 with its own shift, / 2^8 with the next N-tile\'s');
       assert.equal(error.latency, R + C + 2);
+      // the configuration written in the last row's requantize cycle: that row takes the new zero point
+      const runner = new TransactionRunner(rtl);
+      runner.reset();
+      const { beats, lastAddr } = configInLastRequantize(cfgOf(rtl));
+      const stream = await runner.runStream(beats, 'config');
+      const e = stream.error;
+      assert.ok(e instanceof TransactionMismatch, `expected a TransactionMismatch, got ${e?.message}`);
+      assert.deepEqual([e.place.addr, e.port, e.column, e.actual - e.expected], [lastAddr, 'o_data_o', 0, 50]);
+      assert.deepEqual(e.also, ['o_data_o[1]', 'o_data_o[2]', 'o_data_o[3]']);
       // the hazard and nothing else: programs of one N-tile (parameters written once, before any row) pass on it,
       // and the example itself passes this program (the random GEMMs' test above)
       const rng = new Rng(3);

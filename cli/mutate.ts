@@ -32,12 +32,12 @@ const HELP = `usage: int8cosim mutate [options]
   --list               print the catalogue and exit
   --out <file>         report (default out/mutate/report.json)
 
-A mutant is killed when any comparison of a kill-suite case fails (hw-sim lockstep or transaction check,
-golden) or the RTL stops itself (an assertion, $stop, $fatal); stillborn when its build fails and the unmutated RTL then builds from
-nothing (no cache); mutants marked equivalent (with the reason) are excluded from the score. A harness or tool
-error is no verdict: it ends the run. Exit status 1 when a mutant survives a mode that should see it (a port-mode
-survivor the catalogue explains as visible only in PE registers is expected, and so is a transaction-mode
-survivor it explains as timing-only) or a mutant is stillborn.
+A mutant is killed when any comparison of a kill-suite case fails (hw-sim lockstep or transaction check, golden)
+or the RTL stops itself (an assertion, $stop, $fatal); stillborn when its build fails and the unmutated RTL then
+builds from nothing (no cache); mutants marked equivalent (with the reason) are excluded from the score. A
+harness or tool error is no verdict: it ends the run. Exit status 1 when a mutant survives a mode that should
+see it (a port-mode survivor the catalogue explains as visible only in PE registers is expected, and so is a
+transaction-mode survivor it explains as timing-only) or a mutant is stillborn.
 `;
 
 const MODES: Record<string, readonly LockstepMode[]> = { port: ['port'], deep: ['deep'], both: LOCKSTEP_MODES };

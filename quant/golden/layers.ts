@@ -19,6 +19,7 @@ import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from '../format/im2col.ts';
 import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/mac-layer.ts';
 import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
+import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/depthwise-layer.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */
 export interface PreparedLayer {
@@ -35,6 +36,8 @@ export interface PreparedLayer {
   wasm?: WasmMacPlan;
   /** A max pool on the WebAssembly kernels, else quant/kernels' runs. */
   wasmPool?: WasmPoolPlan;
+  /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
+  wasmDepthwise?: WasmDepthwisePlan;
 }
 
 export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = uniformArithmetic('single')): PreparedLayer {
@@ -65,7 +68,13 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
       throw new ShapeError(`depthwise2d layer '${layer.name}': expected weights [${geometry.kh}, ${geometry.kw}, C=${geometry.inC}] and ${geometry.inC} biases, got ${layer.weights.length} weights and ${n} biases`);
     }
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
-    return { layer, inSize, outSize, geometry, foldedBias, rounding: arithmetic.rounding(layer) };
+    const rounding = arithmetic.rounding(layer);
+    const prepared: PreparedLayer = { layer, inSize, outSize, geometry, foldedBias, rounding };
+    const wasm = process.env.INT8COSIM_GEMM !== 'js'
+      ? prepareWasmDepthwise(geometry, layer.weights, foldedBias, layer.multiplier, layer.shift, rounding, layer.output.zeroPoint, layer.actMin, layer.actMax, layer.input.zeroPoint)
+      : undefined;
+    if (wasm) prepared.wasmDepthwise = wasm;
+    return prepared;
   }
   if (layer.type === 'maxpool2d' && process.env.INT8COSIM_GEMM !== 'js') {
     const wasmPool = prepareWasmMaxPool(layer);
@@ -160,7 +169,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'conv2d':
       return runMac(p, layer, input, batch);
     case 'depthwise2d':
-      return runDepthwise(p, layer, input, batch);
+      return p.wasmDepthwise ? runWasmDepthwise(p.wasmDepthwise, input, batch) : runDepthwise(p, layer, input, batch);
     case 'maxpool2d':
       return p.wasmPool ? runWasmMaxPool(p.wasmPool, input, batch) : maxPool2d(layer, input, batch);
     case 'avgpool2d':

@@ -23,6 +23,11 @@ export interface WasmKernels {
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number, pad: number,
   ): void;
   requant_rows(c: number, n: number, out: number, m: number, stages: number, zp: number, lo: number, hi: number, sh: number, u: number): void;
+  depthwise(
+    src: number, acc: number, scratch: number, weights: number, batch: number, inH: number, inW: number, inC: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, outH: number,
+    outW: number, pad: number, cp: number,
+  ): void;
   maxpool(
     src: number, dst: number, batch: number, inH: number, inW: number, inC: number, kh: number, kw: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number, lo: number, hi: number,

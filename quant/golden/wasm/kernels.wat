@@ -4,6 +4,8 @@
 ;;   gemm      C[M, N] = wrap32(sum_k A[m, k] * B[k, n])             twin: ../gemm/js-gemm.ts
 ;;   im2col    the [M, K] patch matrix of NHWC int8 images             twin: quant/format/im2col.ts
 ;;   requant   int8 out[m, n] = requantize(C[m, n], column n's stage)   twin: quant/spec requantize
+;;   requant_rows  the same along the rows (single rounding, shifts <= -1)  twin: quant/spec requantize
+;;   depthwise the int32 accumulators of a depthwise conv                twin: ../layers.ts runDepthwise
 ;;   maxpool   MAX_POOL_2D of NHWC int8 images                          twin: quant/kernels/max-pool2d.ts
 ;; The callers (./kernels.ts loads the module; ./mac-layer.ts, ./max-pool.ts, ../gemm/wasm-gemm.ts) lay every
 ;; buffer out in the one exported memory.
@@ -375,6 +377,101 @@
             (br $cols)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; depthwise(src, acc, scratch, weights, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH,
+  ;; outW, pad, cp): the int32 accumulators of a depthwise convolution (depth multiplier 1), acc[m, c] =
+  ;; wrap32(sum over the window of x * w[ky, kx, c]) for the output pixels m of `batch` NHWC images, rows cp
+  ;; (inC rounded up to 8) apart; taps outside the image read `pad` (the input zero point). Each image is laid
+  ;; into `scratch` with its padding as for im2col (8 bytes of slack past it). weights: int16 [kh * kw][cp],
+  ;; zero past inC (so the channels a vector reads past inC add nothing). 8 channels a step: x widened to int16,
+  ;; i32x4.extmul of x and w (exact), added with int32 wrap like the accumulator.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $depthwise (export "depthwise")
+    (param $src i32) (param $acc i32) (param $scratch i32) (param $weights i32) (param $batch i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
+    (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
+    (param $outH i32) (param $outW i32) (param $pad i32) (param $cp i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $c i32) (local $iy i32)
+    (local $pH i32) (local $pW i32) (local $prow i32) (local $imageBytes i32) (local $copyBytes i32) (local $image i32)
+    (local $win i32) (local $p i32) (local $wp i32) (local $d i32)
+    (local $x v128) (local $w v128) (local $a0 v128) (local $a1 v128)
+    (local.set $pH (i32.add (i32.mul (i32.sub (local.get $outH) (i32.const 1)) (local.get $strideH)) (local.get $kh)))
+    (local.set $pW (i32.add (i32.mul (i32.sub (local.get $outW) (i32.const 1)) (local.get $strideW)) (local.get $kw)))
+    (local.set $prow (i32.mul (local.get $pW) (local.get $inC)))
+    (local.set $imageBytes (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))
+    (local.set $copyBytes (i32.sub (local.get $pW) (local.get $padLeft)))
+    (if (i32.gt_s (local.get $copyBytes) (local.get $inW)) (then (local.set $copyBytes (local.get $inW))))
+    (if (i32.lt_s (local.get $copyBytes) (i32.const 0)) (then (local.set $copyBytes (i32.const 0))))
+    (local.set $copyBytes (i32.mul (local.get $copyBytes) (local.get $inC)))
+    (local.set $d (local.get $acc))
+    (local.set $b (i32.const 0))
+    (block $b_done
+      (loop $b_loop
+        (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $src) (i32.mul (local.get $b) (local.get $imageBytes))))
+        (memory.fill (local.get $scratch) (local.get $pad) (i32.mul (local.get $pH) (local.get $prow)))
+        (local.set $iy (i32.const 0))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $iy) (local.get $inH)))
+            (br_if $rows_done (i32.ge_s (i32.add (local.get $iy) (local.get $padTop)) (local.get $pH)))
+            (memory.copy
+              (i32.add (local.get $scratch) (i32.add
+                (i32.mul (i32.add (local.get $iy) (local.get $padTop)) (local.get $prow))
+                (i32.mul (local.get $padLeft) (local.get $inC))))
+              (i32.add (local.get $image) (i32.mul (i32.mul (local.get $iy) (local.get $inW)) (local.get $inC)))
+              (local.get $copyBytes))
+            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+            (br $rows)))
+        (local.set $oy (i32.const 0))
+        (block $oy_done
+          (loop $oy_loop
+            (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            (local.set $win (i32.add (local.get $scratch)
+              (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $prow))))
+            (local.set $ox (i32.const 0))
+            (block $ox_done
+              (loop $ox_loop
+                (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+                (local.set $c (i32.const 0))
+                (block $c_done
+                  (loop $c_loop
+                    (br_if $c_done (i32.ge_u (local.get $c) (local.get $cp)))
+                    (local.set $a0 (v128.const i32x4 0 0 0 0))
+                    (local.set $a1 (v128.const i32x4 0 0 0 0))
+                    (local.set $wp (i32.add (local.get $weights) (i32.shl (local.get $c) (i32.const 1))))
+                    (local.set $ky (i32.const 0))
+                    (block $ky_done
+                      (loop $ky_loop
+                        (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $kh)))
+                        (local.set $p (i32.add (i32.add (local.get $win) (i32.mul (local.get $ky) (local.get $prow))) (local.get $c)))
+                        (local.set $kx (i32.const 0))
+                        (block $kx_done
+                          (loop $kx_loop
+                            (br_if $kx_done (i32.ge_u (local.get $kx) (local.get $kw)))
+                            (local.set $x (v128.load8x8_s (local.get $p)))
+                            (local.set $w (v128.load (local.get $wp)))
+                            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w))))
+                            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w))))
+                            (local.set $p (i32.add (local.get $p) (local.get $inC)))
+                            (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $cp) (i32.const 1))))
+                            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                            (br $kx_loop)))
+                        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                        (br $ky_loop)))
+                    (v128.store (local.get $d) (local.get $a0))
+                    (v128.store offset=16 (local.get $d) (local.get $a1))
+                    (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                    (br $c_loop)))
+                (local.set $win (i32.add (local.get $win) (i32.mul (local.get $strideW) (local.get $inC))))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $ox_loop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oy_loop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $b_loop))))
 
   ;; ---------------------------------------------------------------------------------------------------------
   ;; maxpool(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, lo, hi):

@@ -12,6 +12,9 @@ import { gemmInt8, packB } from '../../../quant/golden/index.ts';
 import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
 import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/max-pool.ts';
 import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/mac-layer.ts';
+import { prepareLayer, runPreparedLayer } from '../../../quant/golden/layers.ts';
+import { uniformArithmetic } from '../../../quant/format/arithmetic.ts';
+import type { DepthwiseConv2DLayer } from '../../../quant/format/index.ts';
 
 const SEED = process.env.SEED === undefined ? 17 : Number(process.env.SEED);
 
@@ -123,6 +126,50 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
         const got = runWasmMac(plan, input, batch);
         const want = referenceMac(input, batch, w, k, n, bias, m0, shift, zIn, zOut, actMin, actMax, mode, g);
         assert.deepEqual(got, want, `seed ${SEED + 2}, case ${t}: ${dense ? 'dense' : 'conv2d'} K=${k} N=${n} batch ${batch}`);
+      }
+    });
+  }
+
+  for (const mode of ROUNDING_MODES) {
+    it(`depthwise2d layers (${mode}) equal runDepthwise's JS loops (INT8COSIM_GEMM=js), batches over several chunks`, () => {
+      const rng = new Rng(SEED + 10 + ROUNDING_MODES.indexOf(mode));
+      for (let t = 0; t < 40; t++) {
+        const inC = [1, 3, 8, 12, 16, 64][rng.int(0, 5)] as number;
+        const { g, shape, kernel, strides, padding } = randomGeometry(rng, inC);
+        const zOut = rng.int(-128, 127);
+        const m0 = new Int32Array(inC);
+        const shift = new Int32Array(inC);
+        for (let c = 0; c < inC; c++) {
+          const q = quantizeMultiplier(t % 7 === 0 ? 2 ** rng.int(-20, 6) * (1 + rng.next()) : (1 / 60) * (0.5 + rng.next()));
+          m0[c] = q.m0;
+          shift[c] = q.shift;
+        }
+        const layer: DepthwiseConv2DLayer = {
+          type: 'depthwise2d', name: `dw${t}`, inputShape: shape, outputShape: [g.outH, g.outW, inC], kernel, strides, padding,
+          weights: Int8Array.from({ length: g.kh * g.kw * inC }, () => rng.int(-127, 127)),
+          bias: Int32Array.from({ length: inC }, () => (t % 5 === 0 ? [2 ** 31 - 1, -(2 ** 31), 0][rng.int(0, 2)] as number : rng.int(-30000, 30000))),
+          multiplier: m0, shift, weightScales: new Float32Array(inC).fill(0.01), weightBits: 8,
+          input: { scale: 0.1, zeroPoint: rng.int(-128, 127), bits: 8, qmin: -128, qmax: 127 },
+          output: { scale: 0.1, zeroPoint: zOut, bits: 8, qmin: -128, qmax: 127 },
+          actMin: rng.int(0, 1) === 1 ? zOut : -128, actMax: 127, relu: false,
+        };
+        const arithmetic = uniformArithmetic(mode);
+        const wasm = prepareLayer(layer, arithmetic);
+        assert.ok(wasm.wasmDepthwise, 'the kernels take the layer');
+        const before = process.env.INT8COSIM_GEMM;
+        process.env.INT8COSIM_GEMM = 'js';
+        let js;
+        try {
+          js = prepareLayer(layer, arithmetic);
+        } finally {
+          if (before === undefined) delete process.env.INT8COSIM_GEMM;
+          else process.env.INT8COSIM_GEMM = before;
+        }
+        assert.equal(js.wasmDepthwise, undefined);
+        const plane = g.outH * g.outW;
+        const batch = t % 10 === 0 ? Math.ceil(1500 / plane) : rng.int(1, 4);
+        const input = randomInt8(rng, batch * g.inH * g.inW * inC);
+        assert.deepEqual(runPreparedLayer(wasm, [input], batch), runPreparedLayer(js, [input], batch), `seed ${SEED + 10}, case ${t}: depthwise [${shape}] kernel ${kernel} strides ${strides} ${padding}, batch ${batch}`);
       }
     });
   }

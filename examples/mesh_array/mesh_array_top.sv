@@ -9,44 +9,19 @@
 // Parameters as the harness sets them (-G): Rows, Cols in 2..32, AccDepth a power of two in 2..4096,
 // RoundingModes a mask of the requantizer's modes (bit 0 single, 1 double, 2 ruy; default 7), each program
 // choosing one with c_round_i. The define MESH_ACC_READ (0 or 1, include/mesh_defs.svh) selects the
-// accumulator read style and must be given.
+// accumulator read style and must be given. The port list is the contract's own, `INT8COSIM_PORTS of
+// int8cosim_ports.svh (found through the config's second include directory, rtl/include), as a user's top may use it.
 `include "mesh_defs.svh"
+`include "int8cosim_ports.svh"
 
 module mesh_array_top #(
   parameter int unsigned Rows         = 8,
   parameter int unsigned Cols         = 8,
   parameter int unsigned AccDepth     = 1024,
   parameter int unsigned RoundingModes = 7,
-  localparam int unsigned RowW        = `MESH_IDX_W(Rows),
-  localparam int unsigned ColW        = `MESH_IDX_W(Cols),
   localparam int unsigned AddrW       = `MESH_IDX_W(AccDepth)
 ) (
-  input  logic               clk_i,
-  input  logic               rst_ni,
-  input  logic               w_en_i,
-  input  logic               w_bank_i,
-  input  logic [RowW-1:0]    w_row_i,
-  input  logic [8*Cols-1:0]  w_data_i,
-  input  logic               a_en_i,
-  input  logic               a_bank_i,
-  input  logic               a_first_i,
-  input  logic               a_last_i,
-  input  logic [AddrW-1:0]   a_addr_i,
-  input  logic [8*Rows-1:0]  a_data_i,
-  input  logic               p_en_i,
-  input  logic [ColW-1:0]    p_col_i,
-  input  logic [31:0]        p_bias_i,
-  input  logic [31:0]        p_m0_i,
-  input  logic [7:0]         p_shift_i,
-  input  logic               c_en_i,
-  input  logic [7:0]         c_zp_i,
-  input  logic [7:0]         c_min_i,
-  input  logic [7:0]         c_max_i,
-  input  logic [1:0]         c_round_i,
-  output logic               o_valid_o,
-  output logic [AddrW-1:0]   o_addr_o,
-  output logic [8*Cols-1:0]  o_data_o,
-  output logic [32*Cols-1:0] o_acc_o
+  `INT8COSIM_PORTS  // the ports of section 3 as hw-sim/contract renders them
 );
 
   // The accumulator read style: no default on purpose (include/mesh_defs.svh), the RTL config sets it.

@@ -2,7 +2,16 @@
  * The Verilator and C++ command lines of a build, one flag a line with the reason for it. Everything that changes
  * the generated model goes into these lists, and the lists go into the cache key.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RtlConfig, ParamValue } from '../config/rtlConfig.ts';
+
+/**
+ * The contract's SystemVerilog includes (rtl/include: int8cosim_ports.svh, the port list rendered from
+ * hw-sim/contract, and int8cosim_assert.svh), on every build's include path after the config's own directories, so
+ * that any RTL can `include "int8cosim_ports.svh"` wherever its files are.
+ */
+export const CONTRACT_INCLUDE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rtl', 'include');
 
 /** Prefix of the generated model class; the C ABI (native/int8cosim_abi.cpp) includes "Vdut.h". */
 export const MODEL_PREFIX = 'Vdut';
@@ -33,6 +42,7 @@ export function verilatorArgs(x: FlagInput): string[] {
     '-Werror-USERFATAL', // ... and so does its $fatal (-Wno-fatal alone turns both into warnings)
     ...(x.deep ? ['--public-flat-rw'] : []), // deep mode: PE registers readable by name (ARCHITECTURE.md section 6)
     ...x.config.includeDirs.map((d) => `-I${d}`), // the config's include directories
+    `-I${CONTRACT_INCLUDE_DIR}`, // ... then the contract's (a config's own file of the same name wins)
     ...Object.entries(x.defines).map(([k, v]) => (v === '' ? `+define+${k}` : `+define+${k}=${v}`)), // config + request defines
     ...Object.entries(x.parameters).map(([k, v]) => `-G${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`), // top parameters
     ...x.config.files, // the sources, in the config's order

@@ -13,9 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
+import { CONTRACT_INCLUDE_DIR } from '../../harness/build/verilatorFlags.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { runNetworkLockstep } from '../../harness/network/runNetworkLockstep.ts';
+import { svPortDeclarations } from '../../hw-sim/contract/sv-ports.ts';
 import { loadDataset } from '../../model/index.ts';
 import { BuildError } from '../../quant/errors.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
@@ -29,18 +31,21 @@ const MESH_CONFIG = join(EXAMPLE, 'cosim.json');
 
 /**
  * The non-conforming variant, derived from mesh_array_top.sv by exact text edits (each must apply exactly once, so
- * that a change to the example cannot quietly turn this into a test of the conforming RTL): a_addr_i renamed to
- * a_row_i (a missing input the harness cannot drive), p_shift_i 6 bits wide instead of 8, o_acc_o left out. Written
- * with its config into a fresh temporary folder; returns the config's path.
+ * that a change to the example cannot quietly turn this into a test of the conforming RTL): the port list macro
+ * `INT8COSIM_PORTS written out in its place (hw-sim/contract's declarations), then in it a_addr_i renamed to a_row_i
+ * (a missing input the harness cannot drive), p_shift_i 6 bits wide instead of 8, o_acc_o left out. Written with
+ * its config into a fresh temporary folder; returns the config's path.
  */
 function writeBrokenVariant(dir: string): string {
+  const ports = svPortDeclarations().map((d) => `  ${d}\n`).join('');
   const edits: ReadonlyArray<readonly [string, string]> = [
     ['module mesh_array_top #(', 'module mesh_array_broken #('],
-    ['  input  logic [AddrW-1:0]   a_addr_i,\n', '  input  logic [AddrW-1:0]   a_row_i,\n'],
-    ['  input  logic [7:0]         p_shift_i,\n', '  input  logic [5:0]         p_shift_i,\n'],
+    ['  `INT8COSIM_PORTS  // the ports of section 3 as hw-sim/contract renders them\n', ports],
+    ['  input  logic [$clog2(AccDepth)-1:0] a_addr_i,\n', '  input  logic [$clog2(AccDepth)-1:0] a_row_i,\n'],
+    ['  input  logic [7:0]                  p_shift_i,\n', '  input  logic [5:0]                  p_shift_i,\n'],
     [
-      '  output logic [8*Cols-1:0]  o_data_o,\n  output logic [32*Cols-1:0] o_acc_o\n);\n',
-      '  output logic [8*Cols-1:0]  o_data_o\n);\n  logic [AddrW-1:0]   a_addr_i;\n  logic [32*Cols-1:0] o_acc_o;\n  assign a_addr_i = a_row_i;\n',
+      '  output logic [8*Cols-1:0]           o_data_o,\n  output logic [32*Cols-1:0]          o_acc_o\n);\n',
+      '  output logic [8*Cols-1:0]           o_data_o\n);\n  logic [AddrW-1:0]   a_addr_i;\n  logic [32*Cols-1:0] o_acc_o;\n  assign a_addr_i = a_row_i;\n',
     ],
   ];
   let sv = readFileSync(join(EXAMPLE, 'mesh_array_top.sv'), 'utf8');
@@ -77,7 +82,7 @@ function buildMesh(rows: number, cols: number, accDepth: number, modes: number, 
 describe('examples/mesh_array: bring your own RTL', function () {
   this.timeout(600_000); // a cold cache builds the models first
 
-  it('the config is another top, with several files, an include directory and a define', function () {
+  it('the config is another top, with several files, an include directory and a define (the contract\'s rtl/include is the harness\'s)', function () {
     const c = loadRtlConfig(MESH_CONFIG);
     assert.equal(c.top, 'mesh_array_top');
     assert.ok(c.files.length >= 5, `${c.files.length} files`);
@@ -90,7 +95,7 @@ describe('examples/mesh_array: bring your own RTL', function () {
   it('verilator --lint-only -Wall is clean from 2x2 AccDepth 2 to 32x2, 2x32 and 16x16 AccDepth 4096, each rounding datapath alone and all three, both read styles; out-of-range parameters are refused', function () {
     const config = loadRtlConfig(MESH_CONFIG);
     const lint = (params: Record<string, number>, read: number): { status: number | null; out: string } => {
-      const args = ['--lint-only', '-Wall', '--top-module', config.top, ...config.includeDirs.map((d) => `-I${d}`), `+define+MESH_ACC_READ=${read}`,
+      const args = ['--lint-only', '-Wall', '--top-module', config.top, ...config.includeDirs.map((d) => `-I${d}`), `-I${CONTRACT_INCLUDE_DIR}`, `+define+MESH_ACC_READ=${read}`,
         ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...config.files];
       const r = spawnSync('verilator', args, { encoding: 'utf8' });
       assert.equal(r.error, undefined, 'verilator is not installed: sudo apt-get install -y verilator');

@@ -8,6 +8,7 @@
  * coverage.dat files are merged and summarised per module of that RTL: a point (file, line, column, signal bit)
  * counts as covered when any instance of the module covered it in any build.
  */
+import { CONTRACT_INCLUDE_DIR } from '../../harness/build/verilatorFlags.ts';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +100,7 @@ export function buildCoverageTb(cfg: ArrayConfig, rtl: RtlConfig, log: (l: strin
     '-MAKEFLAGS', 'OPT_GLOBAL=-O1',
     '--top-module', 'cov_tb',
     ...rtl.includeDirs.map((d) => `-I${d}`), // the config's include directories
+    `-I${CONTRACT_INCLUDE_DIR}`, // the contract's (int8cosim_ports.svh), as in every harness build
     `-I${dirname(TB_INCLUDE)}`, // the testbench's include
     ...Object.entries(defines).map(([k, x]) => (x === '' ? `+define+${k}` : `+define+${k}=${x}`)), // the config's defines and the top's name
     ...Object.entries(params).map(([k, x]) => `-G${k}=${x}`), // cov_tb passes them on to the top

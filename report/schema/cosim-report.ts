@@ -95,6 +95,8 @@ const transactionFailureSchema = z.strictObject({
   vcdFirstCycle: int().optional(),
   vcdLastCycle: int().optional(),
   replayReproduced: z.boolean('true or false').optional(),
+  /** hw-sim's trace lines around its own cycle of the row (the cycle contract's timing). */
+  hwsimTrace: z.array(text).optional(),
 });
 
 export const cosimReportSchema = z.strictObject({

@@ -60,6 +60,7 @@ describe('cli: int8cosim cosim --check transactions', function () {
     assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /RTL and hw-sim differ in layer \S+ \(image 0\), tile n\d k\d, output row 5 \(address 5\), column 2 \(o_data_o\[2\]\): hw-sim -?\d+, RTL -?\d+; the row appeared in cycle \d+, latency 12/);
     assert.match(r.stdout, /the replay under flow control shows the same row/);
+    assert.match(r.stdout, /hw-sim trace around its own cycle \d+ of the row \(the cycle contract's timing; the RTL's row appeared in cycle \d+\):\n/);
     const rep = cosimReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
     assert.equal(rep.verdict, 'FAIL');
     assert.ok(rep.failedChecks.includes('transactions') && rep.failedChecks.includes('corner tier'), rep.failedChecks.join(', '));
@@ -73,6 +74,7 @@ describe('cli: int8cosim cosim --check transactions', function () {
     assert.equal(f.latency, 12);
     assert.equal(f.image, 0);
     assert.equal(f.replayReproduced, true);
+    assert.equal(f.hwsimTrace?.length, 9, 'hw-sim trace lines of the cycles around its own row');
     assert.ok(existsSync(resolve(ROOT, f.vcdPath as string)), f.vcdPath);
     assert.ok((f.vcdFirstCycle as number) <= f.cycle && f.cycle <= (f.vcdLastCycle as number));
     const html = readFileSync(join(out, 'report.html'), 'utf8');

@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
@@ -31,6 +30,7 @@ import { tileName, type Program } from '../../hw-sim/compiler/program.ts';
 import type { ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
+import { writeVariant as writeExampleVariant } from './variant.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'output_fifo');
@@ -39,29 +39,8 @@ const CONFIG = join(EXAMPLE, 'cosim.json');
 const R = 4;
 const C = 4;
 
-/**
- * A variant of the example: `file` (one of its own sources) rewritten by exact text edits, each of which must apply
- * exactly once (so that a change to the example cannot quietly turn the variant into the example itself), with a
- * config that lists it in place of the original. The folder is a fixed one under the system's temporary folder: the
- * build cache keys on the sources' paths, and a fresh path every run would rebuild every run.
- */
 function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly [string, string]>): RtlConfig {
-  let sv = readFileSync(join(EXAMPLE, file), 'utf8');
-  for (const [from, to] of edits) {
-    const parts = sv.split(from);
-    assert.equal(parts.length, 2, `variant '${name}': the edit must apply exactly once to ${file}, found ${parts.length - 1}: ${JSON.stringify(from)}`);
-    sv = parts.join(to);
-  }
-  const dir = join(tmpdir(), 'int8cosim-output-fifo-variants', name);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, file);
-  const tmp = `${path}.${process.pid}.tmp`; // another run may read it: replace it whole
-  writeFileSync(tmp, sv);
-  renameSync(tmp, path);
-  const base = loadRtlConfig(CONFIG);
-  const files = base.files.map((f) => (basename(f) === file && dirname(f) === EXAMPLE ? path : f));
-  assert.ok(files.includes(path), `the example config lists ${file}`);
-  return { ...base, files, source: `${base.source} (variant '${name}')` };
+  return writeExampleVariant(EXAMPLE, name, file, edits);
 }
 
 /** A 4x4 build of the config (or a variant's), with the config's AccDepth and other parameters unless overridden. */

@@ -8,8 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
@@ -30,6 +28,7 @@ import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
 import { IN, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
+import { writeVariant as writeExampleVariant } from './variant.ts';
 import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
 import { runCosim } from '../../cosim/run-cosim.ts';
 
@@ -40,29 +39,8 @@ const CONFIG = join(EXAMPLE, 'cosim.json');
 const R = 4;
 const C = 4;
 
-/**
- * A variant of the example: `file` (one of its own sources) rewritten by exact text edits, each of which must apply
- * exactly once (so that a change to the example cannot quietly turn the variant into the example itself), with a
- * config that lists it in place of the original. The folder is a fixed one under the system's temporary folder,
- * not a fresh one: the build cache keys on the sources' paths, and a new path every run would rebuild every run.
- */
 function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly [string, string]>): RtlConfig {
-  let sv = readFileSync(join(EXAMPLE, file), 'utf8');
-  for (const [from, to] of edits) {
-    const parts = sv.split(from);
-    assert.equal(parts.length, 2, `variant '${name}': the edit must apply exactly once to ${file}, found ${parts.length - 1}: ${JSON.stringify(from)}`);
-    sv = parts.join(to);
-  }
-  const dir = join(tmpdir(), 'int8cosim-requant-stage-variants', name);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, file);
-  const tmp = `${path}.${process.pid}.tmp`; // another run may read it: replace it whole
-  writeFileSync(tmp, sv);
-  renameSync(tmp, path);
-  const base = loadRtlConfig(CONFIG);
-  const files = base.files.map((f) => (basename(f) === file && dirname(f) === EXAMPLE ? path : f));
-  assert.ok(files.includes(path), `the example config lists ${file}`);
-  return { ...base, files, source: `${base.source} (variant '${name}')` };
+  return writeExampleVariant(EXAMPLE, name, file, edits);
 }
 
 function build(config: RtlConfig = loadRtlConfig(CONFIG)): Promise<RtlBuild> {

@@ -28,6 +28,13 @@ export function svPortDeclarations(): string[] {
   });
 }
 
+/** The beat's inputs (every input but clk_i and rst_ni) connected by name, each line with its comma, names aligned. */
+export function svInputConnections(): string[] {
+  const ins = PORTS.filter((p) => p.dir === 'in' && p.beat);
+  const w = Math.max(...ins.map((p) => p.name.length));
+  return ins.map((p) => `.${p.name.padEnd(w)} (${p.name}),`);
+}
+
 export function svPortsInclude(): string {
   return [
     `// ${SV_PORTS_FILE}: generated from hw-sim/contract/ports.ts (docs/ARCHITECTURE.md section 3) by`,
@@ -50,10 +57,16 @@ export function svPortsInclude(): string {
     '//   );',
     '//',
     "// A top with ports beyond section 3's (section 13's a_ready_o) declares them before the macro, each with its comma.",
+    '//',
+    "// `INT8COSIM_CONNECT_INPUTS: in an instance of such a top, the beat's inputs (every input but clk_i and rst_ni)",
+    '// connected by name to the signals of the same name, each with its comma: a wrapper writes its clock and reset',
+    '// before it and its outputs after it.',
     '`ifndef INT8COSIM_PORTS_SVH',
     '`define INT8COSIM_PORTS_SVH',
     '',
     macroLines('INT8COSIM_PORTS', svPortDeclarations()),
+    '',
+    macroLines('INT8COSIM_CONNECT_INPUTS', svInputConnections()),
     '',
     '`endif // INT8COSIM_PORTS_SVH',
     '',

@@ -18,6 +18,10 @@
 //   );
 //
 // A top with ports beyond section 3's (section 13's a_ready_o) declares them before the macro, each with its comma.
+//
+// `INT8COSIM_CONNECT_INPUTS: in an instance of such a top, the beat's inputs (every input but clk_i and rst_ni)
+// connected by name to the signals of the same name, each with its comma: a wrapper writes its clock and reset
+// before it and its outputs after it.
 `ifndef INT8COSIM_PORTS_SVH
 `define INT8COSIM_PORTS_SVH
 
@@ -48,5 +52,27 @@
   output logic [$clog2(AccDepth)-1:0] o_addr_o, \
   output logic [8*Cols-1:0]           o_data_o, \
   output logic [32*Cols-1:0]          o_acc_o
+
+`define INT8COSIM_CONNECT_INPUTS \
+  .w_en_i    (w_en_i), \
+  .w_bank_i  (w_bank_i), \
+  .w_row_i   (w_row_i), \
+  .w_data_i  (w_data_i), \
+  .a_en_i    (a_en_i), \
+  .a_bank_i  (a_bank_i), \
+  .a_first_i (a_first_i), \
+  .a_last_i  (a_last_i), \
+  .a_addr_i  (a_addr_i), \
+  .a_data_i  (a_data_i), \
+  .p_en_i    (p_en_i), \
+  .p_col_i   (p_col_i), \
+  .p_bias_i  (p_bias_i), \
+  .p_m0_i    (p_m0_i), \
+  .p_shift_i (p_shift_i), \
+  .c_en_i    (c_en_i), \
+  .c_zp_i    (c_zp_i), \
+  .c_min_i   (c_min_i), \
+  .c_max_i   (c_max_i), \
+  .c_round_i (c_round_i),
 
 `endif // INT8COSIM_PORTS_SVH

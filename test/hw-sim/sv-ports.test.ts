@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PORTS, clog2, portWidth } from '../../hw-sim/contract/index.ts';
-import { SV_PORTS_FILE, svPortDeclarations, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
+import { SV_PORTS_FILE, svInputConnections, svPortDeclarations, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -25,7 +25,7 @@ describe('hw-sim/contract: the port list include of a top (rtl/include/int8cosim
 
   it('`INT8COSIM_PORTS declares every port of section 3 once, in its order, with its direction and its width at 2x2 D2, 3x5 D8 and 32x32 D4096', () => {
     const text = svPortsInclude();
-    const body = text.slice(text.indexOf('`define INT8COSIM_PORTS \\\n'), text.indexOf('\n\n`endif'));
+    const body = text.slice(text.indexOf('`define INT8COSIM_PORTS \\\n'), text.indexOf('\n\n`define INT8COSIM_CONNECT_INPUTS'));
     const lines = body.split(' \\\n').slice(1);
     assert.deepEqual(lines, svPortDeclarations().map((d) => `  ${d}`), 'the macro is the declarations, one a line');
     const decls = lines.map((l, i, all) => {
@@ -44,5 +44,16 @@ describe('hw-sim/contract: the port list include of a top (rtl/include/int8cosim
         assert.equal(width, portWidth(p, g), `${p.name} at ${rows}x${cols} D${depth}`);
       });
     }
+  });
+
+  it('`INT8COSIM_CONNECT_INPUTS connects every input of the beat by name, in section 3\'s order, clk_i and rst_ni left to the wrapper', () => {
+    const lines = svInputConnections();
+    const names = lines.map((l) => {
+      const m = /^\.(\w+) +\((\w+)\),$/.exec(l);
+      assert.ok(m && m[1] === m[2], `a connection by name: ${l}`);
+      return m[1] as string;
+    });
+    assert.deepEqual(names, PORTS.filter((p) => p.dir === 'in' && p.name !== 'clk_i' && p.name !== 'rst_ni').map((p) => p.name));
+    assert.ok(svPortsInclude().includes(`\`define INT8COSIM_CONNECT_INPUTS \\\n  ${lines[0]} \\\n`));
   });
 });

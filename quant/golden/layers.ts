@@ -18,6 +18,7 @@ import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } f
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from '../format/im2col.ts';
 import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/mac-layer.ts';
+import type { OutputParams } from './wasm/output-stages.ts';
 import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
 import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/depthwise-layer.ts';
 
@@ -40,6 +41,11 @@ export interface PreparedLayer {
   wasmDepthwise?: WasmDepthwisePlan;
 }
 
+/** A MAC layer's output stage for the WASM kernels. */
+function outputParams(layer: DenseLayer | Conv2DLayer | DepthwiseConv2DLayer, bias: Int32Array, mode: RoundingMode): OutputParams {
+  return { bias, multiplier: layer.multiplier, shift: layer.shift, mode, zp: layer.output.zeroPoint, actMin: layer.actMin, actMax: layer.actMax };
+}
+
 export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = uniformArithmetic('single')): PreparedLayer {
   const inSize = shapeSize(layer.inputShape);
   const outSize = shapeSize(layer.outputShape);
@@ -54,7 +60,7 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
     const rounding = arithmetic.rounding(layer);
     const wasm = packed.wasm
-      ? prepareWasmMac(packed.wasm, foldedBias, layer.multiplier, layer.shift, rounding, layer.output.zeroPoint, layer.actMin, layer.actMax, layer.input.zeroPoint, geometry)
+      ? prepareWasmMac(packed.wasm, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint, geometry)
       : undefined;
     const prepared: PreparedLayer = geometry ? { layer, inSize, outSize, geometry, packed, foldedBias, rounding } : { layer, inSize, outSize, packed, foldedBias, rounding };
     if (wasm) prepared.wasm = wasm;
@@ -71,7 +77,7 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     const rounding = arithmetic.rounding(layer);
     const prepared: PreparedLayer = { layer, inSize, outSize, geometry, foldedBias, rounding };
     const wasm = process.env.INT8COSIM_GEMM !== 'js'
-      ? prepareWasmDepthwise(geometry, layer.weights, foldedBias, layer.multiplier, layer.shift, rounding, layer.output.zeroPoint, layer.actMin, layer.actMax, layer.input.zeroPoint)
+      ? prepareWasmDepthwise(geometry, layer.weights, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint)
       : undefined;
     if (wasm) prepared.wasmDepthwise = wasm;
     return prepared;

@@ -4,10 +4,9 @@
  * its form), chunk by chunk of images. Same bits as runDepthwise in ../layers.ts, which stays for runtimes
  * without WebAssembly SIMD and for parameters outside what ./output-stages.ts reproduces.
  */
-import type { RoundingMode } from '../../spec/index.ts';
 import type { ConvGeometry } from '../../format/shapes.ts';
 import { align16, wasmKernels, wasmMemory } from './kernels.ts';
-import { outputStages, type OutputStages } from './output-stages.ts';
+import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
 
 /** Output pixels per chunk: the accumulators (pixels x channels x 4 bytes) stay within L2. */
 const CHUNK_PIXELS = 1024;
@@ -22,20 +21,9 @@ export interface WasmDepthwisePlan {
   pad: number;
 }
 
-export function prepareWasmDepthwise(
-  geometry: ConvGeometry,
-  weights: Int8Array,
-  foldedBias: Int32Array,
-  multiplier: Int32Array,
-  shift: Int32Array,
-  mode: RoundingMode,
-  zp: number,
-  actMin: number,
-  actMax: number,
-  pad: number,
-): WasmDepthwisePlan | undefined {
+export function prepareWasmDepthwise(geometry: ConvGeometry, weights: Int8Array, out: OutputParams, pad: number): WasmDepthwisePlan | undefined {
   if (wasmKernels() === null) return undefined;
-  const stages = outputStages(foldedBias, multiplier, shift, mode, zp, actMin, actMax);
+  const stages = stagesOf(out);
   if (stages === undefined) return undefined;
   const { inC, kh, kw } = geometry;
   const cp = (inC + 7) & ~7;

@@ -5,11 +5,10 @@
  * requantize per element), which stays for runtimes without WebAssembly SIMD and for parameters outside what
  * ./output-stages.ts reproduces.
  */
-import type { RoundingMode } from '../../spec/index.ts';
 import type { ConvGeometry } from '../../format/shapes.ts';
 import type { WasmPackedB } from '../gemm/wasm-gemm.ts';
 import { align16, wasmKernels, wasmMemory } from './kernels.ts';
-import { outputStages, type OutputStages } from './output-stages.ts';
+import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
 
 /** Rows of the GEMM per chunk: A (rows x K bytes) and C (rows x N x 4 bytes) stay within L2. */
 const CHUNK_ROWS = 2048;
@@ -27,20 +26,9 @@ export interface WasmMacPlan {
 }
 
 /** The plan of a MAC layer, or undefined when the kernels are absent or its parameters need the JS path. */
-export function prepareWasmMac(
-  b: WasmPackedB,
-  foldedBias: Int32Array,
-  multiplier: Int32Array,
-  shift: Int32Array,
-  mode: RoundingMode,
-  zp: number,
-  actMin: number,
-  actMax: number,
-  pad: number,
-  geometry?: ConvGeometry,
-): WasmMacPlan | undefined {
+export function prepareWasmMac(b: WasmPackedB, out: OutputParams, pad: number, geometry?: ConvGeometry): WasmMacPlan | undefined {
   if (wasmKernels() === null) return undefined;
-  const stages = outputStages(foldedBias, multiplier, shift, mode, zp, actMin, actMax);
+  const stages = stagesOf(out);
   if (stages === undefined) return undefined;
   const plan = { k: b.k, n: b.n, np: (b.n + 7) & ~7, b, stages, pad };
   return geometry ? { ...plan, geometry } : plan;

@@ -47,6 +47,22 @@ export interface OutputStages {
   hi: number;
 }
 
+/** What a MAC layer's output stage needs: its folded bias, per-channel multipliers, rounding, zero point and clamps. */
+export interface OutputParams {
+  bias: Int32Array;
+  multiplier: Int32Array;
+  shift: Int32Array;
+  mode: RoundingMode;
+  zp: number;
+  actMin: number;
+  actMax: number;
+}
+
+/** outputStages of a layer's OutputParams. */
+export function stagesOf(o: OutputParams): OutputStages | undefined {
+  return outputStages(o.bias, o.multiplier, o.shift, o.mode, o.zp, o.actMin, o.actMax);
+}
+
 export function outputStages(
   bias: Int32Array,
   multiplier: Int32Array,

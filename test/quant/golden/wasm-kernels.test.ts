@@ -121,7 +121,7 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
         const input = randomInt8(rng, batch * inSize);
         const folded = foldInputZeroPoint(bias, w, k, n, zIn);
         const packed = packB(w, k, n, 'wasm');
-        const plan = prepareWasmMac(packed.wasm!, folded, m0, shift, mode, zOut, actMin, actMax, zIn, g);
+        const plan = prepareWasmMac(packed.wasm!, { bias: folded, multiplier: m0, shift, mode, zp: zOut, actMin, actMax }, zIn, g);
         assert.ok(plan, 'the kernels take the layer');
         const got = runWasmMac(plan, input, batch);
         const want = referenceMac(input, batch, w, k, n, bias, m0, shift, zIn, zOut, actMin, actMax, mode, g);

@@ -7,9 +7,9 @@ import { ARITHMETIC_TARGETS, ROUNDING_MODES, type ArithmeticTarget, type Roundin
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { describeLayerDifference } from '../harness/network/layerCheck.ts';
 import { CORNER_TIER_CASES } from '../verify/corner-tier.ts';
-import { CHECK_MODES, formatChecks, runCosim, type CheckMode, type CosimOptions, type CosimReport } from '../cosim/index.ts';
+import { formatChecks, runCosim, type CosimOptions, type CosimReport } from '../cosim/index.ts';
 import { parseCommandArgs } from './args.ts';
-import { intOption } from './options.ts';
+import { checkOption, intOption } from './options.ts';
 import { lockstepProgress, trainingProgress } from './progress.ts';
 
 const HELP = `usage: int8cosim cosim [options]
@@ -52,11 +52,7 @@ export async function run(argv: string[]): Promise<void> {
   const rounding = (v.rounding ?? 'single') as RoundingMode;
   if (!ROUNDING_MODES.includes(rounding)) throw new UsageError(`--rounding expects ${ROUNDING_MODES.join(', ')}, got '${rounding}'`);
   const batch = intOption('batch', v.batch, { min: 1, max: 4096 }) ?? 32;
-  const check = (v.check ?? 'cycles') as CheckMode;
-  if (!CHECK_MODES.includes(check)) throw new UsageError(`--check expects ${CHECK_MODES.join(' or ')}, got '${v.check}'`);
-  if (check === 'transactions' && v.deep === true) {
-    throw new UsageError('--deep compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use --deep or --check transactions, not both');
-  }
+  const check = checkOption(v.check, v.deep === true);
   const opts: CosimOptions = {
     check,
     rounding,

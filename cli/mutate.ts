@@ -11,9 +11,8 @@ import { CosimError, UsageError } from '../quant/errors.ts';
 import { MUTANTS } from '../verify/mutate/catalogue.ts';
 import { scoreLine, type MutationReportFile } from '../verify/mutate/report.ts';
 import { LOCKSTEP_MODES, runMutation, type LockstepMode, type MutationMode, type MutationReport } from '../verify/mutate/run.ts';
-import { REGRESS_CHECKS, type RegressCheck } from '../verify/regress-check.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
-import { intOption } from './options.ts';
+import { checkOption, intOption } from './options.ts';
 
 const HELP = `usage: int8cosim mutate [options]
 
@@ -61,8 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     }
     return;
   }
-  const check = (values.check ?? 'cycles') as RegressCheck;
-  if (!REGRESS_CHECKS.includes(check)) throw new UsageError(`--check expects ${REGRESS_CHECKS.join(' or ')}, got '${values.check}'`);
+  const check = checkOption(values.check, false);
   const lockstep = MODES[values.mode ?? (check === 'transactions' ? 'port' : 'both')];
   if (lockstep === undefined) throw new UsageError(`--mode expects port, deep or both, got '${values.mode}'`);
   // transaction mode beside port mode always: the same build, and a timing-only mutant is one port mode kills

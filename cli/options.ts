@@ -2,6 +2,7 @@
  * The one parser of numeric option values for the sub-commands: a string from parseArgs to a number, or a
  * UsageError that names the option, what it expects and the value given.
  */
+import { CHECK_MODES, type CheckMode } from '../harness/transaction/check-mode.ts';
 import { UsageError } from '../quant/errors.ts';
 
 export interface IntRange {
@@ -29,4 +30,17 @@ export function numberOption(name: string, v: string | undefined, min?: number):
     throw new UsageError(`--${name} expects a number${min !== undefined ? ` >= ${min}` : ''}, got '${v}'`);
   }
   return n;
+}
+
+/**
+ * `--check` (default cycles), refused beside `--deep` for transactions: deep mode compares the PE registers every
+ * cycle, which the transaction-level contract leaves free.
+ */
+export function checkOption(v: string | undefined, deep: boolean): CheckMode {
+  const check = (v ?? 'cycles') as CheckMode;
+  if (!CHECK_MODES.includes(check)) throw new UsageError(`--check expects ${CHECK_MODES.join(' or ')}, got '${v}'`);
+  if (check === 'transactions' && deep) {
+    throw new UsageError('--deep compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use --deep or --check transactions, not both');
+  }
+  return check;
 }

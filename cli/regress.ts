@@ -7,12 +7,11 @@ import { dirname, resolve } from 'node:path';
 import { CosimError, UsageError } from '../quant/errors.ts';
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { TIERS, configName, paletteOf, type Tier } from '../verify/palette.ts';
-import { REGRESS_CHECKS, type RegressCheck } from '../verify/regress-check.ts';
 import { parameterOverrides, runRegression } from '../verify/runner.ts';
 import type { RegressReport } from '../verify/regress-report.ts';
 import { parseShard } from '../verify/shard.ts';
 import { HELP_OPTION, parseCommandArgs, stringOptions } from './args.ts';
-import { intOption } from './options.ts';
+import { checkOption, intOption } from './options.ts';
 
 const HELP = `usage: int8cosim regress [options]
 
@@ -53,11 +52,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parsed;
   const tier = values.tier as Tier;
   if (!TIERS.includes(tier)) throw new UsageError(`--tier expects ${TIERS.join(' or ')}, got '${values.tier}'`);
-  const check = values.check as RegressCheck;
-  if (!REGRESS_CHECKS.includes(check)) throw new UsageError(`--check expects ${REGRESS_CHECKS.join(' or ')}, got '${values.check}'`);
-  if (check === 'transactions' && values.deep === true) {
-    throw new UsageError('--deep compares PE registers every cycle, which transaction mode leaves free (docs/ARCHITECTURE.md section 13): use --deep or --check transactions, not both');
-  }
+  const check = checkOption(values.check, values.deep === true);
   const cases = intOption('cases', values.cases, { min: 0 }) ?? (tier === 'long' ? 10_000 : 300);
   const seed = intOption('seed', values.seed, { min: 0 }) ?? 1;
   const replaySeed = intOption('replay', values.replay, { min: 0 });

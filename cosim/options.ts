@@ -6,13 +6,9 @@
 import type { ProgressEvent } from '../model/train/trainer.ts';
 import type { ArithmeticTarget, RoundingMode } from '../quant/spec/index.ts';
 
-/**
- * How the RTL is checked against hw-sim: `cycles`, the cycle lockstep (every output word of every cycle,
- * docs/ARCHITECTURE.md sections 3-9; with deep every PE register too), or `transactions`, the transaction-level
- * contract (section 13: every row exactly once, with its address and values, whatever its latency; a_ready_o honoured).
- */
-export const CHECK_MODES = ['cycles', 'transactions'] as const;
-export type CheckMode = (typeof CHECK_MODES)[number];
+import type { CheckMode } from '../harness/transaction/check-mode.ts';
+
+export { CHECK_MODES, type CheckMode } from '../harness/transaction/check-mode.ts';
 
 export interface CosimOptions {
   /** What the RTL is held to (default cycles); transactions: the network and the corner tier in transaction mode. */

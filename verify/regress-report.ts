@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { finite, int, text } from '../quant/json-fields.ts';
-import { REGRESS_CHECKS } from './regress-check.ts';
+import { CHECK_MODES } from '../harness/transaction/check-mode.ts';
 
 const integer = z.int('an integer');
 
@@ -60,8 +60,8 @@ const timingSchema = z.strictObject({
 export const regressReportSchema = z.strictObject({
   tier: z.enum(['quick', 'long']),
   deep: z.boolean('true or false'),
-  /** What was compared: the cycle lockstep or the transaction-level contract (verify/regress-check.ts). */
-  check: z.enum(REGRESS_CHECKS),
+  /** What was compared: the cycle lockstep or the transaction-level contract (harness/transaction/check-mode.ts). */
+  check: z.enum(CHECK_MODES),
   /** ISO time the run started. */
   started: text,
   cases: int(),

@@ -25,7 +25,7 @@ import { runGolden } from '../quant/golden/index.ts';
 import { caseConfig, generateCase, type CaseKind, type RegressCase } from './case-gen.ts';
 import { goldenGemm } from './golden.ts';
 import { configName } from './palette.ts';
-import type { RegressCheck } from './regress-check.ts';
+import type { CheckMode } from '../harness/transaction/check-mode.ts';
 import type { CaseTransactionFailure } from './regress-report.ts';
 import { caseSeeds, type Shard } from './shard.ts';
 import { caseTransactionFailure, runTransactionCase } from './transaction-case.ts';
@@ -53,7 +53,7 @@ export interface RegressOptions {
    * What is compared (default 'cycles'): the cycle lockstep, or the transaction-level contract through the
    * harness's TransactionRunner (no deep mode there: rtl.deep with 'transactions' is a UsageError).
    */
-  check?: RegressCheck;
+  check?: CheckMode;
   /** Stop at the first failing case (mutation runs). */
   stopOnFirstFailure?: boolean;
   /** The one-line command that replays a seed. */

@@ -62,7 +62,7 @@ describe('verify: regression and mutation in transaction mode', function () {
     );
     const r = spawnSync(process.execPath, ['bin/int8cosim.mjs', 'regress', '--deep', '--check', 'transactions'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
-    assert.match(r.stderr.trim(), /^int8cosim regress: --deep compares PE registers every cycle, which transaction mode leaves free .*not both$/);
+    assert.match(r.stderr.trim(), /^int8cosim regress: --deep compares PE registers every cycle, which the transaction-level contract leaves free .*not both$/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 

@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<void> {
     window: intOption('window', v.window, { min: 1, max: 1000 }) ?? 16,
     outDir: resolve(v.out ?? join('out', 'cosim')),
     log: (m) => console.error(m),
-    onImages: lockstepProgress(batch),
+    onImages: lockstepProgress(batch, undefined, check === 'transactions' ? 'transactions' : 'lockstep'),
     onTrainProgress: trainingProgress(),
   };
   const images = intOption('images', v.images, { min: 1 });

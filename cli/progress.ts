@@ -53,13 +53,13 @@ export function trainingProgress(stream?: NodeJS.WriteStream): (e: ProgressEvent
   };
 }
 
-/** The lockstep's images, after each batch of `batch`; on a non-TTY stream a line about every 1024 images. */
-export function lockstepProgress(batch: number, stream?: NodeJS.WriteStream): (done: number, total: number) => void {
+/** The lockstep's (or the transaction check's: label) images, after each batch of `batch`; on a non-TTY stream a line about every 1024 images. */
+export function lockstepProgress(batch: number, stream?: NodeJS.WriteStream, label = 'lockstep'): (done: number, total: number) => void {
   const draw = progressBar({ ...(stream !== undefined ? { stream } : {}), width: 30, intervalMs: 0 });
   const start = performance.now();
   return (done, total) => {
     const s = (performance.now() - start) / 1000;
     const text = `${done}/${total} images, ${(s > 0 ? done / s : 0).toFixed(0)} img/s, ${s.toFixed(0)} s`;
-    draw({ label: 'lockstep', done, total, text, final: done === total, milestone: done % 1024 < batch });
+    draw({ label, done, total, text, final: done === total, milestone: done % 1024 < batch });
   };
 }

@@ -29,6 +29,7 @@ import { IN, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
 import { writeVariant as writeExampleVariant } from './variant.ts';
+import { firstRowFailure } from './cycle-failure.ts';
 import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
 import { runCosim } from '../../cosim/run-cosim.ts';
 
@@ -248,19 +249,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   it('the cycle lockstep fails at the first output row (o_valid_o one cycle late) and suggests --check transactions', async function () {
     const rtl = openRtlSim(await build());
     try {
-      const ls = new Lockstep(rtl);
-      ls.reset();
-      const p = shiftPerNTile(ls.cfg);
-      const run = await ls.runProgram(p, 'gemm');
-      const first = run.verdict?.first;
-      assert.ok(first !== undefined, 'the cycle lockstep must fail');
-      const firstLast = p.plan.tiles.find((t) => t.last);
-      assert.ok(firstLast !== undefined);
-      assert.equal(first.where, 'o_valid_o');
-      assert.equal(first.cycle, firstLast.streamCycle + R + C + 1, 'the cycle of hw-sim\'s first row');
-      assert.deepEqual([first.expected, first.actual], [1, 0]);
-      const message = mismatchError(first).message;
-      assert.match(message, /at o_valid_o: hw-sim 1, RTL 0/);
+      const message = await firstRowFailure(rtl, shiftPerNTile);
       assert.match(message, /the RTL's rows come at other cycles than the cycle contract's; .*run with --check transactions/);
     } finally {
       rtl.close();

@@ -40,9 +40,10 @@ ROOMS     := quant model hw-sim harness verify synth report cosim cli bin bench 
 deps-check: deps
 	$(DEPCRUISE) --config .dependency-cruiser.cjs --output-type err $(wildcard $(ROOMS))
 
-# The suite is every test/**/*.test.ts; `node_modules/.bin/mocha test/x.test.ts` runs one file alone.
+# The suite is every test/**/*.test.ts, two files at a time (a file's JS runs on one core while the other's Verilator
+# builds and simulations use the second); `node_modules/.bin/mocha test/x.test.ts` runs one file alone.
 test: system-test deps typecheck deps-check
-	$(MOCHA) 'test/**/*.test.ts'
+	$(MOCHA) --parallel --jobs 2 'test/**/*.test.ts'
 
 cosim: system-cosim deps
 	$(CLI) cosim $(ARGS)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
 import { Rng } from '../../quant/random.ts';
+import { maxRelDiff } from './max-rel-diff.ts';
 
 /** Gradients of sum(conv(x, w)^2 * r) wrt the filter and the input, on one backend. */
 async function grads(backend: string, x: Float32Array, xs: number[], w: Float32Array, ws: number[], s: number, pad: 'same' | 'valid'): Promise<[Float32Array, Float32Array]> {
@@ -11,16 +12,6 @@ async function grads(backend: string, x: Float32Array, xs: number[], w: Float32A
     const [gx, gw] = tf.grads(f)([tf.tensor(x, xs), tf.tensor(w, ws)]);
     return [gw!.dataSync() as Float32Array, gx!.dataSync() as Float32Array] as [Float32Array, Float32Array];
   });
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i] as number));
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 describe('model/backend: WASM training kernels', () => {

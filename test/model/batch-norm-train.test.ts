@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
 import { batchNormTrainFused, batchNormTrainReference, hasFusedBatchNormTrain, type BatchNormTrainResult } from '../../model/backend/batch-norm-train.ts';
 import { Rng } from '../../quant/random.ts';
+import { maxRelDiff } from './max-rel-diff.ts';
 
 type Op = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number) => BatchNormTrainResult;
 
@@ -14,16 +15,6 @@ function run(op: Op, x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tens
     const [dx, dg, db] = tf.grads(loss)([x, gamma, beta]);
     return [fwd.y, fwd.mean, fwd.variance, dx!, dg!, db!].map((t) => t.dataSync() as Float32Array);
   });
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i] as number));
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 describe('model/backend: fused training BatchNorm', () => {

@@ -33,6 +33,11 @@ describe('model/backend: WASM training kernels', () => {
     [[2, 10, 7, 3], [3, 2, 3, 5], 2, 'valid'],
     [[2, 10, 7, 3], [2, 3, 3, 5], 2, 'same'],
     [[4, 28, 28, 1], [3, 3, 1, 8], 1, 'same'],
+    // output channels a multiple of 8: the direct conv_filter_grad kernel (filter rows a multiple of 4 or not)
+    [[2, 14, 14, 8], [3, 3, 8, 16], 1, 'same'],
+    [[3, 9, 9, 2], [3, 3, 2, 8], 2, 'same'],
+    [[2, 10, 7, 3], [3, 2, 3, 16], 2, 'valid'],
+    [[2, 11, 8, 3], [3, 3, 3, 8], 1, 'valid'],
   ];
   for (const [xs, ws, s, pad] of cases) {
     it(`filter and input gradients equal the CPU backend's: x [${xs}] w [${ws}] stride ${s} ${pad}`, async () => {

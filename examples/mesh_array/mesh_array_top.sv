@@ -1,10 +1,11 @@
 // mesh_array_top: a second implementation of the weight-stationary int8 array of docs/ARCHITECTURE.md, written
 // from the contract alone (ports of section 3, timing of section 4; it does not follow rtl/'s structure).
 //
-//   ports -> weight-row / parameter-column decode (here)
-//         -> u_mesh: mesh_grid, input skew + Rows x Cols mesh_cell (g_r[r].g_c[c].u_cell)
-//         -> g_lane[c].u_lane: mesh_lane, de-skew, accumulator memory, acc_q, mesh_requant, output bytes
+//   ports -> parameter-column decode (here)
+//         -> u_mesh: mesh_grid, weight-row decode, input skew, Rows x Cols mesh_cell (g_r[r].g_c[c].u_cell), de-skew
+//         -> g_lane[c].u_lane: mesh_lane, accumulator memory, acc_q, mesh_requant, output bytes
 //         u_seq: mesh_sequencer, output configuration, control line, output valid and address
+// The bundles passed between them are the packed types of mesh_pkg.
 //
 // Parameters as the harness sets them (-G): Rows, Cols in 2..32, AccDepth a power of two in 2..4096,
 // RoundingModes a mask of the requantizer's modes (bit 0 single, 1 double, 2 ruy; default 7), each program
@@ -37,16 +38,18 @@ module mesh_array_top #(
   `MESH_STATIC_CHECK(g_bad_read, AccRead == 0 || AccRead == 1,
                      ("mesh_array_top: the define MESH_ACC_READ must be 0 (combinational) or 1 (synchronous); set it in the RTL config's \"defines\""))
 
-  // ---- decode -------------------------------------------------------------------------------------------------
-  logic [Rows-1:0] w_row_en;
-  logic [Cols-1:0] p_col_we;
+  // ---- decode: the column a parameter write goes to, the two configuration bundles ----------------------------
+  logic [Cols-1:0]    p_col_we;
+  mesh_pkg::col_prm_t prm;
+  mesh_pkg::out_cfg_t cfg_in;
 
   always_comb begin
-    w_row_en = '0;
     p_col_we = '0;
-    for (int unsigned r = 0; r < Rows; r++) w_row_en[r] = w_en_i && (32'(w_row_i) == r);
     for (int unsigned c = 0; c < Cols; c++) p_col_we[c] = p_en_i && (32'(p_col_i) == c);
   end
+
+  assign prm    = '{bias: p_bias_i, m0: p_m0_i, shift: p_shift_i};
+  assign cfg_in = '{mode: c_round_i, hi: c_max_i, lo: c_min_i, zp: c_zp_i};
 
   // ---- mesh ---------------------------------------------------------------------------------------------------
   logic [32*Cols-1:0] col_psum;
@@ -57,7 +60,8 @@ module mesh_array_top #(
   ) u_mesh (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
-    .wr_row_en_i(w_row_en),
+    .wr_en_i    (w_en_i),
+    .wr_row_i   (w_row_i),
     .wr_bank_i  (w_bank_i),
     .wr_data_i  (w_data_i),
     .beat_en_i  (a_en_i),
@@ -67,10 +71,10 @@ module mesh_array_top #(
   );
 
   // ---- sequencer ----------------------------------------------------------------------------------------------
-  logic [7:0]       zp, lo, hi;
-  logic [1:0]       mode;
-  logic             acc_en, acc_first, acc_last, acc_valid;
-  logic [AddrW-1:0] acc_addr, rd_addr;
+  mesh_pkg::out_cfg_t cfg;
+  logic [AddrW+2:0]   acc_ctl;
+  logic [AddrW-1:0]   rd_addr;
+  logic               acc_valid;
 
   mesh_sequencer #(
     .Rows    (Rows),
@@ -80,22 +84,13 @@ module mesh_array_top #(
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .cfg_we_i    (c_en_i),
-    .cfg_zp_i    (c_zp_i),
-    .cfg_lo_i    (c_min_i),
-    .cfg_hi_i    (c_max_i),
-    .cfg_mode_i  (c_round_i),
-    .zp_o        (zp),
-    .lo_o        (lo),
-    .hi_o        (hi),
-    .mode_o      (mode),
+    .cfg_i       (cfg_in),
+    .cfg_o       (cfg),
     .beat_en_i   (a_en_i),
     .beat_first_i(a_first_i),
     .beat_last_i (a_last_i),
     .beat_addr_i (a_addr_i),
-    .acc_en_o    (acc_en),
-    .acc_first_o (acc_first),
-    .acc_last_o  (acc_last),
-    .acc_addr_o  (acc_addr),
+    .acc_ctl_o   (acc_ctl),
     .rd_addr_o   (rd_addr),
     .acc_valid_o (acc_valid),
     .out_valid_o (o_valid_o),
@@ -105,27 +100,17 @@ module mesh_array_top #(
   // ---- lanes --------------------------------------------------------------------------------------------------
   for (genvar c = 0; c < Cols; c++) begin : g_lane
     mesh_lane #(
-      .Cols        (Cols),
-      .Col         (c),
-      .AccDepth    (AccDepth),
+      .AccDepth     (AccDepth),
       .RoundingModes(RoundingModes),
-      .AccRead     (AccRead)
+      .AccRead      (AccRead)
     ) u_lane (
       .clk_i      (clk_i),
       .rst_ni     (rst_ni),
       .psum_i     (col_psum[32*c +: 32]),
       .prm_we_i   (p_col_we[c]),
-      .prm_bias_i (p_bias_i),
-      .prm_m0_i   (p_m0_i),
-      .prm_shift_i(p_shift_i),
-      .zp_i       (zp),
-      .lo_i       (lo),
-      .hi_i       (hi),
-      .mode_i     (mode),
-      .acc_en_i   (acc_en),
-      .acc_first_i(acc_first),
-      .acc_last_i (acc_last),
-      .acc_addr_i (acc_addr),
+      .prm_i      (prm),
+      .cfg_i      (cfg),
+      .acc_ctl_i  (acc_ctl),
       .rd_addr_i  (rd_addr),
       .acc_valid_i(acc_valid),
       .out_data_o (o_data_o[8*c +: 8]),

@@ -72,7 +72,7 @@ describe('examples/mesh_array through the CLI', function () {
     cpSync(join(ROOT, 'examples', 'mesh_array'), copy, { recursive: true });
     const cell = join(copy, 'mesh_cell.sv');
     const text = readFileSync(cell, 'utf8');
-    const swapped = text.replace('wgt   = sel_i ? wgt1_q : wgt0_q;', 'wgt   = sel_i ? wgt0_q : wgt1_q;');
+    const swapped = text.replace('wgt   = beat_i.sel ? wgt1_q : wgt0_q;', 'wgt   = beat_i.sel ? wgt0_q : wgt1_q;');
     assert.notEqual(swapped, text, 'the bank select of mesh_cell.sv was not found');
     writeFileSync(cell, swapped);
     const r = cli(['regress', '--rtl-config', join(copy, 'cosim.json'), '--replay', '1', '--out', join(dir(), 'swapped.json')]);

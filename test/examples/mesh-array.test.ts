@@ -7,13 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
+import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { CONTRACT_INCLUDE_DIR } from '../../harness/build/verilatorFlags.ts';
+import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { runNetworkLockstep } from '../../harness/network/runNetworkLockstep.ts';
@@ -25,20 +24,21 @@ import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
 import { Rng } from '../../quant/random.ts';
 import { runRandomTrials } from '../harness/helpers.ts';
+import { writeVariant } from './variant.ts';
 
 const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'mesh_array');
 const MESH_CONFIG = join(EXAMPLE, 'cosim.json');
 
 /**
- * The non-conforming variant, derived from mesh_array_top.sv by exact text edits (each must apply exactly once, so
- * that a change to the example cannot quietly turn this into a test of the conforming RTL): the port list macro
- * `INT8COSIM_PORTS written out in its place (hw-sim/contract's declarations), then in it a_addr_i renamed to a_row_i
- * (a missing input the harness cannot drive), p_shift_i 6 bits wide instead of 8, o_acc_o left out. Written with
- * its config into a fresh temporary folder; returns the config's path.
+ * The non-conforming variant, derived from mesh_array_top.sv by exact text edits (writeVariant: each must apply
+ * exactly once, so that a change to the example cannot quietly turn this into a test of the conforming RTL): the port
+ * list macro `INT8COSIM_PORTS written out in its place (hw-sim/contract's declarations), then in it a_addr_i renamed
+ * to a_row_i (a missing input the harness cannot drive), p_shift_i 6 bits wide instead of 8, o_acc_o left out. Its
+ * config is the example's with that file, another top and a 4x4 AccDepth 16 size.
  */
-function writeBrokenVariant(dir: string): string {
+function brokenVariant(): RtlConfig {
   const ports = svPortDeclarations().map((d) => `  ${d}\n`).join('');
-  const edits: ReadonlyArray<readonly [string, string]> = [
+  const config = writeVariant(EXAMPLE, 'broken', 'mesh_array_top.sv', [
     ['module mesh_array_top #(', 'module mesh_array_broken #('],
     ['  `INT8COSIM_PORTS  // the ports of section 3 as hw-sim/contract renders them\n', ports],
     ['  input  logic [$clog2(AccDepth)-1:0] a_addr_i,\n', '  input  logic [$clog2(AccDepth)-1:0] a_row_i,\n'],
@@ -47,27 +47,18 @@ function writeBrokenVariant(dir: string): string {
       '  output logic [8*Cols-1:0]           o_data_o,\n  output logic [32*Cols-1:0]          o_acc_o\n);\n',
       '  output logic [8*Cols-1:0]           o_data_o\n);\n  logic [AddrW-1:0]   a_addr_i;\n  logic [32*Cols-1:0] o_acc_o;\n  assign a_addr_i = a_row_i;\n',
     ],
-  ];
-  let sv = readFileSync(join(EXAMPLE, 'mesh_array_top.sv'), 'utf8');
-  for (const [from, to] of edits) {
-    const parts = sv.split(from);
-    assert.equal(parts.length, 2, `the broken variant's edit must apply exactly once to mesh_array_top.sv, found ${parts.length - 1}: ${JSON.stringify(from)}`);
-    sv = parts.join(to);
+  ]);
+  return { ...config, top: 'mesh_array_broken', parameters: { Rows: 4, Cols: 4, AccDepth: 16, RoundingModes: 7 } };
+}
+
+/** Opens a simulation of `build`, runs `body` on it and closes it, whether `body` passed or threw. */
+async function withSim(build: RtlBuild, body: (rtl: RtlSim) => Promise<void>): Promise<void> {
+  const rtl = openRtlSim(build);
+  try {
+    await body(rtl);
+  } finally {
+    rtl.close();
   }
-  writeFileSync(join(dir, 'mesh_array_broken.sv'), sv);
-  const base = JSON.parse(readFileSync(MESH_CONFIG, 'utf8')) as { files: string[]; includeDirs: string[] };
-  const config = {
-    ...base,
-    description: 'a non-conforming variant of examples/mesh_array (a port renamed, one too narrow, one left out)',
-    top: 'mesh_array_broken',
-    files: base.files.map((f) => (f === 'mesh_array_top.sv' ? join(dir, 'mesh_array_broken.sv') : join(EXAMPLE, f))),
-    includeDirs: base.includeDirs.map((d) => join(EXAMPLE, d)),
-    parameters: { Rows: 4, Cols: 4, AccDepth: 16, RoundingModes: 7 },
-  };
-  assert.ok(config.files.includes(join(dir, 'mesh_array_broken.sv')), 'the example config lists mesh_array_top.sv');
-  const path = join(dir, 'cosim.json');
-  writeFileSync(path, JSON.stringify(config, null, 2));
-  return path;
 }
 
 /** A build of the example at one size, RoundingModes mask and accumulator read style (the define MESH_ACC_READ). */
@@ -136,16 +127,10 @@ describe('examples/mesh_array: bring your own RTL', function () {
       const build = await buildMesh(rows, cols, depth, modes, read);
       assert.equal(build.top, 'mesh_array_top');
       assert.deepEqual([build.geometry.rows, build.geometry.cols, build.geometry.accDepth], [rows, cols, depth]);
-      const rtl = openRtlSim(build);
       const seed = 100 * rows + 10 * cols + read;
       const rng = new Rng(seed);
-      try {
-        const ls = new Lockstep(rtl, { chunk: 61 });
-        // M up to 3 passes of the accumulator, K over several K-tiles, N over several N-tiles
-        await runRandomTrials(ls, rng, seed, 16, () => [rng.int(1, 3 * depth), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3)]);
-      } finally {
-        rtl.close();
-      }
+      // M up to 3 passes of the accumulator, K over several K-tiles, N over several N-tiles
+      await withSim(build, (rtl) => runRandomTrials(new Lockstep(rtl, { chunk: 61 }), rng, seed, 16, () => [rng.int(1, 3 * depth), rng.int(1, 3 * rows + 2), rng.int(1, 2 * cols + 3)]));
     });
   }
 
@@ -159,17 +144,13 @@ describe('examples/mesh_array: bring your own RTL', function () {
     const images = 4;
     const codes = quantizeImage(model, data.test.images.subarray(0, images * 784));
     const build = await buildRtl({ config: loadRtlConfig(MESH_CONFIG) }); // the config as it is
-    const rtl = openRtlSim(build);
-    try {
-      const ls = new Lockstep(rtl);
-      const r = await runNetworkLockstep(model, ls, codes, { batch: 3 }); // a batch of 3 and one of 1
+    await withSim(build, async (rtl) => {
+      const r = await runNetworkLockstep(model, new Lockstep(rtl), codes, { batch: 3 }); // a batch of 3 and one of 1
       assert.equal(r.mismatch, undefined, `seed ${seed}: ${JSON.stringify(r.mismatch?.verdict.first)}`);
       assert.equal(r.images, images);
       assert.deepEqual(r.outputs, runGolden(model, codes, { batch: images }).output, `seed ${seed}`);
       assert.ok(r.cycles > 0 && r.stats.total.cycles === r.cycles);
-    } finally {
-      rtl.close();
-    }
+    });
   });
 
   it('without its define the build stops with the define named', async function () {
@@ -181,14 +162,8 @@ describe('examples/mesh_array: bring your own RTL', function () {
   });
 
   it('the non-conforming variant (a port renamed, one too narrow, one left out) fails with every problem in one error', async function () {
-    const dir = mkdtempSync(join(tmpdir(), 'int8cosim-mesh-broken-'));
-    let error: Error | undefined;
-    try {
-      const config = loadRtlConfig(writeBrokenVariant(dir)); // outside the catch: an edit that did not apply fails here
-      error = await buildRtl({ config }).then(() => undefined, (e: unknown) => e as Error);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const config = brokenVariant(); // outside the catch: an edit that did not apply fails here
+    const error = await buildRtl({ config }).then(() => undefined, (e: unknown) => e as Error);
     assert.ok(error instanceof BuildError, `expected a BuildError, got ${error}`);
     const m = error.message;
     assert.match(m, /^top module 'mesh_array_broken' does not match the port contract of docs\/ARCHITECTURE.md section 3 \(4 problems\):/);

@@ -1,7 +1,8 @@
-// Shared macros of the mesh_array example (included by every file of examples/mesh_array/).
+// Shared macros of the mesh_array example (included by every module file of examples/mesh_array/).
 //
 //   `MESH_IDX_W(n)                  width of an index into n things: $clog2(n), at least 1 (ARCHITECTURE.md section 3)
 //   `MESH_FF(q, d)                  a flop with the array's reset: async active-low rst_ni to 0, q <= d on clk_i
+//   `MESH_FFL(q, d, load)           the same flop with a load enable: q <= d on clk_i when load, else q holds
 //   `MESH_STATIC_CHECK(name, cond, msg)   elaboration-time check: a named generate block that $errors when !cond
 //   `MESH_ASSERT(name, cond, msg)   simulation-only check at every clk_i edge out of reset (off under SYNTHESIS)
 // msg is a parenthesised $error argument list, e.g. ("x = %0d is too big", x).
@@ -23,6 +24,12 @@
   always_ff @(posedge clk_i or negedge rst_ni) begin \
     if (!rst_ni) q <= '0;                          \
     else         q <= (d);                         \
+  end
+
+`define MESH_FFL(q, d, load)                       \
+  always_ff @(posedge clk_i or negedge rst_ni) begin \
+    if (!rst_ni)     q <= '0;                      \
+    else if (load)   q <= (d);                     \
   end
 
 `define MESH_STATIC_CHECK(name, cond, msg) \

@@ -6,4 +6,5 @@ systolic_array.sv
 systolic_ctrl.sv
 systolic_acc.sv
 systolic_requant.sv
+systolic_out.sv
 systolic_top.sv

@@ -3,7 +3,7 @@
 //
 //   ports -> u_ctrl (weight-row decode, parameter registers, control line)
 //         -> u_skew (row r delayed r cycles) -> u_array (PEs) -> u_deskew (column c delayed Cols-1-c cycles)
-//         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> o_*_q
+//         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> u_out (o_*_q)
 `include "int8cosim_assert.svh"
 `include "int8cosim_ports.svh"
 
@@ -166,7 +166,8 @@ module systolic_top #(
   );
 
   // ---------------------------------------------------------------------------------------------------------
-  // Requantizers and output registers
+  // Requantizers and output registers (u_out: o_valid_q, o_addr_q, o_data_q, o_acc_q; a valid row loads them, they
+  // hold otherwise)
   // ---------------------------------------------------------------------------------------------------------
   logic [32*Cols-1:0] req_x;
   logic [8*Cols-1:0]  req_q;
@@ -190,34 +191,21 @@ module systolic_top #(
     );
   end
 
-  logic               o_valid_q, o_valid_d;
-  logic [AddrW-1:0]   o_addr_q, o_addr_d;
-  logic [8*Cols-1:0]  o_data_q, o_data_d;
-  logic [32*Cols-1:0] o_acc_q, o_acc_d;
-
-  assign o_valid_d = acc_valid;
-  assign o_addr_d  = acc_valid ? acc_out_addr : o_addr_q;
-  assign o_data_d  = acc_valid ? req_q : o_data_q;
-  assign o_acc_d   = acc_valid ? req_x : o_acc_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      o_valid_q <= 1'b0;
-      o_addr_q  <= '0;
-      o_data_q  <= '0;
-      o_acc_q   <= '0;
-    end else begin
-      o_valid_q <= o_valid_d;
-      o_addr_q  <= o_addr_d;
-      o_data_q  <= o_data_d;
-      o_acc_q   <= o_acc_d;
-    end
-  end
-
-  assign o_valid_o = o_valid_q;
-  assign o_addr_o  = o_addr_q;
-  assign o_data_o  = o_data_q;
-  assign o_acc_o   = o_acc_q;
+  systolic_out #(
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_out (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .valid_i  (acc_valid),
+    .addr_i   (acc_out_addr),
+    .data_i   (req_q),
+    .acc_i    (req_x),
+    .o_valid_o(o_valid_o),
+    .o_addr_o (o_addr_o),
+    .o_data_o (o_data_o),
+    .o_acc_o  (o_acc_o)
+  );
 
   // ---------------------------------------------------------------------------------------------------------
   // Simulation assertions (int8cosim_assert.svh): the cheap host duties of docs/ARCHITECTURE.md section 5, and

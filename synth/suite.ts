@@ -43,6 +43,7 @@ export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
   systolic_array: ['Rows', 'Cols'],
   systolic_requant: ['RoundingModes'],
   systolic_acc: ['Cols', 'AccDepth'],
+  systolic_out: ['Cols', 'AccDepth'],
 };
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');

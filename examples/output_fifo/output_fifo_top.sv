@@ -6,7 +6,7 @@
 //   clk_i -> u_cg: ofifo_clock_gate, enabled by a_ready_o -> core_clk
 //   ports -> u_core: systolic_top on core_clk, a row Rows + Cols + 1 array cycles after its beat
 //         -> u_fifo: ofifo_row_fifo, FifoDepth rows {addr, data, acc}
-//         -> u_pacer: ofifo_pacer, one pop every DrainPeriod cycles -> o_*_q
+//         -> u_pacer: ofifo_pacer, one pop every DrainPeriod cycles -> u_out: systolic_out (o_*_q)
 //   u_flow: ofifo_flow, a_ready_o from the buffer's fill and the row that may be on its way
 //
 // Why the whole array stops rather than seeing idle cycles (section 13, "freeze the array"): the command stream
@@ -95,9 +95,6 @@ module output_fifo_top #(
   logic [CntW-1:0]    count;
   logic [CntW-1:0]    count_next;
   logic               pop;
-  logic [AddrW-1:0]   head_addr;
-  logic [8*Cols-1:0]  head_data;
-  logic [32*Cols-1:0] head_acc;
 
   ofifo_row_fifo #(
     .Width(RowBits),
@@ -122,6 +119,10 @@ module output_fifo_top #(
     .pop_o  (pop)
   );
 
+  // the head row, as the output registers take it
+  logic [AddrW-1:0]   head_addr;
+  logic [8*Cols-1:0]  head_data;
+  logic [32*Cols-1:0] head_acc;
   assign {head_addr, head_data, head_acc} = head;
 
   // ---------------------------------------------------------------------------------------------------------
@@ -137,37 +138,26 @@ module output_fifo_top #(
   );
 
   // ---------------------------------------------------------------------------------------------------------
-  // Output registers: a popped row is on o_* for one cycle; data and address hold otherwise
+  // Output registers (rtl/systolic_out, systolic_top's own): a popped row is on o_* for one cycle; data and
+  // address hold otherwise
   // ---------------------------------------------------------------------------------------------------------
-  logic               o_valid_q, o_valid_d;
-  logic [AddrW-1:0]   o_addr_q, o_addr_d;
-  logic [8*Cols-1:0]  o_data_q, o_data_d;
-  logic [32*Cols-1:0] o_acc_q, o_acc_d;
-
-  assign o_valid_d = pop;
-  assign o_addr_d  = pop ? head_addr : o_addr_q;
-  assign o_data_d  = pop ? head_data : o_data_q;
-  assign o_acc_d   = pop ? head_acc : o_acc_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      o_valid_q <= 1'b0;
-      o_addr_q  <= '0;
-      o_data_q  <= '0;
-      o_acc_q   <= '0;
-    end else begin
-      o_valid_q <= o_valid_d;
-      o_addr_q  <= o_addr_d;
-      o_data_q  <= o_data_d;
-      o_acc_q   <= o_acc_d;
-    end
-  end
+  systolic_out #(
+    .Cols    (Cols),
+    .AccDepth(AccDepth)
+  ) u_out (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .valid_i  (pop),
+    .addr_i   (head_addr),
+    .data_i   (head_data),
+    .acc_i    (head_acc),
+    .o_valid_o(o_valid_o),
+    .o_addr_o (o_addr_o),
+    .o_data_o (o_data_o),
+    .o_acc_o  (o_acc_o)
+  );
 
   assign a_ready_o = ready;
-  assign o_valid_o = o_valid_q;
-  assign o_addr_o  = o_addr_q;
-  assign o_data_o  = o_data_q;
-  assign o_acc_o   = o_acc_q;
 
   `ASSERT_KNOWN(AReadyKnown_A, a_ready_o, clk_i, rst_ni)
   `ASSERT_KNOWN(OValidKnown_A, o_valid_o, clk_i, rst_ni)

@@ -111,17 +111,17 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     name: 'output-data-not-held',
-    file: 'systolic_top.sv',
-    search: 'assign o_data_d  = acc_valid ? req_q : o_data_q;',
-    replace: 'assign o_data_d  = req_q;',
+    file: 'systolic_out.sv',
+    search: 'assign o_data_d  = valid_i ? data_i : o_data_q;',
+    replace: 'assign o_data_d  = data_i;',
     description: 'o_data_o follows the requantizer every cycle instead of holding between valid rows',
     timingOnly:
-      'in a cycle with o_valid_o = 1 both versions load req_q (acc_valid was 1), so every row keeps its bytes; only o_data_o ' +
-      'of cycles without o_valid_o changes, which the transaction-level contract does not read',
+      "in a cycle with o_valid_o = 1 both versions load data_i, the requantizer's bytes (valid_i was 1), so every row keeps " +
+      'its bytes; only o_data_o of cycles without o_valid_o changes, which the transaction-level contract does not read',
   },
   {
     name: 'output-stage-extra-register',
-    file: 'systolic_top.sv',
+    file: 'systolic_out.sv',
     search: 'assign o_valid_o = o_valid_q;\n  assign o_addr_o  = o_addr_q;\n  assign o_data_o  = o_data_q;\n  assign o_acc_o   = o_acc_q;',
     replace:
       'logic o_valid_q2; logic [AddrW-1:0] o_addr_q2; logic [8*Cols-1:0] o_data_q2; logic [32*Cols-1:0] o_acc_q2;\n' +

@@ -5,9 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train-kernels.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { fakeQuantizeConfig } from './fake-quantize-kernel.ts';
 import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
 
 let ready: Promise<string> | undefined;
@@ -31,9 +33,10 @@ function kernelOf(name: string): tf.KernelFunc {
 }
 
 /**
- * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter) and the fused training BatchNorm (forward and
- * backward, batch-norm-train.ts's op), and replaces three slow ones: stride-1 Conv2DBackpropInput (built on its
- * Conv2D), MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
+ * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter), the fused training BatchNorm (forward and
+ * backward, batch-norm-train.ts's op) and quant/fakequant's fused fake-quant, and replaces four slow ones: stride-1
+ * Conv2DBackpropInput (built on its Conv2D), BatchMatMul with transposed operands (transposed first),
+ * MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -41,10 +44,16 @@ export function registerWasmKernels(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
   tf.registerKernel(batchNormTrainConfig('wasm'));
   tf.registerKernel(batchNormTrainGradConfig('wasm'));
+  tf.registerKernel(fakeQuantizeConfig('wasm'));
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({ ...conv2dBackpropInputConfig('wasm', original.kernelFunc, kernelOf), setupFunc: original.setupFunc });
+  }
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (matMul !== undefined) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel(batchMatMulConfig('wasm', matMul, kernelOf));
   }
   for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig]] as const) {
     const k = tf.getKernel(name, 'wasm');

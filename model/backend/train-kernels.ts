@@ -20,12 +20,13 @@ interface Exports {
     xp: number, dy: number, koff: number, out: number, k4: number, co: number, n: number, outH: number, outW: number,
     imgStride: number, rowStep: number, pixStep: number,
   ): void;
-  bn_sums(x: number, m: number, c: number, s1: number, s2: number): void;
+  bn_sums(x: number, m: number, c: number, k: number, s1: number, s2: number): void;
   bn_apply(x: number, y: number, m: number, c: number, scale: number, shift: number): void;
   bn_grad_sums(dy: number, x: number, m: number, c: number, mean: number, s: number, sx: number): void;
   bn_grad_apply(dy: number, x: number, dx: number, m: number, c: number, mean: number, k: number, a: number, r: number): void;
-  fq_tensor(x: number, y: number, mask: number, n: number, scale: number, lo: number, hi: number, half: number, nonNeg: number): void;
+  fq_vec(x: number, y: number, mask: number, n: number, scales: number, c: number, lo: number, hi: number, half: number, nonNeg: number): void;
   fq_channel(x: number, y: number, mask: number, n: number, scales: number, c: number, lo: number, hi: number, half: number, nonNeg: number): void;
+  col_sums(x: number, m: number, c: number, out: number): void;
   minmax(x: number, n: number, out: number): void;
 }
 

@@ -5,9 +5,10 @@
 ;; Each kernel has a plain version that stays its reference in the tests:
 ;;   conv_filter_grad  dW of a conv2d as 4 x 8 register tiles      reference: tf's Conv2DBackpropFilter (cpu)
 ;;   bn_sums, bn_apply, bn_grad_sums, bn_grad_apply                 reference: ./batch-norm-train-kernels.ts
-;;                     BatchNorm in training mode, float64 lanes in the JS loops' order: the same bits
-;;   fq_tensor, fq_channel  fake-quant forward and its STE mask      reference: quant/fakequant's tf-op chain
-;;   minmax            min and max of a float32 tensor               reference: tf.min, tf.max
+;;                     BatchNorm in training mode, float32 lanes, float64 totals: the JS loops' bits
+;;   fq_vec, fq_channel  fake-quant forward and its STE mask        reference: quant/fakequant's tf-op chain
+;;   col_sums          Sum over every axis but the last              reference: tf's Sum (cpu)
+;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
 
 (module
   (import "env" "memory" (memory 0))
@@ -106,147 +107,135 @@
         (br $rows)))
   )
 
-  ;; ---------------------------------------------------------------------------------------------------------
-  ;; BatchNorm in training mode over x [m, c] (c a multiple of 4, m >= 1), float64 per channel, each channel's sums
-  ;; taken over the rows in order, exactly as batch-norm-train-kernels.ts's loops (so the same bits):
-  ;;   bn_sums(x, m, c, s1, s2)              s1[j] = sum_i x[i, j], s2[j] = sum_i x[i, j]^2      (s1, s2 f64 [c])
-  ;;   bn_apply(x, y, m, c, scale, shift)    y[i, j] = f32(x[i, j] * scale[j] + shift[j])       (f64 [c])
+;; ---------------------------------------------------------------------------------------------------------
+  ;; BatchNorm in training mode over x [m, c] (c a multiple of 4, m >= 1), four channels a v128. Sums are float32
+  ;; over blocks of BN_BLOCK = 64 rows, each block's sum added into a float64 total; each channel's rows in order:
+  ;;   bn_sums(x, m, c, k, s1, s2)         s1[j] = sum_i (x[i, j] - k[j]), s2[j] = sum_i (x[i, j] - k[j])^2
+  ;;                                       (k float32 [c], a shift near the mean: no cancellation in the variance)
+  ;;   bn_apply(x, y, m, c, scale, shift)  y[i, j] = x[i, j] * scale[j] + shift[j]                   (float32 [c])
   ;;   bn_grad_sums(dy, x, m, c, mean, s, sx)  s[j] = sum_i dy[i, j], sx[j] = sum_i dy[i, j] * (x[i, j] - mean[j])
-  ;;   bn_grad_apply(dy, x, dx, m, c, mean, k, a, r)
-  ;;                      dx[i, j] = f32(k[j] * ((dy[i, j] - a[j]) - (x[i, j] - mean[j]) * r[j]))
-  ;; A v128 of four float32 channels is two f64x2: lanes 0-1 promoted directly, lanes 2-3 after a shuffle down.
+  ;;   bn_grad_apply(dy, x, dx, m, c, mean, k, a, r)  dx[i, j] = k[j] * ((dy[i, j] - a[j]) - (x[i, j] - mean[j]) * r[j])
+  ;; s1, s2, s, sx are float64 [c]; every other vector float32 [c]. batch-norm-train-kernels.ts's loops do the same
+  ;; float32 operations in the same order (its reference: the same bits).
   ;; ---------------------------------------------------------------------------------------------------------
-  (func $hi (param $v v128) (result v128)
-    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+  ;; totals[j .. j+3] (two f64x2 at p) += promote(v)
+  (func $add_f64 (param $p i32) (param $v v128)
+    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.promote_low_f32x4 (local.get $v))))
+    (v128.store offset=16 (local.get $p) (f64x2.add (v128.load offset=16 (local.get $p))
+      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))))
 
-  (func $join (param $lo v128) (param $hi v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
-
-  (func $zero_f64 (param $p i32) (param $c i32)
-    (memory.fill (local.get $p) (i32.const 0) (i32.shl (local.get $c) (i32.const 3))))
-
-  (func (export "bn_sums") (param $x i32) (param $m i32) (param $c i32) (param $s1 i32) (param $s2 i32)
-    (local $end i32) (local $j i32) (local $v v128) (local $lo v128) (local $hi v128) (local $p1 i32) (local $p2 i32)
-    (call $zero_f64 (local.get $s1) (local.get $c))
-    (call $zero_f64 (local.get $s2) (local.get $c))
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $c)) (i32.const 2))))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $p1 (local.get $s1))
-        (local.set $p2 (local.get $s2))
-        (local.set $j (local.get $c))
-        (loop $chans
-          (local.set $v (v128.load (local.get $x)))
-          (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
-          (local.set $hi (call $hi (local.get $v)))
-          (v128.store (local.get $p1) (f64x2.add (v128.load (local.get $p1)) (local.get $lo)))
-          (v128.store offset=16 (local.get $p1) (f64x2.add (v128.load offset=16 (local.get $p1)) (local.get $hi)))
-          (v128.store (local.get $p2) (f64x2.add (v128.load (local.get $p2)) (f64x2.mul (local.get $lo) (local.get $lo))))
-          (v128.store offset=16 (local.get $p2)
-            (f64x2.add (v128.load offset=16 (local.get $p2)) (f64x2.mul (local.get $hi) (local.get $hi))))
-          (local.set $x (i32.add (local.get $x) (i32.const 16)))
-          (local.set $p1 (i32.add (local.get $p1) (i32.const 32)))
-          (local.set $p2 (i32.add (local.get $p2) (i32.const 32)))
-          (local.set $j (i32.sub (local.get $j) (i32.const 4)))
-          (br_if $chans (local.get $j)))
-        (br $rows)))
+  ;; The two per-channel sums of bn_sums (b = a, shift k) and of bn_grad_sums (a = dy, b = x, shift = mean):
+  ;;   u[j] = sum_i (a[i, j] - ka[j]),  v[j] = sum_i (a[i, j] - ka[j]) * (b[i, j] - kb[j])
+  ;; with ka = k, kb = k for bn_sums and ka = 0, kb = mean for bn_grad_sums.
+  (func $sums (param $a i32) (param $b i32) (param $m i32) (param $c i32) (param $ka i32) (param $kb i32)
+    (param $u i32) (param $v i32)
+    (local $j i32) (local $i i32) (local $end i32) (local $pa i32) (local $pb i32) (local $row i32)
+    (local $sa v128) (local $sb v128) (local $acc1 v128) (local $acc2 v128) (local $d v128)
+    (memory.fill (local.get $u) (i32.const 0) (i32.shl (local.get $c) (i32.const 3)))
+    (memory.fill (local.get $v) (i32.const 0) (i32.shl (local.get $c) (i32.const 3)))
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (loop $chans
+      (local.set $sa (if (result v128) (local.get $ka)
+        (then (v128.load (i32.add (local.get $ka) (i32.shl (local.get $j) (i32.const 2)))))
+        (else (v128.const f32x4 0 0 0 0))))
+      (local.set $sb (v128.load (i32.add (local.get $kb) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $i (i32.const 0))
+      (loop $blocks
+        (local.set $end (i32.add (local.get $i) (i32.const 64)))
+        (if (i32.gt_u (local.get $end) (local.get $m)) (then (local.set $end (local.get $m))))
+        (local.set $acc1 (v128.const f32x4 0 0 0 0))
+        (local.set $acc2 (v128.const f32x4 0 0 0 0))
+        (loop $rows
+          (local.set $d (f32x4.sub (v128.load (local.get $pa)) (local.get $sa)))
+          (local.set $acc1 (f32x4.add (local.get $acc1) (local.get $d)))
+          (local.set $acc2 (f32x4.add (local.get $acc2)
+            (f32x4.mul (local.get $d) (f32x4.sub (v128.load (local.get $pb)) (local.get $sb)))))
+          (local.set $pa (i32.add (local.get $pa) (local.get $row)))
+          (local.set $pb (i32.add (local.get $pb) (local.get $row)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $end))))
+        (call $add_f64 (i32.add (local.get $u) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc1))
+        (call $add_f64 (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc2))
+        (br_if $blocks (i32.lt_u (local.get $i) (local.get $m))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $chans (i32.lt_u (local.get $j) (local.get $c))))
   )
 
-  (func (export "bn_apply") (param $x i32) (param $y i32) (param $m i32) (param $c i32) (param $scale i32) (param $shift i32)
-    (local $end i32) (local $j i32) (local $v v128) (local $ps i32) (local $pt i32)
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $c)) (i32.const 2))))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $ps (local.get $scale))
-        (local.set $pt (local.get $shift))
-        (local.set $j (local.get $c))
-        (loop $chans
-          (local.set $v (v128.load (local.get $x)))
-          (v128.store (local.get $y) (call $join
-            (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $ps))) (v128.load (local.get $pt)))
-            (f64x2.add (f64x2.mul (call $hi (local.get $v)) (v128.load offset=16 (local.get $ps))) (v128.load offset=16 (local.get $pt)))))
-          (local.set $x (i32.add (local.get $x) (i32.const 16)))
-          (local.set $y (i32.add (local.get $y) (i32.const 16)))
-          (local.set $ps (i32.add (local.get $ps) (i32.const 32)))
-          (local.set $pt (i32.add (local.get $pt) (i32.const 32)))
-          (local.set $j (i32.sub (local.get $j) (i32.const 4)))
-          (br_if $chans (local.get $j)))
-        (br $rows)))
+;; col_sums(x, m, c, out): out[j] = sum_i x[i, j] (float64 [c]), float32 within blocks of 64 rows as $sums: the
+  ;; WASM backend's Sum over every axis but the last (bias and BatchNorm gradients).
+  (func (export "col_sums") (param $x i32) (param $m i32) (param $c i32) (param $out i32)
+    (local $j i32) (local $i i32) (local $end i32) (local $p i32) (local $row i32) (local $acc v128)
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $c) (i32.const 3)))
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (loop $chans
+      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $i (i32.const 0))
+      (loop $blocks
+        (local.set $end (i32.add (local.get $i) (i32.const 64)))
+        (if (i32.gt_u (local.get $end) (local.get $m)) (then (local.set $end (local.get $m))))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (loop $rows
+          (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (local.get $row)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $end))))
+        (call $add_f64 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc))
+        (br_if $blocks (i32.lt_u (local.get $i) (local.get $m))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $chans (i32.lt_u (local.get $j) (local.get $c))))
   )
+
+  (func (export "bn_sums") (param $x i32) (param $m i32) (param $c i32) (param $k i32) (param $s1 i32) (param $s2 i32)
+    (call $sums (local.get $x) (local.get $x) (local.get $m) (local.get $c) (local.get $k) (local.get $k)
+      (local.get $s1) (local.get $s2)))
 
   (func (export "bn_grad_sums")
     (param $dy i32) (param $x i32) (param $m i32) (param $c i32) (param $mean i32) (param $s i32) (param $sx i32)
-    (local $end i32) (local $j i32) (local $d v128) (local $v v128) (local $dlo v128) (local $dhi v128)
-    (local $pm i32) (local $p1 i32) (local $p2 i32)
-    (call $zero_f64 (local.get $s) (local.get $c))
-    (call $zero_f64 (local.get $sx) (local.get $c))
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $c)) (i32.const 2))))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $pm (local.get $mean))
-        (local.set $p1 (local.get $s))
-        (local.set $p2 (local.get $sx))
-        (local.set $j (local.get $c))
-        (loop $chans
-          (local.set $d (v128.load (local.get $dy)))
-          (local.set $v (v128.load (local.get $x)))
-          (local.set $dlo (f64x2.promote_low_f32x4 (local.get $d)))
-          (local.set $dhi (call $hi (local.get $d)))
-          (v128.store (local.get $p1) (f64x2.add (v128.load (local.get $p1)) (local.get $dlo)))
-          (v128.store offset=16 (local.get $p1) (f64x2.add (v128.load offset=16 (local.get $p1)) (local.get $dhi)))
-          (v128.store (local.get $p2) (f64x2.add (v128.load (local.get $p2))
-            (f64x2.mul (local.get $dlo) (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $pm))))))
-          (v128.store offset=16 (local.get $p2) (f64x2.add (v128.load offset=16 (local.get $p2))
-            (f64x2.mul (local.get $dhi) (f64x2.sub (call $hi (local.get $v)) (v128.load offset=16 (local.get $pm))))))
-          (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
-          (local.set $x (i32.add (local.get $x) (i32.const 16)))
-          (local.set $pm (i32.add (local.get $pm) (i32.const 32)))
-          (local.set $p1 (i32.add (local.get $p1) (i32.const 32)))
-          (local.set $p2 (i32.add (local.get $p2) (i32.const 32)))
-          (local.set $j (i32.sub (local.get $j) (i32.const 4)))
-          (br_if $chans (local.get $j)))
-        (br $rows)))
-  )
+    (call $sums (local.get $dy) (local.get $x) (local.get $m) (local.get $c) (i32.const 0) (local.get $mean)
+      (local.get $s) (local.get $sx)))
 
-  ;; (dy - a) - (x - mean) * r, times k, on one f64x2 of channels (pointers at that pair's parameters)
-  (func $grad2 (param $d v128) (param $v v128) (param $pm i32) (param $pk i32) (param $pa i32) (param $pr i32) (result v128)
-    (f64x2.mul (v128.load (local.get $pk))
-      (f64x2.sub (f64x2.sub (local.get $d) (v128.load (local.get $pa)))
-        (f64x2.mul (f64x2.sub (local.get $v) (v128.load (local.get $pm))) (v128.load (local.get $pr))))))
+  (func (export "bn_apply") (param $x i32) (param $y i32) (param $m i32) (param $c i32) (param $scale i32) (param $shift i32)
+    (local $end i32) (local $o i32) (local $row i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (v128.store (i32.add (local.get $y) (local.get $o))
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $scale) (local.get $o))))
+            (v128.load (i32.add (local.get $shift) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $y (i32.add (local.get $y) (local.get $row)))
+      (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
+  )
 
   (func (export "bn_grad_apply")
     (param $dy i32) (param $x i32) (param $dx i32) (param $m i32) (param $c i32)
     (param $mean i32) (param $k i32) (param $a i32) (param $r i32)
-    (local $end i32) (local $j i32) (local $d v128) (local $v v128) (local $o i32)
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $c)) (i32.const 2))))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $o (i32.const 0))
-        (local.set $j (local.get $c))
-        (loop $chans
-          (local.set $d (v128.load (local.get $dy)))
-          (local.set $v (v128.load (local.get $x)))
-          (v128.store (local.get $dx) (call $join
-            (call $grad2 (f64x2.promote_low_f32x4 (local.get $d)) (f64x2.promote_low_f32x4 (local.get $v))
-              (i32.add (local.get $mean) (local.get $o)) (i32.add (local.get $k) (local.get $o))
-              (i32.add (local.get $a) (local.get $o)) (i32.add (local.get $r) (local.get $o)))
-            (call $grad2 (call $hi (local.get $d)) (call $hi (local.get $v))
-              (i32.add (local.get $mean) (i32.add (local.get $o) (i32.const 16)))
-              (i32.add (local.get $k) (i32.add (local.get $o) (i32.const 16)))
-              (i32.add (local.get $a) (i32.add (local.get $o) (i32.const 16)))
-              (i32.add (local.get $r) (i32.add (local.get $o) (i32.const 16))))))
-          (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
-          (local.set $x (i32.add (local.get $x) (i32.const 16)))
-          (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
-          (local.set $o (i32.add (local.get $o) (i32.const 32)))
-          (local.set $j (i32.sub (local.get $j) (i32.const 4)))
-          (br_if $chans (local.get $j)))
-        (br $rows)))
+    (local $end i32) (local $o i32) (local $row i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (v128.store (i32.add (local.get $dx) (local.get $o))
+          (f32x4.mul (v128.load (i32.add (local.get $k) (local.get $o)))
+            (f32x4.sub
+              (f32x4.sub (v128.load (i32.add (local.get $dy) (local.get $o))) (v128.load (i32.add (local.get $a) (local.get $o))))
+              (f32x4.mul
+                (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $mean) (local.get $o))))
+                (v128.load (i32.add (local.get $r) (local.get $o)))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $row)))
+      (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
   )
 
   ;; ---------------------------------------------------------------------------------------------------------
@@ -255,15 +244,16 @@
   ;;   general:      r = clip(4t, -1, 1) * floor(|t| + HALF_MINUS),  rc = min(max(r, lo), hi)
   ;;   nonNegative:  r = floor(t + HALF_MINUS),                      rc = min(r, hi)
   ;;   y = rc * scale,  mask = 1 where r == rc else 0 (the straight-through estimator's)
-  ;; lo = qmin - zeroPoint, hi = qmax - zeroPoint. fq_tensor: one scale, n a multiple of 4 (its tail is the
-  ;; caller's: n % 4 elements by fq_channel with c = 1). fq_channel: scale[i % c] (float32 [c]), one lane at a time.
+  ;; lo = qmin - zeroPoint, hi = qmax - zeroPoint, scale[i % c] (float32 [c]). fq_vec: four lanes at a time, c and n
+  ;; multiples of 4 (one scale: c = 4 copies of it, and the n % 4 tail by fq_channel). fq_channel: any c, one lane at
+  ;; a time.
   ;; ---------------------------------------------------------------------------------------------------------
-  (func (export "fq_tensor")
-    (param $x i32) (param $y i32) (param $mask i32) (param $n i32) (param $scale f32) (param $lo f32) (param $hi f32)
-    (param $half f32) (param $nonNeg i32)
+  (func (export "fq_vec")
+    (param $x i32) (param $y i32) (param $mask i32) (param $n i32) (param $scales i32) (param $c i32)
+    (param $lo f32) (param $hi f32) (param $half f32) (param $nonNeg i32)
     (local $end i32) (local $s v128) (local $l v128) (local $h v128) (local $hm v128) (local $t v128) (local $r v128)
-    (local $rc v128)
-    (local.set $s (f32x4.splat (local.get $scale)))
+    (local $rc v128) (local $o i32) (local $row i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
     (local.set $l (f32x4.splat (local.get $lo)))
     (local.set $h (f32x4.splat (local.get $hi)))
     (local.set $hm (f32x4.splat (local.get $half)))
@@ -271,17 +261,20 @@
     (block $done
       (loop $elems
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (v128.load (i32.add (local.get $scales) (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (if (i32.eq (local.get $o) (local.get $row)) (then (local.set $o (i32.const 0))))
         (local.set $t (f32x4.div (v128.load (local.get $x)) (local.get $s)))
         (if (local.get $nonNeg)
           (then
             (local.set $r (f32x4.floor (f32x4.add (local.get $t) (local.get $hm))))
-            (local.set $rc (f32x4.pmin (local.get $r) (local.get $h))))
+            (local.set $rc (f32x4.pmin (local.get $h) (local.get $r))))
           (else
             (local.set $r (f32x4.mul
-              (f32x4.pmin (f32x4.pmax (f32x4.mul (local.get $t) (v128.const f32x4 4 4 4 4)) (v128.const f32x4 -1 -1 -1 -1))
-                (v128.const f32x4 1 1 1 1))
+              (f32x4.pmin (v128.const f32x4 1 1 1 1)
+                (f32x4.pmax (v128.const f32x4 -1 -1 -1 -1) (f32x4.mul (local.get $t) (v128.const f32x4 4 4 4 4))))
               (f32x4.floor (f32x4.add (f32x4.abs (local.get $t)) (local.get $hm)))))
-            (local.set $rc (f32x4.pmin (f32x4.pmax (local.get $r) (local.get $l)) (local.get $h)))))
+            (local.set $rc (f32x4.pmin (local.get $h) (f32x4.pmax (local.get $l) (local.get $r))))))
         (v128.store (local.get $y) (f32x4.mul (local.get $rc) (local.get $s)))
         (v128.store (local.get $mask) (v128.and (f32x4.eq (local.get $r) (local.get $rc)) (v128.const f32x4 1 1 1 1)))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
@@ -290,7 +283,7 @@
         (br $elems)))
   )
 
-;; the scalar pmin / pmax: b < a ? b : a and a < b ? b : a (C++'s std::min and std::max, zero signs included)
+;; the scalar pmin / pmax of wasm's f32x4 ones: pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a
   (func $pmin (param $a f32) (param $b f32) (result f32)
     (select (local.get $b) (local.get $a) (f32.lt (local.get $b) (local.get $a))))
   (func $pmax (param $a f32) (param $b f32) (result f32)
@@ -309,12 +302,12 @@
         (if (local.get $nonNeg)
           (then
             (local.set $r (f32.floor (f32.add (local.get $t) (local.get $half))))
-            (local.set $rc (call $pmin (local.get $r) (local.get $hi))))
+            (local.set $rc (call $pmin (local.get $hi) (local.get $r))))
           (else
             (local.set $r (f32.mul
-              (call $pmin (call $pmax (f32.mul (local.get $t) (f32.const 4)) (f32.const -1)) (f32.const 1))
+              (call $pmin (f32.const 1) (call $pmax (f32.const -1) (f32.mul (local.get $t) (f32.const 4))))
               (f32.floor (f32.add (f32.abs (local.get $t)) (local.get $half)))))
-            (local.set $rc (call $pmin (call $pmax (local.get $r) (local.get $lo)) (local.get $hi)))))
+            (local.set $rc (call $pmin (local.get $hi) (call $pmax (local.get $lo) (local.get $r))))))
         (f32.store (local.get $y) (f32.mul (local.get $rc) (local.get $s)))
         (f32.store (local.get $mask) (select (f32.const 1) (f32.const 0) (f32.eq (local.get $r) (local.get $rc))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -325,20 +318,23 @@
         (br $elems)))
   )
 
-  ;; ---------------------------------------------------------------------------------------------------------
-  ;; minmax(x, n, out): out[0] = min, out[1] = max of the float32 x[n] (n >= 1; NaN-free input), as f32.
+;; ---------------------------------------------------------------------------------------------------------
+  ;; minmax(x, n, out): out[0] = min, out[1] = max of the float32 x[n] (n >= 1), both NaN where x holds a NaN (as
+  ;; tf.min and tf.max). pmin / pmax (one instruction each, where IEEE min / max take several) and a NaN flag.
   ;; ---------------------------------------------------------------------------------------------------------
   (func (export "minmax") (param $x i32) (param $n i32) (param $out i32)
-    (local $end i32) (local $lo v128) (local $hi v128) (local $v v128) (local $a f32) (local $b f32)
+    (local $end i32) (local $lo v128) (local $hi v128) (local $v v128) (local $nan v128) (local $a f32) (local $b f32)
     (local.set $lo (v128.load32_splat (local.get $x)))
     (local.set $hi (local.get $lo))
+    (local.set $nan (f32x4.ne (local.get $lo) (local.get $lo)))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done
       (loop $vecs
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
         (local.set $v (v128.load (local.get $x)))
-        (local.set $lo (f32x4.min (local.get $lo) (local.get $v)))
-        (local.set $hi (f32x4.max (local.get $hi) (local.get $v)))
+        (local.set $lo (f32x4.pmin (local.get $lo) (local.get $v)))
+        (local.set $hi (f32x4.pmax (local.get $hi) (local.get $v)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br $vecs)))
     (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
@@ -346,14 +342,19 @@
       (loop $tail
         (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
         (local.set $v (v128.load32_splat (local.get $x)))
-        (local.set $lo (f32x4.min (local.get $lo) (local.get $v)))
-        (local.set $hi (f32x4.max (local.get $hi) (local.get $v)))
+        (local.set $lo (f32x4.pmin (local.get $lo) (local.get $v)))
+        (local.set $hi (f32x4.pmax (local.get $hi) (local.get $v)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br $tail)))
     (local.set $a (f32.min (f32.min (f32x4.extract_lane 0 (local.get $lo)) (f32x4.extract_lane 1 (local.get $lo)))
       (f32.min (f32x4.extract_lane 2 (local.get $lo)) (f32x4.extract_lane 3 (local.get $lo)))))
     (local.set $b (f32.max (f32.max (f32x4.extract_lane 0 (local.get $hi)) (f32x4.extract_lane 1 (local.get $hi)))
       (f32.max (f32x4.extract_lane 2 (local.get $hi)) (f32x4.extract_lane 3 (local.get $hi)))))
+    (if (v128.any_true (local.get $nan))
+      (then
+        (local.set $a (f32.const nan))
+        (local.set $b (f32.const nan))))
     (f32.store (local.get $out) (local.get $a))
     (f32.store offset=4 (local.get $out) (local.get $b))
   )

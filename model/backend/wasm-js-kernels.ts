@@ -3,10 +3,12 @@
  * shapes CNN training produces (measured: MaxPoolGrad ~20% and Sum ~12% of a CNN training step):
  *  - MaxPoolGrad: dx[argmax of each window] += dy, the first maximum in row-major window order winning (as the CPU
  *    backend's maxPoolPositions does), any stride, padding and window;
- *  - Sum over the leading axes of a float32 tensor (all but the last: BatchNorm and bias gradients), accumulated in
- *    float64. Other reductions go to the original kernel.
+ *  - Sum over the leading axes of a float32 tensor (all but the last: BatchNorm and bias gradients): where the last
+ *    axis is a multiple of 4 train-kernels.wat's col_sums (float32 over 64-row blocks, float64 across them),
+ *    elsewhere accumulated in float64 here. Other reductions go to the original kernel.
  */
 import { backend_util, MaxPoolGrad, Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { trainKernels } from './train-kernels.ts';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -120,6 +122,14 @@ export function sumConfig(backendName: string, original: KernelConfig): KernelCo
     const m = util.sizeFromShape(x.shape) / c;
     const b = backend as unknown as WasmBackend;
     const out = b.makeOutput(keepDims ? [...new Array<number>(rank - 1).fill(1), c] : [c], 'float32');
+    const k = c % 4 === 0 ? trainKernels(backend) : null;
+    if (k !== null) {
+      const acc = k.malloc(8 * c);
+      k.col_sums(k.ptr(x), m, c, acc);
+      b.typedArrayFromHeap(out).set(new Float64Array(k.heap(), acc, c));
+      k.free(acc);
+      return out;
+    }
     const v = b.typedArrayFromHeap(x);
     const acc = new Float64Array(c);
     for (let i = 0; i < m; i++) {

@@ -16,6 +16,7 @@ import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
 import { batchNormTrain as batchNormTrainOp } from '../backend/batch-norm-train.ts';
+import { tensorMinMax } from '../backend/min-max.ts';
 
 export interface QatState {
   weightBits: number;
@@ -145,8 +146,8 @@ export function forward(net: Network, x: tf.Tensor, mode: Mode, onMacOutput?: (i
         } else {
           const obs = mode.qat.observers[mac] as MovingAverageMinMaxObserver;
           if (mode.training && !obs.frozen) {
-            const range = tf.stack([tf.min(h), tf.max(h)]).dataSync();
-            obs.update(range[0] as number, range[1] as number);
+            const [lo, hi] = tensorMinMax(h);
+            obs.update(lo, hi);
           }
           inQ = outputParams(mode.qat, mac);
           h = fakeQuantize(h, inQ.scale, inQ.zeroPoint, inQ.qmin, inQ.qmax, { nonNegative: l.spec.relu });

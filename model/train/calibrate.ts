@@ -8,6 +8,7 @@ import { LearnedStepQuantizer, MinMaxObserver, MovingAverageMinMaxObserver, mseS
 import { intRange } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 import type { Split } from '../data/dataset.ts';
+import { tensorMinMax } from '../backend/min-max.ts';
 import { forward, type QatState } from '../net/forward.ts';
 import type { Network } from '../net/network.ts';
 import { batchImages, permutation } from './batches.ts';
@@ -47,7 +48,7 @@ function forEachCalibrationOutput(net: Network, train: Split, count: number, see
 export function calibrate(net: Network, train: Split, q: QatState, count: number, seed: number, batchSize = 500): void {
   const obs = q.observers.map(() => new MinMaxObserver());
   forEachCalibrationOutput(net, train, count, seed, batchSize, (i, y) => {
-    (obs[i] as MinMaxObserver).update(tf.min(y).dataSync()[0] as number, tf.max(y).dataSync()[0] as number);
+    (obs[i] as MinMaxObserver).update(...tensorMinMax(y));
   });
   obs.forEach((o, i) => (q.observers[i] as MovingAverageMinMaxObserver).reset(o.min, o.max));
 }

@@ -41,10 +41,20 @@ export interface FakeQuantizeOptions {
 }
 
 /**
+ * The fused fake-quant kernel a backend may register under this name (model/backend does on WASM): inputs x
+ * (float32) and, per channel, `scales` [C] along the last axis; attrs `scale` (per tensor, when there are no
+ * scales), `lo` = qmin - zeroPoint, `hi` = qmax - zeroPoint, `half` = HALF_MINUS, `nonNegative`. Outputs y and the
+ * straight-through estimator's mask (1 where r == clamp(r), else 0), both float32 shaped as x: the float32 ops of
+ * `fakeQuantizeReference` in the same order, so the same bits, in one pass instead of five to nine.
+ */
+export const FAKE_QUANTIZE_KERNEL = 'Int8cosimFakeQuantize';
+
+/**
  * Fake-quantizes x. `scale` and `zeroPoint` are numbers (per tensor) or 1-D tensors broadcast along the last
  * axis (per channel). The result keeps x's shape. Computed as r = round(x / scale), rc = clamp(r, qmin - zp,
  * qmax - zp), y = rc * scale: the zero point is an integer, so this is exactly (clamp(r + zp) - zp) * scale,
- * and the STE mask is r == rc.
+ * and the STE mask is r == rc. One fused kernel each way (forward: y and the mask; backward: dy * mask) where the
+ * backend has FAKE_QUANTIZE_KERNEL and the zero point is a number; the tf-op chain elsewhere.
  */
 export function fakeQuantize(
   x: tf.Tensor,
@@ -54,6 +64,28 @@ export function fakeQuantize(
   qmax: number,
   opts: FakeQuantizeOptions = {},
 ): tf.Tensor {
+  if (typeof zeroPoint !== 'number' || x.dtype !== 'float32' || tf.getKernel(FAKE_QUANTIZE_KERNEL, tf.getBackend()) === undefined) {
+    return fakeQuantizeReference(x, scale, zeroPoint, qmin, qmax, opts);
+  }
+  const perTensor = typeof scale === 'number';
+  const attrs = { scale: perTensor ? scale : 0, lo: qmin - zeroPoint, hi: qmax - zeroPoint, half: HALF_MINUS, nonNegative: opts.nonNegative === true };
+  return fused(x, perTensor ? undefined : scale, attrs as unknown as tf.NamedAttrMap);
+}
+
+/** FAKE_QUANTIZE_KERNEL forward, dy * mask backward. */
+function fused(x: tf.Tensor, scales: tf.Tensor | undefined, attrs: tf.NamedAttrMap): tf.Tensor {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const inputs: tf.NamedTensorMap = scales === undefined ? { x: input } : { x: input, scales };
+    const [y, mask] = tf.engine().runKernel(FAKE_QUANTIZE_KERNEL, inputs, attrs) as tf.Tensor[];
+    save([mask as tf.Tensor]);
+    return { value: y as tf.Tensor, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0] as tf.Tensor) };
+  });
+  return op(x) as tf.Tensor;
+}
+
+/** `fakeQuantize` as the chain of tf ops (any backend; the reference of the fused kernel). */
+export const fakeQuantizeReference: typeof fakeQuantize = (x, scale, zeroPoint, qmin, qmax, opts = {}) => {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -76,7 +108,7 @@ export function fakeQuantize(
     };
   });
   return op(x) as tf.Tensor;
-}
+};
 
 /**
  * Rounds x to the grid of `step` (an int32 bias at scale step, which never saturates here): round(x / step) * step,

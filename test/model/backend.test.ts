@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
+import { tensorMinMax } from '../../model/backend/min-max.ts';
 import { Rng } from '../../quant/random.ts';
 import { maxRelDiff } from './max-rel-diff.ts';
 
@@ -78,19 +79,66 @@ describe('model/backend: WASM training kernels', () => {
   it('Sum over the leading axes (rewritten) equals the CPU backend; other reductions still work', async () => {
     const seed = 41;
     const rng = new Rng(seed);
+    // 3 channels: the float64 loop; 8: col_sums on WASM, with 210 rows over several 64-row blocks
+    for (const c of [3, 8]) {
+      const x = Float32Array.from({ length: 5 * 6 * 7 * c }, () => rng.normal());
+      const run = async (backend: string): Promise<number[][]> => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const t = tf.tensor4d(x, [5, 6, 7, c]);
+          return [t.sum([0, 1, 2]), t.sum([0, 1, 2], true), t.sum([1, 2]), t.sum(3), t.sum()].map((r) => Array.from(r.dataSync()));
+        });
+      };
+      await initBackend('wasm');
+      const a = await run('wasm');
+      const b = await run('cpu');
+      a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i]![j]!) <= 1e-4, `seed ${seed}: ${c} channels, reduction ${i}[${j}]: ${v} vs ${b[i]![j]}`)));
+    }
     const x = Float32Array.from({ length: 5 * 6 * 7 * 3 }, () => rng.normal());
-    const run = async (backend: string): Promise<number[][]> => {
-      await tf.setBackend(backend);
-      return tf.tidy(() => {
-        const t = tf.tensor4d(x, [5, 6, 7, 3]);
-        return [t.sum([0, 1, 2]), t.sum([0, 1, 2], true), t.sum([1, 2]), t.sum(3), t.sum()].map((r) => Array.from(r.dataSync()));
-      });
-    };
-    await initBackend('wasm');
-    const a = await run('wasm');
-    const b = await run('cpu');
-    a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i]![j]!) <= 1e-4, `seed ${seed}: reduction ${i}[${j}]: ${v} vs ${b[i]![j]}`)));
     await initBackend('wasm');
     assert.deepEqual(tf.tensor4d(x, [5, 6, 7, 3]).sum([0, 1, 2], true).shape, [1, 1, 1, 3]);
+  });
+
+  it('tensorMinMax (one WASM pass) equals tf.min and tf.max, every length mod 4 and one-element tensors', async () => {
+    const seed = 51;
+    const rng = new Rng(seed);
+    await initBackend('wasm');
+    for (const n of [1, 2, 3, 4, 5, 7, 64, 1001, 4099]) {
+      const t = tf.tensor1d(Float32Array.from({ length: n }, () => rng.normal() * 3 - (n % 2 === 0 ? 10 : 0)));
+      const want = [tf.min(t).dataSync()[0], tf.max(t).dataSync()[0]];
+      assert.deepEqual(tensorMinMax(t), want, `seed ${seed}: n ${n}`);
+      t.dispose();
+    }
+    // a NaN anywhere (the vector body or the tail) gives NaN for both, as tf.min and tf.max do
+    for (const at of [0, 5, 8]) {
+      const v = Float32Array.from({ length: 9 }, (_, i) => i - 4);
+      v[at] = NaN;
+      const t = tf.tensor1d(v);
+      assert.deepEqual(tensorMinMax(t), [tf.min(t).dataSync()[0], tf.max(t).dataSync()[0]]);
+      assert.ok(Number.isNaN(tensorMinMax(t)[0]), `NaN at ${at}`);
+      t.dispose();
+    }
+  });
+
+  it('BatchMatMul with transposed operands (transposed first) equals the CPU backend, rank 2 and batched', async () => {
+    const seed = 61;
+    const rng = new Rng(seed);
+    for (const [as, bs, ta, tb] of [[[64, 30], [64, 12], true, false], [[9, 30], [12, 30], false, true], [[30, 9], [12, 30], true, true], [[3, 7, 5], [3, 7, 4], true, false], [[2, 5, 7], [2, 4, 7], false, true]] as const) {
+      const a = Float32Array.from({ length: as.reduce((p: number, q: number) => p * q, 1) }, () => rng.normal());
+      const b = Float32Array.from({ length: bs.reduce((p: number, q: number) => p * q, 1) }, () => rng.normal());
+      const run = async (backend: string): Promise<{ shape: number[]; v: Float32Array }> => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const r = tf.matMul(tf.tensor(a, [...as]), tf.tensor(b, [...bs]), ta, tb);
+          return { shape: r.shape, v: r.dataSync() as Float32Array };
+        });
+      };
+      await initBackend('wasm');
+      const w = await run('wasm');
+      const c = await run('cpu');
+      assert.deepEqual(w.shape, c.shape);
+      assert.ok(maxRelDiff(w.v, c.v) < 1e-5, `seed ${seed}: [${as}] x [${bs}] ${ta} ${tb}: differs by ${maxRelDiff(w.v, c.v)}`);
+    }
+    await initBackend('wasm');
   });
 });

@@ -36,6 +36,7 @@ describe('model/backend: fused training BatchNorm', () => {
     ['NC dense output', [64, 33], 1.0, 3.0],
     ['NC, offset mean, small spread', [16, 5], 0.05, 20.0],
     ['NHWC, 16 channels (the SIMD passes)', [4, 7, 7, 16], 1.5, 0.5],
+    ['NC, 8 channels, offset mean, small spread (the SIMD passes)', [300, 8], 0.05, 20.0],
   ];
   for (const [name, shape, spread, offset] of cases) {
     it(`forward and gradients equal the tf-op composition: ${name} [${shape}]`, () => {
@@ -61,7 +62,7 @@ describe('model/backend: fused training BatchNorm', () => {
     });
   }
 
-  for (const shape of [[8, 6, 5, 8], [64, 64], [3, 7, 7, 16], [5, 12]]) {
+  for (const shape of [[8, 6, 5, 8], [64, 64], [3, 7, 7, 16], [5, 12], [2, 9, 9, 4]]) {
     it(`on WASM SIMD (channels a multiple of 4) gives the plain loops' bits: [${shape}]`, () => {
       const seed = 900 + shape.reduce((a, b) => a * b, 1);
       const rng = new Rng(seed);
@@ -77,14 +78,15 @@ describe('model/backend: fused training BatchNorm', () => {
       // the loops: forward, then the backward of sum(y * r) (dy = r) from the float32 mean and invstd it saved
       const s1 = new Float64Array(c);
       const s2 = new Float64Array(c);
-      channelSumsLoops(xa, xa, null, c, s1, s2);
-      const p = forwardParams(s1, s2, m, ga, ba, 1e-5);
+      const shift = xa.slice(0, c);
+      channelSumsLoops(xa, xa, shift, shift, c, s1, s2);
+      const p = forwardParams(s1, s2, shift, m, ga, ba, 1e-5);
       const y = new Float32Array(size);
       applyLoops(xa, y, p.scale, p.shift);
       const mean = Float32Array.from(p.mean);
       const s = new Float64Array(c);
       const sx = new Float64Array(c);
-      channelSumsLoops(ra, xa, Float64Array.from(mean), c, s, sx);
+      channelSumsLoops(ra, xa, null, mean, c, s, sx);
       const q = backwardParams(s, sx, m, ga, Float32Array.from(p.invstd));
       const dx = new Float32Array(size);
       gradApplyLoops(ra, xa, dx, mean, q);

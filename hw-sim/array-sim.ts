@@ -2,9 +2,9 @@
  * The cycle-accurate model of the weight-stationary systolic array of docs/ARCHITECTURE.md.
  *
  * State holds only registers, named after their RTL flops (`psumQ` for `psum_q`), in flat Int32Arrays. One cycle
- * is `next()` (reads the registers and the input beat, writes next values into `D` buffers and pending writes) and
- * `commit()` (the clock edge: swaps `D` and `Q`, lands the pending writes, advances the cycle). Nothing allocates
- * per cycle.
+ * (ArrayModel.step, array-model.ts) is the next-state functions (read the registers and the input beat, write next
+ * values into `D` buffers and pending writes) and the clock edge (swaps `D` and `Q`, lands the pending writes,
+ * advances the cycle); this file holds the grid's and the chains' part of both. Nothing allocates per cycle.
  *
  * Storage of the shift-register chains (docs/ARCHITECTURE.md section 12; `readRegisters` and the accessors `aQ`,
  * `vQ`, `bankQ`, `skewQ`, `deskewQ`, `ctrlQ` decode it). A chain of registers that only shifts (each register copies its neighbour) is stored as a
@@ -15,45 +15,24 @@
  *    so a_q of PE (r, c) is register r + c of row r's chain. Slots hold a token a & 0xff | v << 8 | bank << 9;
  *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles;
  *  - the control line: R+C-1 registers of a_en, a_first, a_last, a_addr.
- * `next()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
+ * `nextLines()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
  * than H - 1), so the registers keep their values until the edge. Registers that compute (psum_q, the accumulate
- * and requantize stages) are double-buffered; registers with a write enable (weights, parameters, accumulator
- * memory, acc_q, o_data_q, o_acc_q) take a pending write at the edge.
+ * and requantize stages) are double-buffered; registers with a write enable (the weights, parameters and configuration of
+ * programmed-registers.ts; the accumulator memory, acc_q, o_data_q, o_acc_q of output-stages.ts) take a pending write at
+ * the edge.
  */
-import { LifecycleError, RangeCheckError } from '../quant/errors.ts';
-import {
-  mac,
-  wrapInt32,
-  outputStage,
-  multiplyByQuantizedMultiplierSingle,
-  multiplyByQuantizedMultiplierDouble,
-  multiplyByQuantizedMultiplierRuy,
-  SHIFT_MIN,
-  SHIFT_MAX,
-} from '../quant/spec/index.ts';
-import { zeroCounters, type ArrayCounters } from './counters.ts';
-import { HazardChecker } from './hazards.ts';
-import {
-  IN, OUT, REG_WORDS_PER_PE, ROUND_CODE, aDataOffset, clog2, formatRoundingModes, inWords, oAccOffset, outWords, regWords, roundingModeOfCode,
-  validateArrayConfig, type ArrayConfig,
-} from './contract/index.ts';
+import { RangeCheckError } from '../quant/errors.ts';
+import { mac } from '../quant/spec/index.ts';
+import { ArrayModel, type ArraySimOptions } from './array-model.ts';
+import { IN, REG_WORDS_PER_PE, regWords, type ArrayConfig } from './contract/index.ts';
 import { formatTrace } from './trace.ts';
 
-export interface ArraySimOptions {
-  /** Check the hazard rules of section 5 and the port ranges every cycle (slower; for tests and debugging). */
-  checkHazards?: boolean;
-}
+export type { ArraySimOptions } from './array-model.ts';
 
 /** Slots of every circular chain: a power of two above the longest chain (R + C - 1 <= 63) plus the slot written. */
 export const CHAIN_SLOTS = 128;
 const MASK = CHAIN_SLOTS - 1;
 
-/** The requantizer's multiplier of each c_round_i code (docs/ARCHITECTURE.md section 3; code 3 is reserved). */
-const MULTIPLIER_OF_CODE: ReadonlyArray<(x: number, m0: number, shift: number) => number> = [
-  multiplyByQuantizedMultiplierSingle,
-  multiplyByQuantizedMultiplierDouble,
-  multiplyByQuantizedMultiplierRuy,
-];
 /** Token bits of the activation chain. */
 export const TOKEN_V = 0x100;
 export const TOKEN_BANK_SHIFT = 9;
@@ -82,21 +61,7 @@ function peArrayNext(chain: Int32Array, ps: Int32Array, w: Int32Array, R: number
   }
 }
 
-export class ArraySim {
-  readonly cfg: ArrayConfig;
-  readonly rows: number;
-  readonly cols: number;
-  readonly depth: number;
-  readonly inWords: number;
-  readonly outWords: number;
-  /** Clock edges since reset (= the index of the cycle the next step() runs). */
-  cycle = 0;
-  readonly counters: ArrayCounters = zeroCounters();
-
-  /** w0_q then w1_q of every PE (r*C + c): bank b of PE i is wQ[b*R*C + i]; w0Q and w1Q are views. */
-  readonly wQ: Int32Array;
-  readonly w0Q: Int32Array;
-  readonly w1Q: Int32Array;
+export class ArraySim extends ArrayModel {
   /** psum_q of PE (r, c) at psumCur + r*C + c; the other half of the buffer holds the next values (psum_d). */
   readonly psumBuf: Int32Array;
   psumCur = 0;
@@ -109,159 +74,25 @@ export class ArraySim {
   readonly ctrlFirstChain: Int32Array;
   readonly ctrlLastChain: Int32Array;
   readonly ctrlAddrChain: Int32Array;
-  /** Accumulator memory of column c, address a at a*C + c (not reset). */
-  readonly accMem: Int32Array;
-  accQ: Int32Array;
-  accValidQ = 0;
-  accAddrQ = 0;
-  readonly biasQ: Int32Array;
-  readonly m0Q: Int32Array;
-  readonly shiftQ: Int32Array;
-  zpQ = 0;
-  minQ = 0;
-  maxQ = 0;
-  /** The rounding mode's code (c_round_i) of the last configuration write: the requantizer's mode for every row after it. */
-  roundQ = 0;
-  oValidQ = 0;
-  oAddrQ = 0;
-  oDataQ: Int32Array;
-  oAccQ: Int32Array;
-
-  private accD: Int32Array;
-  private oDataD: Int32Array;
-  private oAccD: Int32Array;
-  private accValidD = 0;
-  private accAddrD = 0;
-  private oValidD = 0;
-  private oAddrD = 0;
-  private accWe = 0; // 1: accMem row <= accD; 2: also acc_q <= accD
-  private accWeAddr = 0;
-  private oWe = 0;
-  private wWe = 0;
-  private wWeBank = 0;
-  private wWeRow = 0;
-  private readonly wWeData: Int32Array;
-  private pWe = 0;
-  private pWeCol = 0;
-  private pWeBias = 0;
-  private pWeM0 = 0;
-  private pWeShift = 0;
-  private cWe = 0;
-  private cWeZp = 0;
-  private cWeMin = 0;
-  private cWeMax = 0;
-  private cWeRound = 0;
-
-  private readonly rowMask: number;
-  private readonly colMask: number;
-  private readonly aOff: number;
-  private readonly oAccOff: number;
-  /** Bit c set: the array implements the mode of code c (the RTL's RoundingModes). */
-  private readonly roundMask: number;
-  private readonly hazards: HazardChecker | undefined;
-  private isReset = false;
-  private lastIn: Int32Array | undefined;
-  private lastInOff = 0;
-  private lastOut: Int32Array | undefined;
-  private lastOutOff = 0;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
-    this.cfg = validateArrayConfig({ ...cfg });
-    const R = cfg.rows;
-    const C = cfg.cols;
-    this.rows = R;
-    this.cols = C;
-    this.depth = cfg.accDepth;
-    this.inWords = inWords(cfg);
-    this.outWords = outWords(cfg);
-    this.rowMask = (1 << clog2(R)) - 1;
-    this.colMask = (1 << clog2(C)) - 1;
-    this.aOff = aDataOffset(cfg);
-    this.oAccOff = oAccOffset(cfg);
-    this.roundMask = cfg.roundingModes.reduce((mask, m) => mask | (1 << ROUND_CODE[m]), 0);
-    this.hazards = opts.checkHazards === true ? new HazardChecker(cfg) : undefined;
-    const pe = R * C;
-    this.wQ = new Int32Array(2 * pe);
-    this.w0Q = this.wQ.subarray(0, pe);
-    this.w1Q = this.wQ.subarray(pe);
-    this.psumBuf = new Int32Array(2 * pe);
+    super(cfg, opts);
+    const R = this.rows;
+    const C = this.cols;
+    this.psumBuf = new Int32Array(2 * R * C);
     this.actChain = new Int32Array(R * 2 * CHAIN_SLOTS);
     this.deskewChain = new Int32Array(C * CHAIN_SLOTS);
     this.ctrlEnChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlFirstChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlLastChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlAddrChain = new Int32Array(CHAIN_SLOTS);
-    this.accMem = new Int32Array(cfg.accDepth * C);
-    this.accQ = new Int32Array(C);
-    this.accD = new Int32Array(C);
-    this.biasQ = new Int32Array(C);
-    this.m0Q = new Int32Array(C);
-    this.shiftQ = new Int32Array(C);
-    this.oDataQ = new Int32Array(C);
-    this.oAccQ = new Int32Array(C);
-    this.oDataD = new Int32Array(C);
-    this.oAccD = new Int32Array(C);
-    this.wWeData = new Int32Array(C);
   }
 
-  /** Asserts rst_ni: every register goes to 0; the accumulator memory keeps its contents. */
-  reset(): void {
-    for (const a of [
-      this.wQ, this.psumBuf, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain,
-      this.ctrlAddrChain, this.accQ, this.biasQ, this.m0Q, this.shiftQ, this.oDataQ, this.oAccQ,
-    ]) {
+  protected resetLines(): void {
+    for (const a of [this.psumBuf, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain, this.ctrlAddrChain]) {
       a.fill(0);
     }
     this.psumCur = 0;
-    this.accValidQ = 0;
-    this.accAddrQ = 0;
-    this.zpQ = 0;
-    this.minQ = 0;
-    this.maxQ = 0;
-    this.roundQ = 0;
-    this.oValidQ = 0;
-    this.oAddrQ = 0;
-    this.accWe = 0;
-    this.oWe = 0;
-    this.wWe = 0;
-    this.pWe = 0;
-    this.cWe = 0;
-    this.cycle = 0;
-    Object.assign(this.counters, zeroCounters());
-    this.hazards?.reset();
-    this.lastIn = undefined;
-    this.lastOut = undefined;
-    this.isReset = true;
-  }
-
-  /**
-   * One cycle: writes this cycle's outputs (the flops before the edge) to outBuf at outOff, then samples the
-   * inputs at inBuf[inOff ..] and clocks.
-   */
-  step(inBuf: Int32Array, inOff: number, outBuf: Int32Array, outOff: number): void {
-    if (!this.isReset) throw new LifecycleError('ArraySim.step() before reset(): call reset() first');
-    this.writeOutputs(outBuf, outOff);
-    if (this.hazards !== undefined) this.hazards.observe(this.cycle, inBuf, inOff, this.accValidQ === 1);
-    this.next(inBuf, inOff);
-    this.commit();
-    this.lastIn = inBuf;
-    this.lastInOff = inOff;
-    this.lastOut = outBuf;
-    this.lastOutOff = outOff;
-  }
-
-  /** nCycles cycles from flat buffers: inputs nCycles*inWords words from inStart, outputs nCycles*outWords from outStart. */
-  run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
-    if (!this.isReset) throw new LifecycleError('ArraySim.run() before reset(): call reset() first');
-    const iw = this.inWords;
-    const ow = this.outWords;
-    if (inBuf.length < inStart + nCycles * iw || outBuf.length < outStart + nCycles * ow) {
-      throw new RangeCheckError(
-        `ArraySim.run(${nCycles}): needs ${nCycles * iw} input words from ${inStart} and ${nCycles * ow} output words ` +
-          `from ${outStart}, got buffers of ${inBuf.length} and ${outBuf.length}`,
-      );
-    }
-    for (let t = 0; t < nCycles; t++) this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
   }
 
   /** The token (a & 0xff | v << 8 | bank << 9) in register k of row r's activation chain. */
@@ -305,6 +136,7 @@ export class ArraySim {
   readRegisters(out: Int32Array, off = 0): void {
     const R = this.rows;
     const C = this.cols;
+    const { w0Q, w1Q } = this.programmed;
     if (out.length < off + regWords(this.cfg)) {
       throw new RangeCheckError(`readRegisters: needs ${regWords(this.cfg)} words, got ${out.length - off}`);
     }
@@ -313,8 +145,8 @@ export class ArraySim {
         const i = r * C + c;
         const o = off + i * REG_WORDS_PER_PE;
         const t = this.token(r, r + c);
-        out[o] = this.w0Q[i] as number;
-        out[o + 1] = this.w1Q[i] as number;
+        out[o] = w0Q[i] as number;
+        out[o + 1] = w1Q[i] as number;
         out[o + 2] = (t << 24) >> 24;
         out[o + 3] = (t >> 8) & 1;
         out[o + 4] = (t >> TOKEN_BANK_SHIFT) & 1;
@@ -328,30 +160,14 @@ export class ArraySim {
     return formatTrace(this, this.lastIn, this.lastInOff, this.lastOut, this.lastOutOff);
   }
 
-  private writeOutputs(out: Int32Array, o: number): void {
-    const C = this.cols;
-    out[o + OUT.oValid] = this.oValidQ;
-    out[o + OUT.oAddr] = this.oAddrQ;
-    const d = o + OUT.oData;
-    const a = o + this.oAccOff;
-    const oData = this.oDataQ;
-    const oAcc = this.oAccQ;
-    for (let c = 0; c < C; c++) {
-      out[d + c] = oData[c] as number;
-      out[a + c] = oAcc[c] as number;
-    }
-  }
-
   /**
-   * Next-state function. Writes only D buffers, pending writes and the chain slots of the current cycle (slot
+   * Next-state function of the chains and the grid. Writes only psum_d and the chain slots of the current cycle (slot
    * τ mod H, which no register holds: the longest chain is shorter than H - 1).
    */
-  private next(b: Int32Array, o: number): void {
+  protected nextLines(b: Int32Array, o: number): void {
     this.nextChains(b, o);
-    peArrayNext(this.actChain, this.psumBuf, this.wQ, this.rows, this.cols, this.cycle, this.psumCur);
+    peArrayNext(this.actChain, this.psumBuf, this.programmed.wQ, this.rows, this.cols, this.cycle, this.psumCur);
     this.nextAccumulate();
-    this.nextRequantize();
-    this.nextWrites(b, o);
   }
 
   /** Register 0 of every chain takes its input: the activation rows and the control line from the ports, the de-skew lines from the bottom PE row. */
@@ -399,141 +215,17 @@ export class ArraySim {
     const H = CHAIN_SLOTS;
     const tau = this.cycle;
     const s = (tau - (this.rows + C - 1)) & MASK;
-    if (this.ctrlEnChain[s] !== 1) {
-      this.accWe = 0;
-      this.accValidD = 0;
-      this.accAddrD = this.accAddrQ;
-      return;
+    const en = this.ctrlEnChain[s] as number;
+    if (en === 1) {
+      const dsk = this.deskewChain;
+      const sums = this.stages.sums;
+      for (let c = 0; c < C; c++) sums[c] = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
     }
-    const addr = this.ctrlAddrChain[s] as number;
-    const first = this.ctrlFirstChain[s] === 1;
-    const last = this.ctrlLastChain[s] === 1;
-    const dsk = this.deskewChain;
-    const accD = this.accD;
-    const mem = this.accMem;
-    const row = addr * C;
-    for (let c = 0; c < C; c++) {
-      const ps = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
-      accD[c] = first ? ps : wrapInt32((mem[row + c] as number) + ps);
-    }
-    this.accWe = last ? 2 : 1;
-    this.accWeAddr = addr;
-    this.accValidD = last ? 1 : 0;
-    this.accAddrD = last ? addr : this.accAddrQ;
-    if (first) this.counters.accOverwrites++;
-    else this.counters.accAdds++;
+    this.stages.nextAccumulate(en, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number, this.counters);
   }
 
-  /** Requantize stage: acc_q through the column's parameters (quant/spec). */
-  private nextRequantize(): void {
-    this.oValidD = this.accValidQ;
-    if (this.accValidQ !== 1) {
-      this.oWe = 0;
-      this.oAddrD = this.oAddrQ;
-      return;
-    }
-    const C = this.cols;
-    const mulq = MULTIPLIER_OF_CODE[this.roundQ] as (x: number, m0: number, shift: number) => number;
-    const accQ = this.accQ;
-    const bias = this.biasQ;
-    const m0 = this.m0Q;
-    const sh = this.shiftQ;
-    const zp = this.zpQ;
-    const lo = this.minQ;
-    const hi = this.maxQ;
-    const oDataD = this.oDataD;
-    const oAccD = this.oAccD;
-    for (let c = 0; c < C; c++) {
-      const x = wrapInt32((accQ[c] as number) + (bias[c] as number));
-      oAccD[c] = x;
-      oDataD[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);
-    }
-    this.oWe = 1;
-    this.oAddrD = this.accAddrQ;
-    this.counters.outputRows++;
-  }
-
-  /** Weight, parameter and configuration writes from the ports (pending until the edge). */
-  private nextWrites(b: Int32Array, o: number): void {
-    const C = this.cols;
-    const cnt = this.counters;
-    this.wWe = (b[o + IN.wEn] as number) & 1;
-    if (this.wWe === 1) {
-      this.wWeBank = (b[o + IN.wBank] as number) & 1;
-      this.wWeRow = (b[o + IN.wRow] as number) & this.rowMask;
-      const wd = o + IN.wData;
-      const data = this.wWeData;
-      for (let c = 0; c < C; c++) data[c] = ((b[wd + c] as number) << 24) >> 24;
-      cnt.weightRowWrites++;
-    }
-    this.pWe = (b[o + IN.pEn] as number) & 1;
-    if (this.pWe === 1) {
-      this.pWeCol = (b[o + IN.pCol] as number) & this.colMask;
-      this.pWeBias = (b[o + IN.pBias] as number) | 0;
-      this.pWeM0 = (b[o + IN.pM0] as number) | 0;
-      this.pWeShift = ((b[o + IN.pShift] as number) << 24) >> 24;
-      if (this.pWeM0 < 0 || this.pWeShift < SHIFT_MIN || this.pWeShift > SHIFT_MAX) {
-        throw new RangeCheckError(
-          `cycle ${this.cycle}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
-        );
-      }
-      cnt.paramWrites++;
-    }
-    this.cWe = (b[o + IN.cEn] as number) & 1;
-    if (this.cWe === 1) {
-      this.cWeZp = ((b[o + IN.cZp] as number) << 24) >> 24;
-      this.cWeMin = ((b[o + IN.cMin] as number) << 24) >> 24;
-      this.cWeMax = ((b[o + IN.cMax] as number) << 24) >> 24;
-      this.cWeRound = (b[o + IN.cRound] as number) & 3;
-      if (((this.roundMask >> this.cWeRound) & 1) !== 1) {
-        const mode = roundingModeOfCode(this.cWeRound);
-        throw new RangeCheckError(
-          `cycle ${this.cycle}: c_round ${this.cWeRound} (${mode === undefined ? 'reserved' : `'${mode}'`}) selects a rounding mode this array does not implement (roundingModes ${formatRoundingModes(this.cfg.roundingModes)})`,
-        );
-      }
-      cnt.configWrites++;
-    }
-  }
-
-  /** The clock edge. */
-  private commit(): void {
+  /** The clock edge: psum_d becomes psum_q (the chains shift by the slot nextLines() wrote). */
+  protected commitLines(): void {
     this.psumCur = this.rows * this.cols - this.psumCur;
-    let t: Int32Array;
-    if (this.accWe !== 0) {
-      this.accMem.set(this.accD, this.accWeAddr * this.cols);
-      if (this.accWe === 2) {
-        t = this.accQ;
-        this.accQ = this.accD;
-        this.accD = t;
-      }
-    }
-    this.accValidQ = this.accValidD;
-    this.accAddrQ = this.accAddrD;
-    if (this.oWe === 1) {
-      t = this.oDataQ;
-      this.oDataQ = this.oDataD;
-      this.oDataD = t;
-      t = this.oAccQ;
-      this.oAccQ = this.oAccD;
-      this.oAccD = t;
-    }
-    this.oValidQ = this.oValidD;
-    this.oAddrQ = this.oAddrD;
-    if (this.wWe === 1 && this.wWeRow < this.rows) {
-      this.wQ.set(this.wWeData, this.wWeBank * this.rows * this.cols + this.wWeRow * this.cols);
-    }
-    if (this.pWe === 1 && this.pWeCol < this.cols) {
-      this.biasQ[this.pWeCol] = this.pWeBias;
-      this.m0Q[this.pWeCol] = this.pWeM0;
-      this.shiftQ[this.pWeCol] = this.pWeShift;
-    }
-    if (this.cWe === 1) {
-      this.zpQ = this.cWeZp;
-      this.minQ = this.cWeMin;
-      this.maxQ = this.cWeMax;
-      this.roundQ = this.cWeRound;
-    }
-    this.cycle++;
-    this.counters.cycles++;
   }
 }

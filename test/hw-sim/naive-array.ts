@@ -2,40 +2,19 @@
  * A second, deliberately naive model of the array for the tests: every register of ARCHITECTURE.md section 4 in its
  * own array, every shift written out register by register (the first version of hw-sim's ArraySim). hw-sim's
  * ArraySim (circular chains) must agree with it on every output and every PE register, every cycle, for any input.
+ * What it checks is the PE grid's timing and arithmetic and the skew, de-skew and control lines, which the fast model
+ * keeps as circular chains; the port decode of the weight, parameter and configuration writes and the back end that
+ * takes a beat and its column sums from the end of the lines (accumulate, requantize, output flops) are hw-sim's own
+ * (ProgrammedRegisters, OutputStages), as this model does not check them.
  */
-import { LifecycleError, RangeCheckError } from '../../quant/errors.ts';
-import {
-  mac,
-  wrapInt32,
-  outputStage,
-  multiplyByQuantizedMultiplier,
-  ROUNDING_MODES,
-  SHIFT_MIN,
-  SHIFT_MAX,
-} from '../../quant/spec/index.ts';
-import { zeroCounters, type ArrayCounters } from '../../hw-sim/counters.ts';
-import { HazardChecker } from '../../hw-sim/hazards.ts';
-import { IN, OUT, REG_WORDS_PER_PE, aDataOffset, clog2, inWords, oAccOffset, outWords, regWords, validateArrayConfig, type ArrayConfig } from '../../hw-sim/contract/index.ts';
+import { RangeCheckError } from '../../quant/errors.ts';
+import { mac } from '../../quant/spec/index.ts';
+import { ArrayModel, type ArraySimOptions } from '../../hw-sim/array-model.ts';
+import { IN, REG_WORDS_PER_PE, regWords, type ArrayConfig } from '../../hw-sim/contract/index.ts';
 
-export interface ArraySimOptions {
-  /** Check the hazard rules of section 5 and the port ranges every cycle (slower; for tests and debugging). */
-  checkHazards?: boolean;
-}
-
-export class NaiveArray {
-  readonly cfg: ArrayConfig;
-  readonly rows: number;
-  readonly cols: number;
-  readonly depth: number;
-  readonly inWords: number;
-  readonly outWords: number;
-  /** Clock edges since reset. */
-  cycle = 0;
-  readonly counters: ArrayCounters = zeroCounters();
-
+/** The lifecycle, the programmed registers and the back end are hw-sim's ArrayModel's; this class is the grid and the lines. */
+export class NaiveArray extends ArrayModel {
   // PE registers
-  w0Q: Int32Array;
-  w1Q: Int32Array;
   aQ: Int32Array;
   vQ: Int32Array;
   bankQ: Int32Array;
@@ -49,24 +28,6 @@ export class NaiveArray {
   ctrlFirstQ: Int32Array;
   ctrlLastQ: Int32Array;
   ctrlAddrQ: Int32Array;
-  // accumulator
-  accMem: Int32Array;
-  accQ: Int32Array;
-  accValidQ = 0;
-  accAddrQ = 0;
-  // requantizer
-  biasQ: Int32Array;
-  m0Q: Int32Array;
-  shiftQ: Int32Array;
-  zpQ = 0;
-  minQ = 0;
-  maxQ = 0;
-  /** round_q: the c_round_i code of the last configuration write (0 single, 1 double, 2 ruy). */
-  roundQ = 0;
-  oValidQ = 0;
-  oAddrQ = 0;
-  oDataQ: Int32Array;
-  oAccQ: Int32Array;
 
   // next-state buffers of the pipeline registers (swapped with the Q buffers at the edge)
   private aD: Int32Array;
@@ -81,66 +42,18 @@ export class NaiveArray {
   private ctrlFirstD: Int32Array;
   private ctrlLastD: Int32Array;
   private ctrlAddrD: Int32Array;
-  private accValidD = 0;
-  private accAddrD = 0;
-  private oValidD = 0;
-  private oAddrD = 0;
-  // pending writes of the write-enabled registers (applied by commit)
-  private wWe = 0;
-  private wWeBank = 0;
-  private wWeRow = 0;
-  private readonly wWeData: Int32Array;
-  private accWe = 0; // 1: accMem[accWeAddr] <= accD; 2: also accQ <= accD
-  private accWeAddr = 0;
-  private accD: Int32Array;
-  private oWe = 0;
-  private oDataD: Int32Array;
-  private oAccD: Int32Array;
-  private pWe = 0;
-  private pWeCol = 0;
-  private pWeBias = 0;
-  private pWeM0 = 0;
-  private pWeShift = 0;
-  private cWe = 0;
-  private cWeZp = 0;
-  private cWeMin = 0;
-  private cWeMax = 0;
-  private cWeRound = 0;
 
-  private readonly rowMask: number;
-  private readonly colMask: number;
-  private readonly aOff: number;
-  private readonly oAccOff: number;
   private readonly ctrlLen: number;
-  private readonly hazards: HazardChecker | undefined;
-  private isReset = false;
-  private lastIn: Int32Array | undefined;
-  private lastInOff = 0;
-  private lastOut: Int32Array | undefined;
-  private lastOutOff = 0;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
-    this.cfg = validateArrayConfig({ ...cfg });
-    const R = cfg.rows;
-    const C = cfg.cols;
-    const D = cfg.accDepth;
-    this.rows = R;
-    this.cols = C;
-    this.depth = D;
-    this.inWords = inWords(cfg);
-    this.outWords = outWords(cfg);
-    this.rowMask = (1 << clog2(R)) - 1;
-    this.colMask = (1 << clog2(C)) - 1;
-    this.aOff = aDataOffset(cfg);
-    this.oAccOff = oAccOffset(cfg);
+    super(cfg, opts);
+    const R = this.rows;
+    const C = this.cols;
     this.ctrlLen = R + C - 1;
-    this.hazards = opts.checkHazards === true ? new HazardChecker(cfg) : undefined;
     const pe = R * C;
     const skew = (R * (R - 1)) / 2;
     const deskew = (C * (C - 1)) / 2;
     const i32 = (n: number): Int32Array => new Int32Array(n);
-    this.w0Q = i32(pe);
-    this.w1Q = i32(pe);
     this.aQ = i32(pe);
     this.vQ = i32(pe);
     this.bankQ = i32(pe);
@@ -165,89 +78,29 @@ export class NaiveArray {
     this.ctrlFirstD = i32(this.ctrlLen);
     this.ctrlLastD = i32(this.ctrlLen);
     this.ctrlAddrD = i32(this.ctrlLen);
-    this.accMem = i32(D * C);
-    this.accQ = i32(C);
-    this.accD = i32(C);
-    this.biasQ = i32(C);
-    this.m0Q = i32(C);
-    this.shiftQ = i32(C);
-    this.oDataQ = i32(C);
-    this.oAccQ = i32(C);
-    this.oDataD = i32(C);
-    this.oAccD = i32(C);
-    this.wWeData = i32(C);
   }
 
-  /** Asserts rst_ni: every register of sections 4 and 6 goes to 0; the accumulator memory keeps its contents. */
-  reset(): void {
+  /** Every register of the grid and the lines to 0 (rst_ni). */
+  protected resetLines(): void {
     for (const a of [
-      this.w0Q, this.w1Q, this.aQ, this.vQ, this.bankQ, this.psumQ, this.skewAQ, this.skewVQ, this.skewBankQ,
-      this.deskewQ, this.ctrlEnQ, this.ctrlFirstQ, this.ctrlLastQ, this.ctrlAddrQ, this.accQ, this.biasQ, this.m0Q,
-      this.shiftQ, this.oDataQ, this.oAccQ,
+      this.aQ, this.vQ, this.bankQ, this.psumQ, this.skewAQ, this.skewVQ, this.skewBankQ, this.deskewQ, this.ctrlEnQ,
+      this.ctrlFirstQ, this.ctrlLastQ, this.ctrlAddrQ,
     ]) {
       a.fill(0);
     }
-    this.accValidQ = 0;
-    this.accAddrQ = 0;
-    this.zpQ = 0;
-    this.minQ = 0;
-    this.maxQ = 0;
-    this.roundQ = 0;
-    this.oValidQ = 0;
-    this.oAddrQ = 0;
-    this.wWe = 0;
-    this.accWe = 0;
-    this.oWe = 0;
-    this.pWe = 0;
-    this.cWe = 0;
-    this.cycle = 0;
-    Object.assign(this.counters, zeroCounters());
-    this.hazards?.reset();
-    this.lastIn = undefined;
-    this.lastOut = undefined;
-    this.isReset = true;
-  }
-
-  /**
-   * One cycle: writes the outputs of this cycle (the flops as they are before the edge) to outBuf at outOff, then
-   * samples the inputs at inBuf[inOff ..] and clocks.
-   */
-  step(inBuf: Int32Array, inOff: number, outBuf: Int32Array, outOff: number): void {
-    if (!this.isReset) throw new LifecycleError('ArraySim.step() before reset(): call reset() first');
-    this.writeOutputs(outBuf, outOff);
-    if (this.hazards !== undefined) this.hazards.observe(this.cycle, inBuf, inOff, this.accValidQ === 1);
-    this.next(inBuf, inOff);
-    this.commit();
-    this.lastIn = inBuf;
-    this.lastInOff = inOff;
-    this.lastOut = outBuf;
-    this.lastOutOff = outOff;
-  }
-
-  /** nCycles cycles from flat buffers: inputs nCycles*inWords words, outputs nCycles*outWords words. */
-  run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
-    if (!this.isReset) throw new LifecycleError('ArraySim.run() before reset(): call reset() first');
-    const iw = this.inWords;
-    const ow = this.outWords;
-    if (inBuf.length < inStart + nCycles * iw || outBuf.length < outStart + nCycles * ow) {
-      throw new RangeCheckError(
-        `ArraySim.run(${nCycles}): needs ${nCycles * iw} input words from ${inStart} and ${nCycles * ow} output words ` +
-          `from ${outStart}, got buffers of ${inBuf.length} and ${outBuf.length}`,
-      );
-    }
-    for (let t = 0; t < nCycles; t++) this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
   }
 
   /** The PE registers in the readout layout of section 6 (REG_WORDS_PER_PE words per PE). */
   readRegisters(out: Int32Array, off = 0): void {
     const n = this.rows * this.cols;
+    const { w0Q, w1Q } = this.programmed;
     if (out.length < off + regWords(this.cfg)) {
       throw new RangeCheckError(`readRegisters: needs ${regWords(this.cfg)} words, got ${out.length - off}`);
     }
     for (let i = 0; i < n; i++) {
       const o = off + i * REG_WORDS_PER_PE;
-      out[o] = this.w0Q[i] as number;
-      out[o + 1] = this.w1Q[i] as number;
+      out[o] = w0Q[i] as number;
+      out[o + 1] = w1Q[i] as number;
       out[o + 2] = this.aQ[i] as number;
       out[o + 3] = this.vQ[i] as number;
       out[o + 4] = this.bankQ[i] as number;
@@ -255,24 +108,8 @@ export class NaiveArray {
     }
   }
 
-
-  /** Outputs of the current cycle: straight from the flops. */
-  private writeOutputs(out: Int32Array, o: number): void {
-    const C = this.cols;
-    out[o + OUT.oValid] = this.oValidQ;
-    out[o + OUT.oAddr] = this.oAddrQ;
-    const d = o + OUT.oData;
-    const a = o + this.oAccOff;
-    const oData = this.oDataQ;
-    const oAcc = this.oAccQ;
-    for (let c = 0; c < C; c++) {
-      out[d + c] = oData[c] as number;
-      out[a + c] = oAcc[c] as number;
-    }
-  }
-
-  /** Pure next-state function: reads the Q registers and the inputs, writes the D buffers and pending writes. */
-  private next(b: Int32Array, o: number): void {
+  /** Pure next-state function of the grid and the lines: reads the Q registers and the inputs, writes the D buffers. */
+  protected nextLines(b: Int32Array, o: number): void {
     const R = this.rows;
     const C = this.cols;
     const cnt = this.counters;
@@ -281,8 +118,7 @@ export class NaiveArray {
     const aOff = o + this.aOff;
 
     // --- PE array: a/v/bank move right, psum moves down
-    const w0 = this.w0Q;
-    const w1 = this.w1Q;
+    const { w0Q: w0, w1Q: w1 } = this.programmed;
     const aQ = this.aQ;
     const vQ = this.vQ;
     const bankQ = this.bankQ;
@@ -349,32 +185,15 @@ export class NaiveArray {
       }
     }
 
-    // --- accumulate stage (uses the current control line end and de-skewed sums)
+    // --- accumulate stage: the control line's last register and the de-skewed sums (column C-1 straight from the bottom PE)
     const deskewQ = this.deskewQ;
     const L1 = this.ctrlLen - 1;
     const bottom = (R - 1) * C;
-    if (this.ctrlEnQ[L1] === 1) {
-      const addr = this.ctrlAddrQ[L1] as number;
-      const first = this.ctrlFirstQ[L1] === 1;
-      const last = this.ctrlLastQ[L1] === 1;
-      const accD = this.accD;
-      const mem = this.accMem;
-      const row = addr * C;
-      for (let c = 0; c < C; c++) {
-        const ps = c === C - 1 ? (psumQ[bottom + c] as number) : (deskewQ[c * (C - 1) - (c * (c - 1)) / 2 + (C - 2 - c)] as number);
-        accD[c] = first ? ps : wrapInt32((mem[row + c] as number) + ps);
-      }
-      this.accWe = last ? 2 : 1;
-      this.accWeAddr = addr;
-      this.accValidD = last ? 1 : 0;
-      this.accAddrD = last ? addr : this.accAddrQ;
-      if (first) cnt.accOverwrites++;
-      else cnt.accAdds++;
-    } else {
-      this.accWe = 0;
-      this.accValidD = 0;
-      this.accAddrD = this.accAddrQ;
+    const sums = this.stages.sums;
+    for (let c = 0; c < C; c++) {
+      sums[c] = c === C - 1 ? (psumQ[bottom + c] as number) : (deskewQ[c * (C - 1) - (c * (c - 1)) / 2 + (C - 2 - c)] as number);
     }
+    this.stages.nextAccumulate(this.ctrlEnQ[L1] as number, this.ctrlFirstQ[L1] as number, this.ctrlLastQ[L1] as number, this.ctrlAddrQ[L1] as number, cnt);
 
     // --- de-skew: column c's line shifts by one, register 0 takes the bottom psum
     const deskewD = this.deskewD;
@@ -405,63 +224,6 @@ export class NaiveArray {
       caD[j] = caQ[j - 1] as number;
     }
 
-    // --- requantizer (uses the current accQ and parameters)
-    this.oValidD = this.accValidQ;
-    if (this.accValidQ === 1) {
-      const mode = ROUNDING_MODES[this.roundQ] as (typeof ROUNDING_MODES)[number];
-      const accQ = this.accQ;
-      const bias = this.biasQ;
-      const m0 = this.m0Q;
-      const sh = this.shiftQ;
-      const zp = this.zpQ;
-      const lo = this.minQ;
-      const hi = this.maxQ;
-      const oDataD = this.oDataD;
-      const oAccD = this.oAccD;
-      for (let c = 0; c < C; c++) {
-        const x = wrapInt32((accQ[c] as number) + (bias[c] as number));
-        oAccD[c] = x;
-        oDataD[c] = outputStage(multiplyByQuantizedMultiplier(x, m0[c] as number, sh[c] as number, mode), zp, lo, hi);
-      }
-      this.oWe = 1;
-      this.oAddrD = this.accAddrQ;
-      cnt.outputRows++;
-    } else {
-      this.oWe = 0;
-      this.oAddrD = this.oAddrQ;
-    }
-
-    // --- weight, parameter and configuration writes
-    this.wWe = (b[o + IN.wEn] as number) & 1;
-    if (this.wWe === 1) {
-      this.wWeBank = (b[o + IN.wBank] as number) & 1;
-      this.wWeRow = (b[o + IN.wRow] as number) & this.rowMask;
-      const wd = o + IN.wData;
-      const data = this.wWeData;
-      for (let c = 0; c < C; c++) data[c] = ((b[wd + c] as number) << 24) >> 24;
-      cnt.weightRowWrites++;
-    }
-    this.pWe = (b[o + IN.pEn] as number) & 1;
-    if (this.pWe === 1) {
-      this.pWeCol = (b[o + IN.pCol] as number) & this.colMask;
-      this.pWeBias = (b[o + IN.pBias] as number) | 0;
-      this.pWeM0 = (b[o + IN.pM0] as number) | 0;
-      this.pWeShift = ((b[o + IN.pShift] as number) << 24) >> 24;
-      if (this.pWeM0 < 0 || this.pWeShift < SHIFT_MIN || this.pWeShift > SHIFT_MAX) {
-        throw new RangeCheckError(
-          `cycle ${this.cycle}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
-        );
-      }
-      cnt.paramWrites++;
-    }
-    this.cWe = (b[o + IN.cEn] as number) & 1;
-    if (this.cWe === 1) {
-      this.cWeZp = ((b[o + IN.cZp] as number) << 24) >> 24;
-      this.cWeMin = ((b[o + IN.cMin] as number) << 24) >> 24;
-      this.cWeMax = ((b[o + IN.cMax] as number) << 24) >> 24;
-      this.cWeRound = (b[o + IN.cRound] as number) & 3;
-      cnt.configWrites++;
-    }
     if (aEn === 1) {
       cnt.beats++;
       cnt.peMacs += R * C;
@@ -470,8 +232,8 @@ export class NaiveArray {
     }
   }
 
-  /** The clock edge: D buffers become Q, pending writes land. */
-  private commit(): void {
+  /** The clock edge: D buffers become Q. */
+  protected commitLines(): void {
     let t = this.aQ;
     this.aQ = this.aD;
     this.aD = t;
@@ -508,41 +270,5 @@ export class NaiveArray {
     t = this.ctrlAddrQ;
     this.ctrlAddrQ = this.ctrlAddrD;
     this.ctrlAddrD = t;
-    if (this.accWe !== 0) {
-      this.accMem.set(this.accD, this.accWeAddr * this.cols);
-      if (this.accWe === 2) {
-        t = this.accQ;
-        this.accQ = this.accD;
-        this.accD = t;
-      }
-    }
-    this.accValidQ = this.accValidD;
-    this.accAddrQ = this.accAddrD;
-    if (this.oWe === 1) {
-      t = this.oDataQ;
-      this.oDataQ = this.oDataD;
-      this.oDataD = t;
-      t = this.oAccQ;
-      this.oAccQ = this.oAccD;
-      this.oAccD = t;
-    }
-    this.oValidQ = this.oValidD;
-    this.oAddrQ = this.oAddrD;
-    if (this.wWe === 1 && this.wWeRow < this.rows) {
-      (this.wWeBank === 1 ? this.w1Q : this.w0Q).set(this.wWeData, this.wWeRow * this.cols);
-    }
-    if (this.pWe === 1 && this.pWeCol < this.cols) {
-      this.biasQ[this.pWeCol] = this.pWeBias;
-      this.m0Q[this.pWeCol] = this.pWeM0;
-      this.shiftQ[this.pWeCol] = this.pWeShift;
-    }
-    if (this.cWe === 1) {
-      this.zpQ = this.cWeZp;
-      this.minQ = this.cWeMin;
-      this.maxQ = this.cWeMax;
-      this.roundQ = this.cWeRound;
-    }
-    this.cycle++;
-    this.counters.cycles++;
   }
 }

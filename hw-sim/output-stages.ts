@@ -1,0 +1,149 @@
+/**
+ * The array's back end (docs/ARCHITECTURE.md section 4; rtl/systolic_acc.sv, rtl/systolic_requant.sv): the
+ * accumulate stage with its accumulator memory and acc_q, the requantize stage, and the output flops, which the
+ * ports show in the output beat layout of section 7. Both cycle models own one: hw-sim's ArraySim and the tests'
+ * naive register-by-register model, which check each other's PE grid, skew, de-skew and control lines (what hands
+ * this back end a beat and its column sums), not this.
+ *
+ * Per cycle a model calls `nextAccumulate()` (the beat at the end of the control line, its de-skewed column sums in
+ * `sums`), `nextRequantize()`, and at the clock edge `commit()`; nothing allocates per cycle.
+ */
+import { wrapInt32 } from '../quant/spec/index.ts';
+import type { ArrayCounters } from './counters.ts';
+import { OUT, oAccOffset, type ArrayConfig } from './contract/index.ts';
+import type { ProgrammedRegisters } from './programmed-registers.ts';
+
+export class OutputStages {
+  /** Accumulator memory of column c, address a at a*C + c (not reset). */
+  readonly accMem: Int32Array;
+  /** The column sums of the beat the accumulate stage takes this cycle, written by the model before nextAccumulate(). */
+  readonly sums: Int32Array;
+  accQ: Int32Array;
+  accValidQ = 0;
+  accAddrQ = 0;
+  oValidQ = 0;
+  oAddrQ = 0;
+  oDataQ: Int32Array;
+  oAccQ: Int32Array;
+
+  private readonly cols: number;
+  private readonly oAccOff: number;
+  private readonly params: ProgrammedRegisters;
+  private accD: Int32Array;
+  private oDataD: Int32Array;
+  private oAccD: Int32Array;
+  private accValidD = 0;
+  private accAddrD = 0;
+  private oValidD = 0;
+  private oAddrD = 0;
+  private accWe = 0; // 1: accMem row <= accD; 2: also acc_q <= accD
+  private accWeAddr = 0;
+  private oWe = 0;
+
+  /** cfg: a validated array configuration; params: the registers the requantizer reads. */
+  constructor(cfg: ArrayConfig, params: ProgrammedRegisters) {
+    const C = cfg.cols;
+    this.cols = C;
+    this.oAccOff = oAccOffset(cfg);
+    this.params = params;
+    this.accMem = new Int32Array(cfg.accDepth * C);
+    this.sums = new Int32Array(C);
+    this.accQ = new Int32Array(C);
+    this.accD = new Int32Array(C);
+    this.oDataQ = new Int32Array(C);
+    this.oAccQ = new Int32Array(C);
+    this.oDataD = new Int32Array(C);
+    this.oAccD = new Int32Array(C);
+  }
+
+  /**
+   * rst_ni: every flop goes to 0; the accumulator memory keeps its contents (the pending writes need no reset: every
+   * cycle's nextAccumulate() and nextRequantize() set them before its edge).
+   */
+  reset(): void {
+    for (const a of [this.accQ, this.oDataQ, this.oAccQ]) a.fill(0);
+    this.accValidQ = 0;
+    this.accAddrQ = 0;
+    this.oValidQ = 0;
+    this.oAddrQ = 0;
+  }
+
+  /** This cycle's outputs (the flops before the edge) into the output beat at out[o ..]. */
+  writeOutputs(out: Int32Array, o: number): void {
+    out[o + OUT.oValid] = this.oValidQ;
+    out[o + OUT.oAddr] = this.oAddrQ;
+    const d = o + OUT.oData;
+    const a = o + this.oAccOff;
+    const oData = this.oDataQ;
+    const oAcc = this.oAccQ;
+    for (let c = 0; c < this.cols; c++) {
+      out[d + c] = oData[c] as number;
+      out[a + c] = oAcc[c] as number;
+    }
+  }
+
+  /**
+   * Accumulate stage: en, first, last, addr of the beat at the end of the control line (en 0: no beat); `sums` holds
+   * its column sums. `first` overwrites the memory row, otherwise it adds; `last` also loads acc_q for the requantizer.
+   */
+  nextAccumulate(en: number, first: number, last: number, addr: number, cnt: ArrayCounters): void {
+    if (en !== 1) {
+      this.accWe = 0;
+      this.accValidD = 0;
+      this.accAddrD = this.accAddrQ;
+      return;
+    }
+    const C = this.cols;
+    const sums = this.sums;
+    const accD = this.accD;
+    const mem = this.accMem;
+    const row = addr * C;
+    if (first === 1) accD.set(sums);
+    else for (let c = 0; c < C; c++) accD[c] = wrapInt32((mem[row + c] as number) + (sums[c] as number));
+    this.accWe = last === 1 ? 2 : 1;
+    this.accWeAddr = addr;
+    this.accValidD = last === 1 ? 1 : 0;
+    this.accAddrD = last === 1 ? addr : this.accAddrQ;
+    if (first === 1) cnt.accOverwrites++;
+    else cnt.accAdds++;
+  }
+
+  /** Requantize stage: acc_q through the columns' parameters (ProgrammedRegisters.requantize). */
+  nextRequantize(cnt: ArrayCounters): void {
+    this.oValidD = this.accValidQ;
+    if (this.accValidQ !== 1) {
+      this.oWe = 0;
+      this.oAddrD = this.oAddrQ;
+      return;
+    }
+    this.params.requantize(this.accQ, this.oDataD, this.oAccD);
+    this.oWe = 1;
+    this.oAddrD = this.accAddrQ;
+    cnt.outputRows++;
+  }
+
+  /** The clock edge: D becomes Q, the pending memory and register writes land. */
+  commit(): void {
+    let t: Int32Array;
+    if (this.accWe !== 0) {
+      this.accMem.set(this.accD, this.accWeAddr * this.cols);
+      if (this.accWe === 2) {
+        t = this.accQ;
+        this.accQ = this.accD;
+        this.accD = t;
+      }
+    }
+    this.accValidQ = this.accValidD;
+    this.accAddrQ = this.accAddrD;
+    if (this.oWe === 1) {
+      t = this.oDataQ;
+      this.oDataQ = this.oDataD;
+      this.oDataD = t;
+      t = this.oAccQ;
+      this.oAccQ = this.oAccD;
+      this.oAccD = t;
+    }
+    this.oValidQ = this.oValidD;
+    this.oAddrQ = this.oAddrD;
+  }
+}

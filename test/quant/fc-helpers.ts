@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 
 export const SEED = process.env.FC_SEED === undefined ? 20261201 : Number(process.env.FC_SEED);
-export const RUNS = process.env.FC_RUNS === undefined ? 5000 : Number(process.env.FC_RUNS);
+
+/** Runs of a property: FC_RUNS when set, else the file's own default (a cheap property runs more). */
+export function runsOr(byDefault: number): number {
+  return process.env.FC_RUNS === undefined ? byDefault : Number(process.env.FC_RUNS);
+}
+
+export const RUNS = runsOr(5000);
 
 /** fc.assert with the suite's seed, printing it on failure (FC_SEED=n FC_RUNS=n replay and deepen). */
 export function check<T>(name: string, prop: fc.IProperty<T>, numRuns = RUNS): void {

@@ -28,19 +28,11 @@ import {
   saturatingRoundingDoublingHighMul,
   type RoundingMode,
 } from '../../quant/spec/index.ts';
-import { ratio } from './fc-helpers.ts';
+import { check as checkSeeded, ratio, runsOr } from './fc-helpers.ts';
 
-const SEED = process.env.FC_SEED === undefined ? 20261125 : Number(process.env.FC_SEED);
-const RUNS = process.env.FC_RUNS === undefined ? 30000 : Number(process.env.FC_RUNS);
-
-function check<T>(name: string, prop: fc.IProperty<T>, numRuns = RUNS): void {
-  try {
-    fc.assert(prop, { seed: SEED, numRuns });
-  } catch (err) {
-    console.error(`${name}: property failed with FC_SEED=${SEED}`);
-    throw err;
-  }
-}
+const RUNS = runsOr(30000);
+/** The suite's seeded check, RUNS runs unless told. */
+const check = <T>(name: string, prop: fc.IProperty<T>, numRuns = RUNS): void => checkSeeded(name, prop, numRuns);
 
 // ---------------------------------------------------------------------------------------------------------------
 // BigInt reference, written from the formulas of docs/SPEC.md (not from the implementation).

@@ -20,9 +20,9 @@ import {
 } from '../../../quant/spec/index.ts';
 import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
 import { outputStages } from '../../../quant/golden/wasm/output-stages.ts';
+import { check, runsOr } from '../fc-helpers.ts';
 
-const SEED = process.env.FC_SEED === undefined ? 20261201 : Number(process.env.FC_SEED);
-const RUNS = process.env.FC_RUNS === undefined ? 400 : Number(process.env.FC_RUNS);
+const RUNS = runsOr(400);
 
 interface Column {
   bias: number;
@@ -201,12 +201,7 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
         assertSpec(acc, columns, mode, st);
       },
     );
-    try {
-      fc.assert(prop, { seed: SEED, numRuns: RUNS });
-    } catch (err) {
-      console.error(`wasm requant property failed with FC_SEED=${SEED}`);
-      throw err;
-    }
+    check('wasm requant', prop, RUNS);
   });
 
   it('requant_rows on random layers in its form (fast-check, seeded)', () => {
@@ -227,12 +222,7 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
         compare(rows, acc, columns, 'single', st, 'requant_rows');
       },
     );
-    try {
-      fc.assert(prop, { seed: SEED, numRuns: RUNS });
-    } catch (err) {
-      console.error(`wasm requant_rows property failed with FC_SEED=${SEED}`);
-      throw err;
-    }
+    check('wasm requant_rows', prop, RUNS);
   });
 
   it('refuses what it would not compute like the spec: m0 or shift out of range, actMin > actMax, huge zero points', () => {

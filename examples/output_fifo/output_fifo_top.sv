@@ -20,10 +20,7 @@
 `include "int8cosim_ports.svh"
 
 module output_fifo_top #(
-  parameter int Rows          = 8,
-  parameter int Cols          = 8,
-  parameter int AccDepth      = 1024,
-  parameter int RoundingModes = 7,
+  `INT8COSIM_PARAMS,
   parameter int FifoDepth     = 4,  // rows the output buffer holds
   parameter int DrainPeriod   = 2,  // cycles per row out of the buffer
   localparam int AddrW   = $clog2(AccDepth),
@@ -54,24 +51,15 @@ module output_fifo_top #(
   // ---------------------------------------------------------------------------------------------------------
   // The array of rtl/, unchanged
   // ---------------------------------------------------------------------------------------------------------
-  logic               core_valid;
-  logic [AddrW-1:0]   core_addr;
-  logic [8*Cols-1:0]  core_data;
-  logic [32*Cols-1:0] core_acc;
+  `INT8COSIM_OUTPUT_SIGNALS(core_)
 
   systolic_top #(
-    .Rows         (Rows),
-    .Cols         (Cols),
-    .AccDepth     (AccDepth),
-    .RoundingModes(RoundingModes)
+    `INT8COSIM_PASS_PARAMS
   ) u_core (
-    .clk_i    (core_clk),
-    .rst_ni   (rst_ni),
+    .clk_i (core_clk),
+    .rst_ni(rst_ni),
     `INT8COSIM_CONNECT_INPUTS
-    .o_valid_o(core_valid),
-    .o_addr_o (core_addr),
-    .o_data_o (core_data),
-    .o_acc_o  (core_acc)
+    `INT8COSIM_CONNECT_OUTPUTS(core_)
   );
 
   // ---------------------------------------------------------------------------------------------------------

@@ -110,6 +110,17 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
     }
   });
 
+  it('Icarus Verilog elaborates it too (the parameter, port and connection macros of int8cosim_ports.svh), at 3x5 D8 without a warning', function () {
+    const c = loadRtlConfig(CONFIG);
+    const params = Object.entries({ Rows: 3, Cols: 5, AccDepth: 8 }).flatMap(([k, v]) => ['-P', `${c.top}.${k}=${v}`]);
+    const args = ['-g2012', '-s', c.top, ...c.includeDirs.map((d) => `-I${d}`), ...params, '-o', join(dir(), 'output_fifo.vvp'), ...c.files];
+    const r = spawnSync('iverilog', args, { encoding: 'utf8' });
+    assert.equal(r.error, undefined, 'iverilog is not installed: sudo apt-get install -y iverilog');
+    const out = `${r.stdout}${r.stderr}`;
+    assert.equal(r.status, 0, out);
+    assert.doesNotMatch(out, /warning/i, 'no port of another width than its connection (every parameter passed on)');
+  });
+
   it('the build has a_ready_o; the cycle lockstep fails at the first output row (o_valid_o) and suggests --check transactions', async function () {
     const b = await build();
     assert.equal(b.flowControl, true);

@@ -1,13 +1,17 @@
 /**
- * rtl/include/int8cosim_ports.svh, the port list macro a top writes, against what hw-sim/contract renders, and the
- * rendering against the contract: every port of section 3 in its order, direction and width at several geometries.
+ * rtl/include/int8cosim_ports.svh, the parameter and port list macros a top writes and the macros of a wrapper's
+ * instance of it, against what hw-sim/contract renders, and the rendering against the contract: the parameters of
+ * section 1 with their defaults, every port of section 3 in its order, direction and width at several geometries.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PORTS, clog2, portWidth } from '../../hw-sim/contract/index.ts';
-import { SV_PORTS_FILE, svInputConnections, svPortDeclarations, svPortsInclude } from '../../hw-sim/contract/sv-ports.ts';
+import { ROUNDING_MODES } from '../../quant/spec/index.ts';
+import { ACC_DEPTH_DEFAULT, DIM_PARAM, PORTS, clog2, portWidth, roundingModesOfParam } from '../../hw-sim/contract/index.ts';
+import {
+  SV_PORTS_FILE, svInputConnections, svOutputConnections, svOutputSignals, svParamDeclarations, svParamPassing, svPortDeclarations, svPortsInclude,
+} from '../../hw-sim/contract/sv-ports.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -44,6 +48,44 @@ describe('hw-sim/contract: the port list include of a top (rtl/include/int8cosim
         assert.equal(width, portWidth(p, g), `${p.name} at ${rows}x${cols} D${depth}`);
       });
     }
+  });
+
+  it('`INT8COSIM_PARAMS declares the parameters of section 1 in order with their defaults, every one the port widths use; `INT8COSIM_PASS_PARAMS passes each on by name', () => {
+    const decls = svParamDeclarations().map((l, i, all) => {
+      const m = /^parameter int (\w+) += (\d+)(,?)$/.exec(l);
+      assert.ok(m, `a parameter declaration: ${l}`);
+      assert.equal(m[3], i === all.length - 1 ? '' : ',', `a comma after every declaration but the last: ${l}`);
+      return [m[1] as string, Number(m[2])] as const;
+    });
+    assert.deepEqual(decls.map(([n]) => n), [DIM_PARAM.rows, DIM_PARAM.cols, 'AccDepth', 'RoundingModes']);
+    const value = Object.fromEntries(decls);
+    assert.equal(value.AccDepth, ACC_DEPTH_DEFAULT);
+    assert.deepEqual(roundingModesOfParam(value.RoundingModes as number), [...ROUNDING_MODES], 'every rounding mode by default');
+    const used = new Set([...svPortDeclarations().join('\n').matchAll(/\b(Rows|Cols|AccDepth)\b/g)].map((m) => m[1] as string));
+    assert.deepEqual([...used].filter((n) => !(n in value)), [], 'the port widths use only declared parameters');
+    assert.deepEqual(svParamPassing(), decls.map(([n], i) => `.${n.padEnd(13)} (${n})${i === decls.length - 1 ? '' : ','}`));
+    const text = svPortsInclude();
+    assert.ok(text.includes(`\`define INT8COSIM_PARAMS \\\n  ${svParamDeclarations().join(' \\\n  ')}\n\n`));
+    assert.ok(text.includes(`\`define INT8COSIM_PASS_PARAMS \\\n  ${svParamPassing().join(' \\\n  ')}\n\n`));
+  });
+
+  it('`INT8COSIM_OUTPUT_SIGNALS(p) declares a signal per output of section 3, in order, with its width; `INT8COSIM_CONNECT_OUTPUTS(p) connects each output to it', () => {
+    const outputs = PORTS.filter((p) => p.dir === 'out');
+    const widths = new Map(svPortDeclarations().map((d) => {
+      const m = /^output logic (\[.+?\])? *(\w+),?$/.exec(d);
+      return [m?.[2], (m?.[1] ?? '').trim()] as const;
+    }));
+    const signals = svOutputSignals().map((l) => {
+      const m = /^logic (\[.+?\])? *p``(\w+);$/.exec(l);
+      assert.ok(m, `a signal declaration: ${l}`);
+      return { range: m[1] ?? '', stem: m[2] as string };
+    });
+    assert.deepEqual(signals.map((d) => d.stem), ['valid', 'addr', 'data', 'acc']);
+    outputs.forEach((p, i) => assert.equal(signals[i]?.range, widths.get(p.name), `${p.name}: the width of its port`));
+    assert.deepEqual(svOutputConnections(), outputs.map((p, i) => `.${p.name.padEnd(9)} (p\`\`${signals[i]?.stem})${i === outputs.length - 1 ? '' : ','}`));
+    const text = svPortsInclude();
+    assert.ok(text.includes(`\`define INT8COSIM_OUTPUT_SIGNALS(p) \\\n  ${svOutputSignals().join(' \\\n  ')}\n\n`));
+    assert.ok(text.includes(`\`define INT8COSIM_CONNECT_OUTPUTS(p) \\\n  ${svOutputConnections().join(' \\\n  ')}\n\n`));
   });
 
   it('`INT8COSIM_CONNECT_INPUTS connects every input of the beat by name, in section 3\'s order, clk_i and rst_ni left to the wrapper', () => {

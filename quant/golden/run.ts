@@ -3,6 +3,7 @@
  * after layer in the model's order (quant/golden/layers.ts), each reading the outputs its `inputs` name.
  * Optionally returns every layer's int8 output, the evidence a mismatch bisection walks through.
  */
+import { concat } from '../concat.ts';
 import { ShapeError } from '../errors.ts';
 import type { ArithmeticTarget, RoundingMode } from '../spec/index.ts';
 import { modelArithmetic, type ModelArithmetic } from '../format/arithmetic.ts';
@@ -31,16 +32,6 @@ export interface GoldenResult {
 
 /** Images a run takes at once: a larger batch runs as sub-batches of this many (the layers stay in cache). */
 const SUB_BATCH = 32;
-
-function concat(parts: Int8Array[]): Int8Array {
-  const out = new Int8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A model with all its layers prepared (weights packed, biases folded): compile once, run many batches. */
 export class GoldenModel {
@@ -81,9 +72,9 @@ export class GoldenModel {
       const b = Math.min(SUB_BATCH, batch - b0);
       parts.push(this.runBatch(prepared, input.subarray(b0 * this.inputSize, (b0 + b) * this.inputSize), b, opts.collect === true));
     }
-    const output = concat(parts.map((p) => p.output));
+    const output = concat(Int8Array, parts.map((p) => p.output));
     if (!opts.collect) return { output };
-    return { output, layers: prepared.map((_, i) => concat(parts.map((p) => (p.layers as Int8Array[])[i] as Int8Array))) };
+    return { output, layers: prepared.map((_, i) => concat(Int8Array, parts.map((p) => (p.layers as Int8Array[])[i] as Int8Array))) };
   }
 
   private runBatch(prepared: PreparedLayer[], input: Int8Array, batch: number, collect: boolean): GoldenResult {

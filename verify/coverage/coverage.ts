@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { clog2, compileGemm, inWords, outWords, roundingModesParam, runNetwork, type ArrayConfig } from '../../hw-sim/index.ts';
 import { ROUNDING_MODES } from '../../quant/spec/index.ts';
 import { FormatError, MismatchError } from '../../quant/errors.ts';
+import { concat } from '../../quant/concat.ts';
 import { Rng } from '../../quant/random.ts';
 import { buildVerilatedExecutable } from '../../harness/build/buildExecutable.ts';
 import { runToolSync } from '../../harness/build/runTool.ts';
@@ -134,13 +135,7 @@ export function regressionStream(cfg: ArrayConfig, seeds: readonly number[]): In
       runNetwork(c.network.model, cfg, c.network.input, { collect: false, onProgram: (p) => parts.push(p.beats) });
     }
   }
-  const all = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return all;
+  return concat(Int32Array, parts);
 }
 
 function writeBeats(file: string, beats: Int32Array, iw: number): void {

@@ -6,6 +6,7 @@
  */
 import type { ConvGeometry } from '../../format/shapes.ts';
 import { align16, wasmKernels, wasmMemory } from './kernels.ts';
+import { outputStride, readOutputRows, requantChunk, stageBytes } from './output-rows.ts';
 import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
 
 /** Output pixels per chunk: the accumulators (pixels x channels x 4 bytes) stay within L2. */
@@ -42,9 +43,8 @@ export function runWasmDepthwise(plan: WasmDepthwisePlan, input: Int8Array, batc
   const m = batch * plane;
   const perChunk = Math.max(1, Math.floor(CHUNK_PIXELS / plane));
   const chunkRows = Math.min(batch, perChunk) * plane;
-  const rowStages = stages.rows;
-  const stBytes = rowStages ? rowStages.bytes : stages.bytes;
-  const outStride = rowStages ? cp : n;
+  const stBytes = stageBytes(stages);
+  const outStride = outputStride(stages, cp);
   const inOff = 0;
   const wOff = align16(input.length + 16);
   const stOff = align16(wOff + plan.weights.byteLength);
@@ -57,14 +57,8 @@ export function runWasmDepthwise(plan: WasmDepthwisePlan, input: Int8Array, batc
   new Uint8Array(buf, stOff, stBytes.length).set(stBytes);
   for (let b0 = 0; b0 < batch; b0 += perChunk) {
     const images = Math.min(perChunk, batch - b0);
-    const rows = images * plane;
     kern.depthwise(inOff + b0 * g.inH * g.inW * g.inC, accOff, scratchOff, wOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad, cp);
-    if (rowStages) kern.requant_rows(accOff, cp, outOff + b0 * plane * cp, rows, stOff, stages.zp, stages.lo, stages.hi, rowStages.sh, rowStages.u);
-    else kern.requant(accOff, cp, outOff + b0 * plane * n, (rows + 3) & ~3, n, stOff, stages.zp, stages.lo, stages.hi);
+    requantChunk(kern, stages, stOff, accOff, cp, outOff, b0 * plane, images * plane);
   }
-  if (outStride === n) return new Int8Array(buf, outOff, m * n).slice();
-  const out = new Int8Array(m * n);
-  const padded = new Int8Array(buf, outOff, m * outStride);
-  for (let i = 0; i < m; i++) out.set(padded.subarray(i * outStride, i * outStride + n), i * n);
-  return out;
+  return readOutputRows(buf, outOff, m, n, outStride);
 }

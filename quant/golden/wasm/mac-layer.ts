@@ -8,6 +8,7 @@
 import type { ConvGeometry } from '../../format/shapes.ts';
 import type { WasmPackedB } from '../gemm/wasm-gemm.ts';
 import { align16, wasmKernels, wasmMemory } from './kernels.ts';
+import { outputStride, readOutputRows, requantChunk, stageBytes } from './output-rows.ts';
 import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
 
 /** Rows of the GEMM per chunk: A (rows x K bytes) and C (rows x N x 4 bytes) stay within L2. */
@@ -47,10 +48,9 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
   const chunkRowsPadded = (chunkRows + 3) & ~3;
   const inOff = 0;
   const bOff = align16(inOff + input.length + 16);
-  const rowStages = stages.rows;
-  const stBytes = rowStages ? rowStages.bytes : stages.bytes;
+  const stBytes = stageBytes(stages);
   // requant_rows writes rows n rounded up to 8 bytes apart, compacted at the end when that is not n
-  const outStride = rowStages ? np : n;
+  const outStride = outputStride(stages, np);
   const stOff = align16(bOff + b.data.byteLength);
   const aOff = align16(stOff + stBytes.length);
   const scratchOff = align16(aOff + (g ? chunkRowsPadded * k + 16 : 0));
@@ -74,12 +74,7 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
       a = inOff + b0 * k; // the rows past the last image are read and their results dropped
     }
     kern.gemm(a, bOff, cOff, rowsPadded, k, np);
-    if (rowStages) kern.requant_rows(cOff, np, outOff + b0 * plane * np, rows, stOff, stages.zp, stages.lo, stages.hi, rowStages.sh, rowStages.u);
-    else kern.requant(cOff, np, outOff + b0 * plane * n, rowsPadded, n, stOff, stages.zp, stages.lo, stages.hi);
+    requantChunk(kern, stages, stOff, cOff, np, outOff, b0 * plane, rows);
   }
-  if (outStride === n) return new Int8Array(buf, outOff, m * n).slice();
-  const out = new Int8Array(m * n);
-  const padded = new Int8Array(buf, outOff, m * outStride);
-  for (let i = 0; i < m; i++) out.set(padded.subarray(i * outStride, i * outStride + n), i * n);
-  return out;
+  return readOutputRows(buf, outOff, m, n, outStride);
 }

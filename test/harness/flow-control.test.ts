@@ -13,7 +13,6 @@ import { checkPorts, hasFlowControl, type PortDecl } from '../../harness/build/p
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { mismatchError, timingHint, type Mismatch } from '../../harness/lockstep/mismatch.ts';
-import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { observeRows, outputRows } from '../../harness/transaction/rows.ts';
 import { TransactionScoreboard } from '../../harness/transaction/scoreboard.ts';
@@ -21,7 +20,7 @@ import { arrayConfig } from '../../hw-sim/index.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { BuildError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
-import { buildArray, randomProgram } from './helpers.ts';
+import { buildArray, randomProgram, withSim } from './helpers.ts';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rtl', 'ready_lfsr.json');
 
@@ -66,23 +65,19 @@ describe('harness: flow control (a_ready_o, runFlow)', function () {
     assert.throws(() => checkPorts('t', [...base, { name: 'a_ready_o', dir: 'in', width: 1 }], {}), BuildError);
   });
 
-  it('the builds record it: rtl/ has no a_ready_o, the fixture has', () => {
+  it('the builds record it: rtl/ has no a_ready_o, the fixture has', async () => {
     assert.equal(plain.flowControl, false);
     assert.equal(lfsr.flowControl, true);
-    const sim = openRtlSim(lfsr);
-    try {
+    await withSim(lfsr, async (sim) => {
       assert.equal(sim.flowControl, true);
       assert.match(sim.description, /a_ready_o/);
-    } finally {
-      sim.close();
-    }
+    });
   });
 
-  it('without a_ready_o runFlow takes a beat every cycle: the same words as run()', () => {
+  it('without a_ready_o runFlow takes a beat every cycle: the same words as run()', async () => {
     const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
     const p = randomProgram(cfg, new Rng(5), 9, 11, 6);
-    const sim = openRtlSim(plain);
-    try {
+    await withSim(plain, async (sim) => {
       const g = sim.geometry;
       sim.reset();
       const ref = new Int32Array(p.nCycles * g.outWords);
@@ -97,16 +92,13 @@ describe('harness: flow control (a_ready_o, runFlow)', function () {
       const idle = new Int32Array(3);
       assert.equal(sim.runFlow(3, new Int32Array(0), new Int32Array(3 * g.outWords), idle), 0);
       assert.deepEqual([...idle], [-1, -1, -1]);
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('under a_ready_o every beat is taken once, in order, only in ready cycles; the rows are hw-sim\'s', async () => {
     const cfg = arrayConfig({ rows: 4, cols: 4, accDepth: 64 });
     const rng = new Rng(11);
-    const sim = openRtlSim(lfsr);
-    try {
+    await withSim(lfsr, async (sim) => {
       sim.reset();
       let start = 0;
       let stalls = 0;
@@ -130,23 +122,18 @@ describe('harness: flow control (a_ready_o, runFlow)', function () {
       }
       assert.ok(stalls > 10, `the LFSR held the program (${stalls} cycles)`);
       assert.equal(sim.cycle, start);
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('the cycle lockstep of a stalling RTL fails with a hint to run --check transactions', async () => {
-    const sim = openRtlSim(lfsr);
-    try {
+    await withSim(lfsr, async (sim) => {
       const ls = new Lockstep(sim);
       ls.reset();
       const p = randomProgram(ls.cfg, new Rng(3), 24, 9, 7);
       const run = await ls.runProgram(p, 'stalls');
       assert.ok(run.verdict, 'the stalls show in the cycle lockstep');
       assert.match(mismatchError(run.verdict.first).message, /Hint: this RTL has a_ready_o \(flow control\).*run with --check transactions/);
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('timingHint: an o_valid_o difference suggests the transaction check, a wrong byte alone does not', () => {

@@ -1,6 +1,8 @@
 /** Shared setup of the harness tests: cached builds of rtl/, random GEMM programs and lockstep runs of them. */
 import assert from 'node:assert/strict';
 import type { Lockstep } from '../../harness/lockstep/lockstep.ts';
+import type { RtlSim } from '../../harness/sim/rtlSim.ts';
+import { openRtlSim, type OpenOptions } from '../../harness/sim/verilatedSim.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type BuildRequest, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
@@ -14,6 +16,16 @@ import { quantizeMultiplier } from '../../quant/spec/index.ts';
  */
 export function buildArray(rows: number, cols: number, extra: Partial<BuildRequest> = {}): Promise<RtlBuild> {
   return buildRtl({ config: loadRtlConfig(), parameters: { Rows: rows, Cols: cols }, ...extra });
+}
+
+/** Opens a simulator of `build`, runs `body` on it and closes it whether body passes or throws. */
+export async function withSim<T>(build: RtlBuild, body: (sim: RtlSim) => Promise<T> | T, options?: OpenOptions): Promise<T> {
+  const sim = openRtlSim(build, options);
+  try {
+    return await body(sim);
+  } finally {
+    sim.close();
+  }
 }
 
 /** A random GEMM program (operands in the full int8 range, random multipliers and clamps, a rounding mode of the array). */

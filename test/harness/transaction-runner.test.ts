@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { Lockstep, StimulusError } from '../../harness/lockstep/lockstep.ts';
-import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { MissingRowError, TransactionMismatch } from '../../harness/transaction/errors.ts';
 import { TransactionRunner, transactionTimeout } from '../../harness/transaction/runner.ts';
 import { IN, arrayConfig, inWords } from '../../hw-sim/index.ts';
@@ -23,7 +22,7 @@ import { loadDataset } from '../../model/index.ts';
 import { randomModel } from '../../quant/format/random-model.ts';
 import { quantizeImage } from '../../quant/golden/image.ts';
 import { runGolden } from '../../quant/golden/run.ts';
-import { buildArray, randomProgram } from './helpers.ts';
+import { buildArray, randomProgram, withSim } from './helpers.ts';
 import { FAULTS, FIXTURES, writeFaultyVariant, writeNeverReady } from '../fixtures/rtl/faulty-variant.ts';
 
 const PARAMS = { Rows: 4, Cols: 4, AccDepth: 64 };
@@ -53,8 +52,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
   });
 
   it("rtl/: programs back to back pass with hw-sim's latency, cycles and throughput; the outputs are hw-sim's", async () => {
-    const sim = openRtlSim(plain);
-    try {
+    await withSim(plain, async (sim) => {
       const tr = new TransactionRunner(sim, { chunk: 97 }); // an odd chunk: programs straddle FFI calls
       tr.reset();
       let cycles = 0;
@@ -76,14 +74,11 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.equal(s.reference.latency, L);
       assert.equal(s.rowsPerCycle, s.reference.rowsPerCycle);
       assert.equal(s.seen, s.rows);
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('the LFSR-stalled fixture passes: every beat waits for a_ready_o, latency measured from the cycle it was taken', async () => {
-    const sim = openRtlSim(lfsr);
-    try {
+    await withSim(lfsr, async (sim) => {
       const tr = new TransactionRunner(sim, { chunk: 61 });
       tr.reset();
       let compiled = 0;
@@ -97,14 +92,11 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.ok(tr.cycle > compiled * 1.1, `the stalls cost cycles: ${tr.cycle} against ${compiled} compiled`);
       assert.ok(s.latency !== null && s.latency.min >= L && s.latency.max > L, `a stall inside the array delays the rows in flight: ${JSON.stringify(s.latency)}`);
       assert.ok((s.rowsPerCycle ?? 1) < (s.reference.rowsPerCycle ?? 0), JSON.stringify(s));
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('the fixture whose outputs are 3 registers late passes in transaction mode (latency R + C + 4) and fails the cycle lockstep', async () => {
-    const sim = openRtlSim(delayed);
-    try {
+    await withSim(delayed, async (sim) => {
       const tr = new TransactionRunner(sim);
       tr.reset();
       const ps = programs(3);
@@ -120,14 +112,11 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       const v = (await ls.runProgram(ps[0] as Program)).verdict;
       assert.ok(v !== undefined, 'the cycle lockstep sees the late rows');
       assert.equal(v.first.cycle, (ps[0] as Program).plan.tiles.find((t) => t.last)!.streamCycle + L, "at hw-sim's first row");
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('takes raw beat streams (hw-sim vouching first) and refuses a program after one', async () => {
-    const sim = openRtlSim(lfsr);
-    try {
+    await withSim(lfsr, async (sim) => {
       const tr = new TransactionRunner(sim, { chunk: 50 });
       const p = programs(4)[1] as Program;
       tr.reset();
@@ -143,15 +132,12 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       tr.reset();
       await assert.rejects(tr.runStream(bad, 'stream 2'), (e: unknown) => e instanceof StimulusError && /stream 2/.test(e.message));
       assert.equal(tr.cycle, 0, 'the RTL ran none of a refused stream');
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('a planted wrong byte: TransactionMismatch naming layer, tile, row, column, both values, cycle and latency', async () => {
     const build = await faulty('wrong_byte_top');
-    const sim = openRtlSim(build);
-    try {
+    await withSim(build, async (sim) => {
       const tr = new TransactionRunner(sim);
       tr.reset();
       const p = programs(5)[0] as Program; // M = 9: rows 0..8 in each of 2 N-tiles
@@ -168,28 +154,22 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.equal(e.cycle, run.errorRow?.cycle);
       assert.match(e.message, /layer g0 \(image 0\), tile n\d k\d, output row 5 \(address 5\), column 2 \(o_data_o\[2\]\): hw-sim -?\d+, RTL -?\d+; the row appeared in cycle \d+, latency 12/);
       await assert.rejects(tr.runProgram(p), LifecycleError, 'no more programs after an error');
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('a dropped row: MissingRowError when the next output tile begins; no row at all, or a_ready_o never 1: "N rows outstanding after T cycles" after the timeout', async () => {
     const drop = await faulty('drop_row_top');
     const silent = await faulty('silent_top');
     const p = programs(6)[0] as Program; // 2 output tiles of 9 rows
-    let sim = openRtlSim(drop);
-    try {
+    await withSim(drop, async (sim) => {
       const tr = new TransactionRunner(sim);
       tr.reset();
       const e = (await tr.runProgram(p, 'image 1')).error;
       assert.ok(e instanceof MissingRowError && e.when === 'next-tile', e?.message);
       assert.equal(e.place.addr, 3);
       assert.equal(e.outstanding, 1);
-    } finally {
-      sim.close();
-    }
-    sim = openRtlSim(silent);
-    try {
+    });
+    await withSim(silent, async (sim) => {
       const tr = new TransactionRunner(sim, { timeout: 200 });
       tr.reset();
       const run = await tr.runProgram(p, 'image 2');
@@ -199,11 +179,8 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.equal(run.end, p.nCycles + 200, 'every word taken, then 200 quiet cycles');
       assert.match(e.message, new RegExp(`^${p.outputRows} rows outstanding after ${p.nCycles + 200} cycles`));
       assert.equal(transactionTimeout(CFG), 4 * L + 1024);
-    } finally {
-      sim.close();
-    }
-    sim = openRtlSim(await buildRtl({ config: loadRtlConfig(writeNeverReady(PARAMS)), parameters: PARAMS }));
-    try {
+    });
+    await withSim(await buildRtl({ config: loadRtlConfig(writeNeverReady(PARAMS)), parameters: PARAMS }), async (sim) => {
       const tr = new TransactionRunner(sim, { timeout: 100 });
       tr.reset();
       const run = await tr.runProgram(p, 'image 3');
@@ -211,9 +188,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
       assert.ok(e instanceof MissingRowError && e.when === 'finish', e?.message);
       assert.equal(run.end, 100, 'a_ready_o low from the first cycle: 100 quiet cycles');
       assert.match(e.message, new RegExp(`^${p.outputRows} rows outstanding after 100 cycles .*; the RTL took 0 of the ${p.nCycles} words and none in the last 100 cycles \\(a_ready_o stayed 0\\)$`));
-    } finally {
-      sim.close();
-    }
+    });
   });
 
   it('a small MNIST CNN (conv-pool-dense-dense) over real test images in transaction mode on rtl/, the LFSR and the delayed fixture: outputs = golden', async () => {
@@ -224,8 +199,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
     const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
     const golden = runGolden(model, codes, { batch: images }).output;
     for (const build of [plain, lfsr, delayed]) {
-      const sim = openRtlSim(build);
-      try {
+      await withSim(build, async (sim) => {
         const tr = new TransactionRunner(sim);
         const r = await runNetworkTransactions(model, tr, codes, { batch: 2 }); // a batch of 2 and one of 1
         assert.equal(r.failure, undefined, `${build.top}: ${r.failure?.failure.error.message}`);
@@ -240,9 +214,7 @@ describe('harness/transaction: the transaction runner on Verilated RTL', functio
           const ls = await runNetworkLockstep(model, new Lockstep(sim), codes, { batch: 2 });
           assert.ok(ls.mismatch !== undefined, 'the delayed fixture fails the cycle lockstep of the network');
         }
-      } finally {
-        sim.close();
-      }
+      });
     }
   });
 });

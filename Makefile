@@ -56,7 +56,7 @@ bench: deps
 	node --import tsx bench/run.ts $(B)
 
 # Verilator -Wall lint of rtl/ at several sizes with every requantizer datapath alone and all three (RoundingModes
-# 1, 2, 4, 7; and with --assert, and with the
+# 1, 2, 4, 7), with one requantizer stage and with two (RequantStages 1, 2; and with --assert, and with the
 # planted-fault hook), then Icarus Verilog elaboration. files.f carries the include directory (+incdir+include).
 # Every waiver lives in the RTL with a comment.
 LINT_SIZES := 2x2 3x5 4x8 8x8 16x16 32x32 32x2
@@ -65,13 +65,19 @@ lint: system-test
 	  echo "verilator --lint-only -Wall $$s RoundingModes=$$m"; \
 	  verilator --lint-only -Wall -f files.f --top-module systolic_top -GRows=$${s%x*} -GCols=$${s#*x} -GRoundingModes=$$m || exit 1; \
 	done; done; \
+	for s in $(LINT_SIZES); do for m in 1 2 4 7; do \
+	  echo "verilator --lint-only -Wall $$s RoundingModes=$$m RequantStages=2"; \
+	  verilator --lint-only -Wall -f files.f --top-module systolic_top -GRows=$${s%x*} -GCols=$${s#*x} -GRoundingModes=$$m -GRequantStages=2 || exit 1; \
+	done; done; \
 	echo "verilator --lint-only -Wall --assert (the assertion macros of rtl/include/int8cosim_assert.svh live)"; \
 	verilator --lint-only -Wall --assert -f files.f --top-module systolic_top || exit 1; \
 	echo "verilator --lint-only -Wall +define+INT8COSIM_FAULT"; \
 	verilator --lint-only -Wall -f files.f --top-module systolic_top +define+INT8COSIM_FAULT \
 	  +define+INT8COSIM_FAULT_ROW=1 +define+INT8COSIM_FAULT_COL=2 +define+INT8COSIM_FAULT_CYCLE=5 || exit 1; \
 	echo "iverilog -g2012 elaboration"; \
-	iverilog -g2012 -s systolic_top -o /dev/null -c files.f && echo "lint: clean"
+	iverilog -g2012 -s systolic_top -o /dev/null -c files.f || exit 1; \
+	echo "iverilog -g2012 elaboration, RequantStages=2"; \
+	iverilog -g2012 -s systolic_top -Psystolic_top.RequantStages=2 -o /dev/null -c files.f && echo "lint: clean"
 
 # Yosys (from npm) for generic, iCE40 and 7-series at 4x4, 8x8, 16x16: out/synth/report.{json,md}. Slow: minutes.
 synth: deps

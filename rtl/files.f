@@ -5,6 +5,8 @@ systolic_pe.sv
 systolic_array.sv
 systolic_ctrl.sv
 systolic_acc.sv
+systolic_requant_mul.sv
+systolic_requant_round.sv
 systolic_requant.sv
 systolic_out.sv
 systolic_top.sv

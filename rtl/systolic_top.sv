@@ -1,9 +1,12 @@
 // int8cosim weight-stationary systolic array: the ports, timing and registers of docs/ARCHITECTURE.md.
-// An activation beat presented in cycle t leaves as an output row in cycle t + Rows + Cols + 1.
+// An activation beat presented in cycle t leaves as an output row in cycle t + Rows + Cols + RequantStages: with
+// RequantStages = 1 (the default) the cycle contract's t + Rows + Cols + 1; with 2 one cycle later, the
+// transaction-level contract of section 13 alone (a register stage in the requantizer, for timing).
 //
 //   ports -> u_ctrl (weight-row decode, parameter registers, control line)
 //         -> u_skew (row r delayed r cycles) -> u_array (PEs) -> u_deskew (column c delayed Cols-1-c cycles)
-//         -> u_acc (accumulator memory, acc_q) -> g_col[c].u_requant -> u_out (o_*_q)
+//         -> u_acc (accumulator memory, acc_q) -> g_requant.g_col[c].u_requant -> u_out (o_*_q)        (1 stage)
+//            or g_requant_piped.g_col[c].u_mul -> mid_*_q -> g_requant_piped.g_col[c].u_round -> u_out  (2 stages)
 `include "int8cosim_assert.svh"
 `include "int8cosim_ports.svh"
 
@@ -12,6 +15,7 @@ module systolic_top #(
   parameter int Cols         = 8,
   parameter int AccDepth     = 1024,
   parameter int RoundingModes = 7,  // bit i: the requantizer implements the mode of c_round_i code i
+  parameter int RequantStages = 1,  // 1: the cycle contract; 2: the product registered (latency one more)
   localparam int AddrW = $clog2(AccDepth)
 ) (
   `INT8COSIM_PORTS  // the ports of docs/ARCHITECTURE.md section 3, rendered from hw-sim/contract
@@ -26,6 +30,8 @@ module systolic_top #(
                  ("systolic_top: AccDepth must be a power of two in [2, 4096], got %0d", AccDepth))
   `ASSERT_STATIC(g_bad_modes, RoundingModes >= 1 && RoundingModes <= 7,
                  ("systolic_top: RoundingModes must be a mask in [1, 7] (bit 0 single, 1 double, 2 ruy), got %0d", RoundingModes))
+  `ASSERT_STATIC(g_bad_stages, RequantStages == 1 || RequantStages == 2,
+                 ("systolic_top: RequantStages must be 1 or 2, got %0d", RequantStages))
 
   // ---------------------------------------------------------------------------------------------------------
   // Controller
@@ -166,39 +172,131 @@ module systolic_top #(
   );
 
   // ---------------------------------------------------------------------------------------------------------
-  // Requantizers and output registers (u_out: o_valid_q, o_addr_q, o_data_q, o_acc_q; a valid row loads them, they
-  // hold otherwise)
+  // Requantizers: the row the output registers take (req_*)
   // ---------------------------------------------------------------------------------------------------------
+  logic               req_valid;
+  logic [AddrW-1:0]   req_addr;
   logic [32*Cols-1:0] req_x;
   logic [8*Cols-1:0]  req_q;
 
-  for (genvar c = 0; c < Cols; c++) begin : g_col
-    logic signed [31:0] y_unused;  // the multiplier output is exposed for the requantizer's own test only
-    systolic_requant #(
-      .RoundingModes(RoundingModes)
-    ) u_requant (
-      .acc_i  (acc[32*c +: 32]),
-      .bias_i (bias[32*c +: 32]),
-      .m0_i   (m0[32*c +: 32]),
-      .shift_i(shift[8*c +: 8]),
-      .zp_i   (zp),
-      .min_i  (act_min),
-      .max_i  (act_max),
-      .round_i(round),
-      .x_o    (req_x[32*c +: 32]),
-      .y_o    (y_unused),
-      .q_o    (req_q[8*c +: 8])
-    );
+  if (RequantStages == 1) begin : g_requant
+    // In the requantize cycle of section 4: the row of acc_q under the parameter and configuration registers.
+    for (genvar c = 0; c < Cols; c++) begin : g_col
+      logic signed [31:0] y_unused;  // the multiplier output is exposed for the requantizer's own test only
+      systolic_requant #(
+        .RoundingModes(RoundingModes)
+      ) u_requant (
+        .acc_i  (acc[32*c +: 32]),
+        .bias_i (bias[32*c +: 32]),
+        .m0_i   (m0[32*c +: 32]),
+        .shift_i(shift[8*c +: 8]),
+        .zp_i   (zp),
+        .min_i  (act_min),
+        .max_i  (act_max),
+        .round_i(round),
+        .x_o    (req_x[32*c +: 32]),
+        .y_o    (y_unused),
+        .q_o    (req_q[8*c +: 8])
+      );
+    end
+    assign req_valid = acc_valid;
+    assign req_addr  = acc_out_addr;
+  end else begin : g_requant_piped
+    // Stage 1 (u_mul) in the requantize cycle, reading the parameter and configuration registers then, as the
+    // contract does; stage 2 (u_round) in the cycle after, reading the stage register mid_*_q alone. The
+    // parameter hazard of section 13: the compiler writes the next N-tile's parameters of column c in cycle
+    // p + c, p the requantize cycle of the previous N-tile's last row (section 9), and rule 3 of section 5 lets
+    // a configuration write fall in p too, so one cycle after p those registers may already serve the next
+    // rows. The stage register carries with the row what stage 2 needs: per column the product, x, the shift
+    // and the saturation bit; once the decoded rounding mode, the zero point, the clamps, valid and address.
+    // Loaded with a valid row, held otherwise (as the output registers are).
+    logic              mid_valid_q, mid_valid_d;
+    logic [AddrW-1:0]  mid_addr_q, mid_addr_d;
+    logic [1:0]        mid_mode_q, mid_mode_d;  // {single, away}: systolic_requant_mul's decode of round_q
+    logic [7:0]        mid_zp_q, mid_zp_d;
+    logic [7:0]        mid_min_q, mid_min_d;
+    logic [7:0]        mid_max_q, mid_max_d;
+    // Waiver: every column decodes the same rounding mode; the stage register keeps column 0's decode.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [Cols-1:0]   col_single;
+    logic [Cols-1:0]   col_away;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    for (genvar c = 0; c < Cols; c++) begin : g_col
+      logic signed [31:0] mul_x;
+      logic signed [63:0] mul_prod;
+      logic               mul_sat;
+      logic signed [31:0] mid_x_q, mid_x_d;
+      logic signed [63:0] mid_prod_q, mid_prod_d;
+      logic               mid_sat_q, mid_sat_d;
+      logic signed [7:0]  mid_shift_q, mid_shift_d;
+      logic signed [31:0] y_unused;  // the multiplier output is exposed for the requantizer's own test only
+
+      systolic_requant_mul #(
+        .RoundingModes(RoundingModes)
+      ) u_mul (
+        .acc_i   (acc[32*c +: 32]),
+        .bias_i  (bias[32*c +: 32]),
+        .m0_i    (m0[32*c +: 32]),
+        .shift_i (shift[8*c +: 8]),
+        .round_i (round),
+        .x_o     (mul_x),
+        .prod_o  (mul_prod),
+        .sat_o   (mul_sat),
+        .single_o(col_single[c]),
+        .away_o  (col_away[c])
+      );
+
+      assign mid_x_d     = acc_valid ? mul_x : mid_x_q;
+      assign mid_prod_d  = acc_valid ? mul_prod : mid_prod_q;
+      assign mid_sat_d   = acc_valid ? mul_sat : mid_sat_q;
+      assign mid_shift_d = acc_valid ? shift[8*c +: 8] : mid_shift_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) {mid_x_q, mid_prod_q, mid_sat_q, mid_shift_q} <= '0;
+        else         {mid_x_q, mid_prod_q, mid_sat_q, mid_shift_q} <= {mid_x_d, mid_prod_d, mid_sat_d, mid_shift_d};
+      end
+
+      systolic_requant_round #(
+        .RoundingModes(RoundingModes)
+      ) u_round (
+        .prod_i  (mid_prod_q),
+        .sat_i   (mid_sat_q),
+        .single_i(mid_mode_q[1]),
+        .away_i  (mid_mode_q[0]),
+        .shift_i (mid_shift_q),
+        .zp_i    (mid_zp_q),
+        .min_i   (mid_min_q),
+        .max_i   (mid_max_q),
+        .y_o     (y_unused),
+        .q_o     (req_q[8*c +: 8])
+      );
+      assign req_x[32*c +: 32] = mid_x_q;
+    end
+
+    assign mid_valid_d = acc_valid;
+    assign mid_addr_d  = acc_valid ? acc_out_addr : mid_addr_q;
+    assign mid_mode_d  = acc_valid ? {col_single[0], col_away[0]} : mid_mode_q;
+    assign {mid_zp_d, mid_min_d, mid_max_d} = acc_valid ? {zp, act_min, act_max} : {mid_zp_q, mid_min_q, mid_max_q};
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) {mid_valid_q, mid_addr_q, mid_mode_q, mid_zp_q, mid_min_q, mid_max_q} <= '0;
+      else         {mid_valid_q, mid_addr_q, mid_mode_q, mid_zp_q, mid_min_q, mid_max_q} <=
+                   {mid_valid_d, mid_addr_d, mid_mode_d, mid_zp_d, mid_min_d, mid_max_d};
+    end
+    assign req_valid = mid_valid_q;
+    assign req_addr  = mid_addr_q;
   end
 
+  // ---------------------------------------------------------------------------------------------------------
+  // Output registers (u_out: o_valid_q, o_addr_q, o_data_q, o_acc_q; a valid row loads them, they hold otherwise)
+  // ---------------------------------------------------------------------------------------------------------
   systolic_out #(
     .Cols    (Cols),
     .AccDepth(AccDepth)
   ) u_out (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
-    .valid_i  (acc_valid),
-    .addr_i   (acc_out_addr),
+    .valid_i  (req_valid),
+    .addr_i   (req_addr),
     .data_i   (req_q),
     .acc_i    (req_x),
     .o_valid_o(o_valid_o),

@@ -42,6 +42,8 @@ export interface SynthSuiteOptions {
 export const SUB_MODULE_PARAMS: Record<string, readonly string[]> = {
   systolic_array: ['Rows', 'Cols'],
   systolic_requant: ['RoundingModes'],
+  systolic_requant_mul: ['RoundingModes'],
+  systolic_requant_round: ['RoundingModes'],
   systolic_acc: ['Cols', 'AccDepth'],
   systolic_out: ['Cols', 'AccDepth'],
 };

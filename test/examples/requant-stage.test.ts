@@ -1,6 +1,7 @@
 /**
- * examples/requant_stage: rtl/'s array with one more register stage in the requantizer (latency R + C + 2), which
- * keeps the transaction-level contract of docs/ARCHITECTURE.md section 13 and not the cycle contract. In
+ * examples/requant_stage: rtl/'s array with its pipelined-requantizer option (systolic_top's RequantStages = 2: one
+ * more register stage in the requantizer, latency R + C + 2), which keeps the transaction-level contract of
+ * docs/ARCHITECTURE.md section 13 and not the cycle contract. In
  * transaction mode it passes random GEMMs over several N-tiles (the parameter hazard of section 13); a variant
  * whose second stage reads the live shift register fails them at the last row of the first N-tile, column 0; a
  * variant with a wrong clamp in the second stage is caught at the one row and column that exceed the clamp; the
@@ -8,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
@@ -143,17 +144,17 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   this.timeout(600_000); // a cold cache builds the models first
   const dir = suiteTempDir('int8cosim-requant-stage-');
 
-  it('the config is its own top over rtl/ modules reused unchanged by path, and its two requantizer stages', function () {
+  it('the config is rtl/ itself, by path, with RequantStages 2 and nothing of its own', function () {
     const c = loadRtlConfig(CONFIG);
-    assert.equal(c.top, 'requant_stage_top');
-    const rtl = join(ROOT, 'rtl');
-    const reused = c.files.filter((f) => dirname(f) === rtl).map((f) => basename(f));
-    assert.deepEqual(reused, ['systolic_delay.sv', 'systolic_skew.sv', 'systolic_pe.sv', 'systolic_array.sv', 'systolic_ctrl.sv', 'systolic_acc.sv']);
-    assert.deepEqual(c.files.filter((f) => dirname(f) === EXAMPLE).map((f) => basename(f)), ['requant_stage_mul.sv', 'requant_stage_round.sv', 'requant_stage_top.sv']);
-    assert.deepEqual(c.includeDirs, [join(rtl, 'include')]);
+    const rtl = loadRtlConfig(); // rtl/cosim.json
+    assert.equal(c.top, 'systolic_top');
+    assert.deepEqual(c.files, rtl.files);
+    assert.deepEqual(c.includeDirs, rtl.includeDirs);
+    assert.deepEqual(c.parameters, { ...rtl.parameters, RequantStages: 2 });
+    assert.equal(rtl.parameters.RequantStages, undefined, 'rtl/ itself keeps the default, 1: the cycle contract');
   });
 
-  it('verilator --lint-only -Wall is clean at 2x2, 3x5, 4x4, 8x8 and 16x16, each rounding datapath alone and all three', function () {
+  it('verilator --lint-only -Wall is clean at 2x2, 3x5, 4x4, 8x8 and 16x16, each rounding datapath alone and all three; RequantStages 3 and RoundingModes 0 refused', function () {
     const c = loadRtlConfig(CONFIG);
     const lint = (params: Record<string, number>): { status: number | null; out: string } => {
       const args = ['--lint-only', '-Wall', '--top-module', c.top, ...c.includeDirs.map((d) => `-I${d}`), ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...c.files];
@@ -162,13 +163,16 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
       return { status: r.status, out: `${r.stdout}${r.stderr}` };
     };
     for (const [rows, cols, depth, modes] of [[2, 2, 2, 1], [3, 5, 8, 7], [4, 4, 64, 2], [8, 8, 1024, 4], [16, 16, 128, 7]] as const) {
-      const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingModes: modes });
+      const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingModes: modes, RequantStages: 2 });
       assert.equal(r.status, 0, r.out);
       assert.equal(r.out.trim(), '', `${rows}x${cols} D${depth} RoundingModes ${modes}: no warning at all`);
     }
-    const bad = lint({ Rows: 4, Cols: 4, AccDepth: 64, RoundingModes: 0 });
+    const bad = lint({ Rows: 4, Cols: 4, AccDepth: 64, RoundingModes: 0, RequantStages: 2 });
     assert.notEqual(bad.status, 0);
-    assert.match(bad.out, /requant_stage_top: RoundingModes must be a mask in \[1, 7\]/);
+    assert.match(bad.out, /systolic_top: RoundingModes must be a mask in \[1, 7\]/);
+    const three = lint({ Rows: 4, Cols: 4, AccDepth: 64, RequantStages: 3 });
+    assert.notEqual(three.status, 0);
+    assert.match(three.out, /systolic_top: RequantStages must be 1 or 2, got 3/);
   });
 
   it('transaction mode: random GEMMs over several N-tiles, every rounding mode, pass; every row R + C + 2 cycles after its beat', async function () {
@@ -244,6 +248,8 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     assert.deepEqual(t.rtl.latency, { min: R + C + 2, max: R + C + 2, mean: R + C + 2 });
     assert.equal(t.hwsim.latency, R + C + 1);
     assert.equal(t.rtl.cycles, t.hwsim.cycles + t.programs, 'one cycle more per program');
+    assert.equal(report.rtl.top, 'systolic_top');
+    assert.equal(report.rtl.parameters.RequantStages, 2, 'the report says what was built');
   });
 
   it('the cycle lockstep fails at the first output row (o_valid_o one cycle late) and suggests --check transactions', async function () {
@@ -257,9 +263,9 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('a variant whose second stage reads the live shift and zero point fails at the last row of the first N-tile, column 0, and at the last row of a stream that reconfigures in its requantize cycle; programs of one N-tile pass on it', async function () {
-    const config = writeVariant('live-registers', 'requant_stage_top.sv', [
-      ['      .shift_i(mid_shift_q[8*c +: 8]),\n', '      .shift_i(shift[8*c +: 8]),\n'],
-      ['      .zp_i   (mid_zp_q),\n', '      .zp_i   (zp),\n'],
+    const config = writeVariant('live-registers', '../../rtl/systolic_top.sv', [
+      ['        .shift_i (mid_shift_q),\n', '        .shift_i (shift[8*c +: 8]),\n'],
+      ['        .zp_i    (mid_zp_q),\n', '        .zp_i    (zp),\n'],
     ]);
     const rtl = openRtlSim(await build(config));
     try {
@@ -291,7 +297,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('a planted clamp bug in the second stage is caught in transaction mode at its row and column', async function () {
-    const config = writeVariant('clamp-high-to-min', 'requant_stage_round.sv', [
+    const config = writeVariant('clamp-high-to-min', '../../rtl/systolic_requant_round.sv', [
       ['             : (with_zp > 34\'(max_i)) ? max_i\n', '             : (with_zp > 34\'(max_i)) ? min_i\n'],
     ]);
     const rtl = openRtlSim(await build(config));

@@ -8,7 +8,7 @@ import { RTL_DIR, TB_DIR, icarusBuild, run, scratchDir, verilatorBinary } from '
 
 const RANDOM_VECTORS = 1 << 20; // every mode, one each at random
 const SEED = 20261125;
-const FILES = [join(RTL_DIR, 'systolic_requant.sv'), join(TB_DIR, 'requant_tb.sv')];
+const FILES = [...['systolic_requant_mul.sv', 'systolic_requant_round.sv', 'systolic_requant.sv'].map((f) => join(RTL_DIR, f)), join(TB_DIR, 'requant_tb.sv')];
 
 function simulate(exe: string, dir: string, name: string, v: RequantVectors, viaVvp: boolean): string {
   const inFile = join(dir, `${name}.in.hex`);

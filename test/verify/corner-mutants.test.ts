@@ -59,7 +59,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
     description: 'the clamp compares max before min: with min > max, values between max and min give max instead of min',
     modes: ROUNDING_MODES,
     edits: [{
-      file: 'systolic_requant.sv',
+      file: 'systolic_requant_round.sv',
       search: "  assign q_o = (with_zp < 34'(min_i)) ? min_i\n             : (with_zp > 34'(max_i)) ? max_i\n",
       replace: "  assign q_o = (with_zp > 34'(max_i)) ? max_i\n             : (with_zp < 34'(min_i)) ? min_i\n",
     }],
@@ -86,7 +86,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
     name: 'rq-single-left-shift-ignored',
     description: 'single rounding treats a positive (left) shift as 0, as if every multiplier were below 1',
     modes: ['single'],
-    edits: [{ file: 'systolic_requant.sv', search: "assign shr     = 7'(8'sd30 - shift_i);", replace: "assign shr     = 7'(8'sd30 - (shift_i[7] ? shift_i : 8'sd0));" }],
+    edits: [{ file: 'systolic_requant_round.sv', search: "assign shr     = 7'(8'sd30 - shift_i);", replace: "assign shr     = 7'(8'sd30 - (shift_i[7] ? shift_i : 8'sd0));" }],
     caughtBy: ['shift-left', 'tie-single-left'],
     suite: true,
   },
@@ -95,11 +95,11 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
     description: 'double rounding applies the left shift after the high multiply instead of before it (loses its low bits)',
     modes: ['double'],
     edits: [
-      { file: 'systolic_requant.sv', search: 'assign xl    = x <<< left;', replace: 'assign xl    = x;' },
+      { file: 'systolic_requant_mul.sv', search: 'assign xl    = x <<< left;', replace: 'assign xl    = x;' },
       {
-        file: 'systolic_requant.sv',
+        file: 'systolic_requant_round.sv',
         search: "assign y_high_mul = (srdhm >>> right) + $signed({31'd0, remainder > threshold});",
-        replace: "assign y_high_mul = ((srdhm >>> right) + $signed({31'd0, remainder > threshold})) <<< left;",
+        replace: "assign y_high_mul = ((srdhm >>> right) + $signed({31'd0, remainder > threshold})) <<< ((shift_i > 8'sd0) ? shift_i[4:0] : 5'd0);",
       },
     ],
     caughtBy: ['shift-left', 'tie-srdhm'],

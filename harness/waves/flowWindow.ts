@@ -6,49 +6,29 @@
  * The replay is checked: in cycle c it must show the same row (o_valid_o, o_addr_o, every o_data_o and o_acc_o
  * word), or no row where none came, else the window would show something other than what failed.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { OUT, oAccOffset } from '../../hw-sim/index.ts';
-import { buildRtl, type BuildRequest } from '../build/buildRtl.ts';
-import { openRtlSim } from '../sim/verilatedSim.ts';
 import type { ObservedRow } from '../transaction/rows.ts';
 import type { ReplayStep } from '../transaction/runner.ts';
+import { openTracedReplay, type ReplayRequest, type ReplayWindow } from './replay.ts';
 
-export interface FlowWindowRequest {
-  /** The run's build request; the window builds the same with trace: true. */
-  build: BuildRequest;
-  /** The seed the run's RTL was opened with. */
-  seed?: number;
+export interface FlowWindowRequest extends ReplayRequest {
   /** Every stretch since reset (TransactionRunner.history). */
   history: readonly ReplayStep[];
   /** The cycle of the failure, and the row the run saw in it (undefined: no row came, e.g. a timeout). */
   cycle: number;
   row: ObservedRow | undefined;
-  /** Half-width W in cycles. */
-  window: number;
-  vcdPath: string;
 }
 
-export interface FlowWindowResult {
-  vcdPath: string;
-  /** First and last cycle (since reset) in the VCD. */
-  firstCycle: number;
-  lastCycle: number;
-  /** true when the replay showed the same row (or no row) in the failure's cycle. */
-  reproduced: boolean;
+/** reproduced: the replay showed the same row (or no row) in the failure's cycle. */
+export interface FlowWindowResult extends ReplayWindow {
   /** What the replay showed there, in words. */
   replayed: string;
-  buildSeconds: number;
 }
 
 export async function captureFlowWindow(req: FlowWindowRequest): Promise<FlowWindowResult> {
-  const build = await buildRtl({ ...req.build, trace: true });
-  const sim = openRtlSim(build, { seed: req.seed ?? 1 });
-  const g = build.geometry;
   const end = req.history.reduce((e, s) => Math.max(e, s.end), 0);
-  const from = Math.max(0, req.cycle - req.window);
-  const to = Math.min(end - 1, req.cycle + req.window);
-  mkdirSync(dirname(req.vcdPath), { recursive: true });
+  const { build, sim, from, to } = await openTracedReplay(req, req.cycle, end);
+  const g = build.geometry;
   const chunk = 2048;
   const out = new Int32Array(chunk * g.outWords);
   const taken = new Int32Array(chunk);

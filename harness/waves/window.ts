@@ -4,48 +4,28 @@
  * cycle c - W and traced over [c - W, c + W]. The replay is checked: it must show the RTL value of the mismatch
  * again, else the window would show something other than what failed.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { parseSignalName, signalWord } from '../../hw-sim/contract/index.ts';
-import { buildRtl, type BuildRequest } from '../build/buildRtl.ts';
 import type { Mismatch } from '../lockstep/mismatch.ts';
-import { openRtlSim } from '../sim/verilatedSim.ts';
+import { openTracedReplay, type ReplayRequest, type ReplayWindow } from './replay.ts';
 
-export interface WindowRequest {
-  /** The lockstep's build request; the window builds the same with trace: true. */
-  build: BuildRequest;
-  /** The seed the lockstep's RTL was opened with. */
-  seed?: number;
+export interface WindowRequest extends ReplayRequest {
   /** The programs run since reset (Lockstep.history). */
   history: ReadonlyArray<{ readonly program: Program; readonly start: number }>;
   mismatch: Mismatch;
-  /** Half-width W in cycles. */
-  window: number;
-  vcdPath: string;
 }
 
-export interface WindowResult {
-  vcdPath: string;
-  /** First and last cycle (since reset) in the VCD. */
-  firstCycle: number;
-  lastCycle: number;
-  /** true when the replay showed the mismatching RTL value again at the same cycle and place. */
-  reproduced: boolean;
+/** reproduced: the replay showed the mismatching RTL value again at the same cycle and place. */
+export interface WindowResult extends ReplayWindow {
   /** The replayed value there. */
   replayed: number;
-  buildSeconds: number;
 }
 
 export async function captureWindow(req: WindowRequest): Promise<WindowResult> {
-  const build = await buildRtl({ ...req.build, trace: true });
-  const sim = openRtlSim(build, { seed: req.seed ?? 1 });
-  const g = build.geometry;
   const m = req.mismatch;
   const end = req.history.reduce((e, r) => Math.max(e, r.start + r.program.nCycles), 0);
-  const from = Math.max(0, m.cycle - req.window);
-  const to = Math.min(end - 1, m.cycle + req.window);
-  mkdirSync(dirname(req.vcdPath), { recursive: true });
+  const { build, sim, from, to } = await openTracedReplay(req, m.cycle, end);
+  const g = build.geometry;
   const out = new Int32Array(g.outWords);
   const regs = build.deep ? new Int32Array(g.regWords) : undefined;
   let replayed = Number.NaN;

@@ -3,7 +3,7 @@
  * input quantization), or, for an imported model, int8 input codes from --inputs (cosim/inputs.ts) or seeded
  * random ones, with labels when a CSV gives them. The golden model's accuracy is over the whole feed.
  */
-import { loadDataset } from '../model/index.ts';
+import { loadDataset } from '../model/data/dataset.ts';
 import { randomInputs } from '../model/tflite/probe-inputs.ts';
 import { UsageError } from '../quant/errors.ts';
 import { shapeSize } from '../quant/format/shapes.ts';

@@ -3,7 +3,7 @@
  * flags. The training cache key has no rounding mode and no array size (model/ensure.ts): one trained model serves
  * every --rounding and every array.
  */
-import { ensureTrainedModel } from '../model/index.ts';
+import { ensureTrainedModel } from '../model/ensure.ts';
 import { readSummary } from '../model/export/write-export.ts';
 import { readModel } from '../quant/format/read.ts';
 import { isTflitePath } from '../model/load-model.ts';

@@ -18,7 +18,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../quant/spec/index.ts';
 import { checkDatasetName, datasetSourceFiles } from './data/dataset.ts';
 import { checkNetworkName } from './net/spec.ts';
 import { repoRoot } from './paths.ts';
-import { trainModel, type TrainOptions } from './pipeline.ts';
+import type { TrainOptions } from './pipeline.ts';
 import { readSummary, writeExport } from './export/write-export.ts';
 import type { TrainSummary } from './summary.ts';
 import type { ProgressEvent } from './train/trainer.ts';
@@ -132,6 +132,7 @@ export async function ensureTrainedModel(opts: EnsureOptions): Promise<EnsureRes
   const hit = cachedEntry(modelDir);
   if (hit) return { modelDir, summary: hit, cached: true };
   mkdirSync(cacheDir, { recursive: true });
+  const { trainModel } = await import('./pipeline.ts'); // the trainer (tfjs) loads only to train: a cache hit never loads it
   const { model, summary } = await trainModel({ ...o, onProgress: opts.onProgress, log: opts.log });
   summary.hash = hash;
   const tmp = join(cacheDir, `.${hash}.tmp-${process.pid}`);

@@ -14,7 +14,7 @@
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { gatherOutputs } from '../../hw-sim/compiler/gather.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
-import { CosimError, LifecycleError } from '../../quant/errors.ts';
+import { CosimError, LifecycleError, ShapeError } from '../../quant/errors.ts';
 import type { RtlSim } from '../sim/rtlSim.ts';
 import { Driver } from './driver.ts';
 import { Monitor } from './monitor.ts';
@@ -66,6 +66,8 @@ export class Lockstep {
   private streamBoard: Scoreboard | undefined;
   /** A raw stream ran since reset: the program reference no longer knows the RTL's state. */
   private streamRan = false;
+  /** A program ran against outputs computed elsewhere since reset: so does every program until the next reset. */
+  private referenceElsewhere = false;
   /** hw-sim's output words of the current program, cycle-major (as the monitor holds the RTL's). */
   private refOutputs = new Int32Array(0);
   /** Output words compared since construction (cycles x outWords), and PE register words in deep mode. */
@@ -112,29 +114,43 @@ export class Lockstep {
     this.failed = undefined;
     this.isReset = true;
     this.streamRan = false;
+    this.referenceElsewhere = false;
   }
 
-  /** Runs one program on both sides and compares; stops at the end of the chunk holding the first mismatch. */
-  async runProgram(p: Program, context = ''): Promise<ProgramRun> {
+  /**
+   * Runs one program on both sides and compares; stops at the end of the chunk holding the first mismatch.
+   * `expected`: hw-sim's outputs of this program computed elsewhere from the same state (every output word of
+   * every cycle, nCycles x outWords: harness/network/referenceAhead.ts), compared instead of running hw-sim here;
+   * from then until the next reset every program needs them (this side's hw-sim no longer knows the state).
+   */
+  async runProgram(p: Program, context = '', expected?: Int32Array): Promise<ProgramRun> {
     if (!this.isReset) throw new LifecycleError('Lockstep.runProgram before reset()');
     if (this.failed) throw new LifecycleError(`Lockstep.runProgram after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
     if (this.streamRan) throw new LifecycleError('Lockstep.runProgram after a raw stream; reset first');
+    const ow = this.rtl.geometry.outWords;
+    if (expected !== undefined) {
+      if (this.deep || this.checkpoints) throw new LifecycleError('Lockstep.runProgram with outputs computed elsewhere: not in deep mode (register words) nor with checkpoints (rewind replays hw-sim here)');
+      if (expected.length !== p.nCycles * ow) throw new ShapeError(`Lockstep.runProgram: layer '${p.layer}' runs ${p.nCycles} cycles (${p.nCycles * ow} output words), the reference given has ${expected.length} words`);
+      this.referenceElsewhere = true;
+    } else if (this.referenceElsewhere) {
+      throw new LifecycleError('Lockstep.runProgram without the reference outputs after a program run with them; reset first');
+    }
     const start = this.nextCycle;
     if (this.checkpoints) this.rtl.checkpoint();
     this.runs.push({ program: p, start });
     this.monitor.begin(p.nCycles);
-    const ow = this.rtl.geometry.outWords;
-    if (this.refOutputs.length < p.nCycles * ow) this.refOutputs = new Int32Array(Math.max(p.nCycles * ow, this.refOutputs.length * 2));
+    if (expected === undefined && this.refOutputs.length < p.nCycles * ow) this.refOutputs = new Int32Array(Math.max(p.nCycles * ow, this.refOutputs.length * 2));
     for (let t = 0; t < p.nCycles; t += this.chunk) {
       const n = Math.min(this.chunk, p.nCycles - t);
       const rtlDone = this.driver.drive(p.beats, t, n, this.monitor);
       try {
-        this.scoreboard.predict(p.beats, t, n);
+        if (expected === undefined) this.scoreboard.predict(p.beats, t, n);
+        else this.scoreboard.take(expected, t, n);
       } finally {
         await rtlDone; // never leave the RTL's worker call running behind an exception
       }
       this.nextCycle += n;
-      this.refOutputs.set(this.scoreboard.expectedView(n), t * ow);
+      if (expected === undefined) this.refOutputs.set(this.scoreboard.expectedView(n), t * ow);
       this.comparedWords += n * (ow + (this.deep ? this.rtl.geometry.regWords : 0));
       const verdict = this.scoreboard.check(p, start, t, n, this.monitor, context);
       if (verdict) {
@@ -143,7 +159,7 @@ export class Lockstep {
         return { program: p, start, verdict };
       }
     }
-    return { program: p, start, output: this.monitor.gather(p), reference: gatherOutputs(p, this.refOutputs) };
+    return { program: p, start, output: this.monitor.gather(p), reference: gatherOutputs(p, expected ?? this.refOutputs) };
   }
 
   /**

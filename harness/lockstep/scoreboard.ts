@@ -28,8 +28,9 @@ export interface Verdict {
 
 export class Scoreboard {
   readonly reference: ArraySim;
-  /** Reference outputs of the current chunk. */
-  private readonly expected: Int32Array;
+  /** Reference outputs of the current chunk: `own` (predicted here) or a view of a stream computed elsewhere (take). */
+  private expected: Int32Array;
+  private readonly own: Int32Array;
   private readonly expectedRegs: Int32Array | undefined;
 
   /** Stage order of the words of one cycle (names.ts). */
@@ -42,7 +43,8 @@ export class Scoreboard {
       throw new ShapeError(`hw-sim is ${cfg.rows}x${cfg.cols} (AccDepth ${cfg.accDepth}) but the RTL is ${g.rows}x${g.cols} (AccDepth ${g.accDepth})`);
     }
     this.reference = new ArraySim(cfg, { checkHazards });
-    this.expected = new Int32Array(chunk * g.outWords);
+    this.own = new Int32Array(chunk * g.outWords);
+    this.expected = this.own;
     this.expectedRegs = deep ? new Int32Array(chunk * g.regWords) : undefined;
     this.outRank = outputWordRanks(g.cols);
     this.regRank = deep ? registerWordRanks(g.rows, g.cols) : new Int32Array(0);
@@ -59,6 +61,7 @@ export class Scoreboard {
 
   /** Runs the reference over cycles [start, start + n) of the program's beats. */
   predict(beats: Int32Array, start: number, n: number): void {
+    this.expected = this.own;
     const ref = this.reference;
     const iw = this.g.inWords;
     if (this.expectedRegs === undefined) {
@@ -73,9 +76,22 @@ export class Scoreboard {
     }
   }
 
+  /**
+   * Takes cycles [start, start + n) of hw-sim's outputs computed elsewhere (stream: a whole program's, outWords a
+   * cycle; harness/network/referenceAhead.ts) as the chunk's reference, instead of predicting them here. Output
+   * words only: deep mode's register words are predicted here.
+   */
+  take(stream: Int32Array, start: number, n: number): void {
+    if (this.expectedRegs !== undefined) throw new ShapeError('Scoreboard.take gives output words only; a deep scoreboard predicts its register words itself');
+    const ow = this.g.outWords;
+    if (n > this.chunk || (start + n) * ow > stream.length) throw new ShapeError(`Scoreboard.take: cycles [${start}, ${start + n}) of a stream of ${stream.length / ow} cycles, chunks of ${this.chunk}`);
+    this.expected = stream.subarray(start * ow, (start + n) * ow);
+  }
+
   /** Runs the reference over a whole program without keeping its outputs (to bring it to a state again). */
   predictAll(beats: Int32Array, nCycles: number): void {
-    for (let t = 0; t < nCycles; t += this.chunk) this.reference.run(Math.min(this.chunk, nCycles - t), beats, this.expected, t * this.g.inWords, 0);
+    this.expected = this.own;
+    for (let t = 0; t < nCycles; t += this.chunk) this.reference.run(Math.min(this.chunk, nCycles - t), beats, this.own, t * this.g.inWords, 0);
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
  * A whole exported model in lockstep, a batch of images at a time (runNetworkOnRtl.ts with the lockstep as its
  * executor, lockstepExecutor.ts: both sides reset before each batch, every output word of every cycle compared).
+ * With referenceWorkers, hw-sim's side runs ahead on worker threads (referenceAhead.ts).
  */
 import type { QuantModel } from '../../quant/format/types.ts';
 import type { Lockstep } from '../lockstep/lockstep.ts';
 import type { Verdict } from '../lockstep/scoreboard.ts';
 import { LockstepExecutor } from './lockstepExecutor.ts';
+import { ReferenceAhead } from './referenceAhead.ts';
 import { runNetworkOnRtl, type NetworkRtlOptions, type NetworkRtlResult } from './runNetworkOnRtl.ts';
 
 export interface NetworkLockstepResult extends Omit<NetworkRtlResult<Verdict>, 'failure'> {
@@ -13,9 +15,21 @@ export interface NetworkLockstepResult extends Omit<NetworkRtlResult<Verdict>, '
   mismatch?: { verdict: Verdict; image: number };
 }
 
-export type NetworkLockstepOptions = NetworkRtlOptions;
+export interface NetworkLockstepOptions extends NetworkRtlOptions {
+  /**
+   * Worker threads that compute hw-sim's side ahead of the RTL (referenceAhead.ts); 0 (the default): hw-sim runs
+   * here, chunk by chunk beside the RTL. Not in deep mode (the registers are compared here, cycle by cycle).
+   */
+  referenceWorkers?: number;
+}
 
 export async function runNetworkLockstep(model: QuantModel, lockstep: Lockstep, codes: Int8Array, opts: NetworkLockstepOptions = {}): Promise<NetworkLockstepResult> {
-  const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep), codes, opts);
-  return failure === undefined ? run : { ...run, mismatch: { verdict: failure.failure, image: failure.image } };
+  const { referenceWorkers = 0, ...rtlOpts } = opts;
+  const ahead = referenceWorkers > 0 && !lockstep.deep ? new ReferenceAhead(model, lockstep.cfg, codes, { batch: opts.batch ?? 32, workers: referenceWorkers }) : undefined;
+  try {
+    const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep, ahead), codes, rtlOpts);
+    return failure === undefined ? run : { ...run, mismatch: { verdict: failure.failure, image: failure.image } };
+  } finally {
+    await ahead?.close();
+  }
 }

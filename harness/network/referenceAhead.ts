@@ -1,0 +1,150 @@
+/**
+ * hw-sim ahead of the RTL, on other threads: the network lockstep's reference (hw-sim's every output word of every
+ * cycle) computed by worker threads (referenceWorker.ts), each walking the network over its share of the batches
+ * (batch b goes to worker b mod W), while the main thread drives the RTL and compares. The lockstep resets both
+ * sides before each batch, so that a batch's reference depends on its images alone and the workers need no state
+ * of the RTL's. hw-sim is the slower engine (a TypeScript model of every flop); on its own thread it no longer
+ * waits for the compiler, the gathers, the comparisons and the golden model, and W workers share the cores.
+ *
+ * The walk on the main thread still compiles every program from the RTL's own outputs (which the lockstep has just
+ * matched with hw-sim's, word by word); lockstepExecutor.ts checks that each stream is the one the worker ran.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ArrayConfig } from '../../hw-sim/contract/index.ts';
+import { CosimError } from '../../quant/errors.ts';
+import { shapeSize } from '../../quant/format/shapes.ts';
+import type { QuantModel } from '../../quant/format/types.ts';
+import type { ReferenceMessage, ReferenceProgram, ReferenceWorkerData } from './referenceWorker.ts';
+
+export type { ReferenceProgram } from './referenceWorker.ts';
+
+/**
+ * Reference workers worth starting on this machine: the cores beyond the two that the RTL's thread and the main
+ * thread keep busy. On 2 cores, 0: there the engines already share both cores chunk by chunk, and a worker adds
+ * its start-up and a second compile of every program (measured: +5 to +15 % CPU) for no shorter critical path
+ * while the Verilated RTL is about as slow as hw-sim.
+ */
+export function defaultReferenceWorkers(): number {
+  return Math.max(0, availableParallelism() - 2);
+}
+
+export interface ReferenceAheadOptions {
+  /** Images per batch, as the walk on the main thread takes them (clamped to the accumulator depth as it does). */
+  batch: number;
+  /** Worker threads (default: one per core); never more than there are batches. */
+  workers?: number;
+  /** Batches a worker may run ahead of the main thread (default 2). */
+  ahead?: number;
+}
+
+/** A batch's programs as hw-sim ran them; `error`: hw-sim's walk failed after these programs. */
+export interface ReferenceBatch {
+  programs: ReferenceProgram[];
+  error?: Error;
+}
+
+interface Slot {
+  worker: Worker;
+  credits: Int32Array;
+  queue: ReferenceMessage[];
+  waiting?: { resolve: (m: ReferenceMessage) => void; reject: (e: Error) => void };
+  failed?: Error;
+  /** The worker said 'done' or 'error': its exit is expected. */
+  finished?: boolean;
+}
+
+export class ReferenceAhead {
+  readonly workers: number;
+  private readonly slots: Slot[];
+  private next = 0;
+  private closed = false;
+
+  constructor(model: QuantModel, cfg: ArrayConfig, codes: Int8Array, opts: ReferenceAheadOptions) {
+    const inSize = shapeSize(model.input.shape);
+    const batch = Math.max(1, Math.min(opts.batch, cfg.accDepth));
+    const total = Math.floor(codes.length / inSize);
+    const batches = Math.ceil(total / batch);
+    this.workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), batches));
+    const ahead = Math.max(1, opts.ahead ?? 2);
+    this.slots = Array.from({ length: this.workers }, (_, w) => {
+      const share = shareOf(codes, inSize * batch, batches, w, this.workers);
+      const credits = new Int32Array(new SharedArrayBuffer(4));
+      credits[0] = ahead;
+      const data: ReferenceWorkerData = { model, cfg, codes: share, batch, credits };
+      const worker = new Worker(new URL('./referenceWorkerEntry.mjs', import.meta.url), { workerData: data });
+      const slot: Slot = { worker, credits, queue: [] };
+      worker.on('message', (m: ReferenceMessage) => {
+        if (m.kind !== 'batch') slot.finished = true;
+        if (slot.waiting) {
+          const w = slot.waiting;
+          slot.waiting = undefined;
+          w.resolve(m);
+        } else {
+          slot.queue.push(m);
+        }
+      });
+      const fail = (e: Error): void => {
+        slot.failed ??= e;
+        const w = slot.waiting;
+        slot.waiting = undefined;
+        w?.reject(slot.failed);
+      };
+      worker.on('error', (e) => fail(new CosimError(`hw-sim reference worker ${w}: ${e.message}`, { cause: e })));
+      worker.on('exit', (code) => {
+        if (!this.closed && !(slot.finished === true && code === 0)) fail(new CosimError(`hw-sim reference worker ${w} exited (code ${code}) before its last batch`));
+      });
+      return slot;
+    });
+  }
+
+  /** The programs of the next batch (batches come in order: 0, 1, 2, ...). */
+  async nextBatch(): Promise<ReferenceBatch> {
+    if (this.closed) throw new CosimError('ReferenceAhead.nextBatch after close()');
+    const b = this.next++;
+    const slot = this.slots[b % this.workers] as Slot;
+    const m = await this.take(slot);
+    if (m.kind === 'done') throw new CosimError(`hw-sim reference: batch ${b} was asked for after the worker's last batch`);
+    Atomics.add(slot.credits, 0, 1);
+    Atomics.notify(slot.credits, 0);
+    if (m.kind === 'error') {
+      const error = new CosimError(`hw-sim reference (its own walk of batch ${b}): ${m.message}`);
+      if (m.stack !== undefined) error.stack = m.stack;
+      return { programs: m.programs, error };
+    }
+    return { programs: m.programs };
+  }
+
+  private take(slot: Slot): Promise<ReferenceMessage> {
+    const m = slot.queue.shift();
+    if (m !== undefined) return Promise.resolve(m);
+    if (slot.failed) return Promise.reject(slot.failed);
+    return new Promise((resolve, reject) => {
+      slot.waiting = { resolve, reject };
+    });
+  }
+
+  /** Stops every worker (also those still ahead). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.slots) {
+      Atomics.store(s.credits, 0, 1 << 30); // a worker waiting for a credit wakes, and terminate() stops it
+      Atomics.notify(s.credits, 0);
+    }
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** Worker w's images: batches w, w + W, w + 2W, ... one after the other (only the very last batch may be short). */
+function shareOf(codes: Int8Array, batchCodes: number, batches: number, w: number, workers: number): Int8Array {
+  if (workers === 1) return codes;
+  const mine = Math.ceil((batches - w) / workers);
+  const last = w + (mine - 1) * workers;
+  const out = new Int8Array((mine - 1) * batchCodes + Math.min(batchCodes, codes.length - last * batchCodes));
+  for (let j = 0; j < mine; j++) {
+    const b = w + j * workers;
+    out.set(codes.subarray(b * batchCodes, Math.min(codes.length, (b + 1) * batchCodes)), j * batchCodes);
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { adamConfig } from './adam-kernel.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train-kernels.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
@@ -34,9 +35,10 @@ function kernelOf(name: string): tf.KernelFunc {
 
 /**
  * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter), the fused training BatchNorm (forward and
- * backward, batch-norm-train.ts's op) and quant/fakequant's fused fake-quant, and replaces four slow ones: stride-1
- * Conv2DBackpropInput (built on its Conv2D), BatchMatMul with transposed operands (transposed first),
- * MaxPoolGrad and leading-axes Sum (loops over its heap). Idempotent.
+ * backward, batch-norm-train.ts's op), quant/fakequant's fused fake-quant and the fused Adam step
+ * (model/train/adam.ts), and replaces four slow ones: stride-1 Conv2DBackpropInput (built on its Conv2D),
+ * BatchMatMul with transposed operands (transposed first), MaxPoolGrad and leading-axes Sum (loops over its
+ * heap). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -45,6 +47,7 @@ export function registerWasmKernels(): void {
   tf.registerKernel(batchNormTrainConfig('wasm'));
   tf.registerKernel(batchNormTrainGradConfig('wasm'));
   tf.registerKernel(fakeQuantizeConfig('wasm'));
+  tf.registerKernel(adamConfig('wasm'));
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');

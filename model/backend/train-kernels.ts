@@ -28,6 +28,10 @@ interface Exports {
   fq_channel(x: number, y: number, mask: number, n: number, scales: number, c: number, lo: number, hi: number, half: number, nonNeg: number): void;
   col_sums(x: number, m: number, c: number, out: number): void;
   minmax(x: number, n: number, out: number): void;
+  adam(
+    w: number, m: number, v: number, g: number, n: number, ow: number, om: number, ov: number, b1: number, c1: number,
+    b2: number, c2: number, d1: number, d2: number, eps: number, nlr: number,
+  ): void;
 }
 
 /** What a kernel of the WASM backend sees of it. */

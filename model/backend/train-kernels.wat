@@ -8,6 +8,7 @@
 ;;                     BatchNorm in training mode, float32 lanes, float64 totals: the JS loops' bits
 ;;   fq_vec, fq_channel  fake-quant forward and its STE mask        reference: quant/fakequant's tf-op chain
 ;;   col_sums          Sum over every axis but the last              reference: tf's Sum (cpu)
+;;   adam              one Adam step of a variable                   reference: tf.train.adam
 ;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
 
 (module
@@ -107,9 +108,9 @@
         (br $rows)))
   )
 
-;; ---------------------------------------------------------------------------------------------------------
+  ;; ---------------------------------------------------------------------------------------------------------
   ;; BatchNorm in training mode over x [m, c] (c a multiple of 4, m >= 1), four channels a v128. Sums are float32
-  ;; over blocks of BN_BLOCK = 64 rows, each block's sum added into a float64 total; each channel's rows in order:
+  ;; over blocks of 64 rows, each block's sum added into a float64 total; each channel's rows in order:
   ;;   bn_sums(x, m, c, k, s1, s2)         s1[j] = sum_i (x[i, j] - k[j]), s2[j] = sum_i (x[i, j] - k[j])^2
   ;;                                       (k float32 [c], a shift near the mean: no cancellation in the variance)
   ;;   bn_apply(x, y, m, c, scale, shift)  y[i, j] = x[i, j] * scale[j] + shift[j]                   (float32 [c])
@@ -318,7 +319,63 @@
         (br $elems)))
   )
 
-;; ---------------------------------------------------------------------------------------------------------
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; adam(w, m, v, g, n, ow, om, ov, b1, c1, b2, c2, d1, d2, eps, nlr): one Adam step of a variable w[n] with moments
+  ;; m, v and gradient g into ow, om, ov, in tfjs's AdamOptimizer's float32 operations and order (so its bits):
+  ;;   m' = m * b1 + g * c1,  v' = v * b2 + (g * g) * c2       (c1 = 1 - b1, c2 = 1 - b2 as float32)
+  ;;   w' = ((m' / d1) / (sqrt(v' / d2) + eps)) * nlr + w       (d = 1 - beta^t, nlr = -learning rate)
+  ;; four lanes at a time, the n % 4 tail one at a time.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func (export "adam")
+    (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32) (param $ow i32) (param $om i32)
+    (param $ov i32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $d1 f32) (param $d2 f32)
+    (param $eps f32) (param $nlr f32)
+    (local $body i32) (local $o i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $body (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vecs_done
+      (loop $vecs
+        (br_if $vecs_done (i32.ge_u (local.get $o) (local.get $body)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $mv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+          (f32x4.mul (local.get $gv) (f32x4.splat (local.get $c1)))))
+        (local.set $vv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $c2)))))
+        (v128.store (i32.add (local.get $om) (local.get $o)) (local.get $mv))
+        (v128.store (i32.add (local.get $ov) (local.get $o)) (local.get $vv))
+        (v128.store (i32.add (local.get $ow) (local.get $o))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div (f32x4.div (local.get $mv) (f32x4.splat (local.get $d1)))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $d2)))) (f32x4.splat (local.get $eps))))
+              (f32x4.splat (local.get $nlr)))
+            (v128.load (i32.add (local.get $w) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $vecs)))
+    (local.set $body (i32.shl (local.get $n) (i32.const 2)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $o) (local.get $body)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $ms (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $c1))))
+        (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+        (f32.store (i32.add (local.get $om) (local.get $o)) (local.get $ms))
+        (f32.store (i32.add (local.get $ov) (local.get $o)) (local.get $vs))
+        (f32.store (i32.add (local.get $ow) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.div (f32.div (local.get $ms) (local.get $d1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $d2))) (local.get $eps)))
+              (local.get $nlr))
+            (f32.load (i32.add (local.get $w) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $tail)))
+  )
+
+  ;; ---------------------------------------------------------------------------------------------------------
   ;; minmax(x, n, out): out[0] = min, out[1] = max of the float32 x[n] (n >= 1), both NaN where x holds a NaN (as
   ;; tf.min and tf.max). pmin / pmax (one instruction each, where IEEE min / max take several) and a NaN flag.
   ;; ---------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { Rng } from '../../quant/random.ts';
 import type { Split } from '../data/dataset.ts';
 import { forward, type BatchStats, type Mode, type QatState } from '../net/forward.ts';
 import type { Network } from '../net/network.ts';
+import { adam } from './adam.ts';
 import { batchImages, batchLabels, permutation } from './batches.ts';
 import { evaluateSplit } from './evaluate.ts';
 
@@ -73,7 +74,7 @@ function perElement(l: BatchStats, batch: number): number {
 
 export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRecord[] {
   const rng = new Rng((o.seed * 7919 + (o.phase === 'qat' ? 1 : 0)) >>> 0);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const vars = net.trainableVariables();
   for (const lsq of o.qat?.learnedSteps ?? []) if (lsq) vars.push(lsq.step);
   const n = train.labels.length;
@@ -89,7 +90,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
     let seen = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const frac = globalStep / totalSteps;
-      (optimizer as unknown as { learningRate: number }).learningRate = (o.learningRate * (1 + Math.cos(Math.PI * frac))) / 2;
+      optimizer.learningRate = (o.learningRate * (1 + Math.cos(Math.PI * frac))) / 2;
       if (o.qat) {
         if (o.bnFreeze !== undefined && frac >= o.bnFreeze) o.qat.bnFrozen = true;
         if (o.observerFreeze !== undefined && frac >= o.observerFreeze) for (const ob of o.qat.observers) ob.freeze();
@@ -107,7 +108,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
           hits = tf.sum(tf.equal(tf.argMax(r.logits, 1), tf.argMax(y, 1))).dataSync()[0] as number;
           return tf.losses.softmaxCrossEntropy(y, r.logits) as tf.Scalar;
         }, vars);
-        optimizer.applyGradients(grads as tf.NamedTensorMap as Parameters<typeof optimizer.applyGradients>[0]);
+        optimizer.applyGradients(grads as tf.NamedTensorMap);
         return [value.dataSync()[0] as number, hits];
       });
       updateRunningStats(stats, stats[0] ? perElement(stats[0], idx.length) : 1);

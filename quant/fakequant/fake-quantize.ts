@@ -72,14 +72,14 @@ export function fakeQuantize(
   return fused(x, perTensor ? undefined : scale, attrs as unknown as tf.NamedAttrMap);
 }
 
-/** FAKE_QUANTIZE_KERNEL forward, dy * mask backward. */
-function fused(x: tf.Tensor, scales: tf.Tensor | undefined, attrs: tf.NamedAttrMap): tf.Tensor {
+/** FAKE_QUANTIZE_KERNEL forward; backward dy * mask (the STE), or dy itself where `ste` is false. */
+function fused(x: tf.Tensor, scales: tf.Tensor | undefined, attrs: tf.NamedAttrMap, ste = true): tf.Tensor {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const inputs: tf.NamedTensorMap = scales === undefined ? { x: input } : { x: input, scales };
     const [y, mask] = tf.engine().runKernel(FAKE_QUANTIZE_KERNEL, inputs, attrs) as tf.Tensor[];
-    save([mask as tf.Tensor]);
-    return { value: y as tf.Tensor, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0] as tf.Tensor) };
+    save(ste ? [mask as tf.Tensor] : []);
+    return { value: y as tf.Tensor, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => (ste ? tf.mul(dy, saved[0] as tf.Tensor) : dy) };
   });
   return op(x) as tf.Tensor;
 }
@@ -115,6 +115,11 @@ export const fakeQuantizeReference: typeof fakeQuantize = (x, scale, zeroPoint, 
  * with the identity as gradient.
  */
 export function fakeQuantizeBias(x: tf.Tensor, step: tf.Tensor): tf.Tensor {
+  if (step.rank === 1 && x.shape[x.rank - 1] === step.shape[0] && x.dtype === 'float32' && tf.getKernel(FAKE_QUANTIZE_KERNEL, tf.getBackend()) !== undefined) {
+    // the fused kernel with unbounded clamps is round(x / step) * step in the same float32 operations
+    const attrs = { scale: 0, lo: -Infinity, hi: Infinity, half: HALF_MINUS, nonNegative: false };
+    return fused(x, step, attrs as unknown as tf.NamedAttrMap, false);
+  }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
     value: tf.mul(roundHalfAwayFromZeroT(tf.div(args[0] as tf.Tensor, step)), step),
     gradFunc: (dy: tf.Tensor) => dy,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
 import { fakeQuantizeLoops } from '../../model/backend/fake-quantize-kernel.ts';
-import { fakeQuantize, fakeQuantizeReference, FAKE_QUANTIZE_KERNEL, HALF_MINUS } from '../../quant/fakequant/index.ts';
+import { fakeQuantize, fakeQuantizeBias, fakeQuantizeReference, FAKE_QUANTIZE_KERNEL, HALF_MINUS, roundHalfAwayFromZeroT } from '../../quant/fakequant/index.ts';
 import { activationParams, weightParams } from '../../quant/spec/index.ts';
 import { Rng } from '../../quant/random.ts';
 
@@ -93,4 +93,18 @@ describe('model/backend: fused fake-quant kernel', () => {
       tf.dispose([x, st, r]);
     });
   }
+
+  it('fakeQuantizeBias on the fused kernel: round(x / step) * step of the tf ops, identity gradient', () => {
+    const seed = 410;
+    const rng = new Rng(seed);
+    for (const c of [64, 10, 8]) {
+      const step = Float32Array.from({ length: c }, () => Math.fround(1e-4 * (1 + rng.next())));
+      const xs = Float32Array.from({ length: c }, (_, i) => Math.fround(i % 4 === 0 ? (rng.int(-500, 500) + 0.5) * step[i]! : rng.normal() * 0.05));
+      const [x, st, dy] = [tf.tensor1d(xs), tf.tensor1d(step), tf.tensor1d(Float32Array.from({ length: c }, () => rng.normal()))];
+      const want = tf.mul(roundHalfAwayFromZeroT(tf.div(x, st)), st).dataSync();
+      assert.deepEqual(Array.from(fakeQuantizeBias(x, st).dataSync()), Array.from(want), `seed ${seed}: ${c} channels`);
+      assert.deepEqual(Array.from(tf.grad((v: tf.Tensor) => fakeQuantizeBias(v, st))(x, dy).dataSync()), Array.from(dy.dataSync()));
+      tf.dispose([x, st, dy]);
+    }
+  });
 });

@@ -31,6 +31,8 @@ const HELP = `usage: int8cosim cosim [options]
   --rtl-config FILE         your RTL: {top, files, includeDirs, parameters, defines} (rtl/cosim.json)
   --corner-cases N          cases of the corner tier run on the same build before the network (${CORNER_TIER_CASES}; 0: none)
   --batch B                 images per reset; dense layers run as one GEMM per batch (32)
+  --reference-workers N     threads that run hw-sim ahead of the RTL, batch by batch (cycles check, not --deep;
+                            default: the cores beyond two, so 0 on a 2-core machine)
   --window W                half-width of the VCD window around a mismatch (16)
   --out DIR                 (out/cosim)`;
 
@@ -40,7 +42,7 @@ export async function run(argv: string[]): Promise<void> {
     options: {
       dataset: { type: 'string' }, network: { type: 'string' }, wbits: { type: 'string' }, abits: { type: 'string' },
       rounding: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, images: { type: 'string' },
-      model: { type: 'string' }, 'corner-cases': { type: 'string' },
+      model: { type: 'string' }, 'corner-cases': { type: 'string' }, 'reference-workers': { type: 'string' },
       inputs: { type: 'string' }, labels: { type: 'string' }, arithmetic: { type: 'string' }, seed: { type: 'string' },
       batch: { type: 'string' }, deep: { type: 'boolean' }, check: { type: 'string' }, 'rtl-config': { type: 'string' }, window: { type: 'string' }, out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -70,6 +72,8 @@ export async function run(argv: string[]): Promise<void> {
   const images = intOption('images', v.images, { min: 1 });
   const weightBits = intOption('wbits', v.wbits, { min: 2, max: 8 });
   const activationBits = intOption('abits', v.abits, { min: 2, max: 8 });
+  const referenceWorkers = intOption('reference-workers', v['reference-workers'], { min: 0, max: 64 });
+  if (referenceWorkers !== undefined) opts.referenceWorkers = referenceWorkers;
   if (images !== undefined) opts.images = images;
   if (weightBits !== undefined) opts.weightBits = weightBits;
   if (activationBits !== undefined) opts.activationBits = activationBits;

@@ -53,6 +53,11 @@ export interface CosimOptions {
   cornerCases: number;
   /** Images per reset; dense layers run as one GEMM per batch. */
   batch: number;
+  /**
+   * Worker threads that run hw-sim's side of the cycle lockstep ahead of the RTL, batch by batch
+   * (harness/network/referenceAhead.ts); default: the cores beyond two (0 on a 2-core machine). Not with deep.
+   */
+  referenceWorkers?: number;
   /** Half-width of the VCD window around a lockstep mismatch. */
   window: number;
   /** report.json, report.html and mismatch.vcd go here. */

@@ -17,6 +17,7 @@ import {
 } from '../harness/index.ts';
 import { UsageError } from '../quant/errors.ts';
 import { LayerCheck } from '../harness/network/layerCheck.ts';
+import { defaultReferenceWorkers } from '../harness/network/referenceAhead.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
 import { cornerCheck } from './checks.ts';
 import { cosimFeed } from './feed.ts';
@@ -46,6 +47,9 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const mode = o.check ?? 'cycles';
   if (mode === 'transactions' && o.deep) {
     throw new UsageError('deep mode compares PE registers every cycle, which the transaction-level contract leaves free (docs/ARCHITECTURE.md section 13): use deep or check transactions, not both');
+  }
+  if ((o.referenceWorkers ?? 0) > 0 && (o.deep || mode === 'transactions')) {
+    throw new UsageError(`reference workers run hw-sim's side of the cycle lockstep ahead; ${o.deep ? 'deep mode compares the PE registers here, cycle by cycle' : 'the transaction check has no cycle lockstep'}: use --reference-workers 0`);
   }
   const wall: Record<string, number> = {};
   const stage: Stage = async (name, f) => {
@@ -103,7 +107,8 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   try {
     if (mode === 'cycles') {
       const ls = new Lockstep(rtl, { deep: o.deep });
-      const result = await stage('lockstep', () => runNetworkLockstep(model, ls, feed.codes, networkOpts));
+      const referenceWorkers = o.deep ? 0 : (o.referenceWorkers ?? defaultReferenceWorkers());
+      const result = await stage('lockstep', () => runNetworkLockstep(model, ls, feed.codes, { ...networkOpts, referenceWorkers }));
       net = { mode, lockstep: ls, result };
       const mm = result.mismatch;
       if (mm) window = await stage('window', () => mismatchWindow(buildReq, ls, mm, o.window, vcdPath, o.rows));

@@ -71,6 +71,21 @@ describe('cli: int8cosim cosim', function () {
     assert.match(html, /data-verdict="pass"[^>]*>PASS \u2014 all 5 checks held</);
   });
 
+  it('--reference-workers 2 (hw-sim ahead on two threads) writes the report.json of --reference-workers 0, timings aside', () => {
+    const reports = [0, 2].map((w) => {
+      const out = join(dir(), `workers-${w}`);
+      const r = cosim(['--model', modelDir(), '--images', '10', '--rows', '4', '--cols', '4', '--batch', '4', '--corner-cases', '4', '--reference-workers', String(w), '--out', out]);
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+      return { ...rep, wallSeconds: null, cornerTier: { ...(rep.cornerTier as object), seconds: null } };
+    });
+    assert.equal(reports[0]?.verdict, 'PASS');
+    assert.deepEqual(reports[1], reports[0]);
+    const deep = cosim(['--model', modelDir(), '--images', '2', '--rows', '4', '--cols', '4', '--deep', '--reference-workers', '1', '--out', join(dir(), 'workers-deep')]);
+    assert.equal(deep.status, 1, `${deep.stdout}\n${deep.stderr}`);
+    assert.match(deep.stderr, /reference workers run hw-sim's side of the cycle lockstep ahead; deep mode compares the PE registers here/);
+  });
+
   it('with the planted fault in the RTL config: exit 1, the located mismatch, a VCD window, FAIL naming the checks', () => {
     const rtl = loadRtlConfig();
     const cfgPath = join(dir(), 'fault.json');

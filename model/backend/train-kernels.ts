@@ -28,6 +28,7 @@ interface Exports {
   fq_channel(x: number, y: number, mask: number, n: number, scales: number, c: number, lo: number, hi: number, half: number, nonNeg: number): void;
   col_sums(x: number, m: number, c: number, out: number): void;
   minmax(x: number, n: number, out: number): void;
+  maxpool_grad2x2(x: number, g: number, dx: number, n: number, inH: number, inW: number, ch: number, outH: number, outW: number): void;
   adam(
     w: number, m: number, v: number, g: number, n: number, ow: number, om: number, ov: number, b1: number, c1: number,
     b2: number, c2: number, d1: number, d2: number, eps: number, nlr: number,

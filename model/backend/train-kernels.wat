@@ -8,6 +8,7 @@
 ;;                     BatchNorm in training mode, float32 lanes, float64 totals: the JS loops' bits
 ;;   fq_vec, fq_channel  fake-quant forward and its STE mask        reference: quant/fakequant's tf-op chain
 ;;   col_sums          Sum over every axis but the last              reference: tf's Sum (cpu)
+;;   maxpool_grad2x2   MaxPoolGrad of 2x2 stride-2 pools            reference: ./wasm-js-kernels.ts's loops
 ;;   adam              one Adam step of a variable                   reference: tf.train.adam
 ;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
 
@@ -373,6 +374,60 @@
             (f32.load (i32.add (local.get $w) (local.get $o)))))
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (br $tail)))
+  )
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; maxpool_grad2x2(x, g, dx, n, inH, inW, ch, outH, outW): MaxPoolGrad of a 2x2, stride-2, unpadded max-pool of
+  ;; NHWC float32 x (ch a multiple of 4): each window's maximum (the first in row-major order a, b, d, e among equal
+  ;; values, as the CPU backend) takes g, its other three values 0 (+0, as wasm-js-kernels.ts's loops write), four
+  ;; channels at a time. Rows and columns outside every window (odd sizes) are the caller's to clear.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func (export "maxpool_grad2x2")
+    (param $x i32) (param $g i32) (param $dx i32) (param $n i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32)
+    (local $row i32) (local $px i32) (local $i i32) (local $oh i32) (local $ow i32) (local $c i32) (local $base i32)
+    (local $a i32) (local $va v128) (local $vb v128) (local $vd v128) (local $ve v128) (local $best v128)
+    (local $mb v128) (local $md v128) (local $me v128) (local $gv v128) (local $chb i32)
+    (local.set $chb (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $inW) (local.get $chb)))
+    (loop $images
+      (local.set $oh (i32.const 0))
+      (loop $lines
+        (local.set $base (i32.mul (i32.add (i32.mul (local.get $i) (local.get $inH)) (i32.shl (local.get $oh) (i32.const 1)))
+          (local.get $row)))
+        (local.set $ow (i32.const 0))
+        (loop $windows
+          (local.set $c (i32.const 0))
+          (loop $chans
+            (local.set $a (i32.add (local.get $base) (i32.add (i32.shl (i32.mul (local.get $ow) (local.get $chb)) (i32.const 1)) (local.get $c))))
+            (local.set $va (v128.load (i32.add (local.get $x) (local.get $a))))
+            (local.set $vb (v128.load (i32.add (local.get $x) (i32.add (local.get $a) (local.get $chb)))))
+            (local.set $vd (v128.load (i32.add (local.get $x) (i32.add (local.get $a) (local.get $row)))))
+            (local.set $ve (v128.load (i32.add (local.get $x) (i32.add (local.get $a) (i32.add (local.get $row) (local.get $chb))))))
+            (local.set $mb (f32x4.gt (local.get $vb) (local.get $va)))
+            (local.set $best (v128.bitselect (local.get $vb) (local.get $va) (local.get $mb)))
+            (local.set $md (f32x4.gt (local.get $vd) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $vd) (local.get $best) (local.get $md)))
+            (local.set $me (f32x4.gt (local.get $ve) (local.get $best)))
+            ;; one-hot: e where it beat the best, else d where it did, else b, else a
+            (local.set $md (v128.andnot (local.get $md) (local.get $me)))
+            (local.set $mb (v128.andnot (v128.andnot (local.get $mb) (local.get $me)) (local.get $md)))
+            (local.set $gv (v128.load (local.get $g)))
+            (v128.store (i32.add (local.get $dx) (local.get $a))
+              (v128.andnot (local.get $gv) (v128.or (local.get $mb) (v128.or (local.get $md) (local.get $me)))))
+            (v128.store (i32.add (local.get $dx) (i32.add (local.get $a) (local.get $chb))) (v128.and (local.get $gv) (local.get $mb)))
+            (v128.store (i32.add (local.get $dx) (i32.add (local.get $a) (local.get $row))) (v128.and (local.get $gv) (local.get $md)))
+            (v128.store (i32.add (local.get $dx) (i32.add (local.get $a) (i32.add (local.get $row) (local.get $chb))))
+              (v128.and (local.get $gv) (local.get $me)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br_if $chans (i32.lt_u (local.get $c) (local.get $chb))))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br_if $windows (i32.lt_u (local.get $ow) (local.get $outW))))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br_if $lines (i32.lt_u (local.get $oh) (local.get $outH))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $images (i32.lt_u (local.get $i) (local.get $n))))
   )
 
   ;; ---------------------------------------------------------------------------------------------------------

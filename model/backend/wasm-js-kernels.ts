@@ -2,7 +2,8 @@
  * Two WASM kernels rewritten as plain loops over the backend's heap, because the shipped ones are slow for the
  * shapes CNN training produces (measured: MaxPoolGrad ~20% and Sum ~12% of a CNN training step):
  *  - MaxPoolGrad: dx[argmax of each window] += dy, the first maximum in row-major window order winning (as the CPU
- *    backend's maxPoolPositions does), any stride, padding and window;
+ *    backend's maxPoolPositions does), any stride, padding and window; the 2x2 stride-2 case on train-kernels.wat's
+ *    maxpool_grad2x2 where the channels are a multiple of 4 (the loops below stay its reference: the same bits);
  *  - Sum over the leading axes of a float32 tensor (all but the last: BatchNorm and bias gradients): where the last
  *    axis is a multiple of 4 train-kernels.wat's col_sums (float32 over 64-row blocks, float64 across them),
  *    elsewhere accumulated in float64 here. Other reductions go to the original kernel.
@@ -32,7 +33,13 @@ export function maxPoolGradConfig(backendName: string, original: KernelConfig): 
     const top = info.padInfo.top;
     const left = info.padInfo.left;
     if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0) {
-      maxPoolGrad2x2(x, g, dx, batchSize, inHeight, inWidth, ch, outHeight, outWidth);
+      const k = ch % 4 === 0 && outHeight > 0 && outWidth > 0 ? trainKernels(backend) : null;
+      if (k === null) {
+        maxPoolGrad2x2(x, g, dx, batchSize, inHeight, inWidth, ch, outHeight, outWidth);
+      } else {
+        if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth) dx.fill(0);
+        k.maxpool_grad2x2(x.byteOffset, g.byteOffset, dx.byteOffset, batchSize, inHeight, inWidth, ch, outHeight, outWidth);
+      }
       return out;
     }
     dx.fill(0);

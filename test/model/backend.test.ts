@@ -58,7 +58,9 @@ describe('model/backend: WASM training kernels', () => {
   it('MaxPoolGrad (rewritten) equals the CPU backend, ties included (first maximum wins)', async () => {
     const seed = 31;
     const rng = new Rng(seed);
-    for (const [shape, pool, stride, pad] of [[[2, 8, 8, 3], 2, 2, 'valid'], [[2, 7, 9, 3], 2, 2, 'valid'], [[2, 7, 9, 2], 3, 2, 'same'], [[1, 6, 6, 4], 2, 1, 'valid']] as const) {
+    for (const [shape, pool, stride, pad] of [[[2, 8, 8, 3], 2, 2, 'valid'], [[2, 7, 9, 3], 2, 2, 'valid'], [[2, 7, 9, 2], 3, 2, 'same'], [[1, 6, 6, 4], 2, 1, 'valid'],
+      // channels a multiple of 4: maxpool_grad2x2 on WASM, even and odd sizes
+      [[2, 8, 8, 8], 2, 2, 'valid'], [[2, 7, 9, 4], 2, 2, 'valid'], [[1, 6, 10, 16], 2, 2, 'valid']] as const) {
       // small integers: many equal values inside a window
       const x = Float32Array.from({ length: (shape as readonly number[]).reduce((a, b) => a * b, 1) }, () => rng.int(0, 3));
       const run = async (backend: string): Promise<Float32Array> => {

@@ -10,6 +10,7 @@ import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train-kernels.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { divChannelsConfigs } from './div-channels.ts';
 import { fakeQuantizeConfig } from './fake-quantize-kernel.ts';
 import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
 
@@ -35,8 +36,8 @@ function kernelOf(name: string): tf.KernelFunc {
 
 /**
  * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter), the fused training BatchNorm (forward and
- * backward, batch-norm-train.ts's op), quant/fakequant's fused fake-quant and the fused Adam step
- * (model/train/adam.ts), and replaces four slow ones: stride-1 Conv2DBackpropInput (built on its Conv2D),
+ * backward, batch-norm-train.ts's op), quant/fakequant's fused fake-quant, the fused Adam step
+ * (model/train/adam.ts) and x / s per channel (div-channels.ts), and replaces four slow ones: stride-1 Conv2DBackpropInput (built on its Conv2D),
  * BatchMatMul with transposed operands (transposed first), MaxPoolGrad and leading-axes Sum (loops over its
  * heap). Idempotent.
  */
@@ -48,6 +49,7 @@ export function registerWasmKernels(): void {
   tf.registerKernel(batchNormTrainGradConfig('wasm'));
   tf.registerKernel(fakeQuantizeConfig('wasm'));
   tf.registerKernel(adamConfig('wasm'));
+  for (const k of divChannelsConfigs('wasm')) tf.registerKernel(k);
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');

@@ -9,6 +9,7 @@
 ;;   fq_vec, fq_channel  fake-quant forward and its STE mask        reference: quant/fakequant's tf-op chain
 ;;   col_sums          Sum over every axis but the last              reference: tf's Sum (cpu)
 ;;   maxpool_grad2x2   MaxPoolGrad of 2x2 stride-2 pools            reference: ./wasm-js-kernels.ts's loops
+;;   div_channels, div_channels_grad  x / s per channel and its gradient  reference: tf.div and its gradient
 ;;   adam              one Adam step of a variable                   reference: tf.train.adam
 ;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
 
@@ -428,6 +429,49 @@
         (br_if $lines (i32.lt_u (local.get $oh) (local.get $outH))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $images (i32.lt_u (local.get $i) (local.get $n))))
+  )
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; x / s per channel (the QAT MAC output over its folded BatchNorm scale) and its gradient's passes, x [m, c]
+  ;; (c a multiple of 4), s float32 [c]:
+  ;;   div_channels(x, s, y, m, c)                 y[i, j] = x[i, j] / s[j]
+  ;;   div_channels_grad(dy, x, s, m, c, dx, p)    dx[i, j] = dy[i, j] / s[j],  p[i, j] = dy[i, j] * x[i, j]
+  ;; (p then goes through col_sums: ./div-channels.ts finishes ds = -(sum p / (s * s)) as tfjs's RealDiv gradient.)
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func (export "div_channels") (param $x i32) (param $s i32) (param $y i32) (param $m i32) (param $c i32)
+    (local $end i32) (local $o i32) (local $row i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (v128.store (i32.add (local.get $y) (local.get $o))
+          (f32x4.div (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $s) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $y (i32.add (local.get $y) (local.get $row)))
+      (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
+  )
+
+  (func (export "div_channels_grad")
+    (param $dy i32) (param $x i32) (param $s i32) (param $m i32) (param $c i32) (param $dx i32) (param $p i32)
+    (local $end i32) (local $o i32) (local $row i32) (local $d v128)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (local.set $d (v128.load (i32.add (local.get $dy) (local.get $o))))
+        (v128.store (i32.add (local.get $dx) (local.get $o)) (f32x4.div (local.get $d) (v128.load (i32.add (local.get $s) (local.get $o)))))
+        (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $row)))
+      (local.set $p (i32.add (local.get $p) (local.get $row)))
+      (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
   )
 
   ;; ---------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
 import { batchNormTrain as batchNormTrainOp } from '../backend/batch-norm-train.ts';
+import { divChannels } from '../backend/div-channels.ts';
 import { tensorMinMax } from '../backend/min-max.ts';
 
 export interface QatState {
@@ -107,7 +108,7 @@ function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kin
   const wq = fakeQuantize(wf, scales, 0, p0.qmin, p0.qmax);
   let y = macOp(l, x, wq);
   if (l.bn && sf && mode.training && !q.bnFrozen) {
-    y = tf.div(y, sf);
+    y = divChannels(y, sf);
     if (l.bias) y = tf.add(y, l.bias);
     y = batchNormTrain(l, y, stats);
   } else {
@@ -118,7 +119,9 @@ function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kin
     } else {
       b = l.bias as tf.Variable;
     }
-    y = tf.add(y, fakeQuantizeBias(b, tf.mul(scales, inQ.scale)));
+    // the bias grid S_in * S_w: float32 products, as tf.mul(scales, S_in) would make them, without an op
+    const sIn = Math.fround(inQ.scale);
+    y = tf.add(y, fakeQuantizeBias(b, tf.tensor1d(Float32Array.from(cq.scales, (s) => Math.fround(s) * sIn))));
   }
   return l.spec.relu ? tf.relu(y) : y;
 }

@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
-import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
+import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
+import type { RtlBuild } from '../../harness/build/buildRtl.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { SimStopError } from '../../harness/sim/simStopError.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
@@ -28,24 +27,15 @@ import { tileName, type Program } from '../../hw-sim/compiler/program.ts';
 import type { ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
-import { writeVariant as writeExampleVariant } from './variant.ts';
+import { ExampleUnderTest, ROOT } from './example.ts';
 import { firstRowFailure } from './cycle-failure.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const EXAMPLE = join(ROOT, 'examples', 'output_fifo');
-const CONFIG = join(EXAMPLE, 'cosim.json');
-/** Every build of this file: 4x4 with the config's AccDepth (1024, so that runCosim's build at 4x4 is the same one). */
-const R = 4;
-const C = 4;
-
-function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly [string, string]>): RtlConfig {
-  return writeExampleVariant(EXAMPLE, name, file, edits);
-}
-
-/** A 4x4 build of the config (or a variant's), with the config's AccDepth and other parameters unless overridden. */
-function build(config: RtlConfig = loadRtlConfig(CONFIG), parameters: Record<string, number> = {}): Promise<RtlBuild> {
-  return buildRtl({ config, parameters: { Rows: R, Cols: C, AccDepth: Number(config.parameters.AccDepth ?? 1024), ...parameters } });
-}
+/** Every build of this file: 4x4 with the config's AccDepth (example.ts), the one runCosim's build at 4x4 reuses. */
+const example = new ExampleUnderTest('output_fifo');
+const EXAMPLE = example.dir;
+const CONFIG = example.configPath;
+const R = example.rows;
+const C = example.cols;
 
 /** The earliest a row can come: the array's R + C + 1, a cycle in the FIFO, the output register. */
 const MIN_LATENCY = R + C + 3;
@@ -85,13 +75,7 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
   });
 
   it('verilator --lint-only -Wall is clean from 2x2 to 16x16, each rounding datapath alone and all three, FIFO depths 1 to 64; bad FIFO parameters are refused', function () {
-    const c = loadRtlConfig(CONFIG);
-    const lint = (params: Record<string, number>): { status: number | null; out: string } => {
-      const args = ['--lint-only', '-Wall', '--top-module', c.top, ...c.includeDirs.map((d) => `-I${d}`), ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...c.files];
-      const r = spawnSync('verilator', args, { encoding: 'utf8' });
-      assert.equal(r.error, undefined, 'verilator is not installed: sudo apt-get install -y verilator');
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    };
+    const lint = (params: Record<string, number>): { status: number | null; out: string } => example.lint(params);
     for (const [rows, cols, depth, modes, fifo, drain] of [
       [2, 2, 2, 1, 64, 16], [3, 5, 8, 2, 2, 3], [4, 4, 64, 4, 1, 1], [8, 8, 1024, 7, 4, 2], [16, 16, 128, 7, 5, 4],
     ] as const) {
@@ -122,7 +106,7 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
   });
 
   it('the build has a_ready_o; the cycle lockstep fails at the first output row (o_valid_o) and suggests --check transactions', async function () {
-    const b = await build();
+    const b = await example.build();
     assert.equal(b.flowControl, true);
     const rtl = openRtlSim(b);
     try {
@@ -135,7 +119,7 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
 
   for (const depth of [1, 2, 4]) {
     it(`transaction mode, FifoDepth ${depth}: random GEMMs of many rows per tile pass, the FIFO never overflows, and the program stalls (throughput below hw-sim's)`, async function () {
-      const b = await build(loadRtlConfig(CONFIG), { FifoDepth: depth });
+      const b = await example.build(loadRtlConfig(CONFIG), { FifoDepth: depth });
       await withRunner(b, async (runner) => {
         const seed = 30 + depth;
         const programs = gemms(runner.cfg, seed, 6);
@@ -189,7 +173,7 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
     });
     const images = 6;
     const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
-    await withRunner(await build(), async (runner) => {
+    await withRunner(await example.build(), async (runner) => {
       const r = await runNetworkTransactions(model, runner, codes, { batch: 4 }); // a batch of 4 and one of 2
       assert.equal(r.failure, undefined, `seed ${seed}: ${r.failure?.failure.error.message}`);
       assert.equal(r.images, images);
@@ -203,10 +187,10 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
   });
 
   it('a variant that corrupts one byte behind the FIFO (column 2 of address 5) is caught in transaction mode at that row and column', async function () {
-    const config = writeVariant('byte-at-5', 'output_fifo_top.sv', [
+    const config = example.variant('byte-at-5', 'output_fifo_top.sv', [
       ['    .data_i   (head_data),\n', "    .data_i   (head_addr == AddrW'(5) ? head_data ^ (8*Cols)'(32'h1_0000) : head_data),\n"],
     ]);
-    await withRunner(await build(config), async (runner) => {
+    await withRunner(await example.build(config), async (runner) => {
       const p = randomProgram(runner.cfg, new Rng(8), 40, 9, 7, 'gemm'); // first output tile n0 k2: rows 0..39
       const run = await runner.runProgram(p, 'gemm');
       const error = run.error;
@@ -224,10 +208,10 @@ describe('examples/output_fifo: an output FIFO that back-pressures the beats thr
   });
 
   it('a variant that drops a_ready_o one cycle late (the row on its way not counted) overflows the FIFO, and its assertion stops the run', async function () {
-    const config = writeVariant('ready-late', 'ofifo_flow.sv', [
+    const config = example.variant('ready-late', 'ofifo_flow.sv', [
       ["  assign committed = SumW'(count_next_i) + SumW'(ready_q);\n", "  assign committed = SumW'(count_next_i);\n"],
     ]);
-    await withRunner(await build(config), async (runner) => {
+    await withRunner(await example.build(config), async (runner) => {
       let stopped: unknown;
       try {
         for (const p of gemms(runner.cfg, 9, 6)) {

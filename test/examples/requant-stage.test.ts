@@ -8,11 +8,8 @@
  * cycle lockstep fails at the first output row.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadRtlConfig, type RtlConfig } from '../../harness/config/rtlConfig.ts';
-import { buildRtl, type RtlBuild } from '../../harness/build/buildRtl.ts';
+import { join } from 'node:path';
+import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import type { RtlSim } from '../../harness/sim/rtlSim.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
@@ -29,25 +26,16 @@ import { compileGemm, type Program } from '../../hw-sim/compiler/program.ts';
 import { IN, arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { randomProgram } from '../harness/helpers.ts';
-import { writeVariant as writeExampleVariant } from './variant.ts';
+import { ExampleUnderTest } from './example.ts';
 import { firstRowFailure } from './cycle-failure.ts';
 import { suiteTempDir, writeSmallCnn } from '../cli/helpers.ts';
 import { runCosim } from '../../cosim/run-cosim.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const EXAMPLE = join(ROOT, 'examples', 'requant_stage');
-const CONFIG = join(EXAMPLE, 'cosim.json');
-/** Every build of this file: 4x4, the config's AccDepth (1024, so that runCosim's build is the same one). */
-const R = 4;
-const C = 4;
-
-function writeVariant(name: string, file: string, edits: ReadonlyArray<readonly [string, string]>): RtlConfig {
-  return writeExampleVariant(EXAMPLE, name, file, edits);
-}
-
-function build(config: RtlConfig = loadRtlConfig(CONFIG)): Promise<RtlBuild> {
-  return buildRtl({ config, parameters: { Rows: R, Cols: C, AccDepth: config.parameters.AccDepth ?? 1024 } });
-}
+/** Every build of this file: 4x4 with the config's AccDepth (example.ts), the one runCosim's build at 4x4 reuses. */
+const example = new ExampleUnderTest('requant_stage');
+const CONFIG = example.configPath;
+const R = example.rows;
+const C = example.cols;
 
 function cfgOf(rtl: RtlSim): ArrayConfig {
   const g = rtl.geometry;
@@ -155,13 +143,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('verilator --lint-only -Wall is clean at 2x2, 3x5, 4x4, 8x8 and 16x16, each rounding datapath alone and all three; RequantStages 3 and RoundingModes 0 refused', function () {
-    const c = loadRtlConfig(CONFIG);
-    const lint = (params: Record<string, number>): { status: number | null; out: string } => {
-      const args = ['--lint-only', '-Wall', '--top-module', c.top, ...c.includeDirs.map((d) => `-I${d}`), ...Object.entries(params).map(([k, v]) => `-G${k}=${v}`), ...c.files];
-      const r = spawnSync('verilator', args, { encoding: 'utf8' });
-      assert.equal(r.error, undefined, 'verilator is not installed: sudo apt-get install -y verilator');
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    };
+    const lint = (params: Record<string, number>): { status: number | null; out: string } => example.lint(params);
     for (const [rows, cols, depth, modes] of [[2, 2, 2, 1], [3, 5, 8, 7], [4, 4, 64, 2], [8, 8, 1024, 4], [16, 16, 128, 7]] as const) {
       const r = lint({ Rows: rows, Cols: cols, AccDepth: depth, RoundingModes: modes, RequantStages: 2 });
       assert.equal(r.status, 0, r.out);
@@ -176,7 +158,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('transaction mode: random GEMMs over several N-tiles, every rounding mode, pass; every row R + C + 2 cycles after its beat', async function () {
-    const rtl = openRtlSim(await build());
+    const rtl = openRtlSim(await example.build());
     try {
       const programs = [...randomPrograms(cfgOf(rtl), 15, 24), shiftPerNTile(cfgOf(rtl)), oneOverClamp(cfgOf(rtl))];
       const r = await runTransactions(rtl, programs);
@@ -212,7 +194,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
     });
     const images = 3;
     const codes = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
-    const rtl = openRtlSim(await build());
+    const rtl = openRtlSim(await example.build());
     try {
       const runner = new TransactionRunner(rtl);
       const r = await runNetworkTransactions(model, runner, codes, { batch: 2 }); // a batch of 2 and one of 1
@@ -253,7 +235,7 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('the cycle lockstep fails at the first output row (o_valid_o one cycle late) and suggests --check transactions', async function () {
-    const rtl = openRtlSim(await build());
+    const rtl = openRtlSim(await example.build());
     try {
       const message = await firstRowFailure(rtl, shiftPerNTile);
       assert.match(message, /the RTL's rows come at other cycles than the cycle contract's; .*run with --check transactions/);
@@ -263,11 +245,11 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('a variant whose second stage reads the live shift and zero point fails at the last row of the first N-tile, column 0, and at the last row of a stream that reconfigures in its requantize cycle; programs of one N-tile pass on it', async function () {
-    const config = writeVariant('live-registers', '../../rtl/systolic_top.sv', [
+    const config = example.variant('live-registers', '../../rtl/systolic_top.sv', [
       ['        .shift_i (mid_shift_q),\n', '        .shift_i (shift[8*c +: 8]),\n'],
       ['        .zp_i    (mid_zp_q),\n', '        .zp_i    (zp),\n'],
     ]);
-    const rtl = openRtlSim(await build(config));
+    const rtl = openRtlSim(await example.build(config));
     try {
       const p = shiftPerNTile(cfgOf(rtl));
       const { error } = await runTransactions(rtl, [p]);
@@ -297,10 +279,10 @@ describe('examples/requant_stage: one more requantizer stage, the transaction-le
   });
 
   it('a planted clamp bug in the second stage is caught in transaction mode at its row and column', async function () {
-    const config = writeVariant('clamp-high-to-min', '../../rtl/systolic_requant_round.sv', [
+    const config = example.variant('clamp-high-to-min', '../../rtl/systolic_requant_round.sv', [
       ['             : (with_zp > 34\'(max_i)) ? max_i\n', '             : (with_zp > 34\'(max_i)) ? min_i\n'],
     ]);
-    const rtl = openRtlSim(await build(config));
+    const rtl = openRtlSim(await example.build(config));
     try {
       const p = oneOverClamp(cfgOf(rtl));
       const { error } = await runTransactions(rtl, [p]);

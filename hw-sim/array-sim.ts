@@ -13,7 +13,9 @@
  * chain is then one write of the new value at the edge. This covers:
  *  - row r's activation chain: its r input-skew registers, then a_q/v_q/bank_q of PE (r, 0), (r, 1), ... (r, C-1),
  *    so a_q of PE (r, c) is register r + c of row r's chain. Slots hold a token a & 0xff | v << 8 | bank << 9;
- *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles;
+ *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles. A value is stored
+ *    under the cycle it leaves its line (it enters in cycle t, leaves in t + C-1-c), so that the sums the accumulate
+ *    stage takes in cycle τ are one contiguous row, slot τ mod H;
  *  - the control line: R+C-1 registers of a_en, a_first, a_last, a_addr.
  * `nextLines()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
  * than H - 1), so the registers keep their values until the edge. Registers that compute (psum_q, the accumulate
@@ -67,7 +69,7 @@ export class ArraySim extends ArrayModel {
   psumCur = 0;
   /** Row r's activation chain (skew registers, then a_q/v_q/bank_q of the PEs): slots r*2H .. r*2H+2H-1, each token twice (slot s and s+H). */
   readonly actChain: Int32Array;
-  /** Column c's de-skew chain: psum_q of PE (R-1, c) of cycle t at c*H + t mod H. */
+  /** The de-skew lines: psum_q of PE (R-1, c) of cycle t at ((t + C-1-c) mod H)*C + c (a row of C per exit cycle). */
   readonly deskewChain: Int32Array;
   /** The control line (a_en, a_first, a_last, a_addr of cycle t at t mod H). */
   readonly ctrlEnChain: Int32Array;
@@ -119,7 +121,7 @@ export class ArraySim extends ArrayModel {
   }
   /** De-skew register j (0 = fed by PE (R-1, c)) of column c, j < C-1-c. */
   deskewQ(c: number, j: number): number {
-    return this.deskewChain[c * CHAIN_SLOTS + ((this.cycle - 1 - j) & MASK)] as number;
+    return this.deskewChain[((this.cycle - 1 - j + this.cols - 1 - c) & MASK) * this.cols + c] as number;
   }
   /** Control-line register j (0 = fed by the ports), j < R+C-1: [en, first, last, addr]. */
   ctrlQ(j: number): [number, number, number, number] {
@@ -192,7 +194,7 @@ export class ArraySim extends ArrayModel {
     const bottom = this.psumCur + (R - 1) * C;
     const ps = this.psumBuf;
     const dsk = this.deskewChain;
-    for (let c = 0; c < C; c++) dsk[c * H + slot] = ps[bottom + c] as number;
+    for (let c = 0; c < C; c++) dsk[((slot + C - 1 - c) & MASK) * C + c] = ps[bottom + c] as number;
     // the control line
     const first = (b[o + IN.aFirst] as number) & 1;
     const last = (b[o + IN.aLast] as number) & 1;
@@ -209,19 +211,11 @@ export class ArraySim extends ArrayModel {
     }
   }
 
-  /** Accumulate stage: the beat at the end of the control line meets its de-skewed sums (column c delayed C-1-c). */
+  /** Accumulate stage: the beat at the end of the control line meets its de-skewed sums (the row of this cycle's exit slot). */
   private nextAccumulate(): void {
-    const C = this.cols;
-    const H = CHAIN_SLOTS;
-    const tau = this.cycle;
-    const s = (tau - (this.rows + C - 1)) & MASK;
-    const en = this.ctrlEnChain[s] as number;
-    if (en === 1) {
-      const dsk = this.deskewChain;
-      const sums = this.stages.sums;
-      for (let c = 0; c < C; c++) sums[c] = dsk[c * H + ((tau - (C - 1 - c)) & MASK)] as number;
-    }
-    this.stages.nextAccumulate(en, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number, this.counters);
+    const s = (this.cycle - (this.rows + this.cols - 1)) & MASK;
+    const sums = (this.cycle & MASK) * this.cols;
+    this.stages.nextAccumulate(this.ctrlEnChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number, this.deskewChain, sums, this.counters);
   }
 
   /** The clock edge: psum_d becomes psum_q (the chains shift by the slot nextLines() wrote). */

@@ -5,8 +5,8 @@
  * naive register-by-register model, which check each other's PE grid, skew, de-skew and control lines (what hands
  * this back end a beat and its column sums), not this.
  *
- * Per cycle a model calls `nextAccumulate()` (the beat at the end of the control line, its de-skewed column sums in
- * `sums`), `nextRequantize()`, and at the clock edge `commit()`; nothing allocates per cycle.
+ * Per cycle a model calls `nextAccumulate()` (the beat at the end of the control line and its de-skewed column sums),
+ * `nextRequantize()`, and at the clock edge `commit()`; nothing allocates per cycle.
  */
 import { wrapInt32 } from '../quant/spec/index.ts';
 import type { ArrayCounters } from './counters.ts';
@@ -16,8 +16,6 @@ import type { ProgrammedRegisters } from './programmed-registers.ts';
 export class OutputStages {
   /** Accumulator memory of column c, address a at a*C + c (not reset). */
   readonly accMem: Int32Array;
-  /** The column sums of the beat the accumulate stage takes this cycle, written by the model before nextAccumulate(). */
-  readonly sums: Int32Array;
   accQ: Int32Array;
   accValidQ = 0;
   accAddrQ = 0;
@@ -47,7 +45,6 @@ export class OutputStages {
     this.oAccOff = oAccOffset(cfg);
     this.params = params;
     this.accMem = new Int32Array(cfg.accDepth * C);
-    this.sums = new Int32Array(C);
     this.accQ = new Int32Array(C);
     this.accD = new Int32Array(C);
     this.oDataQ = new Int32Array(C);
@@ -76,17 +73,19 @@ export class OutputStages {
     const a = o + this.oAccOff;
     const oData = this.oDataQ;
     const oAcc = this.oAccQ;
-    for (let c = 0; c < this.cols; c++) {
+    const C = this.cols;
+    for (let c = 0; c < C; c++) {
       out[d + c] = oData[c] as number;
       out[a + c] = oAcc[c] as number;
     }
   }
 
   /**
-   * Accumulate stage: en, first, last, addr of the beat at the end of the control line (en 0: no beat); `sums` holds
-   * its column sums. `first` overwrites the memory row, otherwise it adds; `last` also loads acc_q for the requantizer.
+   * Accumulate stage: en, first, last, addr of the beat at the end of the control line (en 0: no beat), its column
+   * sums at sums[off .. off+C-1]. `first` overwrites the memory row, otherwise it adds; `last` also loads acc_q for
+   * the requantizer.
    */
-  nextAccumulate(en: number, first: number, last: number, addr: number, cnt: ArrayCounters): void {
+  nextAccumulate(en: number, first: number, last: number, addr: number, sums: Int32Array, off: number, cnt: ArrayCounters): void {
     if (en !== 1) {
       this.accWe = 0;
       this.accValidD = 0;
@@ -94,12 +93,13 @@ export class OutputStages {
       return;
     }
     const C = this.cols;
-    const sums = this.sums;
     const accD = this.accD;
     const mem = this.accMem;
     const row = addr * C;
-    if (first === 1) accD.set(sums);
-    else for (let c = 0; c < C; c++) accD[c] = wrapInt32((mem[row + c] as number) + (sums[c] as number));
+    for (let c = 0; c < C; c++) {
+      const ps = sums[off + c] as number;
+      accD[c] = first === 1 ? ps : wrapInt32((mem[row + c] as number) + ps);
+    }
     this.accWe = last === 1 ? 2 : 1;
     this.accWeAddr = addr;
     this.accValidD = last === 1 ? 1 : 0;

@@ -44,12 +44,15 @@ export class NaiveArray extends ArrayModel {
   private ctrlAddrD: Int32Array;
 
   private readonly ctrlLen: number;
+  /** The de-skewed column sums the accumulate stage takes this cycle. */
+  private readonly sums: Int32Array;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
     super(cfg, opts);
     const R = this.rows;
     const C = this.cols;
     this.ctrlLen = R + C - 1;
+    this.sums = new Int32Array(C);
     const pe = R * C;
     const skew = (R * (R - 1)) / 2;
     const deskew = (C * (C - 1)) / 2;
@@ -189,11 +192,11 @@ export class NaiveArray extends ArrayModel {
     const deskewQ = this.deskewQ;
     const L1 = this.ctrlLen - 1;
     const bottom = (R - 1) * C;
-    const sums = this.stages.sums;
+    const sums = this.sums;
     for (let c = 0; c < C; c++) {
       sums[c] = c === C - 1 ? (psumQ[bottom + c] as number) : (deskewQ[c * (C - 1) - (c * (c - 1)) / 2 + (C - 2 - c)] as number);
     }
-    this.stages.nextAccumulate(this.ctrlEnQ[L1] as number, this.ctrlFirstQ[L1] as number, this.ctrlLastQ[L1] as number, this.ctrlAddrQ[L1] as number, cnt);
+    this.stages.nextAccumulate(this.ctrlEnQ[L1] as number, this.ctrlFirstQ[L1] as number, this.ctrlLastQ[L1] as number, this.ctrlAddrQ[L1] as number, sums, 0, cnt);
 
     // --- de-skew: column c's line shifts by one, register 0 takes the bottom psum
     const deskewD = this.deskewD;

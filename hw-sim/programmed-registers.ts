@@ -163,8 +163,7 @@ export class ProgrammedRegisters {
     const zp = this.zpQ;
     const lo = this.minQ;
     const hi = this.maxQ;
-    const C = this.cols;
-    for (let c = 0; c < C; c++) {
+    for (let c = 0; c < this.cols; c++) {
       const x = wrapInt32((acc[c] as number) + (bias[c] as number));
       oAcc[c] = x;
       oData[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);

@@ -54,22 +54,35 @@ module systolic_ctrl #(
     assign w_row_en_o[r] = w_en_i && (w_row_i == RowW'(r));
   end
 
-  // Parameter registers.
-  logic [32*Cols-1:0] bias_q, bias_d;
-  logic [32*Cols-1:0] m0_q, m0_d;
-  logic [8*Cols-1:0]  shift_q, shift_d;
+  // Parameter registers. A column's bias_q, m0_q and shift_q are enable flops (they load only when written), not
+  // a hold multiplexer: the Verilated model then evaluates a write at the clock edge instead of with every input.
+  for (genvar c = 0; c < Cols; c++) begin : g_col_dec
+    logic        sel;
+    logic [31:0] bias_q;
+    logic [31:0] m0_q;
+    logic [7:0]  shift_q;
+    assign sel = p_en_i && (p_col_i == ColW'(c));
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        bias_q  <= '0;
+        m0_q    <= '0;
+        shift_q <= '0;
+      end else if (sel) begin
+        bias_q  <= p_bias_i;
+        m0_q    <= p_m0_i;
+        shift_q <= p_shift_i;
+      end
+    end
+    assign bias_o[32*c +: 32] = bias_q;
+    assign m0_o[32*c +: 32]   = m0_q;
+    assign shift_o[8*c +: 8]  = shift_q;
+  end
+
   logic [7:0]         zp_q, zp_d;
   logic [7:0]         min_q, min_d;
   logic [7:0]         max_q, max_d;
   logic [1:0]         round_q, round_d;
 
-  for (genvar c = 0; c < Cols; c++) begin : g_col_dec
-    logic sel;
-    assign sel = p_en_i && (p_col_i == ColW'(c));
-    assign bias_d[32*c +: 32] = sel ? p_bias_i  : bias_q[32*c +: 32];
-    assign m0_d[32*c +: 32]   = sel ? p_m0_i    : m0_q[32*c +: 32];
-    assign shift_d[8*c +: 8]  = sel ? p_shift_i : shift_q[8*c +: 8];
-  end
   assign zp_d  = c_en_i ? c_zp_i  : zp_q;
   assign min_d = c_en_i ? c_min_i : min_q;
   assign max_d = c_en_i ? c_max_i : max_q;
@@ -77,17 +90,11 @@ module systolic_ctrl #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bias_q  <= '0;
-      m0_q    <= '0;
-      shift_q <= '0;
       zp_q    <= '0;
       min_q   <= '0;
       max_q   <= '0;
       round_q <= '0;
     end else begin
-      bias_q  <= bias_d;
-      m0_q    <= m0_d;
-      shift_q <= shift_d;
       zp_q    <= zp_d;
       min_q   <= min_d;
       max_q   <= max_d;
@@ -95,9 +102,6 @@ module systolic_ctrl #(
     end
   end
 
-  assign bias_o  = bias_q;
-  assign m0_o    = m0_q;
-  assign shift_o = shift_q;
   assign zp_o    = zp_q;
   assign min_o   = min_q;
   assign max_o   = max_q;

@@ -20,18 +20,22 @@ module systolic_delay #(
     assign unused_clk_rst = clk_i ^ rst_ni;
     assign out_o = in_i;
   end else begin : g_line
-    // Stage i holds in_i of i+1 cycles ago, in bits [Width*i +: Width]; the line shifts towards higher stages.
-    logic [Width*Depth-1:0] line_q, line_d;
-    if (Depth == 1) begin : g_one
-      assign line_d = in_i;
-    end else begin : g_many
-      assign line_d = {line_q[Width*(Depth-1)-1:0], in_i};
+    // Stage i (g_stage[i].line_q) holds in_i of i+1 cycles ago; the line shifts towards higher stages. A register
+    // of its own per stage rather than one wide vector: the Verilated model copies each stage instead of shifting
+    // a multi-word vector.
+    for (genvar i = 0; i < Depth; i++) begin : g_stage
+      logic [Width-1:0] line_q, line_d;
+      if (i == 0) begin : g_first
+        assign line_d = in_i;
+      end else begin : g_next
+        assign line_d = g_stage[i-1].line_q;
+      end
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) line_q <= '0;
+        else         line_q <= line_d;
+      end
     end
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) line_q <= '0;
-      else         line_q <= line_d;
-    end
-    assign out_o = line_q[Width*Depth-1 -: Width];
+    assign out_o = g_stage[Depth-1].line_q;
   end
 
 endmodule

@@ -35,8 +35,9 @@ module systolic_pe #(
   output logic signed [31:0] psum_o
 );
 
-  logic signed [7:0]  w0_q, w0_d;
-  logic signed [7:0]  w1_q, w1_d;
+  logic signed [7:0]  w0_q;
+  logic signed [7:0]  w1_q;
+  logic               w0_en, w1_en;
   logic signed [7:0]  a_q, a_d;
   logic               v_q, v_d;
   logic               bank_q, bank_d;
@@ -51,9 +52,12 @@ module systolic_pe #(
   assign product = 16'(a_i) * 16'(weight);           // int8 x int8 -> int16, exact
   assign mac     = psum_i + 32'(product);             // sign-extended; wraps modulo 2^32
 
+  // The weight banks load w_data_i only when written (an enable flop, not a d mux: Verilator then evaluates the
+  // write only at the clock edge, not with every input change).
+  assign w0_en = w_en_i && !w_bank_i;
+  assign w1_en = w_en_i &&  w_bank_i;
+
   always_comb begin
-    w0_d   = (w_en_i && !w_bank_i) ? w_data_i : w0_q;
-    w1_d   = (w_en_i &&  w_bank_i) ? w_data_i : w1_q;
     a_d    = a_i;
     v_d    = v_i;
     bank_d = bank_i;
@@ -69,8 +73,8 @@ module systolic_pe #(
       bank_q <= 1'b0;
       psum_q <= '0;
     end else begin
-      w0_q   <= w0_d;
-      w1_q   <= w1_d;
+      if (w0_en) w0_q <= w_data_i;
+      if (w1_en) w1_q <= w_data_i;
       a_q    <= a_d;
       v_q    <= v_d;
       bank_q <= bank_d;

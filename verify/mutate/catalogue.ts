@@ -58,8 +58,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'pe-write-both-banks',
     file: 'systolic_pe.sv',
-    search: 'w0_d   = (w_en_i && !w_bank_i) ? w_data_i : w0_q;',
-    replace: 'w0_d   = (w_en_i) ? w_data_i : w0_q;',
+    search: 'assign w0_en = w_en_i && !w_bank_i;',
+    replace: 'assign w0_en = w_en_i;',
     description: 'a write to bank 1 also overwrites bank 0 (the bank in use while the next tile loads)',
   },
   {

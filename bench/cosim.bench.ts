@@ -1,7 +1,9 @@
 /**
  * Co-simulation speed, measured side by side in one run: the Verilated RTL alone, hw-sim alone, and the two in
  * lockstep (every output word compared every cycle), at 8x8, 16x16 and 32x32, on the same beat stream (a random
- * GEMM program, repeated). Target: lockstep at least 50% of the slower of the two alone.
+ * GEMM program, repeated). Rates are cycles per CPU second of this process (every thread); the lockstep ratio is
+ * also given in wall time, where the RTL's thread and hw-sim overlap on two cores. Targets (issue 17, item 4): the
+ * RTL alone at least 3M cycles per CPU second at 8x8, lockstep at least 0.8 of the slower engine alone.
  */
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { buildRtl } from '../harness/build/buildRtl.ts';
@@ -41,16 +43,37 @@ function program(cfg: ArrayConfig, seed: number): Program {
   );
 }
 
-/** Cycles per second of `once` (which runs `cycles` cycles), repeated for about SECONDS. */
-async function rate(cycles: number, once: () => void | Promise<void>): Promise<number> {
+/** Issue 17, item 4: the Verilated RTL alone at 8x8, and lockstep against the slower engine alone. */
+const RTL_TARGET_8X8 = 3e6;
+const LOCKSTEP_TARGET = 0.8;
+
+/** CPU seconds of this process (every thread: the C ABI runs the model on a thread of its own). */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Cycles per CPU second and per wall second of one measurement. */
+interface Rate {
+  cpu: number;
+  wall: number;
+}
+
+/**
+ * The rate of `once` (which runs `cycles` cycles), repeated for about SECONDS of CPU time. CPU time is the figure
+ * (on a shared machine wall time measures the neighbours too); wall time is kept for the lockstep ratio, where
+ * the RTL's thread and hw-sim's overlap on two cores.
+ */
+async function rate(cycles: number, once: () => void | Promise<void>): Promise<Rate> {
   await once(); // warm-up
   let done = 0;
+  const c0 = cpuSeconds();
   const t0 = performance.now();
-  while (performance.now() - t0 < SECONDS * 1000) {
+  while (cpuSeconds() - c0 < SECONDS) {
     await once();
     done += cycles;
   }
-  return done / ((performance.now() - t0) / 1000);
+  return { cpu: done / (cpuSeconds() - c0), wall: done / ((performance.now() - t0) / 1000) };
 }
 
 export default async function bench(): Promise<BenchResult> {
@@ -86,12 +109,25 @@ export default async function bench(): Promise<BenchResult> {
       if (r.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(r.verdict.first)}`);
     });
     rtl.close();
-    const slower = Math.min(rtlAlone, hwAlone);
     figures.push(
-      { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone, unit: 'cycles/s', higherIsBetter: true },
-      { label: `${size}x${size} hw-sim alone`, value: hwAlone, unit: 'cycles/s', higherIsBetter: true },
-      { label: `${size}x${size} lockstep`, value: both, unit: 'cycles/s', higherIsBetter: true },
-      { label: `${size}x${size} lockstep / slower alone`, value: both / slower, unit: 'ratio', target: 0.5, higherIsBetter: true },
+      { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone.cpu, unit: 'cycles/CPU s', higherIsBetter: true, ...(size === 8 ? { target: RTL_TARGET_8X8 } : {}) },
+      { label: `${size}x${size} hw-sim alone`, value: hwAlone.cpu, unit: 'cycles/CPU s', higherIsBetter: true },
+      { label: `${size}x${size} lockstep`, value: both.cpu, unit: 'cycles/CPU s', higherIsBetter: true },
+      {
+        label: `${size}x${size} lockstep / slower alone, CPU`,
+        value: both.cpu / Math.min(rtlAlone.cpu, hwAlone.cpu),
+        unit: 'ratio',
+        higherIsBetter: true,
+        note: 'both engines on one CPU budget: at most faster / (faster + slower)',
+      },
+      {
+        label: `${size}x${size} lockstep / slower alone, wall`,
+        value: both.wall / Math.min(rtlAlone.wall, hwAlone.wall),
+        unit: 'ratio',
+        target: LOCKSTEP_TARGET,
+        higherIsBetter: true,
+        note: "the RTL's thread and hw-sim overlap",
+      },
     );
     details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, build: build.hash };
   }

@@ -215,8 +215,9 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'assign acc_addr_d  = addr_i;',
     description: 'acc_addr_q follows the control line every cycle instead of holding',
     equivalent:
-      'acc_addr_q is read only through o_addr_d = acc_valid ? acc_out_addr : o_addr_q, i.e. only in a cycle after ' +
-      'acc_valid_d was 1, when both versions loaded addr_i; it is not a deep-mode register either.',
+      'acc_addr_q reaches o_addr_q only with a valid row (systolic_out: o_addr_d = valid_i ? addr_i : o_addr_q, through ' +
+      'the stage register when RequantStages is 2), i.e. only from a cycle after acc_valid_d was 1, when both versions ' +
+      'loaded addr_i; it is not a deep-mode register either.',
   },
   // ---- requantizer, single rounding ----
   {

@@ -11,6 +11,7 @@
 ;;   maxpool_grad2x2   MaxPoolGrad of 2x2 stride-2 pools            reference: ./wasm-js-kernels.ts's loops
 ;;   div_channels, div_channels_grad  x / s per channel and its gradient  reference: tf.div and its gradient
 ;;   adam              one Adam step of a variable                   reference: tf.train.adam
+;;   col_absmax        per-channel max |w|                           reference: quant/fakequant weightChannelParams
 ;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
 
 (module
@@ -471,6 +472,27 @@
       (local.set $dy (i32.add (local.get $dy) (local.get $row)))
       (local.set $dx (i32.add (local.get $dx) (local.get $row)))
       (local.set $p (i32.add (local.get $p) (local.get $row)))
+      (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
+  )
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; col_absmax(x, m, c, out): out[j] = max_i |x[i, j]| (float32 [c], c a multiple of 4, m >= 1): a weight tensor's
+  ;; per-output-channel range; pmax(acc, v) keeps acc where v is NaN, as quant/fakequant's `a > max` loop does.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func (export "col_absmax") (param $x i32) (param $m i32) (param $c i32) (param $out i32)
+    (local $end i32) (local $o i32) (local $row i32) (local $p i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $row))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (local.set $p (i32.add (local.get $out) (local.get $o)))
+        (v128.store (local.get $p)
+          (f32x4.pmax (v128.load (local.get $p)) (f32x4.abs (v128.load (i32.add (local.get $x) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
       (br_if $rows (i32.lt_u (local.get $x) (local.get $end))))
   )
 

@@ -11,11 +11,12 @@
  * The input is never observed: pixels arrive as p/255, which the fixed input quantization (1/255, -128) holds exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantize, fakeQuantizeBias, weightChannelParams, type LearnedStepQuantizer, type MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
+import { fakeQuantize, fakeQuantizeBias, weightChannelParams, weightChannelParamsFromMax, type LearnedStepQuantizer, type MovingAverageMinMaxObserver, type WeightClipping } from '../../quant/fakequant/index.ts';
 import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
 import { batchNormTrain as batchNormTrainOp } from '../backend/batch-norm-train.ts';
+import { channelMaxAbs } from '../backend/channel-max-abs.ts';
 import { divChannels } from '../backend/div-channels.ts';
 import { tensorMinMax } from '../backend/min-max.ts';
 
@@ -102,7 +103,8 @@ function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kin
   const sf = l.bn ? tf.div(l.bn.gamma, tf.sqrt(tf.add(l.bn.variance, BN_EPSILON))) : undefined;
   const wf = sf ? tf.mul(l.kernel, sf) : l.kernel;
   // Scales from the current folded weights, computed by quant/spec exactly as the export does.
-  const cq = weightChannelParams(wf.dataSync() as Float32Array, l.channels, q.weightBits, q.weightClipping);
+  const maxAbs = (q.weightClipping ?? 'max') === 'max' ? channelMaxAbs(wf) : null;
+  const cq = maxAbs !== null ? weightChannelParamsFromMax(maxAbs, q.weightBits) : weightChannelParams(wf.dataSync() as Float32Array, l.channels, q.weightBits, q.weightClipping);
   const scales = tf.tensor1d(Float32Array.from(cq.scales));
   const p0 = cq.params[0] as AffineParams;
   const wq = fakeQuantize(wf, scales, 0, p0.qmin, p0.qmax);

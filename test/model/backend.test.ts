@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
+import { channelMaxAbs } from '../../model/backend/channel-max-abs.ts';
 import { tensorMinMax } from '../../model/backend/min-max.ts';
+import { weightChannelParams, weightChannelParamsFromMax } from '../../quant/fakequant/index.ts';
 import { Rng } from '../../quant/random.ts';
 import { maxRelDiff } from './max-rel-diff.ts';
 
@@ -142,5 +144,25 @@ describe('model/backend: WASM training kernels', () => {
       assert.ok(maxRelDiff(w.v, c.v) < 1e-5, `seed ${seed}: [${as}] x [${bs}] ${ta} ${tb}: differs by ${maxRelDiff(w.v, c.v)}`);
     }
     await initBackend('wasm');
+  });
+
+  it('channelMaxAbs (one WASM pass) gives weightChannelParams its ranges: the same parameters; null for 10 channels', async () => {
+    const seed = 71;
+    const rng = new Rng(seed);
+    await initBackend('wasm');
+    for (const shape of [[784, 64], [3, 3, 8, 16], [3, 3, 1, 8]]) {
+      const c = shape[shape.length - 1]!;
+      const w = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.1);
+      w[3] = -2; // a negative maximum
+      const t = tf.tensor(w, shape);
+      const m = channelMaxAbs(t);
+      assert.ok(m !== null && m.length === c);
+      for (const bits of [8, 4, 2]) assert.deepEqual(weightChannelParamsFromMax(m, bits), weightChannelParams(w, c, bits), `seed ${seed}: [${shape}] at ${bits} bits`);
+      assert.equal(m[3], 2);
+      t.dispose();
+    }
+    const t = tf.zeros([784, 10]);
+    assert.equal(channelMaxAbs(t), null);
+    t.dispose();
   });
 });

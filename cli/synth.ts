@@ -18,9 +18,8 @@ const HELP = `usage: int8cosim synth [options]
                              every mode; 7,1 compares all three with single alone)
   --timeout <seconds>        limit of one Yosys run (default 660: 16x16 on the generic target needs more)
   --rtl-config <file.json>   RTL to synthesize (default rtl/cosim.json)
-  --top <module>             a sub-module alone, for a breakdown: systolic_array, systolic_requant (or its halves
-                             systolic_requant_mul, systolic_requant_round), systolic_acc,
-                             systolic_out
+  --top <module>             a sub-module alone, for a breakdown: systolic_array, systolic_acc, systolic_out,
+                             systolic_requant (or its halves systolic_requant_mul, systolic_requant_round)
   --out <dir>                output folder (default out/synth)
 `;
 

@@ -20,10 +20,11 @@ import type { ReferenceMessage, ReferenceProgram, ReferenceWorkerData } from './
 export type { ReferenceProgram } from './referenceWorker.ts';
 
 /**
- * Reference workers worth starting on this machine: the cores beyond the two that the RTL's thread and the main
- * thread keep busy. On 2 cores, 0: there the engines already share both cores chunk by chunk, and a worker adds
- * its start-up and a second compile of every program (measured: +5 to +15 % CPU) for no shorter critical path
- * while the Verilated RTL is about as slow as hw-sim.
+ * Reference workers started unless told: the cores beyond the two that the RTL's thread and the main thread keep
+ * busy. On 2 cores, 0: a worker adds its start-up and a second compile of every program (measured: +5 to +15 % CPU),
+ * which a short run (the tests' few images) never wins back. A long run on 2 cores may still gain: once the
+ * Verilated RTL got faster than hw-sim (rtl/ of ff75429), 10,000 MNIST images at 8x8 took 74.9 s of lockstep with
+ * `--reference-workers 1` against 85.5 s without (139 against 128 CPU s), one pair of runs at load 3.
  */
 export function defaultReferenceWorkers(): number {
   return Math.max(0, availableParallelism() - 2);

@@ -15,8 +15,8 @@ import { Network } from './net/network.ts';
 import { networkSpec, type NetworkName } from './net/spec.ts';
 import { head } from './train/batches.ts';
 import { calibrate, freezeCopy, initLearnedSteps, newQatState } from './train/calibrate.ts';
-import { evaluateSplit } from './train/evaluate.ts';
-import { trainPhase, type EpochRecord, type ProgressEvent } from './train/trainer.ts';
+import { evaluateSplit, type EvalResult } from './train/evaluate.ts';
+import { trainPhase, type EpochRecord, type PhaseOptions, type ProgressEvent } from './train/trainer.ts';
 import type { TrainSummary } from './summary.ts';
 
 export interface TrainOptions {
@@ -104,6 +104,18 @@ function accuracyOf(net: Network, split: Split, mode: Mode): { accuracy: number;
   return evaluateSplit(split, (x) => forward(net, x, mode).logits);
 }
 
+/**
+ * Trains one phase and evaluates its final weights on `test` in evaluation mode: the evaluation of the phase's last
+ * epoch when it made one (validation on `test`; the same weights, mode, split and batches, so the same figures),
+ * otherwise a fresh one. The freezes that follow a QAT phase (BatchNorm, observers) act in training mode only.
+ */
+function trainAndEvaluate(net: Network, train: Split, test: Split, o: PhaseOptions, mode: Mode): { curve: EpochRecord[]; result: { accuracy: number; predictions: Uint8Array } } {
+  let last: EvalResult | undefined;
+  const reusable = o.validation === test;
+  const curve = trainPhase(net, train, { ...o, onValidation: reusable ? (epoch, v) => { last = epoch === o.epochs ? v : undefined; } : undefined });
+  return { curve, result: last ?? accuracyOf(net, test, mode) };
+}
+
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
@@ -124,8 +136,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const validation = o.validateEachEpoch === false ? undefined : test;
   const common = { batchSize: cfg.batchSize, seed: o.seed, validation, onProgress: o.onProgress, maxStepsPerEpoch: o.maxStepsPerEpoch };
   try {
-    const floatCurve: EpochRecord[] = trainPhase(net, train, { ...common, phase: 'float', epochs: o.floatEpochs, learningRate: cfg.floatLearningRate });
-    const floatAcc = accuracyOf(net, test, { kind: 'float', training: false }).accuracy;
+    const floatRun = trainAndEvaluate(net, train, test, { ...common, phase: 'float', epochs: o.floatEpochs, learningRate: cfg.floatLearningRate }, { kind: 'float', training: false });
+    const floatCurve: EpochRecord[] = floatRun.curve;
+    const floatAcc = floatRun.result.accuracy;
     log(`float test accuracy ${(floatAcc * 100).toFixed(2)}%`);
 
     calibrate(net, train, q, cfg.calibrationImages, o.seed);
@@ -136,13 +149,14 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     log(`PTQ (W${o.weightBits}A${o.activationBits}) fake-quant test accuracy ${(ptqAcc * 100).toFixed(2)}%`);
 
     if (cfg.activationQuant === 'lsq') initLearnedSteps(net, train, q, cfg.calibrationImages, o.seed);
-    const qatCurve: EpochRecord[] = trainPhase(net, train, {
+    const qatRun = trainAndEvaluate(net, train, test, {
       ...common, phase: 'qat', epochs: o.qatEpochs, learningRate: cfg.qatLearningRate, qat: q,
       bnFreeze: cfg.bnFreeze, observerFreeze: cfg.observerFreeze,
-    });
+    }, { kind: 'qat', training: false, qat: q });
+    const qatCurve: EpochRecord[] = qatRun.curve;
     q.bnFrozen = true;
     for (const ob of q.observers) ob.freeze();
-    const fq = accuracyOf(net, test, { kind: 'qat', training: false, qat: q });
+    const fq = qatRun.result;
     log(`QAT fake-quant test accuracy ${(fq.accuracy * 100).toFixed(2)}%`);
 
     const meta = {

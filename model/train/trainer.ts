@@ -10,7 +10,7 @@ import { forward, type BatchStats, type Mode, type QatState } from '../net/forwa
 import type { Network } from '../net/network.ts';
 import { adam } from './adam.ts';
 import { batchImages, batchLabels, permutation } from './batches.ts';
-import { evaluateSplit } from './evaluate.ts';
+import { evaluateSplit, type EvalResult } from './evaluate.ts';
 
 export const BN_MOMENTUM = 0.1;
 
@@ -49,6 +49,11 @@ export interface PhaseOptions {
   observerFreeze?: number;
   /** Evaluated after each epoch (valLoss / valAccuracy); skipped when absent. */
   validation?: Split;
+  /**
+   * Sees each epoch's whole evaluation of `validation` (with its predictions), made in evaluation mode after the
+   * epoch's last step and its running-statistics update: the weights the phase ends with, after its last epoch.
+   */
+  onValidation?: (epoch: number, result: EvalResult) => void;
   onProgress?: (e: ProgressEvent) => void;
   /** Stops an epoch after this many steps (tests and benchmarks). */
   maxStepsPerEpoch?: number;
@@ -128,6 +133,7 @@ export function trainPhase(net: Network, train: Split, o: PhaseOptions): EpochRe
           const v = evaluateSplit(o.validation, (xb) => forward(net, xb, evalMode).logits);
           rec.valLoss = v.loss;
           rec.valAccuracy = v.accuracy;
+          o.onValidation?.(epoch, v);
         }
         records.push(rec);
         ev.record = rec;

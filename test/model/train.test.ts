@@ -30,6 +30,20 @@ describe('model: a short seeded training run', function () {
     assert.notDeepEqual(macTensors(a.model), macTensors(c.model));
   });
 
+  it('the final float and QAT accuracies, taken from the last epoch\'s test evaluation, equal fresh evaluations', async () => {
+    const o = { ...quick, network: 'tfc', seed: 9, floatEpochs: 2, qatEpochs: 2, trainLimit: 1280, testLimit: 600 } as const;
+    const fresh = await trainModel(o);
+    const reused = await trainModel({ ...o, validateEachEpoch: true });
+    const s = reused.summary;
+    assert.deepEqual(s.accuracy, fresh.summary.accuracy, 'the same four accuracies with and without per-epoch evaluation');
+    assert.deepEqual(s.agreement, fresh.summary.agreement, 'the same argmax agreement: the QAT predictions are the same');
+    assert.deepEqual(macTensors(reused.model), macTensors(fresh.model), 'per-epoch evaluation leaves the training alone');
+    assert.equal(s.curves.float.length, 2);
+    assert.equal(s.accuracy.float, s.curves.float[1]?.valAccuracy);
+    assert.equal(s.accuracy.qat, s.curves.qat[1]?.valAccuracy);
+    for (const c of [s.curves.float, s.curves.qat]) assert.notEqual(c[0]?.valAccuracy, c[1]?.valAccuracy, 'the epochs differ, so the wrong one would show');
+  });
+
   it('cnn W4A8: the conv path is deterministic too, and QAT keeps integer and fake-quant together', async () => {
     const o = { ...quick, network: 'cnn', weightBits: 4, seed: 3, trainLimit: 1280, testLimit: 300 } as const;
     const a = await trainModel(o);

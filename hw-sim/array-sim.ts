@@ -7,21 +7,33 @@
  * advances the cycle); this file holds the grid's and the chains' part of both. Nothing allocates per cycle.
  *
  * Storage of the shift-register chains (docs/ARCHITECTURE.md section 12; `readRegisters` and the accessors `aQ`,
- * `vQ`, `bankQ`, `skewQ`, `deskewQ`, `ctrlQ` decode it). A chain of registers that only shifts (each register copies its neighbour) is stored as a
- * circular buffer over time: the value that entered the chain in cycle t sits in slot t mod H, and register k of the
- * chain (0 = the one the ports feed) holds, in cycle τ, the value that entered in cycle τ-1-k. Shifting the whole
- * chain is then one write of the new value at the edge. This covers:
+ * `vQ`, `bankQ`, `skewQ`, `deskewQ`, `ctrlQ` decode it). A chain of registers that only shifts (each register
+ * copies its neighbour) is stored as a circular buffer over time: the value that entered the chain in cycle t sits in
+ * slot t mod H, and register k of the chain (0 = the one the ports feed) holds, in cycle τ, the value that entered in
+ * cycle τ-1-k. Shifting the whole chain is then one write of the new value at the edge. This covers:
  *  - row r's activation chain: its r input-skew registers, then a_q/v_q/bank_q of PE (r, 0), (r, 1), ... (r, C-1),
- *    so a_q of PE (r, c) is register r + c of row r's chain. Slots hold a token a & 0xff | v << 8 | bank << 9;
+ *    so a_q of PE (r, c) is register r + c of row r's chain. Its a values are row r's own chain; its valid and bank
+ *    bits are those of the beat that entered with them, the same in every row, so that every row reads them from one
+ *    pair of chains (the beat's a_en and a_bank of cycle t at slot t);
  *  - the de-skew lines: column c's C-1-c registers hold psum_q of PE (R-1, c) of earlier cycles. A value is stored
  *    under the cycle it leaves its line (it enters in cycle t, leaves in t + C-1-c), so that the sums the accumulate
  *    stage takes in cycle τ are one contiguous row, slot τ mod H;
- *  - the control line: R+C-1 registers of a_en, a_first, a_last, a_addr.
+ *  - the control line: R+C-1 registers of a_en (the beat's valid chain above), a_first, a_last, a_addr.
  * `nextLines()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
  * than H - 1), so the registers keep their values until the edge. Registers that compute (psum_q, the accumulate
  * and requantize stages) are double-buffered; registers with a write enable (the weights, parameters and configuration of
  * programmed-registers.ts; the accumulator memory, acc_q, o_data_q, o_acc_q of output-stages.ts) take a pending write at
  * the edge.
+ *
+ * The grid's fast path. psum_q of PE (r, c) in cycle τ belongs to the beat e = τ-1-r-c: it is 0 when that beat's
+ * a_en was 0, else the column's dot product over rows 0..r of the beat's a with the weights of its bank as each PE row
+ * saw them. So while the beats in flight are all of one valid bit and bank (the beats of the last R+C-1 cycles alike:
+ * a stream on one weight bank, or the array idle) and no weight write has touched that bank while they were in
+ * flight, the current weights are the ones every beat met, and the grid needs no register by register update: a
+ * cycle computes only what leaves it, psum_q of the bottom row for the de-skew lines, as C dot products (`lazy`
+ * cycles). `psumBuf` is then stale; the first cycle that needs the grid register by register (beats of another lane
+ * coming in, a write to the bank in use) and `psumQ` / `readRegisters` first fill it from the same dot products
+ * (`fillPsum`). Every register has the value of the register-by-register update in every cycle either way.
  */
 import { RangeCheckError } from '../quant/errors.ts';
 import { mac } from '../quant/spec/index.ts';
@@ -35,89 +47,121 @@ export type { ArraySimOptions } from './array-model.ts';
 export const CHAIN_SLOTS = 128;
 const MASK = CHAIN_SLOTS - 1;
 
-/** Token bits of the activation chain. */
-export const TOKEN_V = 0x100;
-export const TOKEN_BANK_SHIFT = 9;
+/** What a PE does with a beat, in one number: 0 when its a_en was 0 (psum_d = 0 whatever its bank), else 1 + a_bank. */
+function laneOf(en: number, bank: number): number {
+  return en === 1 ? 1 + bank : 0;
+}
 
 /**
- * The PE array's next state: PE (r, c) multiplies the token that entered row r in cycle τ-r-c with its weight of
- * that token's bank and adds psum_q of the PE above; psum_q is the half of ps at cur, psum_d is written to the other.
+ * The PE array's next state when every PE sees a valid beat on one bank (wb = bank * R*C, the bank's offset in w):
+ * PE (r, c) multiplies the a of the beat that entered row r in cycle τ-r-c (at h0 - c, each chain holding every slot
+ * twice) with its weight and adds psum_in. psum_in of PE (r, c) is at cur + r*C + c, its psum_d at nxt + C + r*C + c.
  */
-function peArrayNext(chain: Int32Array, ps: Int32Array, w: Int32Array, R: number, C: number, tau: number, cur: number): void {
+function peArrayNextUniform(act: Int32Array, ps: Int32Array, w: Int32Array, R: number, C: number, tau: number, cur: number, nxt: number, wb: number): void {
   const H = CHAIN_SLOTS;
-  const n = R * C;
-  const nxt = n - cur;
-  for (let c = 0, h0 = H + (tau & MASK); c < C; c++) {
-    const tok = chain[h0 - c] as number;
-    ps[nxt + c] = (tok & TOKEN_V) !== 0 ? mac(0, (tok << 24) >> 24, w[c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
-  }
-  for (let r = 1; r < R; r++) {
+  for (let r = 0; r < R; r++) {
     const base = r * C;
     const h0 = r * 2 * H + H + ((tau - r) & MASK);
-    const up = cur + base - C;
-    const dn = nxt + base;
+    const up = cur + base;
+    const dn = nxt + C + base;
+    const wr = wb + base;
+    for (let c = 0; c < C; c++) ps[dn + c] = mac(ps[up + c] as number, act[h0 - c] as number, w[wr + c] as number);
+  }
+}
+
+/** The same for beats of different valid bits or banks in flight: each PE reads its beat's (en and bank: one chain each, slot h0 - c). */
+function peArrayNextMixed(act: Int32Array, en: Int32Array, bank: Int32Array, ps: Int32Array, w: Int32Array, R: number, C: number, tau: number, cur: number, nxt: number): void {
+  const H = CHAIN_SLOTS;
+  const n = R * C;
+  for (let r = 0; r < R; r++) {
+    const base = r * C;
+    const h0 = H + ((tau - r) & MASK);
+    const a0 = r * 2 * H + h0;
+    const up = cur + base;
+    const dn = nxt + C + base;
     for (let c = 0; c < C; c++) {
-      const tok = chain[h0 - c] as number;
-      ps[dn + c] = (tok & TOKEN_V) !== 0 ? mac(ps[up + c] as number, (tok << 24) >> 24, w[base + c + (tok >> TOKEN_BANK_SHIFT) * n] as number) : 0;
+      const h = h0 - c;
+      ps[dn + c] = en[h] === 1 ? mac(ps[up + c] as number, act[a0 - c] as number, w[(bank[h] as number) * n + base + c] as number) : 0;
     }
   }
 }
 
 export class ArraySim extends ArrayModel {
-  /** psum_q of PE (r, c) at psumCur + r*C + c; the other half of the buffer holds the next values (psum_d). */
+  /**
+   * psum_q of PE (r, c) at psumCur + C + r*C + c; the other half of the buffer (R*C + C words each) holds the next
+   * values (psum_d). Each half begins with a row of zeros, psum_in of PE row 0.
+   */
   readonly psumBuf: Int32Array;
   psumCur = 0;
-  /** Row r's activation chain (skew registers, then a_q/v_q/bank_q of the PEs): slots r*2H .. r*2H+2H-1, each token twice (slot s and s+H). */
+  /** Row r's activation chain (skew registers, then a_q of the PEs): slots r*2H .. r*2H+2H-1, each value twice (slot s and s+H). */
   readonly actChain: Int32Array;
+  /** The beats' a_en (v_q of the activation chains, the control line's en) and a_bank (bank_q) of cycle t at slots t mod H and that + H. */
+  readonly enChain: Int32Array;
+  readonly bankChain: Int32Array;
   /** The de-skew lines: psum_q of PE (R-1, c) of cycle t at ((t + C-1-c) mod H)*C + c (a row of C per exit cycle). */
   readonly deskewChain: Int32Array;
-  /** The control line (a_en, a_first, a_last, a_addr of cycle t at t mod H). */
-  readonly ctrlEnChain: Int32Array;
+  /** The rest of the control line (a_first, a_last, a_addr of cycle t at t mod H). */
   readonly ctrlFirstChain: Int32Array;
   readonly ctrlLastChain: Int32Array;
   readonly ctrlAddrChain: Int32Array;
+
+  /** laneOf() of the beat that entered last, and the cycle it became that (the grid is uniform R+C-2 cycles later). */
+  private lane = 0;
+  private laneSince = -CHAIN_SLOTS;
+  /** The last cycle a weight write to bank 0 / 1 was sampled in. */
+  private readonly wroteBank = new Float64Array(2);
+  /** psumBuf holds psum_q (false after a lazy cycle, until fillPsum). */
+  private psumValid = true;
+  /** No lazy cycle before this one: psum_q was read (a deep-mode caller reads it every cycle, and would pay a fillPsum each). */
+  private eagerUntil = 0;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
     super(cfg, opts);
     const R = this.rows;
     const C = this.cols;
-    this.psumBuf = new Int32Array(2 * R * C);
+    this.psumBuf = new Int32Array(2 * (R * C + C));
     this.actChain = new Int32Array(R * 2 * CHAIN_SLOTS);
+    this.enChain = new Int32Array(2 * CHAIN_SLOTS);
+    this.bankChain = new Int32Array(2 * CHAIN_SLOTS);
     this.deskewChain = new Int32Array(C * CHAIN_SLOTS);
-    this.ctrlEnChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlFirstChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlLastChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlAddrChain = new Int32Array(CHAIN_SLOTS);
   }
 
   protected resetLines(): void {
-    for (const a of [this.psumBuf, this.actChain, this.deskewChain, this.ctrlEnChain, this.ctrlFirstChain, this.ctrlLastChain, this.ctrlAddrChain]) {
+    for (const a of [this.psumBuf, this.actChain, this.enChain, this.bankChain, this.deskewChain, this.ctrlFirstChain, this.ctrlLastChain, this.ctrlAddrChain]) {
       a.fill(0);
     }
     this.psumCur = 0;
+    this.lane = 0;
+    this.laneSince = -CHAIN_SLOTS;
+    this.wroteBank.fill(-CHAIN_SLOTS);
+    this.psumValid = true;
+    this.eagerUntil = 0;
   }
 
-  /** The token (a & 0xff | v << 8 | bank << 9) in register k of row r's activation chain. */
-  private token(r: number, k: number): number {
-    return this.actChain[r * 2 * CHAIN_SLOTS + ((this.cycle - 1 - k) & MASK)] as number;
+  /** The slot of register k of a chain (the value that entered in cycle τ-1-k). */
+  private slot(k: number): number {
+    return (this.cycle - 1 - k) & MASK;
   }
 
   /** a_q of PE (r, c). */
   aQ(r: number, c: number): number {
-    return (this.token(r, r + c) << 24) >> 24;
+    return this.actChain[r * 2 * CHAIN_SLOTS + this.slot(r + c)] as number;
   }
   /** v_q of PE (r, c). */
   vQ(r: number, c: number): number {
-    return (this.token(r, r + c) >> 8) & 1;
+    return this.enChain[this.slot(r + c)] as number;
   }
   /** bank_q of PE (r, c). */
   bankQ(r: number, c: number): number {
-    return (this.token(r, r + c) >> TOKEN_BANK_SHIFT) & 1;
+    return this.bankChain[this.slot(r + c)] as number;
   }
   /** Input skew register j (0 = fed by the ports) of row r, 1 <= r < R, j < r: [a, v, bank]. */
   skewQ(r: number, j: number): [number, number, number] {
-    const t = this.token(r, j);
-    return [(t << 24) >> 24, (t >> 8) & 1, (t >> TOKEN_BANK_SHIFT) & 1];
+    const s = this.slot(j);
+    return [this.actChain[r * 2 * CHAIN_SLOTS + s] as number, this.enChain[s] as number, this.bankChain[s] as number];
   }
   /** De-skew register j (0 = fed by PE (R-1, c)) of column c, j < C-1-c. */
   deskewQ(c: number, j: number): number {
@@ -125,13 +169,15 @@ export class ArraySim extends ArrayModel {
   }
   /** Control-line register j (0 = fed by the ports), j < R+C-1: [en, first, last, addr]. */
   ctrlQ(j: number): [number, number, number, number] {
-    const s = (this.cycle - 1 - j) & MASK;
-    return [this.ctrlEnChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number];
+    const s = this.slot(j);
+    return [this.enChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number];
   }
 
   /** psum_q of every PE (r*C + c), a copy. */
   get psumQ(): Int32Array {
-    return this.psumBuf.slice(this.psumCur, this.psumCur + this.rows * this.cols);
+    this.readPsum();
+    const q = this.psumCur + this.cols;
+    return this.psumBuf.slice(q, q + this.rows * this.cols);
   }
 
   /** The PE registers in the readout layout of section 6 (REG_WORDS_PER_PE words per PE). */
@@ -142,17 +188,19 @@ export class ArraySim extends ArrayModel {
     if (out.length < off + regWords(this.cfg)) {
       throw new RangeCheckError(`readRegisters: needs ${regWords(this.cfg)} words, got ${out.length - off}`);
     }
+    this.readPsum();
+    const q = this.psumCur + C;
     for (let r = 0; r < R; r++) {
       for (let c = 0; c < C; c++) {
         const i = r * C + c;
         const o = off + i * REG_WORDS_PER_PE;
-        const t = this.token(r, r + c);
+        const s = this.slot(r + c);
         out[o] = w0Q[i] as number;
         out[o + 1] = w1Q[i] as number;
-        out[o + 2] = (t << 24) >> 24;
-        out[o + 3] = (t >> 8) & 1;
-        out[o + 4] = (t >> TOKEN_BANK_SHIFT) & 1;
-        out[o + 5] = this.psumBuf[this.psumCur + i] as number;
+        out[o + 2] = this.actChain[r * 2 * CHAIN_SLOTS + s] as number;
+        out[o + 3] = this.enChain[s] as number;
+        out[o + 4] = this.bankChain[s] as number;
+        out[o + 5] = this.psumBuf[q + i] as number;
       }
     }
   }
@@ -168,58 +216,155 @@ export class ArraySim extends ArrayModel {
    */
   protected nextLines(b: Int32Array, o: number): void {
     this.nextChains(b, o);
-    peArrayNext(this.actChain, this.psumBuf, this.programmed.wQ, this.rows, this.cols, this.cycle, this.psumCur);
+    if (((b[o + IN.wEn] as number) & 1) === 1) this.wroteBank[(b[o + IN.wBank] as number) & 1] = this.cycle;
+    if (this.lazyCycle()) {
+      this.nextDeskewLazy();
+      this.psumValid = false;
+    } else {
+      if (!this.psumValid) this.fillPsum();
+      this.nextDeskew();
+      this.nextGrid();
+    }
     this.nextAccumulate();
   }
 
-  /** Register 0 of every chain takes its input: the activation rows and the control line from the ports, the de-skew lines from the bottom PE row. */
+  /** Register 0 of the activation chains and of the control line takes its input from the ports. */
   private nextChains(b: Int32Array, o: number): void {
     const R = this.rows;
-    const C = this.cols;
     const H = CHAIN_SLOTS;
-    const slot = this.cycle & MASK;
+    const tau = this.cycle;
+    const slot = tau & MASK;
     const aEn = (b[o + IN.aEn] as number) & 1;
     // bank_d = bank_in whatever the valid bit (ARCHITECTURE.md section 4): a_bank_i enters the line even when a_en_i is 0.
-    const tokHi = (aEn === 1 ? TOKEN_V : 0) | (((b[o + IN.aBank] as number) & 1) << TOKEN_BANK_SHIFT);
+    const aBank = (b[o + IN.aBank] as number) & 1;
+    this.enChain[slot] = aEn;
+    this.enChain[slot + H] = aEn;
+    this.bankChain[slot] = aBank;
+    this.bankChain[slot + H] = aBank;
+    const lane = laneOf(aEn, aBank);
+    if (lane !== this.lane) {
+      this.lane = lane;
+      this.laneSince = tau;
+    }
     // row r's register 0 is its first skew register (a_q of PE (0, 0) for row 0)
     const chain = this.actChain;
     const aOff = o + this.aOff;
     for (let r = 0; r < R; r++) {
-      const tok = ((b[aOff + r] as number) & 0xff) | tokHi;
+      const a = ((b[aOff + r] as number) << 24) >> 24;
       const s = r * 2 * H + slot;
-      chain[s] = tok;
-      chain[s + H] = tok;
+      chain[s] = a;
+      chain[s + H] = a;
     }
-    // column c's de-skew line takes psum_q of PE (R-1, c)
-    const bottom = this.psumCur + (R - 1) * C;
-    const ps = this.psumBuf;
-    const dsk = this.deskewChain;
-    for (let c = 0; c < C; c++) dsk[((slot + C - 1 - c) & MASK) * C + c] = ps[bottom + c] as number;
     // the control line
     const first = (b[o + IN.aFirst] as number) & 1;
     const last = (b[o + IN.aLast] as number) & 1;
-    this.ctrlEnChain[slot] = aEn;
     this.ctrlFirstChain[slot] = first;
     this.ctrlLastChain[slot] = last;
     this.ctrlAddrChain[slot] = (b[o + IN.aAddr] as number) & (this.depth - 1);
     if (aEn === 1) {
       const cnt = this.counters;
       cnt.beats++;
-      cnt.peMacs += R * C;
+      cnt.peMacs += R * this.cols;
       if (first === 1) cnt.firstBeats++;
       if (last === 1) cnt.lastBeats++;
     }
+  }
+
+  /**
+   * Whether this cycle may be lazy: every beat in the registers and the one entering (cycles τ-(R+C-1) .. τ) of one
+   * lane, and no write to that lane's bank sampled since before the oldest of them entered (nor in this cycle: it
+   * lands at this edge), so that every PE of every beat in flight met the weights the registers hold now.
+   */
+  private lazyCycle(): boolean {
+    const tau = this.cycle;
+    const span = this.rows + this.cols;
+    if (tau < this.eagerUntil || this.laneSince > tau - (span - 1)) return false;
+    return this.lane === 0 || (this.wroteBank[this.lane - 1] as number) < tau - span;
+  }
+
+  /** psum_q of PE (r, c) from its beat (the one that entered in cycle τ-1-r-c) and the weights it met (see the file's comment). */
+  private psumOf(r: number, c: number): number {
+    const s = this.slot(r + c);
+    if (this.enChain[s] !== 1) return 0;
+    return this.columnDot(s, (this.bankChain[s] as number) * this.rows * this.cols + c, r + 1);
+  }
+
+  /** mac over rows 0 .. k-1 of the beat in slot s with the weights from wi (w[wi + row*C]), in the grid's order (row 0 first). */
+  private columnDot(s: number, wi: number, k: number): number {
+    const act = this.actChain;
+    const w = this.programmed.wQ;
+    const C = this.cols;
+    let acc = 0;
+    for (let r = 0; r < k; r++) acc = mac(acc, act[r * 2 * CHAIN_SLOTS + s] as number, w[wi + r * C] as number);
+    return acc;
+  }
+
+  /** psumBuf from the beats in flight, after lazy cycles. */
+  private fillPsum(): void {
+    const R = this.rows;
+    const C = this.cols;
+    const q = this.psumCur + C;
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) this.psumBuf[q + r * C + c] = this.psumOf(r, c);
+    this.psumValid = true;
+  }
+
+  /** psum_q is about to be read from psumBuf (psumQ, readRegisters). */
+  private readPsum(): void {
+    if (!this.psumValid) this.fillPsum();
+    this.eagerUntil = this.cycle + CHAIN_SLOTS;
+  }
+
+  /** Column c's de-skew line takes psum_q of PE (R-1, c) (its slot: the cycle it leaves the line). */
+  private nextDeskew(): void {
+    const C = this.cols;
+    const slot = this.cycle & MASK;
+    const bottom = this.psumCur + this.rows * C;
+    const ps = this.psumBuf;
+    const dsk = this.deskewChain;
+    for (let c = 0; c < C; c++) dsk[((slot + C - 1 - c) & MASK) * C + c] = ps[bottom + c] as number;
+  }
+
+  /** The same in a lazy cycle: psum_q of PE (R-1, c) is the dot product of its beat (cycle τ-R-c), all of the cycle's lane. */
+  private nextDeskewLazy(): void {
+    const R = this.rows;
+    const C = this.cols;
+    const tau = this.cycle;
+    const slot = tau & MASK;
+    const dsk = this.deskewChain;
+    const wb = (this.lane - 1) * R * C;
+    for (let c = 0; c < C; c++) {
+      dsk[((slot + C - 1 - c) & MASK) * C + c] = this.lane === 0 ? 0 : this.columnDot((tau - R - c) & MASK, wb + c, R);
+    }
+  }
+
+  /** psum_d of every PE: uniform when the beats of cycles τ-(R+C-2) .. τ (the ones the PEs take) are of one lane. */
+  private nextGrid(): void {
+    const R = this.rows;
+    const C = this.cols;
+    const n = R * C + C;
+    const cur = this.psumCur;
+    const nxt = n - cur;
+    const ps = this.psumBuf;
+    const tau = this.cycle;
+    const uniform = this.laneSince <= tau - (R + C - 2);
+    if (uniform && this.lane === 0) {
+      ps.fill(0, nxt + C, nxt + n);
+      return;
+    }
+    const w = this.programmed.wQ;
+    if (uniform) peArrayNextUniform(this.actChain, ps, w, R, C, tau, cur, nxt, (this.lane - 1) * R * C);
+    else peArrayNextMixed(this.actChain, this.enChain, this.bankChain, ps, w, R, C, tau, cur, nxt);
   }
 
   /** Accumulate stage: the beat at the end of the control line meets its de-skewed sums (the row of this cycle's exit slot). */
   private nextAccumulate(): void {
     const s = (this.cycle - (this.rows + this.cols - 1)) & MASK;
     const sums = (this.cycle & MASK) * this.cols;
-    this.stages.nextAccumulate(this.ctrlEnChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number, this.deskewChain, sums, this.counters);
+    this.stages.nextAccumulate(this.enChain[s] as number, this.ctrlFirstChain[s] as number, this.ctrlLastChain[s] as number, this.ctrlAddrChain[s] as number, this.deskewChain, sums, this.counters);
   }
 
   /** The clock edge: psum_d becomes psum_q (the chains shift by the slot nextLines() wrote). */
   protected commitLines(): void {
-    this.psumCur = this.rows * this.cols - this.psumCur;
+    this.psumCur = this.rows * this.cols + this.cols - this.psumCur;
   }
 }

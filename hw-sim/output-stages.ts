@@ -96,10 +96,8 @@ export class OutputStages {
     const accD = this.accD;
     const mem = this.accMem;
     const row = addr * C;
-    for (let c = 0; c < C; c++) {
-      const ps = sums[off + c] as number;
-      accD[c] = first === 1 ? ps : wrapInt32((mem[row + c] as number) + ps);
-    }
+    if (first === 1) for (let c = 0; c < C; c++) accD[c] = sums[off + c] as number;
+    else for (let c = 0; c < C; c++) accD[c] = wrapInt32((mem[row + c] as number) + (sums[off + c] as number));
     this.accWe = last === 1 ? 2 : 1;
     this.accWeAddr = addr;
     this.accValidD = last === 1 ? 1 : 0;
@@ -126,7 +124,11 @@ export class OutputStages {
   commit(): void {
     let t: Int32Array;
     if (this.accWe !== 0) {
-      this.accMem.set(this.accD, this.accWeAddr * this.cols);
+      // a loop, not accMem.set(): a row of C words is shorter than the call
+      const mem = this.accMem;
+      const accD = this.accD;
+      const row = this.accWeAddr * this.cols;
+      for (let c = 0; c < this.cols; c++) mem[row + c] = accD[c] as number;
       if (this.accWe === 2) {
         t = this.accQ;
         this.accQ = this.accD;

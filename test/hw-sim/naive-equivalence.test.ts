@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
-import { ArraySim, IN, arrayConfig, inWords, outWordNames, regWordName, regWords } from '../../hw-sim/index.ts';
-import { NaiveArray } from './naive-array.ts';
+import { inWords, outWordNames, regWordName, regWords } from '../../hw-sim/index.ts';
+import { modelPair } from './model-pair.ts';
+import { randomBeat } from './random-beat.ts';
 
 /** Any input words at all: random enables, garbage in every field (high bits included), in-range m0, shift and rounding code. */
 function randomStream(rng: Rng, rows: number, cols: number, n: number, busy: number): Int32Array {
@@ -9,11 +10,7 @@ function randomStream(rng: Rng, rows: number, cols: number, n: number, busy: num
   const b = new Int32Array(n * iw);
   for (let t = 0; t < n; t++) {
     const o = t * iw;
-    for (let i = 0; i < iw; i++) b[o + i] = rng.next() < 0.5 ? rng.int32() : rng.int(-130, 130);
-    for (const k of [IN.wEn, IN.aEn, IN.pEn, IN.cEn]) b[o + k] = rng.next() < busy ? 1 : 0;
-    b[o + IN.pM0] = rng.int(0, 2 ** 31 - 1);
-    b[o + IN.pShift] = rng.int(-31, 30) + 256 * rng.int(-3, 3);
-    b[o + IN.cRound] = rng.int(0, 2) + 4 * rng.int(-3, 3); // a mode the array implements (3 is reserved)
+    randomBeat(rng, b, o, iw, busy);
   }
   return b;
 }
@@ -31,11 +28,7 @@ describe('hw-sim ArraySim against a naive register-by-register model', () => {
       it(`${R}x${C} D=${D} (${busyTag}): every output word and PE register agree every cycle on random input streams, the rounding switched by every configuration write`, () => {
         const seed = R * 1000 + C * 10 + D + (busyTag === 'b' ? 1 : 0);
         const rng = new Rng(seed);
-        const cfg = arrayConfig({ rows: R, cols: C, accDepth: D });
-        const fast = new ArraySim(cfg);
-        const naive = new NaiveArray(cfg);
-        fast.reset();
-        naive.reset();
+        const { cfg, fast, naive } = modelPair({ rows: R, cols: C, accDepth: D });
         const n = 300;
         const input = randomStream(rng, R, C, n, rng.pick([0.3, 0.9]));
         const of = new Int32Array(fast.outWords);

@@ -6,10 +6,10 @@
  * programmed registers (weights, parameters, configuration: ProgrammedRegisters) and the back end (accumulate,
  * requantize, output flops: OutputStages).
  *
- * One cycle (step): the outputs are the flops before the edge; then the model's `nextLines()` (its grid and lines,
- * handing the beat at the end of the control line to the accumulate stage), the requantize stage and the port
- * writes compute next values, and the edge (`commitLines()`, then the back end and the programmed registers) swaps
- * them in.
+ * One cycle (step): the outputs are the flops before the edge; then the port writes (checked: the one part that can
+ * refuse a beat, before anything else changes), the model's `nextLines()` (its grid and lines, handing the beat at
+ * the end of the control line to the accumulate stage) and the requantize stage compute next values, and the edge
+ * (`commitLines()`, then the back end and the programmed registers) swaps them in.
  */
 import { LifecycleError, RangeCheckError } from '../quant/errors.ts';
 import { zeroCounters, type ArrayCounters } from './counters.ts';
@@ -87,10 +87,11 @@ export abstract class ArrayModel {
   step(inBuf: Int32Array, inOff: number, outBuf: Int32Array, outOff: number): void {
     if (!this.isReset) throw new LifecycleError('ArraySim.step() before reset(): call reset() first');
     this.stages.writeOutputs(outBuf, outOff);
+    // first what can refuse the beat (HazardError, RangeCheckError): a refused beat changes no register
     if (this.hazards !== undefined) this.hazards.observe(this.cycle, inBuf, inOff, this.stages.accValidQ === 1);
+    this.programmed.sample(inBuf, inOff, this.cycle, this.counters);
     this.nextLines(inBuf, inOff);
     this.stages.nextRequantize(this.counters);
-    this.programmed.sample(inBuf, inOff, this.cycle, this.counters);
     this.commitLines();
     this.stages.commit();
     this.programmed.commit();

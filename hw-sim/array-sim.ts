@@ -22,8 +22,8 @@
  * `nextLines()` writes the slot of the current cycle in each chain: no register holds that slot (every chain is shorter
  * than H - 1), so the registers keep their values until the edge. Registers that compute (psum_q, the accumulate
  * and requantize stages) are double-buffered; registers with a write enable (the weights, parameters and configuration of
- * programmed-registers.ts; the accumulator memory, acc_q, o_data_q, o_acc_q of output-stages.ts) take a pending write at
- * the edge.
+ * programmed-registers.ts; acc_q, o_data_q, o_acc_q of output-stages.ts) take a pending write at the edge, and the
+ * accumulator memory its row in the accumulate cycle (output-stages.ts says why that is the same).
  *
  * The grid's fast path. psum_q of PE (r, c) in cycle τ belongs to the beat e = τ-1-r-c: it is 0 when that beat's
  * a_en was 0, else the column's dot product over rows 0..r of the beat's a with the weights of its bank as each PE row
@@ -86,6 +86,20 @@ function peArrayNextMixed(act: Int32Array, en: Int32Array, bank: Int32Array, ps:
   }
 }
 
+/**
+ * One beat's column sums (the beat in slot s of the activation chains, the weights of a bank at wb): out[row + c] =
+ * mac over rows 0 .. R-1 of a[r] * w[wb + r*C + c], row 0 first, as the grid's columns add them.
+ */
+function beatRow(act: Int32Array, w: Int32Array, out: Int32Array, R: number, C: number, s: number, wb: number, row: number): void {
+  const a0 = act[s] as number;
+  for (let c = 0; c < C; c++) out[row + c] = mac(0, a0, w[wb + c] as number);
+  for (let r = 1; r < R; r++) {
+    const a = act[r * 2 * CHAIN_SLOTS + s] as number;
+    const wr = wb + r * C;
+    for (let c = 0; c < C; c++) out[row + c] = mac(out[row + c] as number, a, w[wr + c] as number);
+  }
+}
+
 export class ArraySim extends ArrayModel {
   /**
    * psum_q of PE (r, c) at psumCur + C + r*C + c; the other half of the buffer (R*C + C words each) holds the next
@@ -114,6 +128,8 @@ export class ArraySim extends ArrayModel {
   private psumValid = true;
   /** No lazy cycle before this one: psum_q was read (a deep-mode caller reads it every cycle, and would pay a fillPsum each). */
   private eagerUntil = 0;
+  /** The last lazy cycle (the de-skew rows of the beats up to τ-R are entered while the cycles are lazy). */
+  private lastLazy = -CHAIN_SLOTS;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
     super(cfg, opts);
@@ -139,6 +155,7 @@ export class ArraySim extends ArrayModel {
     this.wroteBank.fill(-CHAIN_SLOTS);
     this.psumValid = true;
     this.eagerUntil = 0;
+    this.lastLazy = -CHAIN_SLOTS;
   }
 
   /** The slot of register k of a chain (the value that entered in cycle τ-1-k). */
@@ -324,17 +341,28 @@ export class ArraySim extends ArrayModel {
     for (let c = 0; c < C; c++) dsk[((slot + C - 1 - c) & MASK) * C + c] = ps[bottom + c] as number;
   }
 
-  /** The same in a lazy cycle: psum_q of PE (R-1, c) is the dot product of its beat (cycle τ-R-c), all of the cycle's lane. */
+  /**
+   * The same in a lazy cycle, a beat at a time: the beat of cycle τ-R, whose column c leaves PE (R-1, c) in cycle
+   * τ+c and the de-skew lines in τ+C-1, enters its whole row of the de-skew chain now (slot τ+C-1, which no register
+   * holds yet), as the vector-matrix product of its a with the lane's weights; the first lazy cycle after others
+   * also enters the columns still due of the C-1 beats before it. Should a later cycle not be lazy (a weight write
+   * to the bank in use), it enters its column of those rows again from the grid.
+   */
   private nextDeskewLazy(): void {
     const R = this.rows;
     const C = this.cols;
     const tau = this.cycle;
-    const slot = tau & MASK;
-    const dsk = this.deskewChain;
     const wb = (this.lane - 1) * R * C;
-    for (let c = 0; c < C; c++) {
-      dsk[((slot + C - 1 - c) & MASK) * C + c] = this.lane === 0 ? 0 : this.columnDot((tau - R - c) & MASK, wb + c, R);
+    if (this.lastLazy !== tau - 1) {
+      for (let d = 1; d < C; d++) {
+        const row = ((tau - R - d + R + C - 1) & MASK) * C;
+        for (let c = d; c < C; c++) this.deskewChain[row + c] = this.lane === 0 ? 0 : this.columnDot((tau - R - d) & MASK, wb + c, R);
+      }
     }
+    this.lastLazy = tau;
+    const row = ((tau + C - 1) & MASK) * C;
+    if (this.lane === 0) this.deskewChain.fill(0, row, row + C);
+    else beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, (tau - R) & MASK, wb, row);
   }
 
   /** psum_d of every PE: uniform when the beats of cycles τ-(R+C-2) .. τ (the ones the PEs take) are of one lane. */

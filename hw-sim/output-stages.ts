@@ -6,7 +6,9 @@
  * this back end a beat and its column sums), not this.
  *
  * Per cycle a model calls `nextAccumulate()` (the beat at the end of the control line and its de-skewed column sums),
- * `nextRequantize()`, and at the clock edge `commit()`; nothing allocates per cycle.
+ * `nextRequantize()`, and at the clock edge `commit()`; nothing allocates per cycle. The accumulator memory is the
+ * one register written before the edge: the accumulate stage is its only reader in a cycle and reads the row before
+ * it writes it, and ArrayModel.step() checks everything that can refuse a beat before any next-state function runs.
  */
 import { wrapInt32 } from '../quant/spec/index.ts';
 import type { ArrayCounters } from './counters.ts';
@@ -34,8 +36,7 @@ export class OutputStages {
   private accAddrD = 0;
   private oValidD = 0;
   private oAddrD = 0;
-  private accWe = 0; // 1: accMem row <= accD; 2: also acc_q <= accD
-  private accWeAddr = 0;
+  private accLoad = 0; // 1: acc_q <= accD at the edge
   private oWe = 0;
 
   /** cfg: a validated array configuration; params: the registers the requantizer reads. */
@@ -87,20 +88,22 @@ export class OutputStages {
    */
   nextAccumulate(en: number, first: number, last: number, addr: number, sums: Int32Array, off: number, cnt: ArrayCounters): void {
     if (en !== 1) {
-      this.accWe = 0;
+      this.accLoad = 0;
       this.accValidD = 0;
       this.accAddrD = this.accAddrQ;
       return;
     }
     const C = this.cols;
-    const accD = this.accD;
     const mem = this.accMem;
     const row = addr * C;
-    if (first === 1) for (let c = 0; c < C; c++) accD[c] = sums[off + c] as number;
-    else for (let c = 0; c < C; c++) accD[c] = wrapInt32((mem[row + c] as number) + (sums[off + c] as number));
-    this.accWe = last === 1 ? 2 : 1;
-    this.accWeAddr = addr;
-    this.accValidD = last === 1 ? 1 : 0;
+    if (first === 1) for (let c = 0; c < C; c++) mem[row + c] = sums[off + c] as number;
+    else for (let c = 0; c < C; c++) mem[row + c] = wrapInt32((mem[row + c] as number) + (sums[off + c] as number));
+    if (last === 1) {
+      const accD = this.accD;
+      for (let c = 0; c < C; c++) accD[c] = mem[row + c] as number;
+    }
+    this.accLoad = last;
+    this.accValidD = last;
     this.accAddrD = last === 1 ? addr : this.accAddrQ;
     if (first === 1) cnt.accOverwrites++;
     else cnt.accAdds++;
@@ -120,20 +123,13 @@ export class OutputStages {
     cnt.outputRows++;
   }
 
-  /** The clock edge: D becomes Q, the pending memory and register writes land. */
+  /** The clock edge: D becomes Q, the pending register writes land. */
   commit(): void {
     let t: Int32Array;
-    if (this.accWe !== 0) {
-      // a loop, not accMem.set(): a row of C words is shorter than the call
-      const mem = this.accMem;
-      const accD = this.accD;
-      const row = this.accWeAddr * this.cols;
-      for (let c = 0; c < this.cols; c++) mem[row + c] = accD[c] as number;
-      if (this.accWe === 2) {
-        t = this.accQ;
-        this.accQ = this.accD;
-        this.accD = t;
-      }
+    if (this.accLoad === 1) {
+      t = this.accQ;
+      this.accQ = this.accD;
+      this.accD = t;
     }
     this.accValidQ = this.accValidD;
     this.accAddrQ = this.accAddrD;

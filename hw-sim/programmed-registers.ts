@@ -92,7 +92,7 @@ export class ProgrammedRegisters {
     this.roundQ = 0;
   }
 
-  /** The weight, parameter and configuration writes of the beat at b[o ..] (pending until commit()), counted. */
+  /** The weight, parameter and configuration writes of the beat at b[o ..] (pending until commit()), checked, then counted. */
   sample(b: Int32Array, o: number, cycle: number, cnt: ArrayCounters): void {
     const C = this.cols;
     this.wWe = (b[o + IN.wEn] as number) & 1;
@@ -102,7 +102,6 @@ export class ProgrammedRegisters {
       const wd = o + IN.wData;
       const data = this.wWeData;
       for (let c = 0; c < C; c++) data[c] = ((b[wd + c] as number) << 24) >> 24;
-      cnt.weightRowWrites++;
     }
     this.pWe = (b[o + IN.pEn] as number) & 1;
     if (this.pWe === 1) {
@@ -115,7 +114,6 @@ export class ProgrammedRegisters {
           `cycle ${cycle}: p_m0 must be in [0, 2^31-1] and p_shift in [${SHIFT_MIN}, ${SHIFT_MAX}], got m0 ${this.pWeM0}, shift ${this.pWeShift}`,
         );
       }
-      cnt.paramWrites++;
     }
     this.cWe = (b[o + IN.cEn] as number) & 1;
     if (this.cWe === 1) {
@@ -129,8 +127,11 @@ export class ProgrammedRegisters {
           `cycle ${cycle}: c_round ${this.cWeRound} (${mode === undefined ? 'reserved' : `'${mode}'`}) selects a rounding mode this array does not implement (roundingModes ${formatRoundingModes(this.cfg.roundingModes)})`,
         );
       }
-      cnt.configWrites++;
     }
+    // counted once the beat is accepted
+    cnt.weightRowWrites += this.wWe;
+    cnt.paramWrites += this.pWe;
+    cnt.configWrites += this.cWe;
   }
 
   /** The clock edge: the pending writes land (a row or column index past the array writes nothing). */

@@ -6,12 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { adamConfig } from './adam-kernel.ts';
+import { addChannelsConfig } from './add-channels.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train-kernels.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { divChannelsConfigs } from './div-channels.ts';
 import { fakeQuantizeConfig } from './fake-quantize-kernel.ts';
+import { identityConfig } from './identity-kernel.ts';
 import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
 
 let ready: Promise<string> | undefined;
@@ -37,9 +39,10 @@ function kernelOf(name: string): tf.KernelFunc {
 /**
  * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter), the fused training BatchNorm (forward and
  * backward, batch-norm-train.ts's op), quant/fakequant's fused fake-quant, the fused Adam step
- * (model/train/adam.ts) and x / s per channel (div-channels.ts), and replaces four slow ones: stride-1 Conv2DBackpropInput (built on its Conv2D),
- * BatchMatMul with transposed operands (transposed first), MaxPoolGrad and leading-axes Sum (loops over its
- * heap). Idempotent.
+ * (model/train/adam.ts), x / s and x + b per channel (div-channels.ts, add-channels.ts), and replaces five slow
+ * ones: stride-1 Conv2DBackpropInput (built on its Conv2D), BatchMatMul with transposed operands (transposed first),
+ * MaxPoolGrad and leading-axes Sum (loops over its heap), and Identity, which shares its input's buffer instead of
+ * copying it (identity-kernel.ts). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -50,6 +53,7 @@ export function registerWasmKernels(): void {
   tf.registerKernel(fakeQuantizeConfig('wasm'));
   tf.registerKernel(adamConfig('wasm'));
   for (const k of divChannelsConfigs('wasm')) tf.registerKernel(k);
+  tf.registerKernel(addChannelsConfig('wasm'));
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original !== undefined) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
@@ -60,7 +64,7 @@ export function registerWasmKernels(): void {
     tf.unregisterKernel('BatchMatMul', 'wasm');
     tf.registerKernel(batchMatMulConfig('wasm', matMul, kernelOf));
   }
-  for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig]] as const) {
+  for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig], ['Identity', identityConfig]] as const) {
     const k = tf.getKernel(name, 'wasm');
     if (k === undefined) continue;
     tf.unregisterKernel(name, 'wasm');

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { trainKernels } from './train-kernels.ts';
 
 export function channelMaxAbs(w: tf.Tensor): Float32Array | null {
-  const c = w.shape[w.rank - 1] as number;
-  const k = tf.getBackend() === 'wasm' && w.dtype === 'float32' && w.rank >= 2 && c % 4 === 0 && w.size > 0 ? trainKernels(tf.backend()) : null;
+  const k = channelMaxAbsRuns(w) ? trainKernels(tf.backend()) : null;
   if (k === null) return null;
+  const c = w.shape[w.rank - 1] as number;
   const out = k.malloc(c * 4);
   try {
     k.col_absmax(k.ptr(w), w.size / c, c, out);
@@ -18,4 +18,10 @@ export function channelMaxAbs(w: tf.Tensor): Float32Array | null {
   } finally {
     k.free(out);
   }
+}
+
+/** Whether channelMaxAbs runs on w (else it returns null). */
+export function channelMaxAbsRuns(w: tf.Tensor): boolean {
+  const c = w.shape[w.rank - 1] as number;
+  return tf.getBackend() === 'wasm' && w.dtype === 'float32' && w.rank >= 2 && c % 4 === 0 && w.size > 0 && trainKernels(tf.backend()) !== null;
 }

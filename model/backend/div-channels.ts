@@ -7,27 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { trainKernels, type TrainKernels, type WasmBackend } from './train-kernels.ts';
+import type { WasmBackend } from './train-kernels.ts';
+import { fitsPerChannel, kernelsOf, perChannelKernel } from './per-channel.ts';
 
 const DIV = 'Int8cosimDivChannels';
 const DIV_GRAD = 'Int8cosimDivChannelsGrad';
 
-function kernelsOf(backend: unknown, kernel: string): TrainKernels {
-  const k = trainKernels(backend);
-  if (k === null) throw new Error(`${kernel}: the WASM training kernels are not available on this backend`);
-  return k;
-}
-
 export function divChannelsConfigs(backendName: string): KernelConfig[] {
-  const forward: KernelFunc = ({ inputs, backend }) => {
-    const { x, s } = inputs as { x: TensorInfo; s: TensorInfo };
-    const k = kernelsOf(backend, DIV);
-    const b = backend as unknown as WasmBackend;
-    const c = s.shape[0] as number;
-    const y = b.makeOutput(x.shape.slice(), 'float32');
-    k.div_channels(k.ptr(x), k.ptr(s), k.ptr(y), tf.util.sizeFromShape(x.shape) / c, c);
-    return y;
-  };
+  const forward = perChannelKernel(DIV, 'div_channels');
   const backward: KernelFunc = ({ inputs, backend }) => {
     const { dy, x, s } = inputs as { dy: TensorInfo; x: TensorInfo; s: TensorInfo };
     const k = kernelsOf(backend, DIV_GRAD);
@@ -61,10 +48,7 @@ export function divChannelsConfigs(backendName: string): KernelConfig[] {
 
 /** x / s with s [C] broadcast along x's last axis. */
 export function divChannels(x: tf.Tensor, s: tf.Tensor): tf.Tensor {
-  const c = x.shape[x.rank - 1] as number;
-  const fused = s.rank === 1 && s.shape[0] === c && c % 4 === 0 && x.dtype === 'float32' && s.dtype === 'float32'
-    && tf.getKernel(DIV, tf.getBackend()) !== undefined && trainKernels(tf.backend()) !== null;
-  if (!fused) return tf.div(x, s);
+  if (!fitsPerChannel(x, s, DIV)) return tf.div(x, s);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xv, sv, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([xv, sv]);

@@ -30,6 +30,7 @@ interface Exports {
   minmax(x: number, n: number, out: number): void;
   col_absmax(x: number, m: number, c: number, out: number): void;
   div_channels(x: number, s: number, y: number, m: number, c: number): void;
+  add_channels(x: number, s: number, y: number, m: number, c: number): void;
   div_channels_grad(dy: number, x: number, s: number, m: number, c: number, dx: number, p: number): void;
   maxpool_grad2x2(x: number, g: number, dx: number, n: number, inH: number, inW: number, ch: number, outH: number, outW: number): void;
   adam(

@@ -10,6 +10,7 @@
 ;;   col_sums          Sum over every axis but the last              reference: tf's Sum (cpu)
 ;;   maxpool_grad2x2   MaxPoolGrad of 2x2 stride-2 pools            reference: ./wasm-js-kernels.ts's loops
 ;;   div_channels, div_channels_grad  x / s per channel and its gradient  reference: tf.div and its gradient
+;;   add_channels      x + b per channel (a bias)                    reference: tf.add
 ;;   adam              one Adam step of a variable                   reference: tf.train.adam
 ;;   col_absmax        per-channel max |w|                           reference: quant/fakequant weightChannelParams
 ;;   minmax            min and max of a float32 tensor (NaN-aware)   reference: tf.min, tf.max
@@ -436,18 +437,30 @@
   ;; x / s per channel (the QAT MAC output over its folded BatchNorm scale) and its gradient's passes, x [m, c]
   ;; (c a multiple of 4), s float32 [c]:
   ;;   div_channels(x, s, y, m, c)                 y[i, j] = x[i, j] / s[j]
+;;   add_channels(x, s, y, m, c)                 y[i, j] = x[i, j] + s[j]   (a bias; ./add-channels.ts)
   ;;   div_channels_grad(dy, x, s, m, c, dx, p)    dx[i, j] = dy[i, j] / s[j],  p[i, j] = dy[i, j] * x[i, j]
   ;; (p then goes through col_sums: ./div-channels.ts finishes ds = -(sum p / (s * s)) as tfjs's RealDiv gradient.)
   ;; ---------------------------------------------------------------------------------------------------------
   (func (export "div_channels") (param $x i32) (param $s i32) (param $y i32) (param $m i32) (param $c i32)
-    (local $end i32) (local $o i32) (local $row i32)
+    (call $per_channel (local.get $x) (local.get $s) (local.get $y) (local.get $m) (local.get $c) (i32.const 0)))
+
+  (func (export "add_channels") (param $x i32) (param $s i32) (param $y i32) (param $m i32) (param $c i32)
+    (call $per_channel (local.get $x) (local.get $s) (local.get $y) (local.get $m) (local.get $c) (i32.const 1)))
+
+  ;; y[i, j] = x[i, j] + s[j] where $add, else x[i, j] / s[j]
+  (func $per_channel (param $x i32) (param $s i32) (param $y i32) (param $m i32) (param $c i32) (param $add i32)
+    (local $end i32) (local $o i32) (local $row i32) (local $a v128) (local $b v128)
     (local.set $row (i32.shl (local.get $c) (i32.const 2)))
     (local.set $end (i32.add (local.get $x) (i32.mul (local.get $m) (local.get $row))))
     (loop $rows
       (local.set $o (i32.const 0))
       (loop $chans
+        (local.set $a (v128.load (i32.add (local.get $x) (local.get $o))))
+        (local.set $b (v128.load (i32.add (local.get $s) (local.get $o))))
         (v128.store (i32.add (local.get $y) (local.get $o))
-          (f32x4.div (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $s) (local.get $o)))))
+          (if (result v128) (local.get $add)
+            (then (f32x4.add (local.get $a) (local.get $b)))
+            (else (f32x4.div (local.get $a) (local.get $b)))))
         (local.set $o (i32.add (local.get $o) (i32.const 16)))
         (br_if $chans (i32.lt_u (local.get $o) (local.get $row))))
       (local.set $x (i32.add (local.get $x) (local.get $row)))

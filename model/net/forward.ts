@@ -16,7 +16,9 @@ import type { AffineParams } from '../../quant/spec/index.ts';
 import { BN_EPSILON, isMac, type MacLayer, type Network } from './network.ts';
 import { inputParams } from './input.ts';
 import { batchNormTrain as batchNormTrainOp } from '../backend/batch-norm-train.ts';
+import { addChannels } from '../backend/add-channels.ts';
 import { channelMaxAbs } from '../backend/channel-max-abs.ts';
+import { fakeQuantizeFolded, type FoldedFakeQuant } from '../backend/fake-quantize-folded.ts';
 import { divChannels } from '../backend/div-channels.ts';
 import { tensorMinMax } from '../backend/min-max.ts';
 
@@ -89,7 +91,7 @@ function batchNormTrain(l: MacLayer, y: tf.Tensor, stats: BatchStats[]): tf.Tens
 
 function floatMac(l: MacLayer, x: tf.Tensor, training: boolean, stats: BatchStats[]): tf.Tensor {
   let y = macOp(l, x, l.kernel);
-  if (l.bias) y = tf.add(y, l.bias);
+  if (l.bias) y = addChannels(y, l.bias);
   if (l.bn) {
     y = training
       ? batchNormTrain(l, y, stats)
@@ -98,20 +100,29 @@ function floatMac(l: MacLayer, x: tf.Tensor, training: boolean, stats: BatchStat
   return l.spec.relu ? tf.relu(y) : y;
 }
 
-function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kind: 'qat' }, stats: BatchStats[]): tf.Tensor {
-  const q = mode.qat;
-  const sf = l.bn ? tf.div(l.bn.gamma, tf.sqrt(tf.add(l.bn.variance, BN_EPSILON))) : undefined;
+/**
+ * FQ_w(Wf) op by op, with the scales from the current folded weights, computed by quant/spec exactly as the export
+ * does: the reference of fakeQuantizeFolded, and the path where that cannot run (MSE clipping, no BatchNorm,
+ * another backend).
+ */
+function weightFakeQuant(l: MacLayer, sf: tf.Tensor | undefined, q: QatState): FoldedFakeQuant {
   const wf = sf ? tf.mul(l.kernel, sf) : l.kernel;
-  // Scales from the current folded weights, computed by quant/spec exactly as the export does.
   const maxAbs = (q.weightClipping ?? 'max') === 'max' ? channelMaxAbs(wf) : null;
   const cq = maxAbs !== null ? weightChannelParamsFromMax(maxAbs, q.weightBits) : weightChannelParams(wf.dataSync() as Float32Array, l.channels, q.weightBits, q.weightClipping);
   const scales = tf.tensor1d(Float32Array.from(cq.scales));
   const p0 = cq.params[0] as AffineParams;
-  const wq = fakeQuantize(wf, scales, 0, p0.qmin, p0.qmax);
+  return { wq: fakeQuantize(wf, scales, 0, p0.qmin, p0.qmax), cq };
+}
+
+function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kind: 'qat' }, stats: BatchStats[]): tf.Tensor {
+  const q = mode.qat;
+  const sf = l.bn ? tf.div(l.bn.gamma, tf.sqrt(tf.add(l.bn.variance, BN_EPSILON))) : undefined;
+  const fused = sf && (q.weightClipping ?? 'max') === 'max' ? fakeQuantizeFolded(l.kernel, sf, q.weightBits) : null;
+  const { wq, cq } = fused ?? weightFakeQuant(l, sf, q);
   let y = macOp(l, x, wq);
   if (l.bn && sf && mode.training && !q.bnFrozen) {
     y = divChannels(y, sf);
-    if (l.bias) y = tf.add(y, l.bias);
+    if (l.bias) y = addChannels(y, l.bias);
     y = batchNormTrain(l, y, stats);
   } else {
     let b: tf.Tensor;
@@ -123,7 +134,7 @@ function qatMac(l: MacLayer, x: tf.Tensor, inQ: AffineParams, mode: Mode & { kin
     }
     // the bias grid S_in * S_w: float32 products, as tf.mul(scales, S_in) would make them, without an op
     const sIn = Math.fround(inQ.scale);
-    y = tf.add(y, fakeQuantizeBias(b, tf.tensor1d(Float32Array.from(cq.scales, (s) => Math.fround(s) * sIn))));
+    y = addChannels(y, fakeQuantizeBias(b, tf.tensor1d(Float32Array.from(cq.scales, (s) => Math.fround(s) * sIn))));
   }
   return l.spec.relu ? tf.relu(y) : y;
 }

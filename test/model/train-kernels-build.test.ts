@@ -24,7 +24,7 @@ describe('model/backend/train-kernels.wasm', () => {
     await initBackend('wasm');
     const k = trainKernels(tf.backend());
     assert.ok(k !== null);
-    for (const name of ['conv_filter_grad', 'bn_sums', 'bn_apply', 'bn_grad_sums', 'bn_grad_apply', 'fq_vec', 'fq_channel', 'col_sums', 'minmax', 'adam', 'maxpool_grad2x2', 'div_channels', 'div_channels_grad', 'col_absmax'] as const) {
+    for (const name of ['conv_filter_grad', 'bn_sums', 'bn_apply', 'bn_grad_sums', 'bn_grad_apply', 'fq_vec', 'fq_channel', 'col_sums', 'minmax', 'adam', 'maxpool_grad2x2', 'div_channels', 'div_channels_grad', 'add_channels', 'col_absmax'] as const) {
       assert.equal(typeof k[name], 'function', name);
     }
     // a tensor's heap view and a kernel see the same bytes

@@ -27,7 +27,8 @@ export async function runNetworkLockstep(model: QuantModel, lockstep: Lockstep, 
   const { referenceWorkers = 0, ...rtlOpts } = opts;
   const ahead = referenceWorkers > 0 && !lockstep.deep ? new ReferenceAhead(model, lockstep.cfg, codes, { batch: opts.batch ?? 32, workers: referenceWorkers }) : undefined;
   try {
-    const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep, ahead), codes, rtlOpts);
+    // the lockstep's history holds a batch's programs until its next reset (startBatch): their beats can be reused after
+    const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep, ahead), codes, { ...rtlOpts, recycle: true });
     return failure === undefined ? run : { ...run, mismatch: { verdict: failure.failure, image: failure.image } };
   } finally {
     await ahead?.close();

@@ -36,12 +36,15 @@ export interface NetworkRtlOptions {
    * output (computed once, from the RTL's rows). For the byte-for-byte check against the golden model (layerCheck.ts).
    */
   onBatch?: (firstImage: number, codes: Int8Array, layers: { hwsim: Int8Array[]; rtl: Int8Array[] }) => void;
+  /** The executor keeps no program past its batch: the walk reuses their beat buffers (hw-sim/network/walk-network.ts WalkOptions.recycle). */
+  recycle?: boolean;
 }
 
 export async function runNetworkOnRtl<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int8Array, opts: NetworkRtlOptions = {}): Promise<NetworkRtlResult<F>> {
   const { onBatch, onImage } = opts;
   const run = await runNetworkOnAsync(model, exec, codes, {
     batch: opts.batch ?? 32,
+    recycle: opts.recycle === true,
     ...(onImage !== undefined ? { onProgress: onImage } : {}),
     ...(onBatch !== undefined ? { onBatch: (b0: number, x: Int8Array, l: { output: Int8Array[]; reference: Int8Array[] }) => onBatch(b0, x, { hwsim: l.reference, rtl: l.output }) } : {}),
   });

@@ -33,10 +33,8 @@ function claim(beats: Int32Array, o: number, en: number, what: string, t: number
 export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): Int32Array {
   const R = cfg.rows;
   const C = cfg.cols;
-  const D = cfg.accDepth;
   const { k: K, n: N } = plan;
   const iw = inWords(cfg);
-  const aOff = aDataOffset(cfg);
   const beats = new Int32Array(plan.nCycles * iw);
   const { x, w } = ops;
   for (const cmd of plan.commands) {
@@ -83,9 +81,6 @@ export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): 
         break;
       }
       case 'stream': {
-        const k0 = cmd.tile.k * R;
-        const kn = Math.min(R, K - k0);
-        const mBase = cmd.tile.pass * D;
         for (let a = 0; a < cmd.rows; a++) {
           const t = cmd.cycle + a;
           const o = t * iw;
@@ -94,8 +89,6 @@ export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): 
           beats[o + IN.aFirst] = cmd.first ? 1 : 0;
           beats[o + IN.aLast] = cmd.last ? 1 : 0;
           beats[o + IN.aAddr] = a;
-          const src = (mBase + a) * K + k0;
-          for (let r = 0; r < kn; r++) beats[o + aOff + r] = x[src + r] as number;
         }
         break;
       }
@@ -103,5 +96,39 @@ export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): 
         break;
     }
   }
+  lowerActivations(cfg, plan, x, beats);
   return beats;
+}
+
+/**
+ * The activation words alone of a lowered GEMM: X[m, k*R ..] of every stream command into a_data of its cycles
+ * (the words past K are left as they are: zero in a lowering). All other words of the beats are X's shape's, not
+ * its values' (gemm-template.ts writes a new X into a copy of them). With `gather`, X is not given as such but as
+ * the input it is gathered from: X[i] = input[source[i]], or pad where source[i] < 0 (a conv layer's im2col).
+ */
+export function lowerActivations(cfg: ArrayConfig, plan: GemmPlan, x: Int8Array, beats: Int32Array, gather?: { source: Int32Array; pad: number }): void {
+  const R = cfg.rows;
+  const D = cfg.accDepth;
+  const K = plan.k;
+  const iw = inWords(cfg);
+  const aOff = aDataOffset(cfg);
+  const source = gather?.source;
+  const pad = gather?.pad ?? 0;
+  for (const cmd of plan.commands) {
+    if (cmd.op !== 'stream') continue;
+    const k0 = cmd.tile.k * R;
+    const kn = Math.min(R, K - k0);
+    let src = cmd.tile.pass * D * K + k0;
+    let o = cmd.cycle * iw + aOff;
+    for (let a = 0; a < cmd.rows; a++, src += K, o += iw) {
+      if (source === undefined) {
+        for (let r = 0; r < kn; r++) beats[o + r] = x[src + r] as number;
+      } else {
+        for (let r = 0; r < kn; r++) {
+          const i = source[src + r] as number;
+          beats[o + r] = i < 0 ? pad : (x[i] as number);
+        }
+      }
+    }
+  }
 }

@@ -16,7 +16,7 @@ export interface Program {
   /** The command stream, sorted by start cycle. */
   commands: Command[];
   nCycles: number;
-  /** nCycles * inWords(cfg) input words, cycle-major. */
+  /** nCycles * inWords(cfg) input words, cycle-major. Read-only (a buffer may be reused: compiler/gemm-template.ts). */
   beats: Int32Array;
   /** The output matrix Y[m, n] the program produces (row-major, m*n int8). */
   m: number;

@@ -18,10 +18,11 @@ import { inputSlots } from '../../quant/format/graph.ts';
 import { shapeSize } from '../../quant/format/shapes.ts';
 import { isMacLayer, type DepthwiseConv2DLayer, type QuantLayer, type QuantModel } from '../../quant/format/types.ts';
 import { add, averagePool2d, maxPool2d, prepareSoftmax } from '../../quant/kernels/index.ts';
-import { compileLayer, layerGemm, type MacLayer } from '../compiler/compile-layer.ts';
+import { compileLayer, compileLayerGemm, layerGemm, type MacLayer } from '../compiler/compile-layer.ts';
 import { compileDepthwiseGroup, depthwisePlan, scatterGroup } from '../compiler/compile-depthwise.ts';
 import { reshape } from '../compiler/host-ops.ts';
-import { compileGemm, type Program } from '../compiler/program.ts';
+import { BeatPool } from '../compiler/beat-pool.ts';
+import type { Program } from '../compiler/program.ts';
 import { addProgramRun, emptyLayerStats, networkStats, type LayerStats, type NetworkStats } from '../stats.ts';
 import { validateArrayConfig, type ArrayConfig } from '../contract/index.ts';
 import type { ProgramContext, ProgramExecutor, ProgramResult, SyncProgramExecutor } from './executor.ts';
@@ -43,6 +44,12 @@ export interface WalkOptions {
   arithmetic?: ArithmeticChoice;
   /** Called after each batch (progress). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Reuse the beat buffers of a batch's programs for the next batch's (compiler/beat-pool.ts), once the executor's
+   * startBatch has been called for it: only for an executor that keeps no program past its batch, nor may the
+   * callbacks. Default false.
+   */
+  recycle?: boolean;
 }
 
 export interface NetworkRun<F> {
@@ -63,7 +70,8 @@ type Step<F> = Generator<{ program: Program; ctx: ProgramContext }, NetworkRun<F
 
 /** One array program of a layer: the images it computes and where its output rows go in theirs. */
 interface Job {
-  p: Program;
+  /** Compiles the program, right before it runs (its beats are still in the cache when the engines read them). */
+  compile(): Program;
   image: number;
   images: number;
   /** Puts the program's output (and hw-sim's reference of it) into the per-image outputs of the batch. */
@@ -73,14 +81,14 @@ interface Job {
 }
 
 /** The programs of a MAC layer over the batch's inputs xs (b0: the batch's first image). */
-function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: number, cfg: ArrayConfig, rounding: RoundingMode): Job[] {
+function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: number, cfg: ArrayConfig, rounding: RoundingMode, pool: BeatPool | undefined): Job[] {
   if (layer.type === 'depthwise2d') {
     const plan = depthwisePlan(layer, cfg.cols);
     const channels = plan.geometry.inC;
     const taps = plan.geometry.kh * plan.geometry.kw;
     return xs.flatMap((x, i) =>
       plan.groups.map((g, gi) => ({
-        p: compileDepthwiseGroup(layer, g, x, cfg, rounding),
+        compile: () => compileDepthwiseGroup(layer, g, x, cfg, rounding),
         image: b0 + i,
         images: 1,
         place: (y: Int8Array, into: Int8Array[]) => scatterGroup(g, y, into[i] as Int8Array, channels),
@@ -90,11 +98,11 @@ function macJobs(layer: MacLayer | DepthwiseConv2DLayer, xs: Int8Array[], b0: nu
   }
   // one program per image, or (dense, a batch of more than one) one GEMM over the batch
   if (layer.type === 'conv2d' || xs.length === 1) {
-    return xs.map((x, i) => ({ p: compileLayer(layer, x, cfg, rounding), image: b0 + i, images: 1, place: (y, into) => (into[i] as Int8Array).set(y), run: { images: 1 } }));
+    return xs.map((x, i) => ({ compile: () => compileLayer(layer, x, cfg, rounding, pool), image: b0 + i, images: 1, place: (y, into) => (into[i] as Int8Array).set(y), run: { images: 1 } }));
   }
   const n = layer.bias.length;
   return [{
-    p: batchGemm(layer, xs, cfg, rounding),
+    compile: () => batchGemm(layer, xs, cfg, rounding, pool),
     image: b0,
     images: xs.length,
     place: (y, into) => into.forEach((t, i) => t.set(y.subarray(i * n, (i + 1) * n))),
@@ -141,10 +149,16 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
   const classes = outSizes[outSizes.length - 1] ?? 0;
   const output = new Int8Array(total * classes);
   let cycles = 0;
+  const pool = opts.recycle === true ? new BeatPool() : undefined;
+  let spent: Program[] = [];
 
   for (let b0 = 0; b0 < total; b0 += batchSize) {
     const nb = Math.min(batchSize, total - b0);
     exec.startBatch(b0, nb);
+    if (pool !== undefined) {
+      for (const p of spent) pool.give(p.beats);
+      spent = [];
+    }
     // values[slot][image]: slot 0 the model input, slot li + 1 layer li's outputs; refs: hw-sim's own rows
     const input = Array.from({ length: nb }, (_, i) => codes.subarray((b0 + i) * inSize, (b0 + i + 1) * inSize));
     const values: Int8Array[][] = [input];
@@ -161,8 +175,10 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
       if (isMacLayer(layer)) {
         xs = Array.from({ length: nb }, () => new Int8Array(size));
         refs = Array.from({ length: nb }, () => new Int8Array(size));
-        for (const job of macJobs(layer, operands[0] as Int8Array[], b0, cfg, arithmetic.rounding(layer))) {
-          const { p, image, images } = job;
+        for (const job of macJobs(layer, operands[0] as Int8Array[], b0, cfg, arithmetic.rounding(layer), pool)) {
+          const { image, images } = job;
+          const p = job.compile();
+          if (pool !== undefined) spent.push(p);
           const ctx: ProgramContext = { image, images, layerIndex: li, label: images === 1 ? `image ${image}` : `images ${image}..${image + images - 1}` };
           const before = { ...exec.counters };
           const r: ProgramResult<F> = yield { program: p, ctx };
@@ -197,14 +213,8 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
 }
 
 /** The GEMM X[batch, K] * W of a dense layer over a batch of inputs. */
-function batchGemm(layer: MacLayer, xs: Int8Array[], cfg: ArrayConfig, rounding: RoundingMode): Program {
-  const g = layerGemm(layer);
-  const x = concat(xs, g.k);
-  return compileGemm(
-    cfg, xs.length, g.k, g.n,
-    { x, w: layer.weights, bias: g.foldedBias, m0: layer.multiplier, shift: layer.shift, zp: layer.output.zeroPoint, min: layer.actMin, max: layer.actMax, round: rounding },
-    layer.name,
-  );
+function batchGemm(layer: MacLayer, xs: Int8Array[], cfg: ArrayConfig, rounding: RoundingMode, pool: BeatPool | undefined): Program {
+  return compileLayerGemm(layer, concat(xs, layerGemm(layer).k), xs.length, cfg, rounding, pool);
 }
 
 function concat(parts: Int8Array[], size: number): Int8Array {

@@ -54,14 +54,14 @@ export class Scoreboard {
     this.reference.reset();
   }
 
-  /** The reference's output words of the chunk last predicted (n cycles, outWords a cycle): hw-sim's own outputs. */
-  expectedView(n: number): Int32Array {
-    return this.expected.subarray(0, n * this.g.outWords);
-  }
 
-  /** Runs the reference over cycles [start, start + n) of the program's beats. */
-  predict(beats: Int32Array, start: number, n: number): void {
-    this.expected = this.own;
+  /**
+   * Runs the reference over cycles [start, start + n) of the program's beats; its output words go to `into` (n x
+   * outWords words, e.g. a view of a whole program's stream) when given, else to a chunk buffer of its own.
+   */
+  predict(beats: Int32Array, start: number, n: number, into?: Int32Array): void {
+    if (into !== undefined && into.length < n * this.g.outWords) throw new ShapeError(`Scoreboard.predict: ${n} cycles need ${n * this.g.outWords} output words, got ${into.length}`);
+    this.expected = into ?? this.own;
     const ref = this.reference;
     const iw = this.g.inWords;
     if (this.expectedRegs === undefined) {

@@ -15,6 +15,7 @@ import { shapeSize } from '../../quant/format/shapes.ts';
 import { isMacLayer, type QuantModel } from '../../quant/format/types.ts';
 import type { ArithmeticChoice } from '../../quant/format/arithmetic.ts';
 import { MismatchError, ShapeError } from '../../quant/errors.ts';
+import { sameBytes } from '../lockstep/compare.ts';
 import type { RoundingMode } from '../../quant/spec/index.ts';
 
 export const PAIRS = ['golden-hwsim', 'golden-rtl', 'hwsim-rtl'] as const;
@@ -131,7 +132,9 @@ export class LayerCheck {
       let dGh = 0;
       let dGr = 0;
       let dHr = 0;
-      for (let i = 0; i < g.length; i++) {
+      // the rule: all three equal, told by two memcmps; only a layer that differs is searched byte by byte
+      const equal = sameBytes(g, h) && sameBytes(g, r);
+      for (let i = 0; !equal && i < g.length; i++) {
         const gv = g[i] as number;
         const hv = h[i] as number;
         const rv = r[i] as number;

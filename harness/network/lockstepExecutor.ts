@@ -14,6 +14,7 @@ import type { Program } from '../../hw-sim/compiler/program.ts';
 import type { ProgramContext, ProgramExecutor, ProgramResult } from '../../hw-sim/network/executor.ts';
 import type { ArrayConfig } from '../../hw-sim/contract/index.ts';
 import { CosimError } from '../../quant/errors.ts';
+import { sameBytes } from '../lockstep/compare.ts';
 import type { Lockstep } from '../lockstep/lockstep.ts';
 import type { Verdict } from '../lockstep/scoreboard.ts';
 import type { ReferenceAhead, ReferenceBatch, ReferenceProgram } from './referenceAhead.ts';
@@ -54,14 +55,9 @@ export class LockstepExecutor implements ProgramExecutor<Verdict> {
     const r = this.batch.programs[this.index++];
     const what = `layer ${ctx.layerIndex} '${p.layer}' (${ctx.label})`;
     if (r === undefined) throw this.batch.error ?? new CosimError(`hw-sim reference: the worker ran fewer programs than the walk of ${what}`);
-    if (r.layer !== p.layer || r.nCycles !== p.nCycles || !sameWords(r.beats, p.beats)) {
+    if (r.layer !== p.layer || r.nCycles !== p.nCycles || !sameBytes(r.beats, p.beats)) {
       throw new CosimError(`hw-sim reference: the worker's program ${this.index - 1} of the batch ('${r.layer}', ${r.nCycles} cycles) is not the stream of ${what} (${p.nCycles} cycles)`);
     }
     return r;
   }
-}
-
-/** Word for word, as bytes (one memcmp: a program's beats are megabytes). */
-function sameWords(a: Int32Array, b: Int32Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { buildRtl, type BuildRequest } from '../../harness/build/buildRtl.ts';
-import { firstStageDifference } from '../../harness/lockstep/compare.ts';
+import { firstDifference, firstStageDifference } from '../../harness/lockstep/compare.ts';
 import { Lockstep } from '../../harness/lockstep/lockstep.ts';
 import { mismatchError } from '../../harness/lockstep/mismatch.ts';
 import { outputWordLocation, outputWordRanks, registerWordLocation, registerWordRanks } from '../../harness/lockstep/names.ts';
@@ -24,6 +24,27 @@ const ROWS = 3;
 
 describe('harness: a difference is reported at the earliest stage it shows', function () {
   this.timeout(600_000); // the planted-fault port build of test/harness/fault.test.ts (cached)
+
+  it('firstDifference (one memcmp first) finds a planted one-word difference where a word-by-word scan does, in ranges long and short', () => {
+    const seed = 4401;
+    const rng = new Rng(seed);
+    const scan = (a: Int32Array, b: Int32Array, from: number, to: number): number => {
+      for (let i = from; i < to; i++) if (a[i] !== b[i]) return i;
+      return -1;
+    };
+    for (let trial = 0; trial < 300; trial++) {
+      const len = rng.pick([1, 5, 63, 64, 65, 2048 * 18, rng.int(1, 5000)]);
+      const a = Int32Array.from({ length: len + 7 }, () => rng.int32());
+      const b = a.slice();
+      const from = rng.int(0, 3);
+      const to = rng.int(Math.min(len, from + 1), len);
+      const at = rng.pick([from, to - 1, to, rng.int(0, len + 6)]); // the range's first and last words, the one past it, anywhere
+      if (trial % 5 !== 0) b[at] = (a[at] as number) ^ (1 << rng.int(0, 31)); // one bit of one word (every fifth trial: none)
+      const view = rng.next() < 0.5 ? 0 : 2; // also on views that start inside their buffer
+      const got = firstDifference(a.subarray(view), b.subarray(view), from, Math.min(to, len + 7 - view));
+      assert.equal(got, scan(a.subarray(view), b.subarray(view), from, Math.min(to, len + 7 - view)), `seed ${seed} trial ${trial}: [${from}, ${to}) difference at ${at}`);
+    }
+  });
 
   it('within a cycle: o_valid_o, o_addr_o, then every o_acc_o, then o_data_o; PE registers by r + c', () => {
     const ow = outWords({ cols: COLS });

@@ -88,13 +88,29 @@ function peArrayNextMixed(act: Int32Array, en: Int32Array, bank: Int32Array, ps:
 
 /**
  * One beat's column sums (the beat in slot s of the activation chains, the weights of a bank at wb): out[row + c] =
- * mac over rows 0 .. R-1 of a[r] * w[wb + r*C + c], row 0 first, as the grid's columns add them.
+ * mac over rows 0 .. R-1 of a[r] * w[wb + r*C + c], row 0 first, as the grid's columns add them. Four rows at a
+ * time (in order), so that each column's sum is loaded and stored once per four rows.
  */
 function beatRow(act: Int32Array, w: Int32Array, out: Int32Array, R: number, C: number, s: number, wb: number, row: number): void {
-  const a0 = act[s] as number;
-  for (let c = 0; c < C; c++) out[row + c] = mac(0, a0, w[wb + c] as number);
-  for (let r = 1; r < R; r++) {
-    const a = act[r * 2 * CHAIN_SLOTS + s] as number;
+  const H2 = 2 * CHAIN_SLOTS;
+  out.fill(0, row, row + C);
+  let r = 0;
+  for (; r + 3 < R; r += 4) {
+    const a0 = act[r * H2 + s] as number;
+    const a1 = act[(r + 1) * H2 + s] as number;
+    const a2 = act[(r + 2) * H2 + s] as number;
+    const a3 = act[(r + 3) * H2 + s] as number;
+    const w0 = wb + r * C;
+    const w1 = w0 + C;
+    const w2 = w1 + C;
+    const w3 = w2 + C;
+    for (let c = 0; c < C; c++) {
+      const x = mac(mac(out[row + c] as number, a0, w[w0 + c] as number), a1, w[w1 + c] as number);
+      out[row + c] = mac(mac(x, a2, w[w2 + c] as number), a3, w[w3 + c] as number);
+    }
+  }
+  for (; r < R; r++) {
+    const a = act[r * H2 + s] as number;
     const wr = wb + r * C;
     for (let c = 0; c < C; c++) out[row + c] = mac(out[row + c] as number, a, w[wr + c] as number);
   }

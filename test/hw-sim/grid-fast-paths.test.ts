@@ -34,7 +34,7 @@ function stretchStream(rng: Rng, rows: number, cols: number, n: number): Int32Ar
 }
 
 describe('hw-sim ArraySim grid fast paths (uniform beats, lazy cycles, idle) against the naive register-by-register model', () => {
-  const geometries = [[2, 2, 2], [3, 7, 4], [8, 8, 16], [16, 16, 8], [32, 4, 4]] as const;
+  const geometries = [[2, 2, 2], [3, 7, 4], [6, 5, 8], [8, 8, 16], [16, 16, 8], [32, 4, 4]] as const;
   for (const [R, C, D] of geometries) {
     it(`${R}x${C} D=${D}: run() in chunks agrees on every output word every cycle, and on every register where read between chunks`, () => {
       const seed = 77 + R * 1000 + C * 10 + D;

@@ -93,7 +93,7 @@ function peArrayNextMixed(act: Int32Array, en: Int32Array, bank: Int32Array, ps:
  */
 function beatRow(act: Int32Array, w: Int32Array, out: Int32Array, R: number, C: number, s: number, wb: number, row: number): void {
   const H2 = 2 * CHAIN_SLOTS;
-  out.fill(0, row, row + C);
+  for (let c = 0; c < C; c++) out[row + c] = 0; // a loop, not fill(): C words are shorter than the call
   let r = 0;
   for (; r + 3 < R; r += 4) {
     const a0 = act[r * H2 + s] as number;

@@ -30,10 +30,11 @@
  * saw them. So while the beats in flight are all of one valid bit and bank (the beats of the last R+C-1 cycles alike:
  * a stream on one weight bank, or the array idle) and no weight write has touched that bank while they were in
  * flight, the current weights are the ones every beat met, and the grid needs no register by register update: a
- * cycle computes only what leaves it, psum_q of the bottom row for the de-skew lines, as C dot products (`lazy`
- * cycles). `psumBuf` is then stale; the first cycle that needs the grid register by register (beats of another lane
- * coming in, a write to the bank in use) and `psumQ` / `readRegisters` first fill it from the same dot products
- * (`fillPsum`). Every register has the value of the register-by-register update in every cycle either way.
+ * cycle computes only what leaves the grid, the de-skew lines' values, a beat's whole row of them at once (the
+ * vector-matrix product of its a with the weights: `lazy` cycles, nextDeskewLazy). `psumBuf` is then stale; the first
+ * cycle that needs the grid register by register (beats of another lane coming in, a write to the bank in use) and
+ * `psumQ` / `readRegisters` first fill it from the same dot products (`fillPsum`). Every register has the value of
+ * the register-by-register update in every cycle either way.
  */
 import { RangeCheckError } from '../quant/errors.ts';
 import { mac } from '../quant/spec/index.ts';

@@ -13,7 +13,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { divChannelsConfigs } from './div-channels.ts';
 import { fakeQuantizeConfig } from './fake-quantize-kernel.ts';
-import { identityConfig } from './identity-kernel.ts';
+import { identityConfig, sameTypeCastConfig } from './identity-kernel.ts';
 import { maxPoolGradConfig, sumConfig } from './wasm-js-kernels.ts';
 
 let ready: Promise<string> | undefined;
@@ -39,10 +39,10 @@ function kernelOf(name: string): tf.KernelFunc {
 /**
  * Registers the WASM kernel the backend lacks (Conv2DBackpropFilter), the fused training BatchNorm (forward and
  * backward, batch-norm-train.ts's op), quant/fakequant's fused fake-quant, the fused Adam step
- * (model/train/adam.ts), x / s and x + b per channel (div-channels.ts, add-channels.ts), and replaces five slow
+ * (model/train/adam.ts), x / s and x + b per channel (div-channels.ts, add-channels.ts), and replaces six slow
  * ones: stride-1 Conv2DBackpropInput (built on its Conv2D), BatchMatMul with transposed operands (transposed first),
- * MaxPoolGrad and leading-axes Sum (loops over its heap), and Identity, which shares its input's buffer instead of
- * copying it (identity-kernel.ts). Idempotent.
+ * MaxPoolGrad and leading-axes Sum (loops over its heap), and Identity and a Cast to the same dtype, which share
+ * their input's buffer instead of copying it (identity-kernel.ts). Idempotent.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -64,7 +64,7 @@ export function registerWasmKernels(): void {
     tf.unregisterKernel('BatchMatMul', 'wasm');
     tf.registerKernel(batchMatMulConfig('wasm', matMul, kernelOf));
   }
-  for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig], ['Identity', identityConfig]] as const) {
+  for (const [name, make] of [['MaxPoolGrad', maxPoolGradConfig], ['Sum', sumConfig], ['Identity', identityConfig], ['Cast', sameTypeCastConfig]] as const) {
     const k = tf.getKernel(name, 'wasm');
     if (k === undefined) continue;
     tf.unregisterKernel(name, 'wasm');

@@ -5,6 +5,8 @@
  * 55-59 in QAT, most of them [64, 28, 28, 8]). Sharing is safe because no kernel writes into its inputs: every
  * kernel of the backend and of model/backend makes its outputs, and a Variable's assign takes the new tensor's
  * buffer, leaving the old one to its other references. Strings keep the original kernel.
+ * Cast to the input's own dtype is the same identity (tfjs's Mul and Div gradients cast each operand to float32;
+ * the shipped kernel copies it, as the CPU backend does not); other casts keep the original kernel.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -12,12 +14,24 @@ interface RefCountedBackend {
   incRef(dataId: object): void;
 }
 
+function share(x: TensorInfo, backend: unknown): TensorInfo {
+  (backend as RefCountedBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
 export function identityConfig(backendName: string, original: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    if (x.dtype === 'string') return original.kernelFunc(args);
-    (args.backend as unknown as RefCountedBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+    return x.dtype === 'string' ? original.kernelFunc(args) : share(x, args.backend);
+  };
+  return { ...original, backendName, kernelFunc };
+}
+
+export function sameTypeCastConfig(backendName: string, original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { dtype } = args.attrs as { dtype: string };
+    return x.dtype === dtype && dtype !== 'string' ? share(x, args.backend) : original.kernelFunc(args);
   };
   return { ...original, backendName, kernelFunc };
 }

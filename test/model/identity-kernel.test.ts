@@ -1,7 +1,8 @@
 /**
  * model/backend/identity-kernel.ts: on WASM, Identity (tf.clone, and every tensor tfjs saves for a gradient) shares
  * its input's heap buffer, and the buffer lives as long as either tensor does: disposing the source or assigning a
- * new value to a variable leaves the clone's values as they were.
+ * new value to a variable leaves the clone's values as they were. A Cast to the input's own dtype does the same;
+ * a real cast still converts.
  */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -39,5 +40,18 @@ describe('model/backend: Identity shares the buffer', () => {
     const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.relu(tf.sub(v, 6)))) as tf.Scalar, [v]);
     assert.deepEqual(Array.from(grads[v.name]!.dataSync()), [0, 0, 2, 4]);
     tf.dispose([kept, v, grads[v.name]!]);
+  });
+
+  it('a cast to the same dtype shares the buffer; a cast to another dtype converts into a new one', () => {
+    const b = tf.backend() as unknown as HeapBackend;
+    const x = tf.tensor1d([1.5, -2.5, 3]);
+    const same = tf.cast(x, 'float32');
+    const other = tf.cast(x, 'int32');
+    assert.equal(b.getMemoryOffset(same.dataId), b.getMemoryOffset(x.dataId));
+    assert.notEqual(b.getMemoryOffset(other.dataId), b.getMemoryOffset(x.dataId));
+    x.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2.5, 3]);
+    assert.deepEqual(Array.from(other.dataSync()), [1, -2, 3]);
+    tf.dispose([same, other]);
   });
 });

@@ -21,10 +21,11 @@ export type { ReferenceProgram } from './referenceWorker.ts';
 
 /**
  * Reference workers started unless told: the cores beyond the two that the RTL's thread and the main thread keep
- * busy. On 2 cores, 0: a worker adds its start-up and a second compile of every program (measured: +5 to +15 % CPU),
- * which a short run (the tests' few images) never wins back. A long run on 2 cores may still gain: once the
- * Verilated RTL got faster than hw-sim (rtl/ of ff75429), 10,000 MNIST images at 8x8 took 74.9 s of lockstep with
- * `--reference-workers 1` against 85.5 s without (139 against 128 CPU s), one pair of runs at load 3.
+ * busy. On 2 cores, 0: a worker adds its start-up, a second compile of every program and the transfer of its beats
+ * and outputs, which the main thread's own work around hw-sim no longer pays for. 10,000 MNIST images at 8x8, one
+ * worker against none side by side: 164.9 s of lockstep against 139.5 s (134.5 against 105.8 CPU s), and with
+ * hw-sim's lazy cycles 150.1 s against 124.8 s and 123.4 s against 114.9 s (122.6 against 96.3, 119.2 against 97.2
+ * CPU s), at load 5.5-8.5 (docs/HARNESS.md).
  */
 export function defaultReferenceWorkers(): number {
   return Math.max(0, availableParallelism() - 2);

@@ -96,39 +96,49 @@ export function lowerGemm(cfg: ArrayConfig, plan: GemmPlan, ops: GemmOperands): 
         break;
     }
   }
-  lowerActivations(cfg, plan, x, beats);
+  lowerActivations(activationSlots(cfg, plan), x, beats);
   return beats;
 }
 
+/** Where a GEMM's activation words go: beat word pos[j] takes X[xIndex[j]] (every a_data word below K of every stream command). */
+export interface ActivationSlots {
+  pos: Int32Array;
+  xIndex: Int32Array;
+}
+
 /**
- * The activation words alone of a lowered GEMM: X[m, k*R ..] of every stream command into a_data of its cycles
- * (the words past K are left as they are: zero in a lowering). All other words of the beats are X's shape's, not
- * its values' (gemm-template.ts writes a new X into a copy of them). With `gather`, X is not given as such but as
- * the input it is gathered from: X[i] = input[source[i]], or pad where source[i] < 0 (a conv layer's im2col).
+ * The activation words of a lowered GEMM, as slots: X[m, k*R ..] of every stream command into a_data of its cycles,
+ * the words past K left out (zero in a lowering). All other words of the beats are X's shape's, not its values'
+ * (gemm-template.ts writes a new X into a copy of them).
  */
-export function lowerActivations(cfg: ArrayConfig, plan: GemmPlan, x: Int8Array, beats: Int32Array, gather?: { source: Int32Array; pad: number }): void {
+export function activationSlots(cfg: ArrayConfig, plan: GemmPlan): ActivationSlots {
   const R = cfg.rows;
   const D = cfg.accDepth;
   const K = plan.k;
   const iw = inWords(cfg);
   const aOff = aDataOffset(cfg);
-  const source = gather?.source;
-  const pad = gather?.pad ?? 0;
-  for (const cmd of plan.commands) {
-    if (cmd.op !== 'stream') continue;
+  const streams = plan.commands.filter((c) => c.op === 'stream');
+  const count = streams.reduce((sum, c) => sum + c.rows * Math.min(R, K - c.tile.k * R), 0);
+  const pos = new Int32Array(count);
+  const xIndex = new Int32Array(count);
+  let j = 0;
+  for (const cmd of streams) {
     const k0 = cmd.tile.k * R;
     const kn = Math.min(R, K - k0);
     let src = cmd.tile.pass * D * K + k0;
     let o = cmd.cycle * iw + aOff;
     for (let a = 0; a < cmd.rows; a++, src += K, o += iw) {
-      if (source === undefined) {
-        for (let r = 0; r < kn; r++) beats[o + r] = x[src + r] as number;
-      } else {
-        for (let r = 0; r < kn; r++) {
-          const i = source[src + r] as number;
-          beats[o + r] = i < 0 ? pad : (x[i] as number);
-        }
+      for (let r = 0; r < kn; r++, j++) {
+        pos[j] = o + r;
+        xIndex[j] = src + r;
       }
     }
   }
+  return { pos, xIndex };
+}
+
+/** Writes X's activation words into beats (slots: activationSlots of the beats' plan). */
+export function lowerActivations(slots: ActivationSlots, x: Int8Array, beats: Int32Array): void {
+  const { pos, xIndex } = slots;
+  for (let j = 0; j < pos.length; j++) beats[pos[j] as number] = x[xIndex[j] as number] as number;
 }

@@ -23,6 +23,7 @@
 module systolic_requant #(
   parameter int RoundingModes = 7
 ) (
+  input  logic               en_i,   // a row in this cycle: without one the outputs are 'x (systolic_requant_mul)
   input  logic signed [31:0] acc_i,
   input  logic signed [31:0] bias_i,
   input  logic signed [31:0] m0_i,
@@ -47,6 +48,7 @@ module systolic_requant #(
   systolic_requant_mul #(
     .RoundingModes(RoundingModes)
   ) u_mul (
+    .en_i    (en_i),
     .acc_i   (acc_i),
     .bias_i  (bias_i),
     .m0_i    (m0_i),
@@ -62,6 +64,7 @@ module systolic_requant #(
   systolic_requant_round #(
     .RoundingModes(RoundingModes)
   ) u_round (
+    .en_i    (en_i),
     .prod_i  (prod),
     .sat_i   (sat),
     .single_i(single),

@@ -7,11 +7,14 @@
 //   (double's RoundingDivideByPOT, ties away from zero; ruy's ties toward +infinity otherwise).
 // Then the output stage: y + zp exact in 34 bits, clamped in quant/spec's order (v < min ? min : v > max ? max : v).
 // Every input is the row's own: with RequantStages = 2, systolic_top gives it the stage register alone.
+// en_i: a row in this cycle, as in systolic_requant_mul (without one the outputs are 'x and the datapath idles;
+// the gated blocks are if/else for the reason given there).
 `include "int8cosim_assert.svh"
 
 module systolic_requant_round #(
   parameter int RoundingModes = 7
 ) (
+  input  logic               en_i,      // a row in this cycle (else every output is 'x)
   input  logic signed [63:0] prod_i,    // systolic_requant_mul's product
   input  logic               sat_i,     // ... its SRDHM saturation case
   input  logic               single_i,  // ... and its mode decode
@@ -40,12 +43,18 @@ module systolic_requant_round #(
     logic        [6:0]  shr;      // t - 1 = 30 - shift, in [0, 61]
     logic signed [63:0] pre;      // floor(prod / 2^(t-1))
     logic signed [63:0] rounded;  // floor((prod + 2^(t-1)) / 2^t) = floor((pre + 1) / 2)
-    assign shr     = 7'(8'sd30 - shift_i);
-    assign pre     = prod_i >>> shr;
-    assign rounded = (pre + 64'sd1) >>> 1;
-    assign y_single = (rounded > 64'(Int32Max)) ? Int32Max
-                    : (rounded < 64'(Int32Min)) ? Int32Min
-                    : rounded[31:0];
+    always_comb begin
+      if (en_i) begin
+        shr     = 7'(8'sd30 - shift_i);
+        pre     = prod_i >>> shr;
+        rounded = (pre + 64'sd1) >>> 1;
+        y_single = (rounded > 64'(Int32Max)) ? Int32Max
+                 : (rounded < 64'(Int32Min)) ? Int32Min
+                 : 32'(rounded);
+      end else begin
+        {shr, pre, rounded, y_single} = 'x;
+      end
+    end
   end else begin : g_no_single
     assign y_single = '0;  // never selected: single_i is 0
   end
@@ -63,14 +72,20 @@ module systolic_requant_round #(
     logic        [31:0] remainder;
     logic        [31:0] threshold;
 
-    assign right   = (shift_i > 8'sd0) ? 5'd0 : 5'(-shift_i);
-    assign nudged  = prod_i + (prod_i[63] ? 64'sd1 - 64'sd1073741824 : 64'sd1073741824);
-    assign toward0 = (nudged[63] ? nudged + 64'sd2147483647 : nudged) >>> 31;
-    assign srdhm   = sat_i ? Int32Max : toward0[31:0];
-    assign mask      = (32'd1 << right) - 32'd1;
-    assign remainder = srdhm & mask;
-    assign threshold = (mask >> 1) + {31'd0, srdhm[31] && away_i};
-    assign y_high_mul = (srdhm >>> right) + $signed({31'd0, remainder > threshold});
+    always_comb begin
+      if (en_i) begin
+        right   = (shift_i > 8'sd0) ? 5'd0 : 5'(-shift_i);
+        nudged  = prod_i + (prod_i < 64'sd0 ? 64'sd1 - 64'sd1073741824 : 64'sd1073741824);
+        toward0 = (nudged < 64'sd0 ? nudged + 64'sd2147483647 : nudged) >>> 31;
+        srdhm   = sat_i ? Int32Max : 32'(toward0);
+        mask      = (32'd1 << right) - 32'd1;
+        remainder = srdhm & mask;
+        threshold = (mask >> 1) + {31'd0, srdhm < 32'sd0 && away_i};
+        y_high_mul = (srdhm >>> right) + $signed({31'd0, remainder > threshold});
+      end else begin
+        {right, nudged, toward0, srdhm, mask, remainder, threshold, y_high_mul} = 'x;
+      end
+    end
   end else begin : g_no_high_mul
     assign y_high_mul = '0;  // never selected: single_i is 1
     // sat_i and away_i serve the high-mul alone (Verilator's -Wall ignores names matching *unused*).
@@ -78,14 +93,20 @@ module systolic_requant_round #(
     assign unused_high_mul = sat_i ^ away_i;
   end
 
-  assign y = single_i ? y_single : y_high_mul;
-
-  // Output stage: the add of the zero point is exact (34 bits), then the clamp in quant/spec's order.
+  // The mode's result, then the output stage: the add of the zero point is exact (34 bits), then the clamp in
+  // quant/spec's order.
   logic signed [33:0] with_zp;
-  assign with_zp = 34'(y) + 34'(zp_i);
-  assign q_o = (with_zp < 34'(min_i)) ? min_i
+  always_comb begin
+    if (en_i) begin
+      y = single_i ? y_single : y_high_mul;
+      with_zp = 34'(y) + 34'(zp_i);
+      q_o = (with_zp < 34'(min_i)) ? min_i
              : (with_zp > 34'(max_i)) ? max_i
-             : with_zp[7:0];
+             : 8'(with_zp);
+    end else begin
+      {y, with_zp, q_o} = 'x;
+    end
+  end
   assign y_o = y;
 
 endmodule

@@ -186,6 +186,7 @@ module systolic_top #(
       systolic_requant #(
         .RoundingModes(RoundingModes)
       ) u_requant (
+        .en_i   (acc_valid),
         .acc_i  (acc[32*c +: 32]),
         .bias_i (bias[32*c +: 32]),
         .m0_i   (m0[32*c +: 32]),
@@ -235,6 +236,7 @@ module systolic_top #(
       systolic_requant_mul #(
         .RoundingModes(RoundingModes)
       ) u_mul (
+        .en_i    (acc_valid),
         .acc_i   (acc[32*c +: 32]),
         .bias_i  (bias[32*c +: 32]),
         .m0_i    (m0[32*c +: 32]),
@@ -259,6 +261,7 @@ module systolic_top #(
       systolic_requant_round #(
         .RoundingModes(RoundingModes)
       ) u_round (
+        .en_i    (mid_valid_q),
         .prod_i  (mid_prod_q),
         .sat_i   (mid_sat_q),
         .single_i(mid_mode_q[1]),

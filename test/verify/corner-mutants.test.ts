@@ -78,7 +78,7 @@ const CORNER_MUTANTS: readonly CornerMutant[] = [
     name: 'pe-product-15-bit',
     description: 'the int8 x int8 product is held in 15 bits ("it fits"): -128 x -128 = 2^14 wraps to -2^14',
     modes: ROUNDING_MODES,
-    edits: [{ file: 'systolic_pe.sv', search: 'logic signed [15:0] product;', replace: 'logic signed [14:0] product;' }],
+    edits: [{ file: 'systolic_pe.sv', search: "assign product = 32'(a_i) * 32'(weight);", replace: "assign product = 32'(15'(32'(a_i) * 32'(weight)));" }],
     caughtBy: ['int8-extremes'],
     suite: true,
   },

@@ -30,16 +30,16 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'pe-activation-zero-extended',
     file: 'systolic_pe.sv',
-    search: "assign product = 16'(a_i) * 16'(weight);",
-    replace: "assign product = $signed({8'd0, a_i}) * 16'(weight);",
-    description: 'lost sign extension: the activation is zero-extended into the int16 product',
+    search: "assign product = 32'(a_i) * 32'(weight);",
+    replace: "assign product = $signed({24'd0, a_i}) * 32'(weight);",
+    description: 'lost sign extension: the activation is zero-extended into the product',
   },
   {
     name: 'pe-product-zero-extended',
     file: 'systolic_pe.sv',
-    search: "assign mac     = psum_i + 32'(product);",
-    replace: "assign mac     = psum_i + $signed({16'd0, product});",
-    description: 'lost sign extension: the int16 product is zero-extended into the int32 partial sum',
+    search: 'assign mac     = psum_i + product;',
+    replace: "assign mac     = psum_i + $signed({16'd0, product[15:0]});",
+    description: "lost sign extension: the product's low 16 bits (all an int8 x int8 product needs) are zero-extended into the int32 partial sum",
   },
   {
     name: 'pe-bank-select-inverted',

@@ -17,7 +17,6 @@ import type { ArrayConfig } from '../hw-sim/index.ts';
 import type { BenchResult, Figure } from './result.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
-const CHUNK = 2048;
 
 function program(cfg: ArrayConfig, seed: number): Program {
   const rng = new Rng(seed);
@@ -87,6 +86,7 @@ export default async function bench(): Promise<BenchResult> {
     const p = program(lockstep.cfg, size);
     const g = build.geometry;
     const out = new Int32Array(p.nCycles * g.outWords);
+    const CHUNK = lockstep.chunk; // the engines alone take the lockstep's (and the cosim's) cycles a call
 
     console.error(`  [${size}x${size}] rtl alone`);
     rtl.reset();
@@ -129,7 +129,7 @@ export default async function bench(): Promise<BenchResult> {
         note: "the RTL's thread and hw-sim overlap",
       },
     );
-    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, build: build.hash };
+    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, build: build.hash, inline: (rtl as unknown as { inline?: boolean }).inline ?? false, stackBytes: build.stackBytes ?? null };
   }
   return { name: 'cosim', figures, details };
 }

@@ -18,6 +18,7 @@ import { CACHE_KEEP, moveIntoCache, pruneBuildCache, sweepStale } from './buildC
 import { geometryHeader, layoutHeader } from './abiHeaders.ts';
 import { checkPorts, geometryOf, hasFlowControl, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
+import { STACK_USAGE_FLAG, stackBoundOfDir } from './stackUsage.ts';
 import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
 import { roundingModesOfParam } from '../../hw-sim/contract/index.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
@@ -63,6 +64,11 @@ export interface RtlBuild {
   verilatorVersion: string;
   /** Verilator's warnings (the build log), empty when clean. */
   warnings: string;
+  /**
+   * A bound of the stack one call into the model needs (the largest frames of the model and the C ABI added up,
+   * stackUsage.ts), null when a frame is unbounded; absent in entries cached before it was measured.
+   */
+  stackBytes?: number | null;
   /** true when this call found the build in the cache. */
   cached: boolean;
   seconds: number;
@@ -151,7 +157,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
 
   const placeholderObj = '@OBJ@';
   const vArgs = verilatorArgs({ config, parameters, defines, deep, trace, objDir: placeholderObj });
-  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), ...modelTraceFlags(trace), CXX_OPT];
+  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), ...modelTraceFlags(trace), CXX_OPT, STACK_USAGE_FLAG];
   const abiSource = readFileSync(ABI_SOURCE, 'utf8');
   const hash = sha(
     [
@@ -212,6 +218,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
     );
     const library = join(tmp, 'libdut.so');
     await runTool(tools.cxx, ['-o', library, ...objects, ...runtime, ...LINK_FLAGS], 'linking the model');
+    const stackBytes = stackBoundOfDir(obj);
     rmSync(obj, { recursive: true, force: true }); // the shared object is all that is kept (and build.log)
 
     const build: RtlBuild = {
@@ -228,6 +235,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
       defines,
       verilatorVersion: tools.verilatorVersion,
       warnings,
+      stackBytes,
       cached: false,
       seconds: 0,
     };

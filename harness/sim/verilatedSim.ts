@@ -29,13 +29,43 @@ interface Abi {
   checkpoint: (h: unknown) => number;
   rewind: (h: unknown) => number;
   destroy: (h: unknown) => void;
+  setInline: (h: unknown, on: number) => number;
 }
 
 const libraries = new Map<string, Abi>();
 
+/** The stack koffi gives each call, sync and async: the most it allows (pages are mapped only when touched). */
+const KOFFI_STACK = 16 << 20;
+/**
+ * Room left above a model's measured frames (RtlBuild.stackBytes) for koffi's own frames, the C ABI's and the
+ * Verilator runtime's (a failed assertion's message, an exception unwinding).
+ */
+export const STACK_MARGIN = 1 << 20;
+
+let koffiStacks: number | undefined;
+
+/** The smaller of koffi's sync and async call stacks, after asking for KOFFI_STACK (possible only before koffi's first load). */
+function koffiStack(): number {
+  if (koffiStacks !== undefined) return koffiStacks;
+  try {
+    koffi.config({ sync_stack_size: KOFFI_STACK, async_stack_size: KOFFI_STACK });
+  } catch {
+    // a library was loaded before this module's first: koffi keeps the sizes it has
+  }
+  const c = koffi.config() as { sync_stack_size: number; async_stack_size: number };
+  koffiStacks = Math.min(c.sync_stack_size, c.async_stack_size);
+  return koffiStacks;
+}
+
+/** Whether calls into this build may run on koffi's thread (no hand-off to the model's own): its frames are measured and fit. */
+export function runsInline(build: Pick<RtlBuild, 'stackBytes'>, stack = koffiStack()): boolean {
+  return typeof build.stackBytes === 'number' && build.stackBytes + STACK_MARGIN <= stack;
+}
+
 function bind(path: string): Abi {
   let abi = libraries.get(path);
   if (abi) return abi;
+  koffiStack();
   const lib = koffi.load(path);
   abi = {
     info: lib.func('int ic_info(int32_t* out, int n)'),
@@ -54,6 +84,7 @@ function bind(path: string): Abi {
     checkpoint: lib.func('int ic_checkpoint(void* h)'),
     rewind: lib.func('int ic_rewind(void* h)'),
     destroy: lib.func('void ic_destroy(void* h)'),
+    setInline: lib.func('int ic_set_inline(void* h, int on)'),
   } as unknown as Abi;
   libraries.set(path, abi);
   return abi;
@@ -73,6 +104,8 @@ class VerilatedSim implements RtlSim {
   readonly flowControl: boolean;
   readonly description: string;
   private state: State = 'created';
+  /** Calls run on the calling thread (runsInline), not handed to the model's own. */
+  readonly inline: boolean;
   private readonly abi: Abi;
   private handle: unknown;
 
@@ -85,8 +118,11 @@ class VerilatedSim implements RtlSim {
     if (want.some((v, i) => v !== info[i])) {
       throw new LifecycleError(`${build.library} reports [${[...info].join(', ')}] but its build.json says [${want.join(', ')}]; delete ${build.dir}`);
     }
-    this.handle = this.abi.create(seed >>> 0);
-    if (this.handle === null) throw new SimStopError(`cannot create the model of ${build.library}: ${this.abi.createError()}`);
+    const handle = this.abi.create(seed >>> 0);
+    if (handle === null) throw new SimStopError(`cannot create the model of ${build.library}: ${this.abi.createError()}`);
+    this.inline = runsInline(build);
+    if (this.inline) this.abi.setInline(handle, 1);
+    this.handle = handle;
     this.geometry = g;
     this.roundingModes = build.roundingModes;
     this.deep = build.deep;

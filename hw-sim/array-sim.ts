@@ -34,19 +34,31 @@
  * vector-matrix product of its a with the weights: `lazy` cycles, nextDeskewLazy). `psumBuf` is then stale; the first
  * cycle that needs the grid register by register (beats of another lane coming in, a write to the bank in use) and
  * `psumQ` / `readRegisters` first fill it from the same dot products (`fillPsum`). Every register has the value of
- * the register-by-register update in every cycle either way.
+ * the register-by-register update in every cycle either way. Inside run(), whose input holds the beats to come, a
+ * lazy cycle takes its beat's row from rows computed ahead in one call of hw-sim's WebAssembly kernel
+ * (wasm/beat-rows.wat) for up to ROWS_AHEAD beats of its lane (`rowAhead`): about 10 ns a row instead of 200-300 ns
+ * of JavaScript multiply-adds at 8x8.
  */
 import { RangeCheckError } from '../quant/errors.ts';
 import { mac } from '../quant/spec/index.ts';
 import { ArrayModel, type ArraySimOptions } from './array-model.ts';
 import { IN, REG_WORDS_PER_PE, regWords, type ArrayConfig } from './contract/index.ts';
 import { formatTrace } from './trace.ts';
+import { beatRowsKernel, beatRowsMemory } from './wasm/beat-rows.ts';
 
 export type { ArraySimOptions } from './array-model.ts';
 
 /** Slots of every circular chain: a power of two above the longest chain (R + C - 1 <= 63) plus the slot written. */
 export const CHAIN_SLOTS = 128;
 const MASK = CHAIN_SLOTS - 1;
+
+/** Beats whose de-skew rows a lazy cycle computes ahead in one call of the WebAssembly kernel (at most). */
+export const ROWS_AHEAD = 256;
+/** Fewer beats of one lane left in the run than this: the lazy cycles compute their rows one at a time in JavaScript. */
+const MIN_ROWS_AHEAD = 8;
+
+/** The kernel's memory as words (one view for every ArraySim of this thread; a new one after the memory grows). */
+let kernelWords: Int32Array | undefined;
 
 /** What a PE does with a beat, in one number: 0 when its a_en was 0 (psum_d = 0 whatever its bank), else 1 + a_bank. */
 function laneOf(en: number, bank: number): number {
@@ -147,6 +159,24 @@ export class ArraySim extends ArrayModel {
   private eagerUntil = 0;
   /** The last lazy cycle (the de-skew rows of the beats up to τ-R are entered while the cycles are lazy). */
   private lastLazy = -CHAIN_SLOTS;
+  /** Weight writes sampled to bank 0 / 1 since the object was made: a row computed ahead is good while its bank's count is unchanged. */
+  private readonly bankWrites = new Float64Array(2);
+  /**
+   * Rows computed ahead (rowAhead): the de-skew rows of the beats of cycles rowsFrom .. rowsFrom+rowsCount-1, all
+   * of lane rowsLane, from its bank's weights after bankWrites of that bank was rowsWrites.
+   */
+  private readonly rowsAhead: Int32Array;
+  /** Lazy cycles that took their row from rowsAhead (a statistic for tests and benches; not reset). */
+  rowsAheadUsed = 0;
+  private rowsFrom = 0;
+  private rowsCount = 0;
+  private rowsLane = 0;
+  private rowsWrites = -1;
+  /** The run() in progress (undefined outside one): its input, where the beat of cycle runCycle0 starts, the cycle after its last. */
+  private runIn: Int32Array | undefined;
+  private runInStart = 0;
+  private runCycle0 = 0;
+  private runEnd = 0;
 
   constructor(cfg: ArrayConfig, opts: ArraySimOptions = {}) {
     super(cfg, opts);
@@ -160,6 +190,23 @@ export class ArraySim extends ArrayModel {
     this.ctrlFirstChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlLastChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlAddrChain = new Int32Array(CHAIN_SLOTS);
+    this.rowsAhead = new Int32Array(ROWS_AHEAD * C);
+  }
+
+  /**
+   * As ArrayModel.run; while it runs, a lazy cycle may compute the rows of the beats still to come in this run
+   * (rowAhead), since they are in inBuf already.
+   */
+  override run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
+    this.runIn = inBuf;
+    this.runInStart = inStart;
+    this.runCycle0 = this.cycle;
+    this.runEnd = this.cycle + nCycles;
+    try {
+      super.run(nCycles, inBuf, outBuf, inStart, outStart);
+    } finally {
+      this.runIn = undefined;
+    }
   }
 
   protected resetLines(): void {
@@ -173,6 +220,7 @@ export class ArraySim extends ArrayModel {
     this.psumValid = true;
     this.eagerUntil = 0;
     this.lastLazy = -CHAIN_SLOTS;
+    this.rowsCount = 0; // the weights are 0 again
   }
 
   /** The slot of register k of a chain (the value that entered in cycle τ-1-k). */
@@ -250,7 +298,11 @@ export class ArraySim extends ArrayModel {
    */
   protected nextLines(b: Int32Array, o: number): void {
     this.nextChains(b, o);
-    if (((b[o + IN.wEn] as number) & 1) === 1) this.wroteBank[(b[o + IN.wBank] as number) & 1] = this.cycle;
+    if (((b[o + IN.wEn] as number) & 1) === 1) {
+      const bank = (b[o + IN.wBank] as number) & 1;
+      this.wroteBank[bank] = this.cycle;
+      this.bankWrites[bank] = (this.bankWrites[bank] as number) + 1;
+    }
     if (this.lazyCycle()) {
       this.nextDeskewLazy();
       this.psumValid = false;
@@ -379,7 +431,63 @@ export class ArraySim extends ArrayModel {
     this.lastLazy = tau;
     const row = ((tau + C - 1) & MASK) * C;
     if (this.lane === 0) this.deskewChain.fill(0, row, row + C);
-    else beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, (tau - R) & MASK, wb, row);
+    else if (!this.rowAhead(tau - R, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, (tau - R) & MASK, wb, row);
+  }
+
+  /**
+   * The de-skew row of the beat of cycle e (of this cycle's lane, which is lazy) into deskewChain at dst, from the
+   * rows computed ahead; when they do not hold it, computes them first for the beats from e on that are in this
+   * run and of this lane (at most ROWS_AHEAD) with the WebAssembly kernel, from the bank's weights now: a lazy
+   * cycle means that no write to that bank is pending, so they are the weights each of those beats will meet if
+   * its cycle is lazy too (a later write to the bank changes bankWrites, and the rows after it are computed again).
+   * false: not done (no kernel, not in a run, too few beats left); the caller computes the row itself.
+   */
+  private rowAhead(e: number, dst: number): boolean {
+    const bank = this.lane - 1;
+    let i = e - this.rowsFrom;
+    if (i < 0 || i >= this.rowsCount || this.rowsLane !== this.lane || this.rowsWrites !== this.bankWrites[bank]) {
+      if (!this.computeRowsAhead(e, bank)) return false;
+      i = 0;
+    }
+    const C = this.cols;
+    const src = this.rowsAhead;
+    const d = this.deskewChain;
+    const from = i * C;
+    for (let c = 0; c < C; c++) d[dst + c] = src[from + c] as number;
+    this.rowsAheadUsed++;
+    return true;
+  }
+
+  /** rowsAhead from the beat of cycle e on (see rowAhead); false when it cannot. */
+  private computeRowsAhead(e: number, bank: number): boolean {
+    const b = this.runIn;
+    const k = beatRowsKernel();
+    if (b === undefined || k === null || e < this.runCycle0) return false;
+    const R = this.rows;
+    const C = this.cols;
+    const iw = this.inWords;
+    const wOff = ROWS_AHEAD * R; // words: the beats' activations at 0, the bank's weights, the rows
+    const outOff = wOff + ((R * C + 3) & ~3);
+    const buf = beatRowsMemory(k, 4 * (outOff + ROWS_AHEAD * C));
+    if (kernelWords === undefined || kernelWords.buffer !== buf) kernelWords = new Int32Array(buf);
+    const m = kernelWords;
+    const limit = Math.min(ROWS_AHEAD, this.runEnd - e);
+    let n = 0;
+    for (let o = this.runInStart + (e - this.runCycle0) * iw; n < limit; n++, o += iw) {
+      if (((b[o + IN.aEn] as number) & 1) !== 1 || ((b[o + IN.aBank] as number) & 1) !== bank) break;
+      const src = o + this.aOff;
+      const dst = n * R;
+      for (let r = 0; r < R; r++) m[dst + r] = ((b[src + r] as number) << 24) >> 24;
+    }
+    if (n < MIN_ROWS_AHEAD) return false;
+    m.set(this.programmed.wQ.subarray(bank * R * C, (bank + 1) * R * C), wOff);
+    k.rows(0, 4 * wOff, 4 * outOff, n, R, C);
+    this.rowsAhead.set(m.subarray(outOff, outOff + n * C));
+    this.rowsFrom = e;
+    this.rowsCount = n;
+    this.rowsLane = this.lane;
+    this.rowsWrites = this.bankWrites[bank] as number;
+    return true;
   }
 
   /** psum_d of every PE: uniform when the beats of cycles τ-(R+C-2) .. τ (the ones the PEs take) are of one lane. */

@@ -70,6 +70,7 @@ describe('hw-sim ArraySim grid fast paths (uniform beats, lazy cycles, idle) aga
         }
       }
       assert.ok(reads > 2, 'the registers were read between chunks');
+      assert.ok(fast.rowsAheadUsed > 0, 'some lazy cycles took their rows computed ahead (the WebAssembly kernel)');
       fast.readRegisters(rf);
       naive.readRegisters(rn);
       assert.deepEqual(rf, rn, 'every PE register at the end');
@@ -77,6 +78,40 @@ describe('hw-sim ArraySim grid fast paths (uniform beats, lazy cycles, idle) aga
       assert.deepEqual(fast.counters, naive.counters);
     });
   }
+
+  it('rows computed ahead: a weight write to the bank in use, another to the other bank, and a bank switch in the middle of one run', () => {
+    const R = 8;
+    const C = 8;
+    const { fast, naive } = modelPair({ rows: R, cols: C, accDepth: 16 });
+    const rng = new Rng(4242);
+    const iw = fast.inWords;
+    const ow = fast.outWords;
+    const n = 1200;
+    const b = new Int32Array(n * iw);
+    for (let t = 0; t < n; t++) {
+      const o = t * iw;
+      randomBeat(rng, b, o, iw, 0);
+      b[o + IN.aEn] = 1;
+      b[o + IN.aBank] = t < 800 ? 0 : 1;
+      b[o + IN.pEn] = 0;
+      b[o + IN.cEn] = 0;
+      // weights into both banks first; later one row of the bank in use (cycle 400) and of the other (cycle 500)
+      const write = t < 2 * R ? 1 : t === 400 || t === 500 ? 1 : 0;
+      b[o + IN.wEn] = write;
+      b[o + IN.wBank] = t < 2 * R ? (t < R ? 0 : 1) : t === 400 ? 0 : 1;
+      b[o + IN.wRow] = t < 2 * R ? t % R : 3;
+    }
+    const of = new Int32Array(n * ow);
+    const on = new Int32Array(ow);
+    fast.reset();
+    naive.reset();
+    fast.run(n, b, of);
+    for (let t = 0; t < n; t++) {
+      naive.step(b, t * iw, on, 0);
+      for (let i = 0; i < ow; i++) if (of[t * ow + i] !== on[i]) assert.fail(`cycle ${t}: output word ${i} = ${of[t * ow + i]}, naive ${on[i]}`);
+    }
+    assert.ok(fast.rowsAheadUsed > 900, `${fast.rowsAheadUsed} of ${n} cycles took rows computed ahead`);
+  });
 
   it('step() and run() give the same outputs, registers and counters on a stream whose cycles are mostly lazy', () => {
     const rng = new Rng(5);

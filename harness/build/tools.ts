@@ -30,10 +30,18 @@ function probe(cmd: string, args: string[]): { ok: boolean; out: string } {
   }
 }
 
-/** The Verilator version line, or undefined when `verilator` is not on PATH. */
+/** Version lines found, by command: a cosim asks twice (ensureVerilator, then findToolchain), and each ask starts Perl. */
+const versionLines = new Map<string, string>();
+
+/** The Verilator version line, or undefined when `verilator` is not on PATH (asked again next time: it may be installed since). */
 export function verilatorVersionLine(verilator = process.env.VERILATOR ?? 'verilator'): string | undefined {
+  const known = versionLines.get(verilator);
+  if (known !== undefined) return known;
   const r = probe(verilator, ['--version']);
-  return r.ok ? r.out.trim() : undefined;
+  if (!r.ok) return undefined;
+  const line = r.out.trim();
+  versionLines.set(verilator, line);
+  return line;
 }
 
 let cached: Toolchain | undefined;

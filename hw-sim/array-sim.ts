@@ -27,16 +27,16 @@
  *
  * The grid's fast path. psum_q of PE (r, c) in cycle τ belongs to the beat e = τ-1-r-c: it is 0 when that beat's
  * a_en was 0, else the column's dot product over rows 0..r of the beat's a with the weights of its bank as each PE row
- * saw them. So while the beats in flight are all of one valid bit and bank (the beats of the last R+C-1 cycles alike:
- * a stream on one weight bank, or the array idle) and no weight write has touched that bank while they were in
- * flight, the current weights are the ones every beat met, and the grid needs no register by register update: a
- * cycle computes only what leaves the grid, the de-skew lines' values, a beat's whole row of them at once (the
- * vector-matrix product of its a with the weights: `lazy` cycles, nextDeskewLazy). `psumBuf` is then stale; the first
- * cycle that needs the grid register by register (beats of another lane coming in, a write to the bank in use) and
- * `psumQ` / `readRegisters` first fill it from the same dot products (`fillPsum`). Every register has the value of
+ * saw them. So while no weight write has touched a bank since before the first of its beats still in flight entered
+ * (the beats of the last R+C-1 cycles; beats of both banks, and idle ones, may be among them), the current weights
+ * are the ones every beat met, and the grid needs no register by register update: a cycle computes only what leaves
+ * the grid, the de-skew lines' values, a beat's whole row of them at once (the vector-matrix product of its a with
+ * its bank's weights: `lazy` cycles, nextDeskewLazy). `psumBuf` is then stale; the first cycle that needs the grid
+ * register by register (a write to a bank with beats in flight) and `psumQ` / `readRegisters` first fill it from the
+ * same dot products (`fillPsum`). Every register has the value of
  * the register-by-register update in every cycle either way. Inside run(), whose input holds the beats to come, a
  * lazy cycle takes its beat's row from rows computed ahead in one call of hw-sim's WebAssembly kernel
- * (wasm/beat-rows.wat) for up to ROWS_AHEAD beats of its lane (`rowAhead`): about 10 ns a row instead of 200-300 ns
+ * (wasm/beat-rows.wat) for up to ROWS_AHEAD beats of its bank (`rowAhead`): about 10 ns a row instead of 200-300 ns
  * of JavaScript multiply-adds at 8x8.
  */
 import { RangeCheckError } from '../quant/errors.ts';
@@ -151,8 +151,10 @@ export class ArraySim extends ArrayModel {
   /** laneOf() of the beat that entered last, and the cycle it became that (the grid is uniform R+C-2 cycles later). */
   private lane = 0;
   private laneSince = -CHAIN_SLOTS;
-  /** The last cycle a weight write to bank 0 / 1 was sampled in. */
-  private readonly wroteBank = new Float64Array(2);
+  /** The last cycle a beat with a_en 1 on bank 0 / 1 entered. */
+  private readonly beatOnBank = new Float64Array(2);
+  /** beatOnBank of bank 0 / 1 when a weight write to it was last sampled: the last beat of that bank whose PEs may not all have met the same weights. */
+  private readonly beatAtWrite = new Float64Array(2);
   /** psumBuf holds psum_q (false after a lazy cycle, until fillPsum). */
   private psumValid = true;
   /** No lazy cycle before this one: psum_q was read (a deep-mode caller reads it every cycle, and would pay a fillPsum each). */
@@ -163,14 +165,14 @@ export class ArraySim extends ArrayModel {
   private readonly bankWrites = new Float64Array(2);
   /**
    * Rows computed ahead (rowAhead): the de-skew rows of the beats of cycles rowsFrom .. rowsFrom+rowsCount-1, all
-   * of lane rowsLane, from its bank's weights after bankWrites of that bank was rowsWrites.
+   * on bank rowsBank with a_en 1, from that bank's weights after bankWrites of it was rowsWrites.
    */
   private readonly rowsAhead: Int32Array;
   /** Lazy cycles that took their row from rowsAhead (a statistic for tests and benches; not reset). */
   rowsAheadUsed = 0;
   private rowsFrom = 0;
   private rowsCount = 0;
-  private rowsLane = 0;
+  private rowsBank = -1;
   private rowsWrites = -1;
   /** The run() in progress (undefined outside one): its input, where the beat of cycle runCycle0 starts, the cycle after its last. */
   private runIn: Int32Array | undefined;
@@ -216,7 +218,8 @@ export class ArraySim extends ArrayModel {
     this.psumCur = 0;
     this.lane = 0;
     this.laneSince = -CHAIN_SLOTS;
-    this.wroteBank.fill(-CHAIN_SLOTS);
+    this.beatOnBank.fill(-CHAIN_SLOTS);
+    this.beatAtWrite.fill(-CHAIN_SLOTS);
     this.psumValid = true;
     this.eagerUntil = 0;
     this.lastLazy = -CHAIN_SLOTS;
@@ -300,7 +303,7 @@ export class ArraySim extends ArrayModel {
     this.nextChains(b, o);
     if (((b[o + IN.wEn] as number) & 1) === 1) {
       const bank = (b[o + IN.wBank] as number) & 1;
-      this.wroteBank[bank] = this.cycle;
+      this.beatAtWrite[bank] = this.beatOnBank[bank] as number; // this cycle's beat included (nextChains ran): PE (0, 0) takes it with the old weight
       this.bankWrites[bank] = (this.bankWrites[bank] as number) + 1;
     }
     if (this.lazyCycle()) {
@@ -332,6 +335,7 @@ export class ArraySim extends ArrayModel {
       this.lane = lane;
       this.laneSince = tau;
     }
+    if (aEn === 1) this.beatOnBank[aBank] = tau;
     // row r's register 0 is its first skew register (a_q of PE (0, 0) for row 0)
     const chain = this.actChain;
     const aOff = o + this.aOff;
@@ -357,15 +361,21 @@ export class ArraySim extends ArrayModel {
   }
 
   /**
-   * Whether this cycle may be lazy: every beat in the registers and the one entering (cycles τ-(R+C-1) .. τ) of one
-   * lane, and no write to that lane's bank sampled since before the oldest of them entered (nor in this cycle: it
-   * lands at this edge), so that every PE of every beat in flight met the weights the registers hold now.
+   * Whether this cycle may be lazy: for the beats in the registers and the one entering (cycles τ-(R+C-1) .. τ), no
+   * write to a bank sampled since before the first of that bank's beats among them entered (nor in this cycle: it
+   * lands at this edge, after PE (0, 0) took the entering beat), so that every PE of every beat in flight met the
+   * weights the registers hold now. (Until 2026-12-01 every beat in flight also had to be of one lane: a stream
+   * switches bank every 48 cycles or so at 8x8, with the new bank's last write one cycle before.)
    */
   private lazyCycle(): boolean {
     const tau = this.cycle;
     const span = this.rows + this.cols;
-    if (tau < this.eagerUntil || this.laneSince > tau - (span - 1)) return false;
-    return this.lane === 0 || (this.wroteBank[this.lane - 1] as number) < tau - span;
+    if (tau < this.eagerUntil) return false;
+    // Beats of both lanes may be in flight: each meets only its own bank's weights (a beat with a_en 0, none). So
+    // for each bank, the last write to it came before the first of its beats still in flight entered: the last beat
+    // on that bank at its write (beatAtWrite) has left.
+    const oldest = tau - (span - 1);
+    return (this.beatAtWrite[0] as number) < oldest && (this.beatAtWrite[1] as number) < oldest;
   }
 
   /** psum_q of PE (r, c) from its beat (the one that entered in cycle τ-1-r-c) and the weights it met (see the file's comment). */
@@ -421,31 +431,37 @@ export class ArraySim extends ArrayModel {
     const R = this.rows;
     const C = this.cols;
     const tau = this.cycle;
-    const wb = (this.lane - 1) * R * C;
+    const n = R * C;
     if (this.lastLazy !== tau - 1) {
       for (let d = 1; d < C; d++) {
         const row = ((tau - R - d + R + C - 1) & MASK) * C;
-        for (let c = d; c < C; c++) this.deskewChain[row + c] = this.lane === 0 ? 0 : this.columnDot((tau - R - d) & MASK, wb + c, R);
+        const s = (tau - R - d) & MASK;
+        const on = this.enChain[s] === 1;
+        const wb = (this.bankChain[s] as number) * n;
+        for (let c = d; c < C; c++) this.deskewChain[row + c] = on ? this.columnDot(s, wb + c, R) : 0;
       }
     }
     this.lastLazy = tau;
     const row = ((tau + C - 1) & MASK) * C;
-    if (this.lane === 0) this.deskewChain.fill(0, row, row + C);
-    else if (!this.rowAhead(tau - R, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, (tau - R) & MASK, wb, row);
+    const s = (tau - R) & MASK;
+    if (this.enChain[s] !== 1) this.deskewChain.fill(0, row, row + C);
+    else {
+      const bank = this.bankChain[s] as number;
+      if (!this.rowAhead(tau - R, bank, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, s, bank * n, row);
+    }
   }
 
   /**
-   * The de-skew row of the beat of cycle e (of this cycle's lane, which is lazy) into deskewChain at dst, from the
+   * The de-skew row of the beat of cycle e (a_en 1 on `bank`, in a lazy cycle) into deskewChain at dst, from the
    * rows computed ahead; when they do not hold it, computes them first for the beats from e on that are in this
-   * run and of this lane (at most ROWS_AHEAD) with the WebAssembly kernel, from the bank's weights now: a lazy
+   * run and on this bank (at most ROWS_AHEAD) with the WebAssembly kernel, from the bank's weights now: a lazy
    * cycle means that no write to that bank is pending, so they are the weights each of those beats will meet if
    * its cycle is lazy too (a later write to the bank changes bankWrites, and the rows after it are computed again).
    * false: not done (no kernel, not in a run, too few beats left); the caller computes the row itself.
    */
-  private rowAhead(e: number, dst: number): boolean {
-    const bank = this.lane - 1;
+  private rowAhead(e: number, bank: number, dst: number): boolean {
     let i = e - this.rowsFrom;
-    if (i < 0 || i >= this.rowsCount || this.rowsLane !== this.lane || this.rowsWrites !== this.bankWrites[bank]) {
+    if (i < 0 || i >= this.rowsCount || this.rowsBank !== bank || this.rowsWrites !== this.bankWrites[bank]) {
       if (!this.computeRowsAhead(e, bank)) return false;
       i = 0;
     }
@@ -485,7 +501,7 @@ export class ArraySim extends ArrayModel {
     this.rowsAhead.set(m.subarray(outOff, outOff + n * C));
     this.rowsFrom = e;
     this.rowsCount = n;
-    this.rowsLane = this.lane;
+    this.rowsBank = bank;
     this.rowsWrites = this.bankWrites[bank] as number;
     return true;
   }

@@ -21,13 +21,6 @@ import {
 import type { ArrayCounters } from './counters.ts';
 import { IN, ROUND_CODE, clog2, formatRoundingModes, roundingModeOfCode, type ArrayConfig } from './contract/index.ts';
 
-/** The requantizer's multiplier of each c_round_i code (docs/ARCHITECTURE.md section 3; code 3 is reserved). */
-const MULTIPLIER_OF_CODE: ReadonlyArray<(x: number, m0: number, shift: number) => number> = [
-  multiplyByQuantizedMultiplierSingle,
-  multiplyByQuantizedMultiplierDouble,
-  multiplyByQuantizedMultiplierRuy,
-];
-
 export class ProgrammedRegisters {
   /** w0_q then w1_q of every PE (r*C + c): bank b of PE i is wQ[b*R*C + i]; w0Q and w1Q are views. */
   readonly wQ: Int32Array;
@@ -157,7 +150,7 @@ export class ProgrammedRegisters {
    * multiplier of round_q, zp_q and the clamps into oData.
    */
   requantize(acc: Int32Array, oData: Int32Array, oAcc: Int32Array): void {
-    const mulq = MULTIPLIER_OF_CODE[this.roundQ] as (x: number, m0: number, shift: number) => number;
+    const code = this.roundQ;
     const bias = this.biasQ;
     const m0 = this.m0Q;
     const sh = this.shiftQ;
@@ -167,7 +160,16 @@ export class ProgrammedRegisters {
     for (let c = 0; c < this.cols; c++) {
       const x = wrapInt32((acc[c] as number) + (bias[c] as number));
       oAcc[c] = x;
-      oData[c] = outputStage(mulq(x, m0[c] as number, sh[c] as number), zp, lo, hi);
+      const m = m0[c] as number;
+      const k = sh[c] as number;
+      // one call site per mode (sample() admits only ROUND_CODE's codes), so that V8 inlines each
+      const y =
+        code === ROUND_CODE.single
+          ? multiplyByQuantizedMultiplierSingle(x, m, k)
+          : code === ROUND_CODE.double
+            ? multiplyByQuantizedMultiplierDouble(x, m, k)
+            : multiplyByQuantizedMultiplierRuy(x, m, k);
+      oData[c] = outputStage(y, zp, lo, hi);
     }
   }
 }

@@ -78,6 +78,8 @@ export function dequantizeMultiplier(m0: number, shift: number): number {
  */
 const FAST_X = 2 ** 21;
 const POW2_NEG = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
+/** 2^i for i in [0, 63]: a table, since V8 computes `2 ** k` of a variable k with a call to pow. */
+const POW2 = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
 
 const scratch = new Float64Array(2);
 
@@ -116,7 +118,7 @@ export function roundingDivideByPOT(x: number, exponent: number): number {
   if (!(exponent >= 0 && exponent <= 31)) {
     throw new RangeError(`roundingDivideByPOT: exponent must be in [0, 31], got ${exponent}`);
   }
-  const mask = 2 ** exponent - 1;
+  const mask = (POW2[exponent] as number) - 1;
   const remainder = x & mask;
   const threshold = (mask >>> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -132,7 +134,7 @@ export function multiplyByQuantizedMultiplierSingle(x: number, m0: number, shift
 /** floor((x*m0 + 2^(t-1)) / 2^t) on the 64-bit pair: the general path (out of line so that the fast path inlines). */
 function singleWide(x: number, m0: number, t: number): number {
   mul64(x, m0, scratch);
-  add64(scratch, 2 ** (t - 1));
+  add64(scratch, POW2[t - 1] as number);
   return floorShift64(scratch[0] as number, scratch[1] as number, t);
 }
 
@@ -140,7 +142,7 @@ function singleWide(x: number, m0: number, t: number): number {
 export function multiplyByQuantizedMultiplierDouble(x: number, m0: number, shift: number): number {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
-  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** left), m0), right);
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(Math.imul(x, POW2[left] as number), m0), right);
 }
 
 /**
@@ -150,9 +152,9 @@ export function multiplyByQuantizedMultiplierDouble(x: number, m0: number, shift
 export function multiplyByQuantizedMultiplierRuy(x: number, m0: number, shift: number): number {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
-  const t = saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** left), m0);
+  const t = saturatingRoundingDoublingHighMul(Math.imul(x, POW2[left] as number), m0);
   // |t| < 2^31 and the nudge is at most 2^30: the sum, the division by a power of two and the floor are exact
-  return right === 0 ? t : Math.floor((t + 2 ** (right - 1)) * (POW2_NEG[right] as number));
+  return right === 0 ? t : Math.floor((t + (POW2[right - 1] as number)) * (POW2_NEG[right] as number));
 }
 
 /**

@@ -4,18 +4,15 @@
  * int8 extremes too.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { Rng } from '../../quant/random.ts';
 import { beatRowsKernel, beatRowsMemory } from '../../hw-sim/wasm/beat-rows.ts';
+import { assertWasmUpToDate } from '../wasm-build-check.ts';
 
-const ROOT = new URL('../../', import.meta.url);
 
 describe('hw-sim/wasm/beat-rows.wat', () => {
   it('is what beat-rows.wat compiles to (regenerate: node --import tsx tools/build-wasm.ts hw-sim/wasm/beat-rows.wat)', function () {
     this.timeout(60000);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/build-wasm.ts', '--check', 'hw-sim/wasm/beat-rows.wat'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(run.status, 0, `tools/build-wasm.ts --check failed:\n${run.stdout}${run.stderr}`);
-    assert.match(run.stdout, /up to date/);
+    assertWasmUpToDate(['hw-sim/wasm/beat-rows.wat'], /beat-rows-wasm\.ts is up to date/);
   });
 
   it('rows(): every column sum of every beat, for R and C from 1 to 33, unaligned buffers, nothing written past the last row', () => {

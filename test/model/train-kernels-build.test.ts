@@ -5,19 +5,16 @@
  * model/backend/train-kernels.ts declares.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/backend/backend.ts';
 import { trainKernels } from '../../model/backend/train-kernels.ts';
+import { assertWasmUpToDate } from '../wasm-build-check.ts';
 
-const ROOT = new URL('../../', import.meta.url);
 
 describe('model/backend/train-kernels.wasm', () => {
   it('is what train-kernels.wat compiles to (regenerate: node --import tsx tools/build-wasm.ts model/backend/train-kernels.wat)', function () {
     this.timeout(60000);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/build-wasm.ts', '--check', 'model/backend/train-kernels.wat'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(run.status, 0, `tools/build-wasm.ts --check failed:\n${run.stdout}${run.stderr}`);
-    assert.match(run.stdout, /train-kernels\.wasm is up to date/);
+    assertWasmUpToDate(['model/backend/train-kernels.wat'], /train-kernels\.wasm is up to date/);
   });
 
   it('instantiates on the WASM backend heap, exporting its kernels; none on the CPU backend', async () => {

@@ -4,18 +4,16 @@
  * module the golden model runs: its exports are the kernels quant/golden/wasm/kernels.ts declares.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { wasmKernels } from '../../../quant/golden/wasm/kernels.ts';
+import { assertWasmUpToDate } from '../../wasm-build-check.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 
 describe('quant/golden/wasm/kernels.wasm', () => {
   it('is what kernels.wat compiles to (regenerate: node --import tsx tools/build-wasm.ts)', function () {
     this.timeout(60000);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/build-wasm.ts', '--check'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(run.status, 0, `tools/build-wasm.ts --check failed:\n${run.stdout}${run.stderr}`);
-    assert.match(run.stdout, /up to date/);
+    assertWasmUpToDate([], /kernels\.wasm is up to date/);
   });
 
   it('exports the kernels and the memory the golden model uses', function () {

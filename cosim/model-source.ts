@@ -45,8 +45,7 @@ function fromExport(dir: string, model: QuantModel, datasetFlag: string | undefi
   };
 }
 
-/** beforeTraining: called once the options are checked, right before a model is trained (or found in the cache). */
-export async function modelSource(o: CosimOptions, stage: Stage, beforeTraining?: () => void): Promise<ModelSource> {
+export async function modelSource(o: CosimOptions, stage: Stage): Promise<ModelSource> {
   if (o.modelDir !== undefined) {
     if (o.network !== undefined || o.weightBits !== undefined || o.activationBits !== undefined) {
       throw new UsageError('--model takes an exported model as it is: --network, --wbits and --abits are for training one');
@@ -65,7 +64,6 @@ export async function modelSource(o: CosimOptions, stage: Stage, beforeTraining?
   const dataset = o.dataset ?? 'mnist';
   const network = o.network ?? 'cnn';
   const bits = { weights: o.weightBits ?? 8, activations: o.activationBits ?? 8 };
-  beforeTraining?.();
   const t = await stage('train', () =>
     ensureTrainedModel({
       dataset, network, weightBits: bits.weights, activationBits: bits.activations, floatEpochs: 3, qatEpochs: 2, seed: 1,

@@ -13,7 +13,7 @@ import { writeHtmlReport } from '../report/html-report.ts';
 import type { QuantModel } from '../quant/format/types.ts';
 import {
   buildRtl, defaultRtlConfigPath, ensureVerilator, formatTransactionSummary, loadRtlConfig, Lockstep, openRtlSim, runNetworkLockstep, runNetworkTransactions,
-  TransactionRunner, type BuildRequest, type RtlBuild,
+  TransactionRunner, type BuildRequest,
 } from '../harness/index.ts';
 import { UsageError } from '../quant/errors.ts';
 import { LayerCheck } from '../harness/network/layerCheck.ts';
@@ -68,22 +68,7 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
 
   const verilatorLine = await stage('tools', () => ensureVerilator(log));
   const rtlConfig = loadRtlConfig(o.rtlConfigPath ?? defaultRtlConfigPath());
-  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one;
-  // RoundingModes is the config's (default: every mode), since the rounding is each program's, not the build's.
-  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024 };
-  const buildReq: BuildRequest = { config: rtlConfig, parameters, deep: o.deep, log: (l) => log(`rtl: ${l}`) };
-  // The build needs nothing of the model: Verilator and g++ (child processes) run while the model trains on this
-  // thread (a first run: 77 s of training, 19 s of build). It starts once the options have passed modelSource's
-  // checks, so that a usage error does not wait for a build; its outcome is kept, so that a failure waits its turn.
-  let building: Promise<{ ok: true; b: RtlBuild } | { ok: false; err: unknown }> | undefined;
-  const startBuild = (): void => {
-    building ??= buildRtl(buildReq).then(
-      (b) => ({ ok: true as const, b }),
-      (err: unknown) => ({ ok: false as const, err }),
-    );
-  };
-  const src = await modelSource(o, stage, startBuild);
-  startBuild(); // an exported or imported model: no training to overlap
+  const src = await modelSource(o, stage);
   log(`model: ${relative(process.cwd(), src.modelDir)}${src.cached ? ' (cached)' : ''}`);
   // A trained model runs in o.rounding (every MAC layer); an imported one in its TFLite arithmetic, per layer.
   if (!src.imported && src.model.roundingMode !== o.rounding) {
@@ -96,12 +81,11 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   const total = feed.total;
   log(`inputs: ${images} of ${feed.source}${feed.labels ? ', labelled' : ', no labels (bit-exactness and cycles only)'}`);
 
-  // wallSeconds.build: the wait for the build once the model is ready
-  const build = await stage('build', async () => {
-    const r = await (building as NonNullable<typeof building>);
-    if (!r.ok) throw r.err;
-    return r.b;
-  });
+  // AccDepth always given (the config's, else the contract's 1024), so that the corner tier's build is this one;
+  // RoundingModes is the config's (default: every mode), since the rounding is each program's, not the build's.
+  const parameters = { Rows: o.rows, Cols: o.cols, AccDepth: rtlConfig.parameters.AccDepth ?? 1024 };
+  const buildReq: BuildRequest = { config: rtlConfig, parameters, deep: o.deep, log: (l) => log(`rtl: ${l}`) };
+  const build = await stage('build', () => buildRtl(buildReq));
   const warnings = summarizeWarnings(build.warnings);
   log(`rtl: ${build.cached ? 'cached build' : `built in ${build.seconds.toFixed(1)} s`} ${build.dir}; ${formatWarningSummary(warnings)}`);
   for (const w of warnings.first) log(`rtl:   ${w}`);

@@ -12,6 +12,7 @@
  * streams, which no compiler vouches for): hw-sim checks the hazard rules on each chunk before the RTL runs it.
  */
 import { arrayConfig, type ArrayConfig } from '../../hw-sim/index.ts';
+import { BeatPool } from '../../hw-sim/compiler/beat-pool.ts';
 import { gatherOutputs } from '../../hw-sim/compiler/gather.ts';
 import type { Program } from '../../hw-sim/compiler/program.ts';
 import { CosimError, LifecycleError, ShapeError } from '../../quant/errors.ts';
@@ -19,7 +20,7 @@ import type { RtlSim } from '../sim/rtlSim.ts';
 import { Driver } from './driver.ts';
 import { Monitor } from './monitor.ts';
 import { timingHint } from './mismatch.ts';
-import { Scoreboard, type Verdict } from './scoreboard.ts';
+import { Scoreboard, type Samples, type Verdict } from './scoreboard.ts';
 
 export interface LockstepOptions {
   /** Compare every PE register after every cycle (needs a deep build). */
@@ -51,6 +52,16 @@ export interface StreamRun {
   verdict?: Verdict;
 }
 
+/** A stream queued on the RTL ahead of its check (Lockstep.runAhead). */
+interface AheadRun {
+  beats: Int32Array;
+  nCycles: number;
+  /** The RTL's outputs, nCycles x outWords (a buffer of the lockstep's pool). */
+  outputs: Int32Array;
+  /** Settles when the RTL has run the stream (rejects with the RTL's error, as runProgram would throw it). */
+  done: Promise<void>;
+}
+
 /** hw-sim refused a raw stream (a hazard rule or a range check): the stream is outside the contract. The cause is hw-sim's error. */
 export class StimulusError extends CosimError {}
 
@@ -76,6 +87,12 @@ export class Lockstep {
   private refOutputs = new Int32Array(0);
   /** Output words compared since construction (cycles x outWords), and PE register words in deep mode. */
   private comparedWords = 0;
+  /** Streams queued on the RTL by runAhead and not yet taken by runProgram, in order; the chain that runs them. */
+  private ahead: AheadRun[] = [];
+  private aheadChain: Promise<void> = Promise.resolve();
+  private aheadPending = 0;
+  /** The RTL's output buffers of streams run ahead, for reuse. */
+  private readonly aheadBuffers = new BeatPool();
 
   constructor(readonly rtl: RtlSim, opts: LockstepOptions = {}) {
     const g = rtl.geometry;
@@ -111,6 +128,9 @@ export class Lockstep {
 
   /** Resets both sides; cycle 0 is the next cycle run. */
   reset(): void {
+    if (this.aheadPending > 0 || this.ahead.length > 0) {
+      throw new LifecycleError(`Lockstep.reset with ${this.ahead.length} stream(s) run ahead and not taken (await settle() first)`);
+    }
     this.rtl.reset();
     this.scoreboard.reset();
     this.nextCycle = 0;
@@ -122,15 +142,56 @@ export class Lockstep {
   }
 
   /**
+   * Queues streams on the RTL (beats, nCycles x inWords each), to run one after the other from the RTL's state after
+   * everything queued or run before, while the caller computes: the RTL's thread no longer waits for the compiler,
+   * the comparisons and the walk between programs. runProgram then takes them in order, each with the outputs of
+   * hw-sim computed elsewhere (its `expected`) and `aheadBeats` the very array queued here, which the caller has
+   * checked to be the program's stream. The beats must not change until then. Not in deep mode nor with checkpoints.
+   */
+  runAhead(streams: ReadonlyArray<{ beats: Int32Array; nCycles: number }>): void {
+    if (!this.isReset) throw new LifecycleError('Lockstep.runAhead before reset()');
+    if (this.deep || this.checkpoints) throw new LifecycleError('Lockstep.runAhead: not in deep mode (register words) nor with checkpoints');
+    if (this.failed) throw new LifecycleError(`Lockstep.runAhead after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
+    const g = this.rtl.geometry;
+    for (const { beats, nCycles } of streams) {
+      if (beats.length !== nCycles * g.inWords) throw new ShapeError(`Lockstep.runAhead: ${nCycles} cycles need ${nCycles * g.inWords} beat words, got ${beats.length}`);
+      const outputs = this.aheadBuffers.take(nCycles * g.outWords);
+      this.aheadPending++;
+      const done = this.aheadChain.then(async () => {
+        for (let t = 0; t < nCycles; t += this.chunk) {
+          const n = Math.min(this.chunk, nCycles - t);
+          await this.rtl.runAsync(n, beats.subarray(t * g.inWords, (t + n) * g.inWords), outputs.subarray(t * g.outWords, (t + n) * g.outWords));
+        }
+      });
+      const settled = done.then(
+        () => void this.aheadPending--,
+        () => void this.aheadPending--,
+      );
+      this.aheadChain = done; // after an RTL error every later stream fails with it (the RTL has stopped)
+      void settled;
+      this.ahead.push({ beats, nCycles, outputs, done });
+    }
+  }
+
+  /** Waits until the RTL has run (or failed) every stream queued ahead, and drops those not taken; errors are not rethrown. */
+  async settle(): Promise<void> {
+    await this.aheadChain.catch(() => undefined);
+    for (const r of this.ahead) this.aheadBuffers.give(r.outputs);
+    this.ahead = [];
+  }
+
+  /**
    * Runs one program on both sides and compares; stops at the end of the chunk holding the first mismatch.
    * `expected`: hw-sim's outputs of this program computed elsewhere from the same state (every output word of
    * every cycle, nCycles x outWords: harness/network/referenceAhead.ts), compared instead of running hw-sim here;
    * from then until the next reset every program needs them (this side's hw-sim no longer knows the state).
    */
-  async runProgram(p: Program, context = '', expected?: Int32Array): Promise<ProgramRun> {
+  async runProgram(p: Program, context = '', expected?: Int32Array, aheadBeats?: Int32Array): Promise<ProgramRun> {
     if (!this.isReset) throw new LifecycleError('Lockstep.runProgram before reset()');
     if (this.failed) throw new LifecycleError(`Lockstep.runProgram after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
     if (this.streamRan) throw new LifecycleError('Lockstep.runProgram after a raw stream; reset first');
+    if (aheadBeats !== undefined) return this.takeAhead(p, context, expected, aheadBeats);
+    if (this.ahead.length > 0) throw new LifecycleError(`Lockstep.runProgram of layer '${p.layer}' while ${this.ahead.length} stream(s) run ahead are not taken`);
     const ow = this.rtl.geometry.outWords;
     if (expected !== undefined) {
       if (this.deep || this.checkpoints) throw new LifecycleError('Lockstep.runProgram with outputs computed elsewhere: not in deep mode (register words) nor with checkpoints (rewind replays hw-sim here)');
@@ -163,6 +224,45 @@ export class Lockstep {
       }
     }
     return { program: p, start, output: this.monitor.gather(p), reference: gatherOutputs(p, expected ?? this.refOutputs) };
+  }
+
+  /** runProgram of the next stream run ahead: the RTL's outputs are compared chunk by chunk once it has run them all. */
+  private async takeAhead(p: Program, context: string, expected: Int32Array | undefined, aheadBeats: Int32Array): Promise<ProgramRun> {
+    const run = this.ahead[0];
+    if (expected === undefined) throw new LifecycleError('Lockstep.runProgram of a stream run ahead needs the reference outputs computed elsewhere');
+    if (run === undefined || run.beats !== aheadBeats || run.nCycles !== p.nCycles) {
+      throw new LifecycleError(`Lockstep.runProgram of layer '${p.layer}' (${p.nCycles} cycles): not the next stream run ahead`);
+    }
+    const ow = this.rtl.geometry.outWords;
+    if (expected.length !== p.nCycles * ow) throw new ShapeError(`Lockstep.runProgram: layer '${p.layer}' runs ${p.nCycles} cycles (${p.nCycles * ow} output words), the reference given has ${expected.length} words`);
+    this.ahead.shift();
+    this.referenceElsewhere = true;
+    try {
+      await run.done;
+    } catch (err) {
+      this.aheadBuffers.give(run.outputs);
+      throw err;
+    }
+    const start = this.nextCycle;
+    this.runs.push({ program: p, start });
+    const samples: Samples = { outputView: (t, n) => run.outputs.subarray(t * ow, (t + n) * ow), registerView: () => undefined };
+    try {
+      for (let t = 0; t < p.nCycles; t += this.chunk) {
+        const n = Math.min(this.chunk, p.nCycles - t);
+        this.scoreboard.take(expected, t, n);
+        this.nextCycle += n;
+        this.comparedWords += n * ow;
+        const verdict = this.scoreboard.check(p, start, t, n, samples, context);
+        if (verdict) {
+          this.hint(verdict);
+          this.failed = verdict;
+          return { program: p, start, verdict };
+        }
+      }
+      return { program: p, start, output: gatherOutputs(p, run.outputs), reference: gatherOutputs(p, expected) };
+    } finally {
+      this.aheadBuffers.give(run.outputs);
+    }
   }
 
   /**

@@ -52,6 +52,7 @@ export class Scoreboard {
 
   reset(): void {
     this.reference.reset();
+    this.expected = this.own; // no view of a stream taken before (its buffer may go back to a reference worker)
   }
 
 

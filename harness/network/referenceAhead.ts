@@ -8,16 +8,30 @@
  *
  * The walk on the main thread still compiles every program from the RTL's own outputs (which the lockstep has just
  * matched with hw-sim's, word by word); lockstepExecutor.ts checks that each stream is the one the worker ran.
+ * A batch's beats and outputs stay in the worker's SharedArrayBuffers (referenceWorker.ts): this side keeps a view
+ * of each, made once, and gives the buffers back by id (giveBack) when it is done with a program.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ArrayConfig } from '../../hw-sim/contract/index.ts';
 import { CosimError } from '../../quant/errors.ts';
 import { shapeSize } from '../../quant/format/shapes.ts';
 import type { QuantModel } from '../../quant/format/types.ts';
-import type { ReferenceMessage, ReferenceProgram, ReferenceWorkerData } from './referenceWorker.ts';
+import type { ArrayCounters } from '../../hw-sim/counters.ts';
+import type { ReferenceMessage, ReferenceWorkerData, ReturnedBuffers, SentProgram } from './referenceWorker.ts';
 
-export type { ReferenceProgram } from './referenceWorker.ts';
+/** One program of a batch as hw-sim ran it (views of the worker's shared buffers). */
+export interface ReferenceProgram {
+  layer: string;
+  nCycles: number;
+  beats: Int32Array;
+  /** nCycles x outWords, cycle-major: hw-sim's outputs. */
+  expected: Int32Array;
+  /** hw-sim's counters after the program (since the batch's reset). */
+  counters: ArrayCounters;
+  /** The buffers' ids, for giveBack. */
+  ids: [number, number];
+}
 
 /** Runs at least this long get a reference worker on 2 cores (measured at 10,000 images; never below). */
 export const LONG_RUN_IMAGES = 10_000;
@@ -25,7 +39,7 @@ export const LONG_RUN_IMAGES = 10_000;
 /**
  * Reference workers started unless told, for a run of `images` images: the cores beyond the two that the RTL's
  * thread and the main thread keep busy, and on 2 cores one for a long run. A worker adds its start-up, a second
- * compile of every program and the transfer of its beats and outputs, which a short run (the tests' few images)
+ * compile of every program and the hand-over of its beats and outputs, which a short run (the tests' few images)
  * never wins back. 10,000 MNIST images at 8x8, one worker against none, side by side (docs/HARNESS.md): a loss
  * while hw-sim was slower (164.9 against 139.5 s of lockstep; 150.1/124.8 and 123.4/114.9 s with its first lazy
  * cycles), a win since 5eef766 and 830ab43: 84.3 against 88.9 s and 68.3 against 88.9 s, for 6-15 % more CPU.
@@ -54,6 +68,10 @@ export interface ReferenceBatch {
 interface Slot {
   worker: Worker;
   credits: Int32Array;
+  /** The worker's end reads what this end sends back (giveBack). */
+  returns: MessagePort;
+  /** The worker's shared buffers by id (each arrives once). */
+  buffers: Int32Array[];
   queue: ReferenceMessage[];
   waiting?: { resolve: (m: ReferenceMessage) => void; reject: (e: Error) => void };
   failed?: Error;
@@ -66,6 +84,13 @@ export class ReferenceAhead {
   private readonly slots: Slot[];
   private next = 0;
   private closed = false;
+  /** Shared buffers the workers have made so far (each program needs two; given back, they serve later batches). */
+  received = 0;
+  /** Programs the workers have sent so far. */
+  programsReceived = 0;
+  /** Buffers given back since the last batch was taken, and the slot whose worker made them. */
+  private given: number[] = [];
+  private givenSlot: Slot | undefined;
 
   constructor(model: QuantModel, cfg: ArrayConfig, codes: Int8Array, opts: ReferenceAheadOptions) {
     const inSize = shapeSize(model.input.shape);
@@ -78,9 +103,10 @@ export class ReferenceAhead {
       const share = shareOf(codes, inSize * batch, batches, w, this.workers);
       const credits = new Int32Array(new SharedArrayBuffer(4));
       credits[0] = ahead;
-      const data: ReferenceWorkerData = { model, cfg, codes: share, batch, credits };
-      const worker = new Worker(new URL('./referenceWorkerEntry.mjs', import.meta.url), { workerData: data });
-      const slot: Slot = { worker, credits, queue: [] };
+      const channel = new MessageChannel();
+      const data: ReferenceWorkerData = { model, cfg, codes: share, batch, credits, returns: channel.port2 };
+      const worker = new Worker(new URL('./referenceWorkerEntry.mjs', import.meta.url), { workerData: data, transferList: [channel.port2] });
+      const slot: Slot = { worker, credits, returns: channel.port1, buffers: [], queue: [] };
       worker.on('message', (m: ReferenceMessage) => {
         if (m.kind !== 'batch') slot.finished = true;
         if (slot.waiting) {
@@ -108,18 +134,49 @@ export class ReferenceAhead {
   /** The programs of the next batch (batches come in order: 0, 1, 2, ...). */
   async nextBatch(): Promise<ReferenceBatch> {
     if (this.closed) throw new CosimError('ReferenceAhead.nextBatch after close()');
+    this.sendBack();
     const b = this.next++;
     const slot = this.slots[b % this.workers] as Slot;
+    this.givenSlot = slot;
     const m = await this.take(slot);
     if (m.kind === 'done') throw new CosimError(`hw-sim reference: batch ${b} was asked for after the worker's last batch`);
     Atomics.add(slot.credits, 0, 1);
     Atomics.notify(slot.credits, 0);
+    for (const b of m.buffers) slot.buffers[b.id] = new Int32Array(b.buffer);
+    this.received += m.buffers.length;
+    this.programsReceived += m.programs.length;
+    const programs = m.programs.map((p) => this.program(slot, p));
     if (m.kind === 'error') {
       const error = new CosimError(`hw-sim reference (its own walk of batch ${b}): ${m.message}`);
       if (m.stack !== undefined) error.stack = m.stack;
-      return { programs: m.programs, error };
+      return { programs, error };
     }
-    return { programs: m.programs };
+    return { programs };
+  }
+
+  private program(slot: Slot, p: SentProgram): ReferenceProgram {
+    const view = (id: number): Int32Array => {
+      const a = slot.buffers[id];
+      if (a === undefined) throw new CosimError(`hw-sim reference: the worker named buffer ${id}, which it never sent`);
+      return a;
+    };
+    return { layer: p.layer, nCycles: p.nCycles, beats: view(p.beats), expected: view(p.expected), counters: p.counters, ids: [p.beats, p.expected] };
+  }
+
+  /**
+   * A program of the last batch taken, compared and done with: nothing reads its beats or outputs any more (not
+   * even a view of them), and with the next batch they go back to its worker, which runs later batches in them.
+   */
+  giveBack(r: ReferenceProgram): void {
+    this.given.push(...r.ids);
+  }
+
+  private sendBack(): void {
+    const slot = this.givenSlot;
+    if (slot === undefined || this.given.length === 0) return;
+    const m: ReturnedBuffers = { ids: this.given };
+    this.given = [];
+    if (slot.finished !== true && slot.failed === undefined) slot.returns.postMessage(m);
   }
 
   private take(slot: Slot): Promise<ReferenceMessage> {
@@ -138,6 +195,7 @@ export class ReferenceAhead {
     for (const s of this.slots) {
       Atomics.store(s.credits, 0, 1 << 30); // a worker waiting for a credit wakes, and terminate() stops it
       Atomics.notify(s.credits, 0);
+      s.returns.close();
     }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }

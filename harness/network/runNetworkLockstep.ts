@@ -26,11 +26,13 @@ export interface NetworkLockstepOptions extends NetworkRtlOptions {
 export async function runNetworkLockstep(model: QuantModel, lockstep: Lockstep, codes: Int8Array, opts: NetworkLockstepOptions = {}): Promise<NetworkLockstepResult> {
   const { referenceWorkers = 0, ...rtlOpts } = opts;
   const ahead = referenceWorkers > 0 && !lockstep.deep ? new ReferenceAhead(model, lockstep.cfg, codes, { batch: opts.batch ?? 32, workers: referenceWorkers }) : undefined;
+  const exec = new LockstepExecutor(lockstep, ahead);
   try {
     // the lockstep's history holds a batch's programs until its next reset (startBatch): their beats can be reused after
-    const { failure, ...run } = await runNetworkOnRtl(model, new LockstepExecutor(lockstep, ahead), codes, { ...rtlOpts, recycle: true });
+    const { failure, ...run } = await runNetworkOnRtl(model, exec, codes, { ...rtlOpts, recycle: true });
     return failure === undefined ? run : { ...run, mismatch: { verdict: failure.failure, image: failure.image } };
   } finally {
+    await exec.settle(); // after a failure the RTL may still be running streams queued ahead
     await ahead?.close();
   }
 }

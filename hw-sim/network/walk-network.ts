@@ -50,6 +50,13 @@ export interface WalkOptions {
    * callbacks. Default false.
    */
   recycle?: boolean;
+  /**
+   * Take the programs' beat buffers from this pool (stale words; the compiler overwrites every one) instead of
+   * allocating them: for a caller that gets its programs' buffers back from elsewhere and gives them to the pool
+   * itself (a reference worker, whose programs leave its thread). With `recycle` the walk also gives a batch's
+   * buffers back to it.
+   */
+  pool?: BeatPool;
 }
 
 export interface NetworkRun<F> {
@@ -149,13 +156,14 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
   const classes = outSizes[outSizes.length - 1] ?? 0;
   const output = new Int8Array(total * classes);
   let cycles = 0;
-  const pool = opts.recycle === true ? new BeatPool() : undefined;
+  const pool = opts.pool ?? (opts.recycle === true ? new BeatPool() : undefined);
+  const giveBack = opts.recycle === true;
   let spent: Program[] = [];
 
   for (let b0 = 0; b0 < total; b0 += batchSize) {
     const nb = Math.min(batchSize, total - b0);
     exec.startBatch(b0, nb);
-    if (pool !== undefined) {
+    if (pool !== undefined && giveBack) {
       for (const p of spent) pool.give(p.beats);
       spent = [];
     }
@@ -178,7 +186,7 @@ function* walkNetwork<F>(model: QuantModel, exec: ProgramExecutor<F>, codes: Int
         for (const job of macJobs(layer, operands[0] as Int8Array[], b0, cfg, arithmetic.rounding(layer), pool)) {
           const { image, images } = job;
           const p = job.compile();
-          if (pool !== undefined) spent.push(p);
+          if (giveBack) spent.push(p);
           const ctx: ProgramContext = { image, images, layerIndex: li, label: images === 1 ? `image ${image}` : `images ${image}..${image + images - 1}` };
           const before = { ...exec.counters };
           const r: ProgramResult<F> = yield { program: p, ctx };

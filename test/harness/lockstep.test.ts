@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
+import { buildRtl } from '../../harness/build/buildRtl.ts';
+import { loadRtlConfig } from '../../harness/config/rtlConfig.ts';
 import { Lockstep, StimulusError } from '../../harness/lockstep/lockstep.ts';
-import { IN, inWords } from '../../hw-sim/index.ts';
+import { ArraySim, IN, inWords, outWords } from '../../hw-sim/index.ts';
+import type { Program } from '../../hw-sim/compiler/program.ts';
 import { LifecycleError } from '../../quant/errors.ts';
 import { Rng } from '../../quant/random.ts';
 import { buildArray, randomProgram, runRandomTrials } from './helpers.ts';
@@ -56,6 +59,83 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
       ls.reset();
       assert.equal((await ls.runProgram(p)).verdict, undefined, 'after a reset, programs run again');
     } finally {
+      rtl.close();
+    }
+  });
+
+  /** hw-sim's outputs of programs run back to back from reset (what a reference worker hands the lockstep). */
+  function reference(ls: Lockstep, programs: Program[]): Int32Array[] {
+    const sim = new ArraySim(ls.cfg);
+    sim.reset();
+    return programs.map((p) => {
+      const out = new Int32Array(p.nCycles * outWords(ls.cfg));
+      sim.run(p.nCycles, p.beats, out);
+      return out;
+    });
+  }
+
+  it('runs streams ahead on the RTL: the same outputs, cycles and words as program by program, the same first mismatch of a planted fault', async function () {
+    const rng = new Rng(77);
+    const cfg = { rows: 4, cols: 3 };
+    const probe = new Lockstep(openRtlSim(await buildArray(cfg.rows, cfg.cols)));
+    const programs = Array.from({ length: 5 }, (_, i) => randomProgram(probe.cfg, rng, rng.int(1, 30), rng.int(1, 12), rng.int(1, 7), `p${i}`));
+    probe.rtl.close();
+    const faulty = await buildRtl({
+      config: loadRtlConfig(), parameters: { Rows: cfg.rows, Cols: cfg.cols },
+      defines: { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: '2', INT8COSIM_FAULT_COL: '1', INT8COSIM_FAULT_CYCLE: '300' },
+    });
+    for (const build of [await buildArray(cfg.rows, cfg.cols), faulty]) {
+      const runs = [];
+      for (const ahead of [false, true]) {
+        const rtl = openRtlSim(build);
+        try {
+          const ls = new Lockstep(rtl, { chunk: 37 }); // programs straddle chunks
+          ls.reset();
+          const expected = reference(ls, programs);
+          // ahead: every program's beats as a copy (the reference's stream, not the program's own array)
+          const streams = programs.map((p) => ({ beats: Int32Array.from(p.beats), nCycles: p.nCycles }));
+          if (ahead) ls.runAhead(streams);
+          const results = [];
+          for (let i = 0; i < programs.length; i++) {
+            const r = await ls.runProgram(programs[i] as Program, `program ${i}`, expected[i], ahead ? streams[i]?.beats : undefined);
+            results.push({ output: r.output, reference: r.reference, start: r.start, first: r.verdict?.first, count: r.verdict?.count });
+            if (r.verdict !== undefined) break;
+          }
+          await ls.settle();
+          runs.push({ results, cycle: ls.cycle, words: ls.wordsCompared, mismatch: ls.mismatch?.first });
+          ls.reset(); // settled: the lockstep may reset again
+        } finally {
+          rtl.close();
+        }
+      }
+      const [step, ahead] = runs;
+      assert.deepEqual(ahead, step, build === faulty ? 'faulty RTL' : 'correct RTL');
+      if (build === faulty) assert.ok(step?.mismatch !== undefined, 'the planted fault went unnoticed');
+      else assert.equal(step?.results.length, programs.length);
+    }
+  });
+
+  it('refuses what would break a run ahead: another stream, no reference, a reset or an ordinary program before the runs are taken', async function () {
+    const rtl = openRtlSim(await buildArray(3, 3));
+    const ls = new Lockstep(rtl);
+    try {
+      ls.reset();
+      const rng = new Rng(78);
+      const programs = [randomProgram(ls.cfg, rng, 5, 4, 3, 'a'), randomProgram(ls.cfg, rng, 6, 2, 2, 'b')];
+      const expected = reference(ls, programs);
+      const [a, b] = programs as [Program, Program];
+      ls.runAhead([{ beats: a.beats, nCycles: a.nCycles }, { beats: b.beats, nCycles: b.nCycles }]);
+      assert.throws(() => ls.reset(), LifecycleError, 'a reset while streams are queued');
+      await assert.rejects(ls.runProgram(a, '', expected[0]), LifecycleError, 'an ordinary program while streams are queued');
+      await assert.rejects(ls.runProgram(b, '', expected[1], b.beats), /not the next stream run ahead/);
+      await assert.rejects(ls.runProgram(a, '', undefined, a.beats), /needs the reference outputs/);
+      assert.equal((await ls.runProgram(a, '', expected[0], a.beats)).verdict, undefined);
+      await ls.settle(); // drops b, untaken
+      ls.reset();
+      assert.throws(() => ls.runAhead([{ beats: a.beats.subarray(1), nCycles: a.nCycles }]), /beat words/);
+      assert.equal((await ls.runProgram(a)).verdict, undefined, 'after settle and reset, programs run as before');
+    } finally {
+      await ls.settle();
       rtl.close();
     }
   });

@@ -61,6 +61,26 @@ describe('harness/network: hw-sim ahead of the RTL on worker threads', function 
     }
   });
 
+  it("runs the workers' later batches in the buffers given back: as many as 4 batches need, however many batches run", async () => {
+    const images = 24; // 12 batches of 2
+    const many = quantizeImage(model, loadDataset('mnist').test.images.subarray(0, images * 784));
+    const rtl = openRtlSim(await buildArray(4, 4));
+    const ls = new Lockstep(rtl);
+    const ahead = new ReferenceAhead(model, ls.cfg, many, { batch: 2, workers: 1 });
+    try {
+      const r = await runNetworkOnRtl(model, new LockstepExecutor(ls, ahead), many, { batch: 2 });
+      assert.equal(r.failure, undefined);
+    } finally {
+      await ahead.close();
+      rtl.close();
+    }
+    const perBatch = ahead.programsReceived / (images / 2);
+    assert.ok(Number.isInteger(perBatch) && perBatch > 0);
+    // in flight at once: the batch the main thread compares, one queued, the worker's next two (credits 2)
+    assert.ok(ahead.received <= 2 * perBatch * 4, `${ahead.received} buffers for ${images / 2} batches of ${perBatch} programs`);
+    assert.ok(ahead.received >= 2 * perBatch);
+  });
+
   it('finds a planted RTL fault at the same cycle, word and image as hw-sim beside the RTL does', async () => {
     const build = await buildRtl({
       config: loadRtlConfig(), parameters: { Rows: 4, Cols: 4 },

@@ -19,7 +19,7 @@ import { geometryHeader, layoutHeader } from './abiHeaders.ts';
 import { checkPorts, geometryOf, hasFlowControl, parseModelPorts, type ArrayGeometry } from './ports.ts';
 import { runLimited, runTool } from './runTool.ts';
 import { STACK_USAGE_FLAG, stackBoundOfDir } from './stackUsage.ts';
-import { CXX_OPT, LINK_FLAGS, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
+import { CXX_OPT, LINK_FLAGS, MODEL_OPT, MODEL_PREFIX, RUNTIME_SOURCES, cxxCommonFlags, modelTraceFlags, verilatorArgs } from './verilatorFlags.ts';
 import { roundingModesOfParam } from '../../hw-sim/contract/index.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../quant/spec/index.ts';
 
@@ -157,7 +157,7 @@ export async function buildRtl(req: BuildRequest): Promise<RtlBuild> {
 
   const placeholderObj = '@OBJ@';
   const vArgs = verilatorArgs({ config, parameters, defines, deep, trace, objDir: placeholderObj });
-  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), ...modelTraceFlags(trace), CXX_OPT, STACK_USAGE_FLAG];
+  const cxxFlags = [...cxxCommonFlags(tools.verilatorInclude), ...modelTraceFlags(trace), MODEL_OPT, STACK_USAGE_FLAG];
   const abiSource = readFileSync(ABI_SOURCE, 'utf8');
   const hash = sha(
     [

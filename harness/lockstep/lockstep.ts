@@ -60,6 +60,8 @@ interface AheadRun {
   outputs: Int32Array;
   /** Settles when the RTL has run the stream (rejects with the RTL's error, as runProgram would throw it). */
   done: Promise<void>;
+  /** Queued after a reset of the RTL that the chain runs first: the stream belongs to the next reset's programs. */
+  afterReset: boolean;
 }
 
 /** hw-sim refused a raw stream (a hazard rule or a range check): the stream is outside the contract. The cause is hw-sim's error. */
@@ -91,6 +93,8 @@ export class Lockstep {
   private ahead: AheadRun[] = [];
   private aheadChain: Promise<void> = Promise.resolve();
   private aheadPending = 0;
+  /** A reset of the RTL is queued in the chain (runAhead with afterReset) and reset() has not yet been called for it. */
+  private resetQueued = false;
   /** The RTL's output buffers of streams run ahead, for reuse. */
   private readonly aheadBuffers = new BeatPool();
 
@@ -128,10 +132,17 @@ export class Lockstep {
 
   /** Resets both sides; cycle 0 is the next cycle run. */
   reset(): void {
-    if (this.aheadPending > 0 || this.ahead.length > 0) {
-      throw new LifecycleError(`Lockstep.reset with ${this.ahead.length} stream(s) run ahead and not taken (await settle() first)`);
+    const untaken = this.ahead.filter((r) => !r.afterReset).length;
+    if (untaken > 0 || (this.aheadPending > 0 && !this.resetQueued)) {
+      throw new LifecycleError(`Lockstep.reset with ${untaken} stream(s) run ahead and not taken (await settle() first)`);
     }
-    this.rtl.reset();
+    if (this.resetQueued) {
+      // the chain resets the RTL after the streams before it (all taken) and then runs those queued after it
+      this.resetQueued = false;
+      for (const r of this.ahead) r.afterReset = false;
+    } else {
+      this.rtl.reset();
+    }
     this.scoreboard.reset();
     this.nextCycle = 0;
     this.runs.length = 0;
@@ -147,11 +158,27 @@ export class Lockstep {
    * the comparisons and the walk between programs. runProgram then takes them in order, each with the outputs of
    * hw-sim computed elsewhere (its `expected`) and `aheadBeats` the very array queued here, which the caller has
    * checked to be the program's stream. The beats must not change until then. Not in deep mode nor with checkpoints.
+   *
+   * afterReset: the RTL is reset first, once it has run everything queued before, and the streams are the programs
+   * of the next reset(): the RTL goes on into the next batch while this thread finishes the last one (reset() then
+   * leaves the RTL alone, the chain has reset it). One such reset at a time.
    */
-  runAhead(streams: ReadonlyArray<{ beats: Int32Array; nCycles: number }>): void {
+  runAhead(streams: ReadonlyArray<{ beats: Int32Array; nCycles: number }>, opts: { afterReset?: boolean } = {}): void {
     if (!this.isReset) throw new LifecycleError('Lockstep.runAhead before reset()');
     if (this.deep || this.checkpoints) throw new LifecycleError('Lockstep.runAhead: not in deep mode (register words) nor with checkpoints');
     if (this.failed) throw new LifecycleError(`Lockstep.runAhead after a mismatch (cycle ${this.failed.first.cycle}); reset first`);
+    const afterReset = opts.afterReset === true || this.resetQueued;
+    if (opts.afterReset === true) {
+      if (this.resetQueued) throw new LifecycleError('Lockstep.runAhead: a reset is queued already (one at a time)');
+      this.resetQueued = true;
+      this.aheadPending++;
+      const reset = this.aheadChain.then(() => this.rtl.reset());
+      reset.then(
+        () => void this.aheadPending--,
+        () => void this.aheadPending--,
+      );
+      this.aheadChain = reset;
+    }
     const g = this.rtl.geometry;
     for (const { beats, nCycles } of streams) {
       if (beats.length !== nCycles * g.inWords) throw new ShapeError(`Lockstep.runAhead: ${nCycles} cycles need ${nCycles * g.inWords} beat words, got ${beats.length}`);
@@ -169,7 +196,7 @@ export class Lockstep {
       );
       this.aheadChain = done; // after an RTL error every later stream fails with it (the RTL has stopped)
       void settled;
-      this.ahead.push({ beats, nCycles, outputs, done });
+      this.ahead.push({ beats, nCycles, outputs, done, afterReset });
     }
   }
 
@@ -178,6 +205,10 @@ export class Lockstep {
     await this.aheadChain.catch(() => undefined);
     for (const r of this.ahead) this.aheadBuffers.give(r.outputs);
     this.ahead = [];
+    if (this.resetQueued) {
+      this.resetQueued = false;
+      this.isReset = false; // the RTL was reset behind the software side's back: reset() both before the next program
+    }
   }
 
   /**
@@ -230,7 +261,7 @@ export class Lockstep {
   private async takeAhead(p: Program, context: string, expected: Int32Array | undefined, aheadBeats: Int32Array): Promise<ProgramRun> {
     const run = this.ahead[0];
     if (expected === undefined) throw new LifecycleError('Lockstep.runProgram of a stream run ahead needs the reference outputs computed elsewhere');
-    if (run === undefined || run.beats !== aheadBeats || run.nCycles !== p.nCycles) {
+    if (run === undefined || run.afterReset || run.beats !== aheadBeats || run.nCycles !== p.nCycles) {
       throw new LifecycleError(`Lockstep.runProgram of layer '${p.layer}' (${p.nCycles} cycles): not the next stream run ahead`);
     }
     const ow = this.rtl.geometry.outWords;

@@ -21,10 +21,21 @@ import type { Lockstep, ProgramRun } from '../lockstep/lockstep.ts';
 import type { Verdict } from '../lockstep/scoreboard.ts';
 import type { ReferenceAhead, ReferenceBatch, ReferenceProgram } from './referenceAhead.ts';
 
+/** One turn of the event loop: koffi's callbacks of finished RTL calls run, and the RTL's next queued call starts. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class LockstepExecutor implements ProgramExecutor<Verdict> {
   private batch: ReferenceBatch | undefined;
   private index = 0;
   private aheadCounters: ArrayCounters = zeroCounters();
+  /** The next batch, asked for as soon as this one arrived (and queued on the RTL as soon as it arrives). */
+  private pending: Promise<ReferenceBatch> | undefined;
+  /** startBatch calls so far: tells a batch that arrives whether its reset is still to come. */
+  private resets = 0;
+  /** settle() was called: nothing more is queued on the RTL. */
+  private stopped = false;
 
   constructor(readonly lockstep: Lockstep, private readonly ahead?: ReferenceAhead) {}
 
@@ -38,11 +49,13 @@ export class LockstepExecutor implements ProgramExecutor<Verdict> {
 
   /** Waits for the RTL's runs queued ahead (after a failure some may still run); before the RTL is closed. */
   settle(): Promise<void> {
+    this.stopped = true;
     return this.lockstep.settle();
   }
 
   startBatch(): void {
     this.lockstep.reset();
+    this.resets++;
     this.batch = undefined;
     this.index = 0;
     this.aheadCounters = zeroCounters();
@@ -51,6 +64,7 @@ export class LockstepExecutor implements ProgramExecutor<Verdict> {
   async run(p: Program, ctx: ProgramContext): Promise<ProgramResult<Verdict>> {
     let ref: ReferenceProgram | undefined;
     let run: ProgramRun;
+    if (this.ahead !== undefined) await turn();
     try {
       ref = this.ahead === undefined ? undefined : await this.reference(this.ahead, p, ctx);
       run = await this.lockstep.runProgram(p, ctx.label, ref?.expected, ref?.beats);
@@ -68,12 +82,33 @@ export class LockstepExecutor implements ProgramExecutor<Verdict> {
     return { output: run.output as Int8Array, reference: run.reference as Int8Array };
   }
 
+  /**
+   * The next batch, queued on the RTL the moment it arrives: after a reset that the RTL's thread runs once it has
+   * run this batch (so that it goes on into the next batch while this thread finishes this one), or, when this
+   * thread has reset the lockstep for it already, right away.
+   */
+  private prefetch(ahead: ReferenceAhead): Promise<ReferenceBatch> {
+    const epoch = this.resets;
+    const next = ahead.nextBatch().then((b) => {
+      if (!this.stopped) this.lockstep.runAhead(b.programs, { afterReset: this.resets === epoch });
+      return b;
+    });
+    next.catch(() => undefined); // awaited by the batch's first program; a walk that ends before leaves it
+    return next;
+  }
+
   /** The worker's run of this program: the next of the batch, checked to be the same stream. */
   private async reference(ahead: ReferenceAhead, p: Program, ctx: ProgramContext): Promise<ReferenceProgram> {
     if (this.batch === undefined) {
-      this.batch = await ahead.nextBatch();
-      // the whole batch on the RTL's thread now, back to back; each program is checked against its stream below
-      this.lockstep.runAhead(this.batch.programs);
+      if (this.pending !== undefined) {
+        this.batch = await this.pending; // queued on the RTL when it arrived
+        this.pending = undefined;
+      } else {
+        this.batch = await ahead.nextBatch();
+        // the whole batch on the RTL's thread now, back to back; each program is checked against its stream below
+        this.lockstep.runAhead(this.batch.programs);
+      }
+      if (ahead.remaining > 0) this.pending = this.prefetch(ahead);
     }
     const r = this.batch.programs[this.index++];
     const what = `layer ${ctx.layerIndex} '${p.layer}' (${ctx.label})`;

@@ -29,8 +29,9 @@ export interface ReferenceProgram {
   expected: Int32Array;
   /** hw-sim's counters after the program (since the batch's reset). */
   counters: ArrayCounters;
-  /** The buffers' ids, for giveBack. */
+  /** The buffers' ids and the worker that made them, for giveBack. */
   ids: [number, number];
+  worker: number;
 }
 
 /** Runs at least this long get a reference worker on 2 cores (measured at 10,000 images; never below). */
@@ -70,8 +71,9 @@ interface Slot {
   credits: Int32Array;
   /** The worker's end reads what this end sends back (giveBack). */
   returns: MessagePort;
-  /** The worker's shared buffers by id (each arrives once). */
+  /** The worker's shared buffers by id (each arrives once), and the ids given back but not yet sent. */
   buffers: Int32Array[];
+  given: number[];
   queue: ReferenceMessage[];
   waiting?: { resolve: (m: ReferenceMessage) => void; reject: (e: Error) => void };
   failed?: Error;
@@ -88,15 +90,15 @@ export class ReferenceAhead {
   received = 0;
   /** Programs the workers have sent so far. */
   programsReceived = 0;
-  /** Buffers given back since the last batch was taken, and the slot whose worker made them. */
-  private given: number[] = [];
-  private givenSlot: Slot | undefined;
+  /** Batches in all (over every worker). */
+  readonly batches: number;
 
   constructor(model: QuantModel, cfg: ArrayConfig, codes: Int8Array, opts: ReferenceAheadOptions) {
     const inSize = shapeSize(model.input.shape);
     const batch = Math.max(1, Math.min(opts.batch, cfg.accDepth));
     const total = Math.floor(codes.length / inSize);
     const batches = Math.ceil(total / batch);
+    this.batches = batches;
     this.workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), batches));
     const ahead = Math.max(1, opts.ahead ?? 2);
     this.slots = Array.from({ length: this.workers }, (_, w) => {
@@ -106,7 +108,7 @@ export class ReferenceAhead {
       const channel = new MessageChannel();
       const data: ReferenceWorkerData = { model, cfg, codes: share, batch, credits, returns: channel.port2 };
       const worker = new Worker(new URL('./referenceWorkerEntry.mjs', import.meta.url), { workerData: data, transferList: [channel.port2] });
-      const slot: Slot = { worker, credits, returns: channel.port1, buffers: [], queue: [] };
+      const slot: Slot = { worker, credits, returns: channel.port1, buffers: [], given: [], queue: [] };
       worker.on('message', (m: ReferenceMessage) => {
         if (m.kind !== 'batch') slot.finished = true;
         if (slot.waiting) {
@@ -137,7 +139,6 @@ export class ReferenceAhead {
     this.sendBack();
     const b = this.next++;
     const slot = this.slots[b % this.workers] as Slot;
-    this.givenSlot = slot;
     const m = await this.take(slot);
     if (m.kind === 'done') throw new CosimError(`hw-sim reference: batch ${b} was asked for after the worker's last batch`);
     Atomics.add(slot.credits, 0, 1);
@@ -145,7 +146,7 @@ export class ReferenceAhead {
     for (const b of m.buffers) slot.buffers[b.id] = new Int32Array(b.buffer);
     this.received += m.buffers.length;
     this.programsReceived += m.programs.length;
-    const programs = m.programs.map((p) => this.program(slot, p));
+    const programs = m.programs.map((p) => this.program(slot, b % this.workers, p));
     if (m.kind === 'error') {
       const error = new CosimError(`hw-sim reference (its own walk of batch ${b}): ${m.message}`);
       if (m.stack !== undefined) error.stack = m.stack;
@@ -154,29 +155,35 @@ export class ReferenceAhead {
     return { programs };
   }
 
-  private program(slot: Slot, p: SentProgram): ReferenceProgram {
+  private program(slot: Slot, worker: number, p: SentProgram): ReferenceProgram {
     const view = (id: number): Int32Array => {
       const a = slot.buffers[id];
       if (a === undefined) throw new CosimError(`hw-sim reference: the worker named buffer ${id}, which it never sent`);
       return a;
     };
-    return { layer: p.layer, nCycles: p.nCycles, beats: view(p.beats), expected: view(p.expected), counters: p.counters, ids: [p.beats, p.expected] };
+    return { layer: p.layer, nCycles: p.nCycles, beats: view(p.beats), expected: view(p.expected), counters: p.counters, ids: [p.beats, p.expected], worker };
   }
 
   /**
-   * A program of the last batch taken, compared and done with: nothing reads its beats or outputs any more (not
-   * even a view of them), and with the next batch they go back to its worker, which runs later batches in them.
+   * A program compared and done with: nothing reads its beats or outputs any more (not even a view of them), and
+   * with the next batch taken they go back to its worker, which runs later batches in them.
    */
   giveBack(r: ReferenceProgram): void {
-    this.given.push(...r.ids);
+    this.slots[r.worker]?.given.push(...r.ids);
+  }
+
+  /** Batches not yet taken. */
+  get remaining(): number {
+    return this.batches - this.next;
   }
 
   private sendBack(): void {
-    const slot = this.givenSlot;
-    if (slot === undefined || this.given.length === 0) return;
-    const m: ReturnedBuffers = { ids: this.given };
-    this.given = [];
-    if (slot.finished !== true && slot.failed === undefined) slot.returns.postMessage(m);
+    for (const slot of this.slots) {
+      if (slot.given.length === 0) continue;
+      const m: ReturnedBuffers = { ids: slot.given };
+      slot.given = [];
+      if (slot.finished !== true && slot.failed === undefined) slot.returns.postMessage(m);
+    }
   }
 
   private take(slot: Slot): Promise<ReferenceMessage> {

@@ -115,6 +115,47 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
     }
   });
 
+  it('runs the next batch ahead after a reset the RTL runs itself: the same as resetting in between', async function () {
+    const build = await buildArray(4, 3);
+    const rng = new Rng(79);
+    const probe = new Lockstep(openRtlSim(build));
+    const batches = [0, 1, 2].map((b) => Array.from({ length: 3 }, (_, i) => randomProgram(probe.cfg, rng, rng.int(1, 20), rng.int(1, 10), rng.int(1, 6), `b${b}p${i}`)));
+    probe.rtl.close();
+    const runs = [];
+    for (const ahead of [false, true]) {
+      const rtl = openRtlSim(build);
+      const ls = new Lockstep(rtl, { chunk: 29 });
+      try {
+        const outputs = [];
+        ls.reset();
+        const queue = (i: number): void => ls.runAhead((batches[i] as Program[]).map((p) => ({ beats: p.beats, nCycles: p.nCycles })), { afterReset: i > 0 });
+        if (ahead) {
+          queue(0);
+          queue(1); // batch 1 goes after a reset the chain runs, as soon as batch 0 is done
+          assert.throws(() => ls.runAhead([], { afterReset: true }), /one at a time/);
+        }
+        for (const [i, b] of batches.entries()) {
+          if (i > 0) {
+            if (ahead && i === 1) await assert.rejects(ls.runProgram(b[0] as Program, '', new Int32Array(0), (b[0] as Program).beats), /not the next stream run ahead|reference given/, 'batch 1 before its reset');
+            ls.reset();
+            if (ahead && i + 1 < batches.length) queue(i + 1);
+          }
+          const expected = reference(ls, b); // each batch from reset
+          for (const [j, p] of b.entries()) {
+            const r = await ls.runProgram(p, '', expected[j], ahead ? p.beats : undefined);
+            assert.equal(r.verdict, undefined, JSON.stringify(r.verdict?.first));
+            outputs.push(r.output, r.start);
+          }
+        }
+        runs.push({ outputs, words: ls.wordsCompared });
+      } finally {
+        await ls.settle();
+        rtl.close();
+      }
+    }
+    assert.deepEqual(runs[1], runs[0]);
+  });
+
   it('refuses what would break a run ahead: another stream, no reference, a reset or an ordinary program before the runs are taken', async function () {
     const rtl = openRtlSim(await buildArray(3, 3));
     const ls = new Lockstep(rtl);

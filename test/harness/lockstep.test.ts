@@ -76,13 +76,13 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
 
   it('runs streams ahead on the RTL: the same outputs, cycles and words as program by program, the same first mismatch of a planted fault', async function () {
     const rng = new Rng(77);
-    const cfg = { rows: 4, cols: 3 };
+    const cfg = { rows: 4, cols: 4 }; // the builds of reference-ahead.test.ts: cached when that file ran first
     const probe = new Lockstep(openRtlSim(await buildArray(cfg.rows, cfg.cols)));
     const programs = Array.from({ length: 5 }, (_, i) => randomProgram(probe.cfg, rng, rng.int(1, 30), rng.int(1, 12), rng.int(1, 7), `p${i}`));
     probe.rtl.close();
     const faulty = await buildRtl({
       config: loadRtlConfig(), parameters: { Rows: cfg.rows, Cols: cfg.cols },
-      defines: { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: '2', INT8COSIM_FAULT_COL: '1', INT8COSIM_FAULT_CYCLE: '300' },
+      defines: { INT8COSIM_FAULT: '', INT8COSIM_FAULT_ROW: '1', INT8COSIM_FAULT_COL: '2', INT8COSIM_FAULT_CYCLE: '57' },
     });
     for (const build of [await buildArray(cfg.rows, cfg.cols), faulty]) {
       const runs = [];
@@ -116,7 +116,7 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
   });
 
   it('runs the next batch ahead after a reset the RTL runs itself: the same as resetting in between', async function () {
-    const build = await buildArray(4, 3);
+    const build = await buildArray(4, 4);
     const rng = new Rng(79);
     const probe = new Lockstep(openRtlSim(build));
     const batches = [0, 1, 2].map((b) => Array.from({ length: 3 }, (_, i) => randomProgram(probe.cfg, rng, rng.int(1, 20), rng.int(1, 10), rng.int(1, 6), `b${b}p${i}`)));
@@ -157,7 +157,7 @@ describe('harness lockstep: hw-sim against the Verilated RTL', function () {
   });
 
   it('refuses what would break a run ahead: another stream, no reference, a reset or an ordinary program before the runs are taken', async function () {
-    const rtl = openRtlSim(await buildArray(3, 3));
+    const rtl = openRtlSim(await buildArray(3, 5)); // built by the first tests of this file
     const ls = new Lockstep(rtl);
     try {
       ls.reset();

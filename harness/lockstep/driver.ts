@@ -8,11 +8,11 @@ import type { Monitor } from './monitor.ts';
 export class Driver {
   constructor(private readonly rtl: RtlSim) {}
 
-  /** Drives cycles [start, start + n) of `beats` (program-relative); resolves when the RTL has run them. */
-  drive(beats: Int32Array, start: number, n: number, monitor: Monitor): Promise<void> {
+  /** Queues cycles [start, start + n) of `beats` (program-relative) on the RTL's thread; rtl.wait(ticket) once it has run them. */
+  post(beats: Int32Array, start: number, n: number, monitor: Monitor): number {
     const iw = this.rtl.geometry.inWords;
     const input = beats.subarray(start * iw, (start + n) * iw);
-    return this.rtl.runAsync(n, input, monitor.outputView(start, n), monitor.registerView(n));
+    return this.rtl.post(n, input, monitor.outputView(start, n), monitor.registerView(n));
   }
 
   /** The same, on the calling thread (for short replays). */

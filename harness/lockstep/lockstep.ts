@@ -58,9 +58,9 @@ interface AheadRun {
   nCycles: number;
   /** The RTL's outputs, nCycles x outWords (a buffer of the lockstep's pool). */
   outputs: Int32Array;
-  /** Settles when the RTL has run the stream (rejects with the RTL's error, as runProgram would throw it). */
-  done: Promise<void>;
-  /** Queued after a reset of the RTL that the chain runs first: the stream belongs to the next reset's programs. */
+  /** The RTL's ticket for the queued run (RtlSim.post): wait() throws the RTL's error, as runProgram would. */
+  ticket: number;
+  /** Queued after a reset of the RTL queued first: the stream belongs to the next reset's programs. */
   afterReset: boolean;
 }
 
@@ -89,11 +89,9 @@ export class Lockstep {
   private refOutputs = new Int32Array(0);
   /** Output words compared since construction (cycles x outWords), and PE register words in deep mode. */
   private comparedWords = 0;
-  /** Streams queued on the RTL by runAhead and not yet taken by runProgram, in order; the chain that runs them. */
+  /** Streams queued on the RTL by runAhead and not yet taken by runProgram, in order. */
   private ahead: AheadRun[] = [];
-  private aheadChain: Promise<void> = Promise.resolve();
-  private aheadPending = 0;
-  /** A reset of the RTL is queued in the chain (runAhead with afterReset) and reset() has not yet been called for it. */
+  /** A reset of the RTL is queued (runAhead with afterReset) and reset() has not yet been called for it. */
   private resetQueued = false;
   /** The RTL's output buffers of streams run ahead, for reuse. */
   private readonly aheadBuffers = new BeatPool();
@@ -133,11 +131,9 @@ export class Lockstep {
   /** Resets both sides; cycle 0 is the next cycle run. */
   reset(): void {
     const untaken = this.ahead.filter((r) => !r.afterReset).length;
-    if (untaken > 0 || (this.aheadPending > 0 && !this.resetQueued)) {
-      throw new LifecycleError(`Lockstep.reset with ${untaken} stream(s) run ahead and not taken (await settle() first)`);
-    }
+    if (untaken > 0) throw new LifecycleError(`Lockstep.reset with ${untaken} stream(s) run ahead and not taken (await settle() first)`);
     if (this.resetQueued) {
-      // the chain resets the RTL after the streams before it (all taken) and then runs those queued after it
+      // the RTL's thread resets it after the streams before it (all taken) and then runs those queued after it
       this.resetQueued = false;
       for (const r of this.ahead) r.afterReset = false;
     } else {
@@ -161,7 +157,7 @@ export class Lockstep {
    *
    * afterReset: the RTL is reset first, once it has run everything queued before, and the streams are the programs
    * of the next reset(): the RTL goes on into the next batch while this thread finishes the last one (reset() then
-   * leaves the RTL alone, the chain has reset it). One such reset at a time.
+   * leaves the RTL alone: its thread has reset it). One such reset at a time.
    */
   runAhead(streams: ReadonlyArray<{ beats: Int32Array; nCycles: number }>, opts: { afterReset?: boolean } = {}): void {
     if (!this.isReset) throw new LifecycleError('Lockstep.runAhead before reset()');
@@ -170,39 +166,22 @@ export class Lockstep {
     const afterReset = opts.afterReset === true || this.resetQueued;
     if (opts.afterReset === true) {
       if (this.resetQueued) throw new LifecycleError('Lockstep.runAhead: a reset is queued already (one at a time)');
+      this.rtl.postReset();
       this.resetQueued = true;
-      this.aheadPending++;
-      const reset = this.aheadChain.then(() => this.rtl.reset());
-      reset.then(
-        () => void this.aheadPending--,
-        () => void this.aheadPending--,
-      );
-      this.aheadChain = reset;
     }
     const g = this.rtl.geometry;
     for (const { beats, nCycles } of streams) {
       if (beats.length !== nCycles * g.inWords) throw new ShapeError(`Lockstep.runAhead: ${nCycles} cycles need ${nCycles * g.inWords} beat words, got ${beats.length}`);
       const outputs = this.aheadBuffers.take(nCycles * g.outWords);
-      this.aheadPending++;
-      const done = this.aheadChain.then(async () => {
-        for (let t = 0; t < nCycles; t += this.chunk) {
-          const n = Math.min(this.chunk, nCycles - t);
-          await this.rtl.runAsync(n, beats.subarray(t * g.inWords, (t + n) * g.inWords), outputs.subarray(t * g.outWords, (t + n) * g.outWords));
-        }
-      });
-      const settled = done.then(
-        () => void this.aheadPending--,
-        () => void this.aheadPending--,
-      );
-      this.aheadChain = done; // after an RTL error every later stream fails with it (the RTL has stopped)
-      void settled;
-      this.ahead.push({ beats, nCycles, outputs, done, afterReset });
+      // one call a stream: the RTL's thread runs the queue back to back, never waiting for this one
+      const ticket = this.rtl.post(nCycles, beats, outputs);
+      this.ahead.push({ beats, nCycles, outputs, ticket, afterReset });
     }
   }
 
   /** Waits until the RTL has run (or failed) every stream queued ahead, and drops those not taken; errors are not rethrown. */
   async settle(): Promise<void> {
-    await this.aheadChain.catch(() => undefined);
+    this.rtl.drain();
     for (const r of this.ahead) this.aheadBuffers.give(r.outputs);
     this.ahead = [];
     if (this.resetQueued) {
@@ -238,12 +217,12 @@ export class Lockstep {
     if (expected === undefined && this.refOutputs.length < p.nCycles * ow) this.refOutputs = new Int32Array(Math.max(p.nCycles * ow, this.refOutputs.length * 2));
     for (let t = 0; t < p.nCycles; t += this.chunk) {
       const n = Math.min(this.chunk, p.nCycles - t);
-      const rtlDone = this.driver.drive(p.beats, t, n, this.monitor);
+      const ticket = this.driver.post(p.beats, t, n, this.monitor); // the RTL's thread runs the chunk meanwhile
       try {
         if (expected === undefined) this.scoreboard.predict(p.beats, t, n, this.refOutputs.subarray(t * ow, (t + n) * ow));
         else this.scoreboard.take(expected, t, n);
       } finally {
-        await rtlDone; // never leave the RTL's worker call running behind an exception
+        this.rtl.wait(ticket); // never leave the RTL's call running behind an exception
       }
       this.nextCycle += n;
       this.comparedWords += n * (ow + (this.deep ? this.rtl.geometry.regWords : 0));
@@ -269,7 +248,7 @@ export class Lockstep {
     this.ahead.shift();
     this.referenceElsewhere = true;
     try {
-      await run.done;
+      this.rtl.wait(run.ticket);
     } catch (err) {
       this.aheadBuffers.give(run.outputs);
       throw err;

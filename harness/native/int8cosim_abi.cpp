@@ -19,8 +19,12 @@
 // side does: the build measures every frame (-fstack-usage), and when they fit in koffi's stacks with room to
 // spare it calls ic_set_inline, after which every call from that thread (koffi's sync calls) runs on it. That
 // saves the hand-off, two thread wake-ups a call. koffi's async calls still hand their work to the model's thread,
-// which the scheduler keeps on its core while the caller computes on the other. Calls never overlap either way (the
-// TypeScript side enforces it), so the model and its context only ever see one thread at a time.
+// which the scheduler keeps on its core while the caller computes on the other. ic_post_run and ic_post_reset queue
+// work on that thread and return at once (ic_wait collects it): a lockstep hands over a chunk and computes hw-sim's
+// side meanwhile without koffi's thread pool and the event loop in between (a koffi async call wakes a pool thread,
+// the model's, the pool thread again and the event loop), and a run ahead queues a whole batch. Calls never overlap
+// either way (the TypeScript side enforces it; a call made while queued ones run is refused), so the model and its
+// context only ever see one thread at a time.
 #include "Vdut.h"
 #include "verilated.h"
 #include "verilated_save.h"
@@ -33,9 +37,12 @@
 
 #include <pthread.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -51,7 +58,7 @@ constexpr int kInWords = IC_IN_WORDS;  // ARCHITECTURE.md section 7
 constexpr int kOutWords = IC_OUT_WORDS;
 constexpr int kRegsPerPe = IC_REGS_PER_PE;  // section 6
 constexpr int kRegWords = IC_REG_WORDS;
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 
 // A Verilog $stop/$finish or a Verilator fatal error inside a call: the call returns an error with this text.
 struct SimStopped : std::runtime_error {
@@ -60,13 +67,39 @@ struct SimStopped : std::runtime_error {
 
 constexpr std::size_t kModelStack = std::size_t{512} << 20;  // virtual; pages are committed only when touched
 
-// One thread that runs jobs handed to it, one at a time, while the caller waits.
+// A short busy-wait before a thread sleeps: a lockstep hands the model a chunk of cycles every millisecond or so,
+// and on a virtual machine a futex wake-up alone can take tens of microseconds.
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+template <typename Pred>
+bool spinUntil(Pred done, std::chrono::microseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      cpuRelax();
+    }
+    if (std::chrono::steady_clock::now() >= end) return done();
+  }
+}
+
+// One thread that runs the jobs handed to it in order, one at a time. call() hands a job over and waits for it;
+// post() queues one and returns its ticket at once (the jobs posted run back to back), wait(ticket) waits until
+// that one and every one before it have run. Each side spins for kSpin before it sleeps.
 class Worker {
+  static constexpr std::chrono::microseconds kSpin{100};
   pthread_t m_thread{};
   std::mutex m_mutex;
-  std::condition_variable m_cv;
-  std::function<void()> m_job;
-  bool m_hasJob = false;
+  std::condition_variable m_posted;    // a job was queued, or quit
+  std::condition_variable m_finished;  // a job has run
+  std::deque<std::function<void()>> m_jobs;
+  std::atomic<uint64_t> m_postedCount{0};
+  std::atomic<uint64_t> m_doneCount{0};
   bool m_quit = false;
   bool m_started = false;
 
@@ -75,18 +108,24 @@ class Worker {
     return nullptr;
   }
   void loop() {
-    std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
-      m_cv.wait(lock, [&] { return m_hasJob || m_quit; });
-      if (m_hasJob) {
-        lock.unlock();
-        m_job();  // jobs catch their own exceptions
-        lock.lock();
-        m_hasJob = false;
-        m_cv.notify_all();
-      } else {
-        return;
+      if (m_postedCount.load(std::memory_order_acquire) == m_doneCount.load(std::memory_order_relaxed)) {
+        spinUntil([&] { return m_postedCount.load(std::memory_order_acquire) != m_doneCount.load(std::memory_order_relaxed); }, kSpin);
       }
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_posted.wait(lock, [&] { return !m_jobs.empty() || m_quit; });
+        if (m_jobs.empty()) return;  // quit, nothing left
+        job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+      }
+      job();  // jobs catch their own exceptions
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_doneCount.fetch_add(1, std::memory_order_release);
+      }
+      m_finished.notify_all();
     }
   }
 
@@ -99,20 +138,35 @@ class Worker {
     pthread_attr_destroy(&attr);
     return m_started;
   }
-  void call(std::function<void()> job) {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_job = std::move(job);
-    m_hasJob = true;
-    m_cv.notify_all();
-    m_cv.wait(lock, [&] { return !m_hasJob; });
+  uint64_t post(std::function<void()> job) {
+    uint64_t ticket;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_jobs.push_back(std::move(job));
+      ticket = m_postedCount.fetch_add(1, std::memory_order_release) + 1;
+    }
+    m_posted.notify_one();
+    return ticket;
   }
+  void wait(uint64_t ticket) {
+    if (spinUntil([&] { return m_doneCount.load(std::memory_order_acquire) >= ticket; }, kSpin)) return;
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_finished.wait(lock, [&] { return m_doneCount.load(std::memory_order_acquire) >= ticket; });
+  }
+  void call(std::function<void()> job) { wait(post(std::move(job))); }
+  /** Waits until every job posted so far has run. */
+  void drain() { wait(m_postedCount.load(std::memory_order_acquire)); }
+  /** The ticket of the job now running (called from a job). */
+  uint64_t current() const { return m_doneCount.load(std::memory_order_relaxed) + 1; }
+  /** Jobs posted and not yet run. */
+  uint64_t pending() const { return m_postedCount.load(std::memory_order_acquire) - m_doneCount.load(std::memory_order_acquire); }
   ~Worker() {
     if (!m_started) return;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_quit = true;
     }
-    m_cv.notify_all();
+    m_posted.notify_all();
     pthread_join(m_thread, nullptr);
   }
 };
@@ -259,6 +313,10 @@ struct Sim {
   bool inlineCalls = false;  // ic_set_inline: calls from inlineThread run on it, not on the worker
   pthread_t inlineThread{};
   std::string error;   // last error of a call
+  // Calls queued by ic_post_run / ic_post_reset: the ticket of the first that failed (0: none since the last
+  // synchronous reset, restore or rewind) and why. Every call queued after it is skipped and fails with it.
+  std::atomic<uint64_t> postFailed{0};
+  std::string postError;  // written before postFailed, on the model's thread
   std::string stopMsg; // set by vl_stop/vl_finish during a call
 
   void drive(const int32_t* in) {
@@ -355,6 +413,10 @@ std::string lookupRegisters(Sim& s) {
 template <typename F>
 int guarded(Sim* s, const char* what, F body) {
   if (!s) return -1;
+  if (s->worker.pending() != 0) {
+    s->error = std::string{what} + ": calls queued by ic_post_run/ic_post_reset are still running (ic_wait first)";
+    return -1;
+  }
   int rc = -1;
   auto job = [&] {
     // Verilator's runtime finds "the" context through a thread-local (scopes, $stop, $fatal), set only on the thread
@@ -379,6 +441,58 @@ int guarded(Sim* s, const char* what, F body) {
   return rc;
 }
 
+// Queues body on the model's thread behind every call queued before; returns its ticket for ic_wait. A call
+// queued after one that failed is skipped (the model stopped there); the failure is kept for ic_wait.
+template <typename F>
+double posted(Sim* s, const char* what, F body) {
+  if (!s) return -1;
+  return static_cast<double>(s->worker.post([s, what, body] {
+    if (s->postFailed.load(std::memory_order_relaxed) != 0) return;
+    const uint64_t me = s->worker.current();
+    if (s->context) Verilated::threadContextp(s->context.get());
+    t_current = s;
+    try {
+      body();
+    } catch (const std::exception& e) {
+      s->postError = std::string{what} + ": " + e.what();
+      s->stopMsg.clear();
+      s->postFailed.store(me, std::memory_order_release);
+    }
+    t_current = nullptr;
+  }));
+}
+
+void resetModel(Sim* s, int cycles) {
+  Vdut& t = *s->top;
+  static const int32_t zeros[kInWords] = {};
+  s->drive(zeros);
+  t.rst_ni = 0;
+  t.clk_i = 0;
+  t.eval();
+  for (int i = 0; i < cycles; ++i) {
+    t.clk_i = 1;
+    t.eval();
+    t.clk_i = 0;
+    t.eval();
+  }
+  t.rst_ni = 1;
+  t.eval();
+  s->cycle = 0;
+  s->context->time(0);
+  s->isReset = true;
+  s->postFailed.store(0, std::memory_order_relaxed);
+  s->checkStopped();
+}
+
+void runModel(Sim* s, int n, const int32_t* in, int32_t* out, int32_t* regs) {
+  if (!s->isReset) throw std::runtime_error("run before reset");
+  if (regs && !IC_DEEP) throw std::runtime_error("register readout needs a deep build");
+  for (int i = 0; i < n; ++i) {
+    s->step(in + static_cast<std::size_t>(i) * kInWords, out + static_cast<std::size_t>(i) * kOutWords,
+            regs ? regs + static_cast<std::size_t>(i) * kRegWords : nullptr);
+  }
+}
+
 // The first word of a state file: the ABI version and the array build that wrote it.
 constexpr uint64_t kStateMagic =
     (uint64_t{kAbiVersion} << 48) | (uint64_t{kRows} << 32) | (uint64_t{kCols} << 16) | IC_ADDR_BITS;
@@ -390,6 +504,7 @@ void restoreFrom(Sim* s, In& is) {
   is.close();
   s->context->time(2 * s->cycle);
   s->isReset = true;
+  s->postFailed.store(0, std::memory_order_relaxed);
 }
 
 std::string where(const char* filename, int linenum) {
@@ -477,24 +592,7 @@ IC_EXPORT const char* ic_error(void* h) { return h ? static_cast<Sim*>(h)->error
 IC_EXPORT int ic_reset(void* h, int cycles) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "reset", [&] {
-    Vdut& t = *s->top;
-    static const int32_t zeros[kInWords] = {};
-    s->drive(zeros);
-    t.rst_ni = 0;
-    t.clk_i = 0;
-    t.eval();
-    for (int i = 0; i < cycles; ++i) {
-      t.clk_i = 1;
-      t.eval();
-      t.clk_i = 0;
-      t.eval();
-    }
-    t.rst_ni = 1;
-    t.eval();
-    s->cycle = 0;
-    s->context->time(0);
-    s->isReset = true;
-    s->checkStopped();
+    resetModel(s, cycles);
     return 0;
   });
 }
@@ -504,14 +602,35 @@ IC_EXPORT int ic_reset(void* h, int cycles) {
 IC_EXPORT int ic_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* regs) {
   Sim* s = static_cast<Sim*>(h);
   return guarded(s, "run", [&] {
-    if (!s->isReset) throw std::runtime_error("run before reset");
-    if (regs && !IC_DEEP) throw std::runtime_error("register readout needs a deep build");
-    for (int i = 0; i < n; ++i) {
-      s->step(in + static_cast<std::size_t>(i) * kInWords, out + static_cast<std::size_t>(i) * kOutWords,
-              regs ? regs + static_cast<std::size_t>(i) * kRegWords : nullptr);
-    }
+    runModel(s, n, in, out, regs);
     return n;
   });
+}
+
+/** ic_run queued on the model's thread: returns at once with a ticket (> 0) for ic_wait. The calls queued run
+ *  there back to back, in order, while the caller goes on; no other call may be made on h until ic_wait has seen
+ *  the last one, and the buffers must stay as they are until then. */
+IC_EXPORT double ic_post_run(void* h, int n, const int32_t* in, int32_t* out, int32_t* regs) {
+  return posted(static_cast<Sim*>(h), "run", [=] { runModel(static_cast<Sim*>(h), n, in, out, regs); });
+}
+
+/** ic_reset queued behind the calls queued before (see ic_post_run); it clears an earlier queued failure only
+ *  when it runs, which it does not after one. */
+IC_EXPORT double ic_post_reset(void* h, int cycles) {
+  return posted(static_cast<Sim*>(h), "reset", [=] { resetModel(static_cast<Sim*>(h), cycles); });
+}
+
+/** Waits until the queued call `ticket` (and every one before it) has run. Returns 0, or -1 with ic_error set
+ *  when it failed or was skipped behind one that failed (the model stopped there: reset or restore it). */
+IC_EXPORT int ic_wait(void* h, double ticket) {
+  Sim* s = static_cast<Sim*>(h);
+  if (!s) return -1;
+  const uint64_t t = static_cast<uint64_t>(ticket);
+  s->worker.wait(t);
+  const uint64_t failed = s->postFailed.load(std::memory_order_acquire);
+  if (failed == 0 || failed > t) return 0;
+  s->error = failed == t ? s->postError : "not run: a call queued before it failed: " + s->postError;
+  return -1;
 }
 
 /** Runs n cycles under flow control (ARCHITECTURE.md section 13): in holds nBeats beats still to be presented, in
@@ -633,6 +752,7 @@ IC_EXPORT int ic_rewind(void* h) {
 IC_EXPORT void ic_destroy(void* h) {
   Sim* s = static_cast<Sim*>(h);
   if (!s) return;
+  s->worker.drain();  // calls still queued run first
   guarded(s, "destroy", [&] {
 #if IC_TRACE
     if (s->trace) s->trace->close();

@@ -33,6 +33,18 @@ export interface RtlSim {
   /** run() on a worker thread, so that the caller can compute meanwhile. The buffers must not be touched until it settles. */
   runAsync(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): Promise<void>;
   /**
+   * run() queued on the model's own thread: returns at once with a ticket, and the calls queued run there back to
+   * back, in order, while this thread goes on. wait(ticket) blocks until that call (and every one before it) has
+   * run and throws SimStopError if it failed or was skipped behind one that failed. Until the last ticket has been
+   * waited for, only post, postReset and wait may be called, and the buffers must not be touched.
+   */
+  post(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): number;
+  /** reset() queued the same way (runs queued after it start from cycle 0). */
+  postReset(cycles?: number): number;
+  wait(ticket: number): void;
+  /** Waits for every queued call and drops their errors (a failed one leaves the model stopped: reset it). */
+  drain(): void;
+  /**
    * Runs exactly n cycles under flow control (section 13). `beats` holds whole beats (inWords each) still to be
    * presented, in order from index 0. In cycle i: when the array is ready (a_ready_o = 1, or no such port) and a
    * beat is left, the next beat is presented and taken[i] = its index; otherwise an idle word (all zeros, every _en

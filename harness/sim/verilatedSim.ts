@@ -30,6 +30,9 @@ interface Abi {
   rewind: (h: unknown) => number;
   destroy: (h: unknown) => void;
   setInline: (h: unknown, on: number) => number;
+  postRun: (h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null) => number;
+  postReset: (h: unknown, cycles: number) => number;
+  wait: (h: unknown, ticket: number) => number;
 }
 
 const libraries = new Map<string, Abi>();
@@ -85,6 +88,9 @@ function bind(path: string): Abi {
     rewind: lib.func('int ic_rewind(void* h)'),
     destroy: lib.func('void ic_destroy(void* h)'),
     setInline: lib.func('int ic_set_inline(void* h, int on)'),
+    postRun: lib.func('double ic_post_run(void* h, int n, const int32_t* inp, int32_t* outp, int32_t* regs)'),
+    postReset: lib.func('double ic_post_reset(void* h, int cycles)'),
+    wait: lib.func('int ic_wait(void* h, double ticket)'),
   } as unknown as Abi;
   libraries.set(path, abi);
   return abi;
@@ -108,13 +114,20 @@ class VerilatedSim implements RtlSim {
   readonly inline: boolean;
   private readonly abi: Abi;
   private handle: unknown;
+  /** Tickets of post()/postReset(): the last one handed out and the last one waited for. */
+  private posted = 0;
+  private waited = 0;
+  /** The buffers of every queued run not yet waited for, by ticket: the model's thread writes into them. */
+  private readonly held = new Map<number, Int32Array[]>();
+  /** A reset is queued (postReset): post() may follow it although this side has not seen a reset yet. */
+  private resetPosted = false;
 
   constructor(build: RtlBuild, seed: number) {
     this.abi = bind(build.library);
     const info = new Int32Array(10);
     this.abi.info(info, info.length);
     const g = build.geometry;
-    const want = [2, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0, build.trace ? 1 : 0, build.flowControl ? 1 : 0];
+    const want = [3, g.rows, g.cols, g.addrBits, g.inWords, g.outWords, g.regWords, build.deep ? 1 : 0, build.trace ? 1 : 0, build.flowControl ? 1 : 0];
     if (want.some((v, i) => v !== info[i])) {
       throw new LifecycleError(`${build.library} reports [${[...info].join(', ')}] but its build.json says [${want.join(', ')}]; delete ${build.dir}`);
     }
@@ -136,6 +149,7 @@ class VerilatedSim implements RtlSim {
       process.on('exit', () => {
         for (const s of open) {
           try {
+            s.drain();
             s.close();
           } catch {
             // busy at exit: nothing safe to do
@@ -153,6 +167,16 @@ class VerilatedSim implements RtlSim {
   private usable(what: string): void {
     if (this.state === 'closed') throw new LifecycleError(`${what}: the simulator is closed`);
     if (this.state === 'busy') throw new LifecycleError(`${what}: an asynchronous run is still in flight`);
+    if (this.waited < this.posted) throw new LifecycleError(`${what}: ${this.posted - this.waited} queued call(s) not yet waited for (wait(${this.posted}) first)`);
+  }
+
+  /** post() and postReset(): allowed behind calls still queued, never beside an asynchronous run. */
+  private postable(what: string, needsReset: boolean): void {
+    if (this.state === 'closed') throw new LifecycleError(`${what}: the simulator is closed`);
+    if (this.state === 'busy') throw new LifecycleError(`${what}: an asynchronous run is still in flight`);
+    if (!needsReset || this.resetPosted) return;
+    if (this.state === 'created') throw new LifecycleError(`${what} before reset`);
+    if (this.state === 'stopped') throw new LifecycleError(`${what}: the simulation stopped (see the previous error); reset or restore first`);
   }
 
   private ready(what: string): void {
@@ -207,6 +231,50 @@ class VerilatedSim implements RtlSim {
         }
       });
     });
+  }
+
+  post(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): number {
+    this.postable('post', true);
+    this.checkBuffers(n, input, output, registers);
+    const ticket = this.abi.postRun(this.handle, n, input, output, registers ?? null);
+    return this.queued(ticket, registers ? [input, output, registers] : [input, output]);
+  }
+
+  postReset(cycles = 2): number {
+    this.postable('postReset', false);
+    const ticket = this.queued(this.abi.postReset(this.handle, cycles), []);
+    this.resetPosted = true;
+    this.state = 'ready';
+    return ticket;
+  }
+
+  private queued(ticket: number, buffers: Int32Array[]): number {
+    if (!(ticket > this.posted)) throw new LifecycleError(`post: the C ABI returned ticket ${ticket} after ${this.posted}`);
+    this.posted = ticket;
+    this.held.set(ticket, buffers);
+    return ticket;
+  }
+
+  wait(ticket: number): void {
+    if (this.state === 'closed') throw new LifecycleError('wait: the simulator is closed');
+    if (!Number.isInteger(ticket) || ticket <= this.waited || ticket > this.posted) {
+      throw new LifecycleError(`wait(${ticket}): not a queued call still to wait for (tickets ${this.waited + 1}..${this.posted})`);
+    }
+    const rc = this.abi.wait(this.handle, ticket);
+    for (let t = this.waited + 1; t <= ticket; t++) this.held.delete(t);
+    this.waited = ticket;
+    if (ticket === this.posted) this.resetPosted = false;
+    this.check(rc, 'run', 'stopped');
+  }
+
+  /** Waits for every queued call, ignoring their errors (they stopped the model: reset it before the next run). */
+  drain(): void {
+    if (this.waited >= this.posted) return;
+    try {
+      this.wait(this.posted);
+    } catch {
+      // the model stopped in a queued call; state says so
+    }
   }
 
   private checkFlowBuffers(n: number, beats: Int32Array, output: Int32Array, taken: Int32Array): number {
@@ -287,6 +355,7 @@ class VerilatedSim implements RtlSim {
   close(): void {
     if (this.state === 'closed') throw new LifecycleError('close: the simulator is already closed');
     if (this.state === 'busy') throw new LifecycleError('close: an asynchronous run is still in flight');
+    if (this.waited < this.posted) throw new LifecycleError(`close: ${this.posted - this.waited} queued call(s) not yet waited for (wait(${this.posted}) first)`);
     this.abi.destroy(this.handle);
     this.handle = null;
     this.state = 'closed';

@@ -8,7 +8,8 @@ import { pruneBuildCache } from '../../harness/build/buildCache.ts';
 import { checkPorts, parseModelPorts } from '../../harness/build/ports.ts';
 import { openRtlSim } from '../../harness/sim/verilatedSim.ts';
 import { BuildError, FormatError, LifecycleError } from '../../quant/errors.ts';
-import { aDataOffset } from '../../hw-sim/contract/index.ts';
+import { aDataOffset, inWordNames } from '../../hw-sim/contract/index.ts';
+import { SimStopError } from '../../harness/sim/simStopError.ts';
 import { buildArray } from './helpers.ts';
 
 describe('harness build', function () {
@@ -145,5 +146,59 @@ describe('harness build', function () {
     sim.close();
     assert.throws(() => sim.run(1, input, out), LifecycleError);
     assert.throws(() => sim.close(), LifecycleError);
+  });
+
+  it("queues runs and resets on the model's thread (post, wait): the same cycles as run(), nothing else until waited, a failure stops the queue", async function () {
+    const build = await buildArray(3, 5);
+    const sim = openRtlSim(build);
+    const g = sim.geometry;
+    const names = inWordNames({ rows: g.rows, cols: g.cols });
+    const n = 64;
+    const input = new Int32Array(n * g.inWords);
+    for (let t = 0; t < n; t++) {
+      input[t * g.inWords + names.indexOf('a_en_i')] = 1;
+      input[t * g.inWords + aDataOffset(g)] = t - 30;
+    }
+    const want = new Int32Array(n * g.outWords);
+    assert.throws(() => sim.post(1, input, want), LifecycleError); // before reset
+    sim.reset();
+    sim.run(n, input, want);
+
+    // three chunks queued back to back, then a reset and the whole stream again behind them
+    sim.reset();
+    const out = new Int32Array(n * g.outWords);
+    const again = new Int32Array(n * g.outWords);
+    const cuts = [0, 10, 30, n];
+    const tickets = cuts.slice(1).map((end, i) => sim.post(end - cuts[i], input.subarray(cuts[i] * g.inWords), out.subarray(cuts[i] * g.outWords)));
+    sim.postReset();
+    const last = sim.post(n, input, again);
+    assert.deepEqual(tickets.map((t) => t < last), [true, true, true]);
+    assert.throws(() => sim.run(1, input, out), /queued call\(s\) not yet waited for/);
+    assert.throws(() => sim.reset(), LifecycleError);
+    assert.throws(() => sim.close(), LifecycleError);
+    assert.throws(() => sim.wait(last + 1), LifecycleError);
+    sim.wait(tickets[1]); // the first two
+    assert.throws(() => sim.wait(tickets[0]), LifecycleError); // already waited for
+    sim.wait(last);
+    assert.deepEqual(out, want);
+    assert.deepEqual(again, want);
+    assert.equal(sim.cycle, n);
+
+    // a failed assertion ($stop) in the second of three queued runs: the second throws it, the third was not run
+    sim.reset();
+    const bad = input.slice();
+    bad[20 * g.inWords + names.indexOf('w_en_i')] = 1;
+    bad[20 * g.inWords + names.indexOf('w_row_i')] = 3; // rows 0..2
+    const a = sim.post(10, bad, out);
+    const b = sim.post(20, bad.subarray(10 * g.inWords), out.subarray(10 * g.outWords));
+    const c = sim.post(10, bad.subarray(30 * g.inWords), out.subarray(30 * g.outWords));
+    sim.wait(a);
+    assert.throws(() => sim.wait(b), (e: Error) => e instanceof SimStopError && /\$stop \(a failed assertion\?\) at \S*systolic_top\.sv:\d+ in cycle 20/.test(e.message));
+    assert.throws(() => sim.wait(c), (e: Error) => e instanceof SimStopError && /not run: a call queued before it failed/.test(e.message));
+    assert.throws(() => sim.post(1, input, out), /stopped/);
+    sim.reset(); // a synchronous reset clears it
+    sim.run(n, input, out);
+    assert.deepEqual(out, want);
+    sim.close();
   });
 });

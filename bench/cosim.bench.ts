@@ -4,6 +4,10 @@
  * GEMM program, repeated). Rates are cycles per CPU second of this process (every thread); the lockstep ratio is
  * also given in wall time, where the RTL's thread and hw-sim overlap on two cores. Targets (issue 17, item 4): the
  * RTL alone at least 3M cycles per CPU second at 8x8, lockstep at least 0.8 of the slower engine alone.
+ *
+ * This machine's speed swings by up to 1.5x within minutes, so the three runs of a size are interleaved in
+ * BENCH_ROUNDS rounds (5) of BENCH_SECONDS CPU seconds each (0.5), every figure is the median over the rounds, and
+ * each lockstep ratio is taken within a round (its engines alone measured beside it); details keep every round.
  */
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { buildRtl } from '../harness/build/buildRtl.ts';
@@ -16,7 +20,14 @@ import { quantizeMultiplier } from '../quant/spec/index.ts';
 import type { ArrayConfig } from '../hw-sim/index.ts';
 import type { BenchResult, Figure } from './result.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
+const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 5)));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
 
 function program(cfg: ArrayConfig, seed: number): Program {
   const rng = new Rng(seed);
@@ -88,48 +99,55 @@ export default async function bench(): Promise<BenchResult> {
     const out = new Int32Array(p.nCycles * g.outWords);
     const CHUNK = lockstep.chunk; // the engines alone take the lockstep's (and the cosim's) cycles a call
 
-    console.error(`  [${size}x${size}] rtl alone`);
-    rtl.reset();
-    const rtlAlone = await rate(p.nCycles, () => {
-      for (let t = 0; t < p.nCycles; t += CHUNK) {
-        const n = Math.min(CHUNK, p.nCycles - t);
-        rtl.run(n, p.beats.subarray(t * g.inWords), out.subarray(t * g.outWords));
-      }
-    });
-    console.error(`  [${size}x${size}] hw-sim alone`);
     const ref = new ArraySim(lockstep.cfg);
-    ref.reset();
-    const hwAlone = await rate(p.nCycles, () => {
-      for (let t = 0; t < p.nCycles; t += CHUNK) ref.run(Math.min(CHUNK, p.nCycles - t), p.beats, out, t * g.inWords, t * g.outWords);
-    });
-    console.error(`  [${size}x${size}] lockstep`);
-    lockstep.reset();
-    const both = await rate(p.nCycles, async () => {
-      const r = await lockstep.runProgram(p, 'bench');
-      if (r.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(r.verdict.first)}`);
-    });
+    const rounds: Array<{ rtl: Rate; hw: Rate; both: Rate }> = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      console.error(`  [${size}x${size}] round ${r + 1}/${ROUNDS}: rtl alone, hw-sim alone, lockstep`);
+      rtl.reset();
+      const rtlAlone = await rate(p.nCycles, () => {
+        for (let t = 0; t < p.nCycles; t += CHUNK) {
+          const n = Math.min(CHUNK, p.nCycles - t);
+          rtl.run(n, p.beats.subarray(t * g.inWords), out.subarray(t * g.outWords));
+        }
+      });
+      ref.reset();
+      const hwAlone = await rate(p.nCycles, () => {
+        for (let t = 0; t < p.nCycles; t += CHUNK) ref.run(Math.min(CHUNK, p.nCycles - t), p.beats, out, t * g.inWords, t * g.outWords);
+      });
+      lockstep.reset();
+      const both = await rate(p.nCycles, async () => {
+        const x = await lockstep.runProgram(p, 'bench');
+        if (x.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(x.verdict.first)}`);
+      });
+      rounds.push({ rtl: rtlAlone, hw: hwAlone, both });
+    }
+    const rtlAlone = median(rounds.map((x) => x.rtl.cpu));
+    const hwAlone = median(rounds.map((x) => x.hw.cpu));
+    const bothCpu = median(rounds.map((x) => x.both.cpu));
+    const ratioCpu = rounds.map((x) => x.both.cpu / Math.min(x.rtl.cpu, x.hw.cpu));
+    const ratioWall = rounds.map((x) => x.both.wall / Math.min(x.rtl.wall, x.hw.wall));
     rtl.close();
     figures.push(
-      { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone.cpu, unit: 'cycles/CPU s', higherIsBetter: true, ...(size === 8 ? { target: RTL_TARGET_8X8 } : {}) },
-      { label: `${size}x${size} hw-sim alone`, value: hwAlone.cpu, unit: 'cycles/CPU s', higherIsBetter: true },
-      { label: `${size}x${size} lockstep`, value: both.cpu, unit: 'cycles/CPU s', higherIsBetter: true },
+      { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone, unit: 'cycles/CPU s', higherIsBetter: true, ...(size === 8 ? { target: RTL_TARGET_8X8 } : {}) },
+      { label: `${size}x${size} hw-sim alone`, value: hwAlone, unit: 'cycles/CPU s', higherIsBetter: true },
+      { label: `${size}x${size} lockstep`, value: bothCpu, unit: 'cycles/CPU s', higherIsBetter: true },
       {
         label: `${size}x${size} lockstep / slower alone, CPU`,
-        value: both.cpu / Math.min(rtlAlone.cpu, hwAlone.cpu),
+        value: median(ratioCpu),
         unit: 'ratio',
         higherIsBetter: true,
         note: 'both engines on one CPU budget: at most faster / (faster + slower)',
       },
       {
         label: `${size}x${size} lockstep / slower alone, wall`,
-        value: both.wall / Math.min(rtlAlone.wall, hwAlone.wall),
+        value: median(ratioWall),
         unit: 'ratio',
         target: LOCKSTEP_TARGET,
         higherIsBetter: true,
-        note: "the RTL's thread and hw-sim overlap",
+        note: `the RTL's thread and hw-sim overlap; rounds ${ratioWall.map((x) => x.toFixed(2)).join(' ')}`,
       },
     );
-    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, build: build.hash, inline: (rtl as unknown as { inline?: boolean }).inline ?? false, stackBytes: build.stackBytes ?? null };
+    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, seconds: SECONDS, rounds, ratioCpu, ratioWall, build: build.hash, inline: (rtl as unknown as { inline?: boolean }).inline ?? false, stackBytes: build.stackBytes ?? null };
   }
   return { name: 'cosim', figures, details };
 }

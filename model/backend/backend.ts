@@ -45,7 +45,13 @@ function kernelOf(name: string): tf.KernelFunc {
  * their input's buffer instead of copying it (identity-kernel.ts). Idempotent.
  */
 export function registerWasmKernels(): void {
-  if (registered) return;
+  // tfjs's kernel registry is one per process, but this module can be loaded twice (a static import and a dynamic
+  // one under a loader that keeps CommonJS and ESM copies apart, as mocha with tsx does): ask the registry too, so
+  // that a second copy neither registers the kernels again nor wraps the replaced ones twice.
+  if (registered || tf.getKernel(addChannelsConfig('wasm').kernelName, 'wasm') !== undefined) {
+    registered = true;
+    return;
+  }
   registered = true;
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
   tf.registerKernel(batchNormTrainConfig('wasm'));

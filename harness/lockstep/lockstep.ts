@@ -248,7 +248,9 @@ export class Lockstep {
     this.ahead.shift();
     this.referenceElsewhere = true;
     try {
-      this.rtl.wait(run.ticket);
+      // no spinning: the RTL's thread runs a batch queued ahead while three threads share two cores, and a spin
+      // here would take its time from the reference worker
+      this.rtl.wait(run.ticket, 0);
     } catch (err) {
       this.aheadBuffers.give(run.outputs);
       throw err;

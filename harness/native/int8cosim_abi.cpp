@@ -90,7 +90,8 @@ bool spinUntil(Pred done, std::chrono::microseconds limit) {
 
 // One thread that runs the jobs handed to it in order, one at a time. call() hands a job over and waits for it;
 // post() queues one and returns its ticket at once (the jobs posted run back to back), wait(ticket) waits until
-// that one and every one before it have run. Each side spins for kSpin before it sleeps.
+// that one and every one before it have run. The model's thread spins for kSpin before it sleeps, a waiter for as
+// long as it asks (kSpin by default).
 class Worker {
   static constexpr std::chrono::microseconds kSpin{100};
   pthread_t m_thread{};
@@ -148,8 +149,8 @@ class Worker {
     m_posted.notify_one();
     return ticket;
   }
-  void wait(uint64_t ticket) {
-    if (spinUntil([&] { return m_doneCount.load(std::memory_order_acquire) >= ticket; }, kSpin)) return;
+  void wait(uint64_t ticket, std::chrono::microseconds spin = kSpin) {
+    if (spinUntil([&] { return m_doneCount.load(std::memory_order_acquire) >= ticket; }, spin)) return;
     std::unique_lock<std::mutex> lock(m_mutex);
     m_finished.wait(lock, [&] { return m_doneCount.load(std::memory_order_acquire) >= ticket; });
   }
@@ -620,13 +621,14 @@ IC_EXPORT double ic_post_reset(void* h, int cycles) {
   return posted(static_cast<Sim*>(h), "reset", [=] { resetModel(static_cast<Sim*>(h), cycles); });
 }
 
-/** Waits until the queued call `ticket` (and every one before it) has run. Returns 0, or -1 with ic_error set
- *  when it failed or was skipped behind one that failed (the model stopped there: reset or restore it). */
-IC_EXPORT int ic_wait(void* h, double ticket) {
+/** Waits until the queued call `ticket` (and every one before it) has run, spinning for up to spinMicros first
+ *  (then sleeping). Returns 0, or -1 with ic_error set when it failed or was skipped behind one that failed (the
+ *  model stopped there: reset or restore it). */
+IC_EXPORT int ic_wait(void* h, double ticket, int spinMicros) {
   Sim* s = static_cast<Sim*>(h);
   if (!s) return -1;
   const uint64_t t = static_cast<uint64_t>(ticket);
-  s->worker.wait(t);
+  s->worker.wait(t, std::chrono::microseconds{spinMicros > 0 ? spinMicros : 0});
   const uint64_t failed = s->postFailed.load(std::memory_order_acquire);
   if (failed == 0 || failed > t) return 0;
   s->error = failed == t ? s->postError : "not run: a call queued before it failed: " + s->postError;

@@ -41,7 +41,8 @@ export interface RtlSim {
   post(n: number, input: Int32Array, output: Int32Array, registers?: Int32Array): number;
   /** reset() queued the same way (runs queued after it start from cycle 0). */
   postReset(cycles?: number): number;
-  wait(ticket: number): void;
+  /** spinMicros: how long to spin before sleeping (default 100 us; 0 when the call is unlikely to be done soon). */
+  wait(ticket: number, spinMicros?: number): void;
   /** Waits for every queued call and drops their errors (a failed one leaves the model stopped: reset it). */
   drain(): void;
   /**

@@ -32,7 +32,7 @@ interface Abi {
   setInline: (h: unknown, on: number) => number;
   postRun: (h: unknown, n: number, i: Int32Array, o: Int32Array, r: Int32Array | null) => number;
   postReset: (h: unknown, cycles: number) => number;
-  wait: (h: unknown, ticket: number) => number;
+  wait: (h: unknown, ticket: number, spinMicros: number) => number;
 }
 
 const libraries = new Map<string, Abi>();
@@ -44,6 +44,12 @@ const KOFFI_STACK = 16 << 20;
  * Verilator runtime's (a failed assertion's message, an exception unwinding).
  */
 export const STACK_MARGIN = 1 << 20;
+
+/**
+ * How long wait() spins before it sleeps: a lockstep hands the RTL a chunk of about a millisecond and computes the
+ * same chunk meanwhile, so the chunk is usually done within this, and a futex wake-up alone costs tens of us here.
+ */
+const WAIT_SPIN_MICROS = 100;
 
 let koffiStacks: number | undefined;
 
@@ -90,7 +96,7 @@ function bind(path: string): Abi {
     setInline: lib.func('int ic_set_inline(void* h, int on)'),
     postRun: lib.func('double ic_post_run(void* h, int n, const int32_t* inp, int32_t* outp, int32_t* regs)'),
     postReset: lib.func('double ic_post_reset(void* h, int cycles)'),
-    wait: lib.func('int ic_wait(void* h, double ticket)'),
+    wait: lib.func('int ic_wait(void* h, double ticket, int spinMicros)'),
   } as unknown as Abi;
   libraries.set(path, abi);
   return abi;
@@ -255,12 +261,12 @@ class VerilatedSim implements RtlSim {
     return ticket;
   }
 
-  wait(ticket: number): void {
+  wait(ticket: number, spinMicros = WAIT_SPIN_MICROS): void {
     if (this.state === 'closed') throw new LifecycleError('wait: the simulator is closed');
     if (!Number.isInteger(ticket) || ticket <= this.waited || ticket > this.posted) {
       throw new LifecycleError(`wait(${ticket}): not a queued call still to wait for (tickets ${this.waited + 1}..${this.posted})`);
     }
-    const rc = this.abi.wait(this.handle, ticket);
+    const rc = this.abi.wait(this.handle, ticket, Math.max(0, Math.floor(spinMicros)));
     for (let t = this.waited + 1; t <= ticket; t++) this.held.delete(t);
     this.waited = ticket;
     if (ticket === this.posted) this.resetPosted = false;

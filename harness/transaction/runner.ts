@@ -196,7 +196,7 @@ export class TransactionRunner {
       const n = Math.min(this.chunk, this.timeout - quiet, left > 0 ? left : outstanding);
       const out = this.out.subarray(0, n * g.outWords);
       const taken = this.taken.subarray(0, n);
-      const got = await this.rtl.runFlowAsync(n, beats.subarray(next * iw), out, taken);
+      const got = this.rtl.runFlow(n, beats.subarray(next * iw), out, taken); // on this thread: nothing here could overlap it (the next chunk needs its taken words)
       const c0 = this.nextCycle;
       for (let i = 0; i < n; i++) {
         const b = taken[i] as number;

@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps system-cosim system-test system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean runtime-check
+.PHONY: all deps system-cosim system-test system-bench system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean runtime-check
 
 all: test
 
@@ -20,6 +20,8 @@ system-cosim:
 	@bin/ensure-system-packages cosim
 system-test:
 	@bin/ensure-system-packages test
+system-bench:
+	@bin/ensure-system-packages bench
 system-schema:
 	@bin/ensure-system-packages schema
 
@@ -52,7 +54,7 @@ cosim: system-cosim deps
 report: deps
 	$(CLI) report --report-only $(ARGS)
 
-bench: deps
+bench: system-bench deps
 	node --import tsx bench/run.ts $(B)
 
 # Verilator -Wall lint of rtl/ at several sizes with every requantizer datapath alone and all three (RoundingModes

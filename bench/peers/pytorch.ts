@@ -3,10 +3,13 @@
  * same networks, data, batch and thread count, in the same run as our engine, so that a figure is our time over
  * PyTorch's. When python3 cannot import torch, `peerAbsent()` says so in one line and the bench goes on without it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTool } from '../../harness/build/runTool.ts';
+import type { QuantModel } from '../../quant/format/index.ts';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch_peer.py');
 const INSTALL = 'apt-get install -y python3-torch';
@@ -63,7 +66,8 @@ async function run<T>(args: string[]): Promise<T> {
   probed ??= probe();
   const p = await probed;
   if ('absent' in p) throw new Error(p.absent);
-  const r = await runTool(p.python, [SCRIPT, ...args, '--data', mnistDir()], `PyTorch peer (${args.join(' ')})`, { timeoutSeconds: 1800, install: INSTALL });
+  const data = args[0] === 'infer-graph' ? [] : ['--data', mnistDir()];
+  const r = await runTool(p.python, [SCRIPT, ...args, ...data], `PyTorch peer (${args.join(' ')})`, { timeoutSeconds: 1800, install: INSTALL });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as T;
 }
@@ -76,4 +80,47 @@ export function peerTrain(o: { network: 'cnn' | 'tfc'; mode: 'float' | 'qat'; st
 /** int8 inference of the network (PTQ-converted, PyTorch's quantized engine), best images/s over MNIST test images. */
 export function peerInfer(o: { network: 'cnn' | 'tfc'; batch: number; threads: number; images: number }): Promise<PeerInfer> {
   return run(['infer', '--network', o.network, '--batch', String(o.batch), '--threads', String(o.threads), '--images', String(o.images)]);
+}
+
+/**
+ * The layers of one of our int8 models as the peer's infer-graph task reads them: types, NHWC shapes, kernels,
+ * strides, padding, fused ReLU (an ADD's when its clamp starts at the output zero point) and inputs; no weights.
+ */
+export function peerGraph(model: QuantModel): Record<string, unknown> {
+  return {
+    name: model.name,
+    inputShape: model.input.shape,
+    layers: model.layers.map((l) => {
+      const common = { name: l.name, type: l.type, inputs: l.inputs ?? null, inputShape: l.inputShape, outputShape: l.outputShape };
+      switch (l.type) {
+        case 'conv2d':
+        case 'depthwise2d':
+          return { ...common, kernel: l.kernel, strides: l.strides, padding: l.padding, relu: l.relu };
+        case 'dense':
+          return { ...common, relu: l.relu };
+        case 'maxpool2d':
+        case 'avgpool2d':
+          return { ...common, pool: l.pool, strides: l.strides, padding: l.padding };
+        case 'add':
+          return { ...common, relu: l.params.quantizedActivationMin === l.output.zeroPoint && l.output.zeroPoint > l.output.qmin };
+        default:
+          return common;
+      }
+    }),
+  };
+}
+
+/**
+ * int8 inference of the network of one of our models (its layer shapes, random weights: bench/peers/torch_peer.py
+ * infer-graph), best images/s over `images` uniform random inputs at the batch.
+ */
+export async function peerInferGraph(model: QuantModel, o: { batch: number; threads: number; images: number }): Promise<PeerInfer> {
+  const dir = mkdtempSync(join(tmpdir(), 'int8cosim-peer-'));
+  try {
+    const file = join(dir, 'graph.json');
+    writeFileSync(file, JSON.stringify(peerGraph(model)));
+    return await run(['infer-graph', '--graph', file, '--batch', String(o.batch), '--threads', String(o.threads), '--images', String(o.images)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

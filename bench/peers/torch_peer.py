@@ -4,13 +4,17 @@ the same run, so that the figure is our time over PyTorch's. Debian's python3-to
 
   torch_peer.py train --network cnn|tfc --mode float|qat --steps N --batch 64 --threads T --data DIR
   torch_peer.py infer --network cnn|tfc --batch 256 --threads T --images N --data DIR
+  torch_peer.py infer-graph --graph FILE.json --batch 256 --threads T --images N
 
 train: N timed steps of Adam (lr 1e-3) on MNIST's training images after 20 warm-up steps; qat is eager-mode
 quantization-aware training (torch.ao.quantization, conv+BN+ReLU fused, per-channel int8 weights, int8
 activations). infer: the network converted to int8 (PTQ, 512 calibration images) in the quantized engine named
 by --engine (default onednn, else fbgemm), images per second (wall and CPU) over N test images at the batch. Prints one JSON object.
 The networks are model/net/spec.ts's: tfc 784-64-64-64-10 with BN, cnn conv3x3x8-BN-ReLU-pool-conv3x3x16-BN-ReLU-
-pool-dense10.
+pool-dense10. infer-graph: the network a JSON file describes layer by layer (bench/peers/pytorch.ts writes it from
+one of our int8 models, an imported MLPerf Tiny model say: type, shapes NHWC, kernel, strides, padding, fused ReLU,
+inputs), built with random weights and converted to int8 the same way, calibrated and timed on uniform random
+inputs (the weights and values do not change the work; the shapes, and so the MACs, are the model's).
 """
 import argparse
 import json
@@ -22,6 +26,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.ao.quantization as tq
+import torch.ao.nn.intrinsic as nni
+import torch.ao.nn.quantized as nnq
 
 
 def read_idx(path):
@@ -141,24 +147,115 @@ def infer(a):
         net(xt[:512])
     tq.convert(net, inplace=True)
     count = min(a.images, x.shape[0])
-    x = x[:count]
+    return time_inference(net, x[:count], a.batch, a.rounds) | {'engine': eng}
+
+
+def torch_shape(shape):
+    """Our NHWC shape (batch excluded) in PyTorch's NCHW order."""
+    return [shape[2], shape[0], shape[1]] if len(shape) == 3 else list(shape)
+
+
+def same_padding(size, kernel, stride, out):
+    """Symmetric padding giving TF's 'same' output size (TF pads the odd pixel at the end: same MACs, not same sums)."""
+    total = max((out - 1) * stride + kernel - size, 0)
+    pad = (total + 1) // 2
+    if (size + 2 * pad - kernel) // stride + 1 != out:
+        raise SystemExit(f"no symmetric padding gives 'same' output {out} from {size} (kernel {kernel}, stride {stride})")
+    return pad
+
+
+class Graph(nn.Module):
+    """Eager-mode network of the JSON layers: quantized modules, FloatFunctional for ADD, softmax in float."""
+
+    def __init__(self, graph):
+        super().__init__()
+        self.layers = graph['layers']
+        self.quant = tq.QuantStub()
+        self.dequant = tq.DeQuantStub()
+        self.mods = nn.ModuleDict()
+        for l in self.layers:
+            t, key = l['type'], self.key(l)
+            if t in ('conv2d', 'depthwise2d'):
+                (h, w, cin), (oh, ow, cout) = l['inputShape'], l['outputShape']
+                (kh, kw), (sh, sw) = l['kernel'], l['strides']
+                pad = (same_padding(h, kh, sh, oh), same_padding(w, kw, sw, ow)) if l['padding'] == 'same' else (0, 0)
+                conv = nn.Conv2d(cin, cout, (kh, kw), (sh, sw), pad, groups=cin if t == 'depthwise2d' else 1)
+                self.mods[key] = nni.ConvReLU2d(conv, nn.ReLU()) if l['relu'] else conv
+            elif t == 'dense':
+                lin = nn.Linear(l['inputShape'][-1], l['outputShape'][-1])
+                self.mods[key] = nni.LinearReLU(lin, nn.ReLU()) if l['relu'] else lin
+            elif t in ('maxpool2d', 'avgpool2d'):
+                if l['padding'] != 'valid':
+                    raise SystemExit(f"layer {l['name']}: only 'valid' pooling is built here")
+                pool = nn.MaxPool2d if t == 'maxpool2d' else nn.AvgPool2d
+                self.mods[key] = pool(tuple(l['pool']), tuple(l['strides']))
+            elif t == 'add':
+                self.mods[key] = nnq.FloatFunctional()
+            elif t not in ('flatten', 'reshape', 'softmax'):
+                raise SystemExit(f"layer {l['name']}: type {t} is not built here")
+
+    @staticmethod
+    def key(layer):
+        return 'l_' + ''.join(c if c.isalnum() else '_' for c in layer['name'])
+
+    def forward(self, x):
+        values = {'input': self.quant(x)}
+        last = 'input'
+        for l in self.layers:
+            ins = [values[i] for i in (l.get('inputs') or [last])]
+            t = l['type']
+            if t == 'add':
+                f = self.mods[self.key(l)]
+                y = f.add_relu(ins[0], ins[1]) if l['relu'] else f.add(ins[0], ins[1])
+            elif t in ('flatten', 'reshape'):
+                y = ins[0].reshape([ins[0].shape[0]] + torch_shape(l['outputShape']))
+            elif t == 'softmax':
+                y = torch.softmax(self.dequant(ins[0]), dim=-1)
+            else:
+                y = self.mods[self.key(l)](ins[0])
+            values[l['name']] = y
+            last = l['name']
+        y = values[last]
+        return self.dequant(y) if y.is_quantized else y
+
+
+def infer_graph(a):
+    with open(a.graph) as f:
+        graph = json.load(f)
+    torch.manual_seed(1)
+    eng = engine(a.engine)
+    torch.backends.quantized.engine = eng
+    net = Graph(graph).eval()
+    shape = torch_shape(graph['inputShape'])
+    net.qconfig = tq.get_default_qconfig(eng)
+    tq.prepare(net, inplace=True)
+    with torch.no_grad():
+        net(torch.rand([64] + shape))
+    tq.convert(net, inplace=True)
+    x = torch.rand([a.images] + shape)
+    return time_inference(net, x, a.batch, a.rounds) | {'engine': eng, 'graph': graph.get('name')}
+
+
+def time_inference(net, x, batch, rounds):
+    count = x.shape[0]
     with torch.inference_mode():
-        for s in range(0, min(count, 4 * a.batch), a.batch):
-            net(x[s:s + a.batch])
+        for s in range(0, min(count, 4 * batch), batch):
+            net(x[s:s + batch])
         best, best_cpu = 0.0, 0.0
-        for _ in range(a.rounds):
+        for _ in range(rounds):
             t0, c0 = time.perf_counter(), time.process_time()
-            for s in range(0, count, a.batch):
-                net(x[s:s + a.batch])
+            for s in range(0, count, batch):
+                net(x[s:s + batch])
             best = max(best, count / (time.perf_counter() - t0))
             best_cpu = max(best_cpu, count / (time.process_time() - c0))
-    return {'imagesPerSecond': best, 'imagesPerCpuSecond': best_cpu, 'engine': eng}
+    return {'imagesPerSecond': best, 'imagesPerCpuSecond': best_cpu}
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('task', choices=['train', 'infer'])
-    p.add_argument('--network', choices=['cnn', 'tfc'], required=True)
+    p.add_argument('task', choices=['train', 'infer', 'infer-graph'])
+    p.add_argument('--network', choices=['cnn', 'tfc'])
+    p.add_argument('--graph', help='infer-graph: the JSON layers of the network')
     p.add_argument('--mode', choices=['float', 'qat'], default='float')
     p.add_argument('--steps', type=int, default=100)
     p.add_argument('--batch', type=int, default=64)
@@ -166,10 +263,15 @@ def main():
     p.add_argument('--images', type=int, default=10000)
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--engine', default='')
-    p.add_argument('--data', required=True)
+    p.add_argument('--data')
     a = p.parse_args()
+    if a.task == 'infer-graph':
+        if not a.graph:
+            p.error('infer-graph needs --graph')
+    elif not a.network or not a.data:
+        p.error(f'{a.task} needs --network and --data')
     torch.set_num_threads(a.threads)
-    out = train(a) if a.task == 'train' else infer(a)
+    out = train(a) if a.task == 'train' else infer(a) if a.task == 'infer' else infer_graph(a)
     out.update({'task': a.task, 'network': a.network, 'mode': a.mode, 'batch': a.batch, 'threads': torch.get_num_threads(), 'torch': torch.__version__})
     json.dump(out, sys.stdout)
     sys.stdout.write('\n')

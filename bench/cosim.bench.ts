@@ -1,17 +1,18 @@
 /**
  * Co-simulation speed, measured side by side in one run: the Verilated RTL alone, hw-sim alone, and the two in
- * lockstep (every output word compared every cycle), at 8x8, 16x16 and 32x32, on the same beat stream (a random
- * GEMM program, repeated). Rates are cycles per CPU second of this process (every thread); the lockstep ratio is
- * also given in wall time, where the RTL's thread and hw-sim overlap on two cores. Targets (issue 17, item 4): the
- * RTL alone at least 3M cycles per CPU second at 8x8, lockstep at least 0.8 of the slower engine alone.
+ * lockstep (every output word compared every cycle) one program a call (Lockstep.runProgram: the RTL idles while
+ * this thread compares and gathers) and with the RTL running programs queued ahead as make cosim does (runAhead), at
+ * 8x8, 16x16 and 32x32, on the same beat stream (a random GEMM program, repeated). Rates are cycles per CPU second
+ * of this process (every thread); the lockstep ratios are in wall time, where the RTL's thread and hw-sim overlap on
+ * two cores. Targets (issue 17, item 4): the RTL alone at least 3M cycles per CPU second at 8x8, lockstep at least
+ * 0.8 of the slower engine alone.
  *
- * This machine's speed swings by up to 1.5x within minutes, so the three runs of a size are interleaved in
- * BENCH_ROUNDS rounds (15) of BENCH_SECONDS CPU seconds each (0.2), the order of the three rotating from round to
- * round (no run always follows another); every rate is the median over the rounds. The wall-clock lockstep ratio,
- * the target's, is that of the best rounds (the lockstep's best wall rate over the slower engine's best): a
- * neighbour or the hypervisor only ever slows a run down, so each mode's best round is the nearest to its
- * undisturbed speed, while a ratio taken within one round swung from 0.5 to 1.4 here (every round's is in the note
- * and the details).
+ * This machine's speed swings by up to 1.5x within seconds, so the four runs of a size take turns in slices of
+ * BENCH_SLICE_MS (25 ms of wall time, or one batch where that is longer), in an order rotating from slice to slice,
+ * until each has run BENCH_SECONDS (2 s): every phase of the machine's speed is then shared out evenly, and each rate
+ * is its run's cycles over its total time. Measured in rounds of a few hundred ms instead, a ratio within one round
+ * swung from 0.5 to 1.4 here, and the ratio of the best rounds from 0.57 to 0.85 between two runs. The note gives the
+ * ratio of each fifth of the slices, to show the spread left.
  */
 import { loadRtlConfig } from '../harness/config/rtlConfig.ts';
 import { buildRtl } from '../harness/build/buildRtl.ts';
@@ -24,14 +25,10 @@ import { quantizeMultiplier } from '../quant/spec/index.ts';
 import type { ArrayConfig } from '../hw-sim/index.ts';
 import type { BenchResult, Figure } from './result.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.2);
-const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 15)));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 25);
+/** The array sizes (BENCH_SIZES=8,16,32: n for an n x n array). */
+const SIZES = (process.env.BENCH_SIZES ?? '8,16,32').split(',').map(Number);
 
 function program(cfg: ArrayConfig, seed: number): Program {
   const rng = new Rng(seed);
@@ -60,6 +57,8 @@ function program(cfg: ArrayConfig, seed: number): Program {
 /** Issue 17, item 4: the Verilated RTL alone at 8x8, and lockstep against the slower engine alone. */
 const RTL_TARGET_8X8 = 3e6;
 const LOCKSTEP_TARGET = 0.8;
+/** Programs a batch of the run-ahead lockstep queues on the RTL at once. */
+const AHEAD = 8;
 
 /** CPU seconds of this process (every thread: the C ABI runs the model on a thread of its own). */
 function cpuSeconds(): number {
@@ -67,34 +66,30 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** Cycles per CPU second and per wall second of one measurement. */
-interface Rate {
-  cpu: number;
+/** What one run did over its slices: cycles, wall seconds, CPU seconds of the process. */
+interface Tally {
+  cycles: number;
   wall: number;
+  cpu: number;
 }
 
-/**
- * The rate of `once` (which runs `cycles` cycles), repeated for about SECONDS of CPU time. CPU time is the figure
- * (on a shared machine wall time measures the neighbours too); wall time is kept for the lockstep ratio, where
- * the RTL's thread and hw-sim's overlap on two cores.
- */
-async function rate(cycles: number, once: () => void | Promise<void>): Promise<Rate> {
-  await once(); // warm-up
-  let done = 0;
+/** One slice of a run: `once` (which runs `cycles` cycles) repeated until SLICE_MS of wall time have passed. */
+async function slice(tally: Tally, cycles: number, once: () => void | Promise<void>): Promise<void> {
   const c0 = cpuSeconds();
   const t0 = performance.now();
-  while (cpuSeconds() - c0 < SECONDS) {
+  do {
     await once();
-    done += cycles;
-  }
-  return { cpu: done / (cpuSeconds() - c0), wall: done / ((performance.now() - t0) / 1000) };
+    tally.cycles += cycles;
+  } while (performance.now() - t0 < SLICE_MS);
+  tally.wall += (performance.now() - t0) / 1000;
+  tally.cpu += cpuSeconds() - c0;
 }
 
 export default async function bench(): Promise<BenchResult> {
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   const config = loadRtlConfig();
-  for (const size of [8, 16, 32]) {
+  for (const size of SIZES) {
     const build = await buildRtl({ config, parameters: { Rows: size, Cols: size }, log: (l) => console.error(`  [${size}x${size}] ${l}`) });
     const rtl = openRtlSim(build);
     const lockstep = new Lockstep(rtl);
@@ -104,48 +99,86 @@ export default async function bench(): Promise<BenchResult> {
     const CHUNK = lockstep.chunk; // the engines alone take the lockstep's (and the cosim's) cycles a call
 
     const ref = new ArraySim(lockstep.cfg);
-    const rounds: Array<{ rtl: Rate; hw: Rate; both: Rate }> = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const runs = {
-        rtl: async () => {
-          rtl.reset();
-          return rate(p.nCycles, () => {
-            for (let t = 0; t < p.nCycles; t += CHUNK) {
-              const n = Math.min(CHUNK, p.nCycles - t);
-              rtl.run(n, p.beats.subarray(t * g.inWords), out.subarray(t * g.outWords));
-            }
-          });
+    const expected = new Int32Array(p.nCycles * g.outWords);
+    const runs = {
+      rtl: {
+        cycles: p.nCycles,
+        begin: () => rtl.reset(),
+        once: () => {
+          for (let t = 0; t < p.nCycles; t += CHUNK) {
+            const n = Math.min(CHUNK, p.nCycles - t);
+            rtl.run(n, p.beats.subarray(t * g.inWords), out.subarray(t * g.outWords));
+          }
         },
-        hw: async () => {
-          ref.reset();
-          return rate(p.nCycles, () => {
-            for (let t = 0; t < p.nCycles; t += CHUNK) ref.run(Math.min(CHUNK, p.nCycles - t), p.beats, out, t * g.inWords, t * g.outWords);
-          });
+      },
+      hw: {
+        cycles: p.nCycles,
+        begin: () => ref.reset(),
+        once: () => {
+          for (let t = 0; t < p.nCycles; t += CHUNK) ref.run(Math.min(CHUNK, p.nCycles - t), p.beats, out, t * g.inWords, t * g.outWords);
         },
-        both: async () => {
+      },
+      both: {
+        cycles: p.nCycles,
+        begin: () => lockstep.reset(),
+        once: async () => {
+          const x = await lockstep.runProgram(p, 'bench');
+          if (x.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(x.verdict.first)}`);
+        },
+      },
+      // make cosim's way: the RTL's thread runs a batch of streams queued ahead while this thread computes
+      // hw-sim's outputs of each in turn and compares them with the RTL's, every word of every cycle
+      ahead: {
+        cycles: AHEAD * p.nCycles,
+        begin: () => undefined,
+        once: async () => {
           lockstep.reset();
-          return rate(p.nCycles, async () => {
-            const x = await lockstep.runProgram(p, 'bench');
-            if (x.verdict) throw new Error(`bench: RTL and hw-sim differ: ${JSON.stringify(x.verdict.first)}`);
-          });
+          ref.reset();
+          lockstep.runAhead(Array.from({ length: AHEAD }, () => ({ beats: p.beats, nCycles: p.nCycles })));
+          for (let i = 0; i < AHEAD; i++) {
+            ref.run(p.nCycles, p.beats, expected, 0, 0);
+            const x = await lockstep.runProgram(p, 'bench', expected, p.beats);
+            if (x.verdict) throw new Error(`bench: RTL and hw-sim differ (run ahead): ${JSON.stringify(x.verdict.first)}`);
+          }
         },
-      };
-      const order = (['rtl', 'hw', 'both'] as const).map((_, i, a) => a[(i + r) % 3]!);
-      console.error(`  [${size}x${size}] round ${r + 1}/${ROUNDS}: ${order.join(', ')}`);
-      const got: Partial<Record<keyof typeof runs, Rate>> = {};
-      for (const k of order) got[k] = await runs[k]();
-      const rtlAlone = got.rtl!;
-      const hwAlone = got.hw!;
-      const both = got.both!;
-      rounds.push({ rtl: rtlAlone, hw: hwAlone, both });
+      },
+    };
+    type Mode = keyof typeof runs;
+    const modes = Object.keys(runs) as Mode[];
+    const zero = (): Tally => ({ cycles: 0, wall: 0, cpu: 0 });
+    const totals = Object.fromEntries(modes.map((m) => [m, zero()])) as Record<Mode, Tally>;
+    const slices: Array<Record<Mode, Tally>> = [];
+    for (const m of modes) {
+      runs[m].begin();
+      await runs[m].once(); // warm-up
     }
-    const rtlAlone = median(rounds.map((x) => x.rtl.cpu));
-    const hwAlone = median(rounds.map((x) => x.hw.cpu));
-    const bothCpu = median(rounds.map((x) => x.both.cpu));
-    const ratioCpu = rounds.map((x) => x.both.cpu / Math.min(x.rtl.cpu, x.hw.cpu));
-    const ratioWall = rounds.map((x) => x.both.wall / Math.min(x.rtl.wall, x.hw.wall));
-    const best = (f: (x: (typeof rounds)[number]) => number): number => Math.max(...rounds.map(f));
-    const bestRatioWall = best((x) => x.both.wall) / Math.min(best((x) => x.rtl.wall), best((x) => x.hw.wall));
+    console.error(`  [${size}x${size}] ${modes.join(', ')} in turns of ${SLICE_MS} ms, ${SECONDS} s each`);
+    for (let r = 0; modes.some((m) => totals[m].wall < SECONDS); r++) {
+      const one = Object.fromEntries(modes.map((m) => [m, zero()])) as Record<Mode, Tally>;
+      for (let i = 0; i < modes.length; i++) {
+        const m = modes[(i + r) % modes.length]!;
+        runs[m].begin();
+        await slice(one[m], runs[m].cycles, runs[m].once);
+        totals[m].cycles += one[m].cycles;
+        totals[m].wall += one[m].wall;
+        totals[m].cpu += one[m].cpu;
+      }
+      slices.push(one);
+    }
+    const wallRate = (t: Tally): number => t.cycles / t.wall;
+    const cpuRate = (t: Tally): number => t.cycles / t.cpu;
+    const ratio = (t: Record<Mode, Tally>, m: 'both' | 'ahead'): number => wallRate(t[m]) / Math.min(wallRate(t.rtl), wallRate(t.hw));
+    // the spread: the ratios over each fifth of the slices
+    const fifths = Array.from({ length: 5 }, (_, f) => {
+      const part = slices.slice(Math.floor((f * slices.length) / 5), Math.floor(((f + 1) * slices.length) / 5));
+      const sum = Object.fromEntries(modes.map((m) => [m, part.reduce((a, x) => ({ cycles: a.cycles + x[m].cycles, wall: a.wall + x[m].wall, cpu: a.cpu + x[m].cpu }), zero())])) as Record<Mode, Tally>;
+      return { both: ratio(sum, 'both'), ahead: ratio(sum, 'ahead') };
+    });
+    const rtlAlone = cpuRate(totals.rtl);
+    const hwAlone = cpuRate(totals.hw);
+    const bothCpu = cpuRate(totals.both);
+    const ratioCpu = bothCpu / Math.min(rtlAlone, hwAlone);
+    const spread = (m: 'both' | 'ahead'): string => fifths.map((x) => x[m].toFixed(2)).join(' ');
     rtl.close();
     figures.push(
       { label: `${size}x${size} Verilated RTL alone`, value: rtlAlone, unit: 'cycles/CPU s', higherIsBetter: true, ...(size === 8 ? { target: RTL_TARGET_8X8 } : {}) },
@@ -153,21 +186,29 @@ export default async function bench(): Promise<BenchResult> {
       { label: `${size}x${size} lockstep`, value: bothCpu, unit: 'cycles/CPU s', higherIsBetter: true },
       {
         label: `${size}x${size} lockstep / slower alone, CPU`,
-        value: median(ratioCpu),
+        value: ratioCpu,
         unit: 'ratio',
         higherIsBetter: true,
         note: 'both engines on one CPU budget: at most faster / (faster + slower)',
       },
       {
         label: `${size}x${size} lockstep / slower alone, wall`,
-        value: bestRatioWall,
+        value: ratio(totals, 'both'),
         unit: 'ratio',
         target: LOCKSTEP_TARGET,
         higherIsBetter: true,
-        note: `best rounds; the RTL's thread and hw-sim overlap; within each round (median ${median(ratioWall).toFixed(2)}) ${ratioWall.map((x) => x.toFixed(2)).join(' ')}`,
+        note: `one program a runProgram call; the RTL's thread and hw-sim overlap; by fifths of the slices ${spread('both')}`,
+      },
+      {
+        label: `${size}x${size} lockstep run ahead / slower alone, wall`,
+        value: ratio(totals, 'ahead'),
+        unit: 'ratio',
+        target: LOCKSTEP_TARGET,
+        higherIsBetter: true,
+        note: `make cosim's way: ${AHEAD} programs queued on the RTL at once (runAhead), hw-sim's outputs computed and compared here meanwhile; by fifths ${spread('ahead')}`,
       },
     );
-    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, seconds: SECONDS, rounds, ratioCpu, ratioWall, bestRatioWall, build: build.hash, inline: (rtl as unknown as { inline?: boolean }).inline ?? false, stackBytes: build.stackBytes ?? null };
+    details[`${size}x${size}`] = { programCycles: p.nCycles, chunk: CHUNK, sliceMs: SLICE_MS, seconds: SECONDS, slices: slices.length, totals, fifths, build: build.hash, inline: (rtl as unknown as { inline?: boolean }).inline ?? false, stackBytes: build.stackBytes ?? null };
   }
   return { name: 'cosim', figures, details };
 }

@@ -50,9 +50,11 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
   it('im2col equals quant/format im2col on 300 random geometries (inC 1..17, strides 1..3, same and valid)', () => {
     const rng = new Rng(SEED);
     const kern = wasmKernels()!;
+    let unrolled = 0; // cases on the kernel's unrolled path: kh = 3, runs of kw * inC <= 8 bytes
     for (let t = 0; t < 300; t++) {
       const inC = [1, 2, 3, 4, 8, 16, 5, 17][rng.int(0, 7)] as number;
       const { g } = randomGeometry(rng, inC);
+      if (g.kh === 3 && g.kw * inC <= 8) unrolled++;
       const batch = rng.int(1, 3);
       const pad = rng.int(-128, 127);
       const input = randomInt8(rng, batch * g.inH * g.inW * inC);
@@ -66,6 +68,7 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
       const got = new Int8Array(buf, dst, want.length);
       assert.deepEqual(got, want, `seed ${SEED}, case ${t}: im2col of ${batch} x [${g.inH}, ${g.inW}, ${inC}], kernel ${g.kh}x${g.kw}, strides ${g.strideH},${g.strideW}, pads ${g.padTop},${g.padLeft}`);
     }
+    assert.ok(unrolled >= 20, `only ${unrolled} of 300 cases took the unrolled 3-row path`);
   });
 
   it('maxpool equals quant/kernels maxPool2d on 200 random layers (clipped same windows, clamps)', () => {

@@ -108,9 +108,9 @@
   ;; quant/format/im2col.ts (row m = (b * outH + oy) * outW + ox, column k = (ky * kw + kx) * inC + c). A tap
   ;; outside the image holds `pad` (the input zero point). Each image is first laid into `scratch` with its
   ;; padding around it, [pH, pW, inC] with pH = (outH - 1) * strideH + kh and pW = (outW - 1) * strideW + kw (what
-  ;; the windows cover), so that every window is kh runs of kw * inC contiguous bytes, moved 8 at a time: the
-  ;; last move of a run overshoots by up to 7 bytes, which the next writes cover. dst and scratch need 8 bytes of
-  ;; slack past their ends.
+  ;; the windows cover), so that every window is kh runs of kw * inC contiguous bytes, moved 8 at a time (16 at a
+  ;; time when a run is longer than 8): the last move of a run overshoots by up to 15 bytes, which the next writes
+  ;; cover. dst and scratch need 16 bytes of slack past their ends.
   ;; ---------------------------------------------------------------------------------------------------------
   (func $im2col (export "im2col")
     (param $src i32) (param $dst i32) (param $scratch i32) (param $batch i32)
@@ -120,7 +120,7 @@
     (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $iy i32)
     (local $pH i32) (local $pW i32) (local $prow i32) (local $imageBytes i32) (local $copyBytes i32)
     (local $image i32) (local $run i32) (local $win i32) (local $s i32) (local $t i32) (local $d i32) (local $e i32)
-    (local $three i32) (local $run2 i32) (local $run3 i32) (local $prow2 i32)
+    (local $three i32) (local $wide i32) (local $run2 i32) (local $run3 i32) (local $prow2 i32)
     (local.set $pH (i32.add (i32.mul (i32.sub (local.get $outH) (i32.const 1)) (local.get $strideH)) (local.get $kh)))
     (local.set $pW (i32.add (i32.mul (i32.sub (local.get $outW) (i32.const 1)) (local.get $strideW)) (local.get $kw)))
     (local.set $prow (i32.mul (local.get $pW) (local.get $inC)))
@@ -132,6 +132,7 @@
     (local.set $copyBytes (i32.mul (local.get $copyBytes) (local.get $inC)))
     (local.set $run (i32.mul (local.get $kw) (local.get $inC)))
     (local.set $three (i32.and (i32.eq (local.get $kh) (i32.const 3)) (i32.le_u (local.get $run) (i32.const 8))))
+    (local.set $wide (i32.gt_u (local.get $run) (i32.const 8)))
     (local.set $run2 (i32.add (local.get $run) (local.get $run)))
     (local.set $run3 (i32.add (local.get $run2) (local.get $run)))
     (local.set $prow2 (i32.add (local.get $prow) (local.get $prow)))
@@ -185,12 +186,20 @@
                     (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $kh)))
                     (local.set $e (i32.add (local.get $d) (local.get $run)))
                     (local.set $t (local.get $s))
-                    (block $run_done
-                      (loop $run_loop
-                        (i64.store (local.get $d) (i64.load (local.get $t)))
-                        (local.set $d (i32.add (local.get $d) (i32.const 8)))
-                        (local.set $t (i32.add (local.get $t) (i32.const 8)))
-                        (br_if $run_loop (i32.lt_u (local.get $d) (local.get $e)))))
+                    (if (local.get $wide)
+                      (then
+                        ;; runs longer than 8 bytes 16 at a time (overshooting by up to 15)
+                        (loop $run16
+                          (v128.store (local.get $d) (v128.load (local.get $t)))
+                          (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                          (br_if $run16 (i32.lt_u (local.get $d) (local.get $e)))))
+                      (else
+                        (loop $run8
+                          (i64.store (local.get $d) (i64.load (local.get $t)))
+                          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+                          (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                          (br_if $run8 (i32.lt_u (local.get $d) (local.get $e))))))
                     (local.set $d (local.get $e))
                     (local.set $s (i32.add (local.get $s) (local.get $prow)))
                     (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
@@ -562,6 +571,86 @@
                 (br $ox_loop)))
             (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
             (br $oy_loop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $b_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; maxpool32(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW): the max
+  ;; pool of `batch` NHWC int32 images (a conv layer's accumulators, inC int32 a pixel, a multiple of 4): per
+  ;; channel the largest value of the window clipped to the image, each window holding at least one tap (the
+  ;; caller checks). A conv layer followed by its max pool runs as this pool on the accumulators, then the output
+  ;; stage on the pooled ones: the stage is non-decreasing in the accumulator where ../wasm/mac-layer.ts allows
+  ;; the fusion, so the largest accumulator gives the largest code (4x fewer to requantize after a 2x2 pool).
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $maxpool32 (export "maxpool32")
+    (param $src i32) (param $dst i32) (param $batch i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
+    (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
+    (param $outH i32) (param $outW i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y i32) (local $x i32) (local $c i32)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $image i32) (local $d i32) (local $p i32)
+    (local $pix i32) (local $rowBytes i32) (local $imageBytes i32)
+    (local.set $pix (i32.shl (local.get $inC) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $pix) (local.get $inW)))
+    (local.set $imageBytes (i32.mul (local.get $rowBytes) (local.get $inH)))
+    (local.set $image (local.get $src))
+    (local.set $d (local.get $dst))
+    (local.set $b (i32.const 0))
+    (block $b_done
+      (loop $b_loop
+        (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $oy (i32.const 0))
+        (block $oy_done
+          (loop $oy_loop
+            (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            ;; rows [y0, y1) of the window inside the image
+            (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padTop)))
+            (local.set $y1 (i32.add (local.get $y0) (local.get $kh)))
+            (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+            (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+            (local.set $ox (i32.const 0))
+            (block $ox_done
+              (loop $ox_loop
+                (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+                (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $x1 (i32.add (local.get $x0) (local.get $kw)))
+                (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+                (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+                ;; the output pixel starts at the least int32, then takes the max with every tap, 4 channels a vector
+                (local.set $c (i32.const 0))
+                (loop $init
+                  (v128.store (i32.add (local.get $d) (local.get $c))
+                    (v128.const i32x4 -2147483648 -2147483648 -2147483648 -2147483648))
+                  (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                  (br_if $init (i32.lt_u (local.get $c) (local.get $pix))))
+                (local.set $y (local.get $y0))
+                (block $y_done
+                  (loop $y_loop
+                    (br_if $y_done (i32.ge_s (local.get $y) (local.get $y1)))
+                    (local.set $p (i32.add (local.get $image)
+                      (i32.add (i32.mul (local.get $y) (local.get $rowBytes)) (i32.mul (local.get $x0) (local.get $pix)))))
+                    (local.set $x (local.get $x0))
+                    (block $x_done
+                      (loop $x_loop
+                        (br_if $x_done (i32.ge_s (local.get $x) (local.get $x1)))
+                        (local.set $c (i32.const 0))
+                        (loop $c_loop
+                          (v128.store (i32.add (local.get $d) (local.get $c))
+                            (i32x4.max_s (v128.load (i32.add (local.get $d) (local.get $c)))
+                                         (v128.load (i32.add (local.get $p) (local.get $c)))))
+                          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                          (br_if $c_loop (i32.lt_u (local.get $c) (local.get $pix))))
+                        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+                        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                        (br $x_loop)))
+                    (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                    (br $y_loop)))
+                (local.set $d (i32.add (local.get $d) (local.get $pix)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $ox_loop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oy_loop)))
+        (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $b_loop))))
 )

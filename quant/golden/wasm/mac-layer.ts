@@ -5,7 +5,8 @@
  * requantize per element), which stays for runtimes without WebAssembly SIMD and for parameters outside what
  * ./output-stages.ts reproduces.
  */
-import type { ConvGeometry } from '../../format/shapes.ts';
+import { convGeometry, type ConvGeometry } from '../../format/shapes.ts';
+import type { MaxPool2DLayer } from '../../format/types.ts';
 import type { WasmPackedB } from '../gemm/wasm-gemm.ts';
 import { align16, wasmKernels, wasmMemory } from './kernels.ts';
 import { outputStride, readOutputRows, requantChunk, stageBytes } from './output-rows.ts';
@@ -24,6 +25,21 @@ export interface WasmMacPlan {
   geometry?: ConvGeometry;
   /** The input zero point: what im2col writes for taps in the padding. */
   pad: number;
+  /** The output stage's parameters (a fused max pool derives its own stage from them). */
+  out: OutputParams;
+}
+
+/**
+ * A conv layer and the max pool that alone reads it, run as one: the pool on the conv's int32 accumulators
+ * (kernels.wat `maxpool32`), then the output stage on the pooled ones, with the pool's clamp folded into the
+ * stage's. Same bits as the two layers one after the other wherever `fuseMaxPool` returns one: there the stage is
+ * non-decreasing in the accumulator, so the largest accumulator of a window gives its largest code.
+ */
+export interface WasmPoolFusion {
+  /** The pool's geometry on the conv's output. */
+  geometry: ConvGeometry;
+  /** The conv's output stage clamped to both layers' bounds. */
+  stages: OutputStages;
 }
 
 /** The plan of a MAC layer, or undefined when the kernels are absent or its parameters need the JS path. */
@@ -31,17 +47,66 @@ export function prepareWasmMac(b: WasmPackedB, out: OutputParams, pad: number, g
   if (wasmKernels() === null) return undefined;
   const stages = stagesOf(out);
   if (stages === undefined) return undefined;
-  const plan = { k: b.k, n: b.n, np: (b.n + 7) & ~7, b, stages, pad };
+  const plan = { k: b.k, n: b.n, np: (b.n + 7) & ~7, b, stages, pad, out };
   return geometry ? { ...plan, geometry } : plan;
 }
 
-/** Runs the layer on `batch` inputs laid out one after the other (the caller has checked the sizes). */
-export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): Int8Array {
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * The fusion of a conv layer (its plan and its weights [K, N]) with the max pool that reads it, or undefined where
+ * the two must run one after the other. It needs: every pool window holding a tap; an int8 conv output (what the
+ * pool's start from -128 assumes) and clamps of the two layers that meet; and, per channel c, an output stage
+ * non-decreasing over every accumulator the layer can reach, |acc| <= 128 * sum_k |w[k][c]|. The stage is
+ * wrap32(acc + bias) then, in the double and ruy modes, wrap32(x << max(shift, 0)), then roundings and a clamp
+ * that never decrease for m0 >= 0; so it is non-decreasing where neither wrap can happen, which is what is checked.
+ */
+export function fuseMaxPool(plan: WasmMacPlan, weights: Int8Array, pool: MaxPool2DLayer): WasmPoolFusion | undefined {
+  const g = plan.geometry;
+  if (g === undefined) return undefined;
+  const pg = convGeometry(pool.inputShape, pool.pool, pool.strides, pool.padding);
+  if (pg.inH !== g.outH || pg.inW !== g.outW || pg.inC !== plan.n) return undefined;
+  const covered = (out: number, stride: number, pad: number, size: number, full: number) => {
+    for (let o = 0; o < out; o++) {
+      const a = o * stride - pad;
+      if (Math.max(a, 0) >= Math.min(a + size, full)) return false;
+    }
+    return true;
+  };
+  if (!covered(pg.outH, pg.strideH, pg.padTop, pg.kh, pg.inH) || !covered(pg.outW, pg.strideW, pg.padLeft, pg.kw, pg.inW)) return undefined;
+  const out = plan.out;
+  const lo = Math.max(out.actMin, pool.actMin ?? -128);
+  const hi = Math.min(out.actMax, pool.actMax ?? 127);
+  if (out.actMin < -128 || out.actMax > 127 || lo > hi) return undefined;
+  const { k, n } = plan;
+  for (let c = 0; c < n; c++) {
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.abs(weights[i * n + c] as number);
+    const reach = 128 * sum;
+    const bias = out.bias[c] as number;
+    const shift = out.shift[c] as number;
+    const scale = out.mode !== 'single' && shift > 0 ? 2 ** shift : 1;
+    if (!((out.multiplier[c] as number) >= 0 && (bias - reach) * scale >= INT32_MIN && (bias + reach) * scale <= INT32_MAX)) return undefined;
+  }
+  const stages = stagesOf({ ...out, actMin: lo, actMax: hi });
+  return stages ? { geometry: pg, stages } : undefined;
+}
+
+/**
+ * Runs the layer on `batch` inputs laid out one after the other (the caller has checked the sizes); with `pool`
+ * (from fuseMaxPool on this plan), the layer and its max pool, returning the pool's output.
+ */
+export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, pool?: WasmPoolFusion): Int8Array {
   const kern = wasmKernels();
   if (kern === null) throw new RangeError('runWasmMac: this runtime has no WebAssembly SIMD');
-  const { k, n, np, b, stages, geometry: g } = plan;
+  const { k, n, np, b, geometry: g } = plan;
+  const stages = pool ? pool.stages : plan.stages;
+  const pg = pool?.geometry;
   const plane = g ? g.outH * g.outW : 1;
-  const m = batch * plane;
+  // rows of the output: the pool's when fused
+  const outPlane = pg ? pg.outH * pg.outW : plane;
+  const m = batch * outPlane;
   // images per chunk (a dense layer's row is one image)
   const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / plane));
   const chunkRows = Math.min(batch, perChunk) * plane;
@@ -56,7 +121,9 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
   const scratchOff = align16(aOff + (g ? chunkRowsPadded * k + 16 : 0));
   // im2col's padded image: [(outH - 1) * strideH + kh, (outW - 1) * strideW + kw, inC]
   const cOff = align16(scratchOff + (g ? ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC + 16 : 0));
-  const outOff = align16(cOff + chunkRowsPadded * np * 4);
+  // a fused pool's output of one chunk, int32, with 3 rows for requant's groups of 4
+  const pOff = align16(cOff + chunkRowsPadded * np * 4);
+  const outOff = align16(pOff + (pg ? (Math.min(batch, perChunk) * outPlane + 3) * np * 4 : 0));
   const need = align16(outOff + (m + 3) * outStride + 16); // requant writes whole groups of 4 rows
   const buf = wasmMemory(kern, need);
   new Int8Array(buf, inOff, input.length).set(input);
@@ -74,7 +141,12 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number): 
       a = inOff + b0 * k; // the rows past the last image are read and their results dropped
     }
     kern.gemm(a, bOff, cOff, rowsPadded, k, np);
-    requantChunk(kern, stages, stOff, cOff, np, outOff, b0 * plane, rows);
+    if (pg && g) {
+      kern.maxpool32(cOff, pOff, images, g.outH, g.outW, np, pg.kh, pg.kw, pg.strideH, pg.strideW, pg.padTop, pg.padLeft, pg.outH, pg.outW);
+      requantChunk(kern, stages, stOff, pOff, np, outOff, b0 * outPlane, images * outPlane);
+    } else {
+      requantChunk(kern, stages, stOff, cOff, np, outOff, b0 * plane, rows);
+    }
   }
   return readOutputRows(buf, outOff, m, n, outStride);
 }

@@ -51,10 +51,12 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
     const rng = new Rng(SEED);
     const kern = wasmKernels()!;
     let unrolled = 0; // cases on the kernel's unrolled path: kh = 3, runs of kw * inC <= 8 bytes
+    let wide = 0; // cases whose runs are longer than 8 bytes, moved 16 at a time
     for (let t = 0; t < 300; t++) {
       const inC = [1, 2, 3, 4, 8, 16, 5, 17][rng.int(0, 7)] as number;
       const { g } = randomGeometry(rng, inC);
       if (g.kh === 3 && g.kw * inC <= 8) unrolled++;
+      if (g.kw * inC > 8) wide++;
       const batch = rng.int(1, 3);
       const pad = rng.int(-128, 127);
       const input = randomInt8(rng, batch * g.inH * g.inW * inC);
@@ -69,6 +71,7 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
       assert.deepEqual(got, want, `seed ${SEED}, case ${t}: im2col of ${batch} x [${g.inH}, ${g.inW}, ${inC}], kernel ${g.kh}x${g.kw}, strides ${g.strideH},${g.strideW}, pads ${g.padTop},${g.padLeft}`);
     }
     assert.ok(unrolled >= 20, `only ${unrolled} of 300 cases took the unrolled 3-row path`);
+    assert.ok(wide >= 20, `only ${wide} of 300 cases took the 16-byte path`);
   });
 
   it('maxpool equals quant/kernels maxPool2d on 200 random layers (clipped same windows, clamps)', () => {

@@ -23,6 +23,7 @@ export interface WasmKernels {
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number, pad: number,
   ): void;
   requant_rows(c: number, n: number, out: number, m: number, stages: number, zp: number, lo: number, hi: number, sh: number, u: number): void;
+  requant_rows_double(c: number, n: number, out: number, m: number, stages: number, zp: number, lo: number, hi: number, r0: number, u: number): void;
   depthwise(
     src: number, acc: number, scratch: number, weights: number, batch: number, inH: number, inW: number, inC: number,
     kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, outH: number,

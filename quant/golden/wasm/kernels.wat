@@ -404,6 +404,85 @@
         (br $rows))))
 
   ;; ---------------------------------------------------------------------------------------------------------
+  ;; requant_rows_double(c, n, out, m, stages, zp, lo, hi, r0, u): requant's kind 1 (double and ruy rounding:
+  ;; SaturatingRoundingDoublingHighMul, then a rounding right shift by r = max(-shift, 0)) along the rows of
+  ;; C[m, n] (int32, n a multiple of 8) into out[m, n] (int8, the same stride), four columns a vector, for layers
+  ;; whose every r is at most 22 and whose zero point and bounds are int8. Per group of 4 columns a 128-byte record
+  ;; (./output-stages.ts), i32x4 each: 0 bias, 16 2^l (l = max(shift, 0)), 32 m0, 48 a = (lo - 1) 2^r,
+  ;; 64 b = (hi + 1) 2^r, 80 c2 = 2^(r-1), 96 d (-1 for double when r > 0, else 0), 112 f = 2^(u - (r - r0)),
+  ;; with r0 the layer's least r and u its largest r - r0:
+  ;;   x = wrap32((C + bias) * 2^l) (the spec's wrap32(x << l));  s = hi32(2 x m0 + 2^31) (the high-mul, exact)
+  ;;   s = clamp(s, a, b): below a the result is below lo, above b above hi, whatever the rounding; so the clamp
+  ;;       changes no code and keeps every value below within int32 (|a|, |b| <= 2^30)
+  ;;   y = floor((s + c2 + (s < 0 ? d : 0)) / 2^r) as (that >> r0) * f >> u (floor divisions nest, the product
+  ;;       stays below 257 * 2^22); the floor of requant's kind 1
+  ;; then clamp(y, lo, hi) + zp, narrowed (exact: the bounds are int8) and stored 8 columns at a time.
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $requant_rows_double (export "requant_rows_double")
+    (param $c i32) (param $n i32) (param $out i32) (param $m i32) (param $stages i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $r0 i32) (param $u i32)
+    (local $i i32) (local $cp i32) (local $op i32) (local $pp i32) (local $end i32)
+    (local $loV v128) (local $hiV v128) (local $zpV v128) (local $half v128)
+    (local $x v128) (local $s v128) (local $y0 v128) (local $y1 v128)
+    (local.set $loV (i32x4.splat (local.get $lo)))
+    (local.set $hiV (i32x4.splat (local.get $hi)))
+    (local.set $zpV (i32x4.splat (local.get $zp)))
+    (local.set $half (v128.const i64x2 2147483648 2147483648))
+    (local.set $cp (local.get $c))
+    (local.set $op (local.get $out))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $pp (local.get $stages))
+        (local.set $end (i32.add (local.get $op) (local.get $n)))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $op) (local.get $end)))
+            ;; columns 0-3 of the 8
+            (local.set $x (i32x4.mul (i32x4.add (v128.load offset=0 (local.get $cp)) (v128.load offset=0 (local.get $pp)))
+              (v128.load offset=16 (local.get $pp))))
+            (local.set $s (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+              (i64x2.add (i64x2.shl (i64x2.extmul_low_i32x4_s (local.get $x) (v128.load offset=32 (local.get $pp))) (i32.const 1))
+                (local.get $half))
+              (i64x2.add (i64x2.shl (i64x2.extmul_high_i32x4_s (local.get $x) (v128.load offset=32 (local.get $pp))) (i32.const 1))
+                (local.get $half))))
+            (local.set $s (i32x4.min_s (i32x4.max_s (local.get $s) (v128.load offset=48 (local.get $pp)))
+              (v128.load offset=64 (local.get $pp))))
+            (local.set $s (i32x4.shr_s
+              (i32x4.add (i32x4.add (local.get $s) (v128.load offset=80 (local.get $pp)))
+                (v128.and (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0)) (v128.load offset=96 (local.get $pp))))
+              (local.get $r0)))
+            (if (local.get $u)
+              (then (local.set $s (i32x4.shr_s (i32x4.mul (local.get $s) (v128.load offset=112 (local.get $pp))) (local.get $u)))))
+            (local.set $y0 (i32x4.add (local.get $zpV) (i32x4.max_s (i32x4.min_s (local.get $s) (local.get $hiV)) (local.get $loV))))
+            ;; columns 4-7 of the 8
+            (local.set $x (i32x4.mul (i32x4.add (v128.load offset=16 (local.get $cp)) (v128.load offset=128 (local.get $pp)))
+              (v128.load offset=144 (local.get $pp))))
+            (local.set $s (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+              (i64x2.add (i64x2.shl (i64x2.extmul_low_i32x4_s (local.get $x) (v128.load offset=160 (local.get $pp))) (i32.const 1))
+                (local.get $half))
+              (i64x2.add (i64x2.shl (i64x2.extmul_high_i32x4_s (local.get $x) (v128.load offset=160 (local.get $pp))) (i32.const 1))
+                (local.get $half))))
+            (local.set $s (i32x4.min_s (i32x4.max_s (local.get $s) (v128.load offset=176 (local.get $pp)))
+              (v128.load offset=192 (local.get $pp))))
+            (local.set $s (i32x4.shr_s
+              (i32x4.add (i32x4.add (local.get $s) (v128.load offset=208 (local.get $pp)))
+                (v128.and (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0)) (v128.load offset=224 (local.get $pp))))
+              (local.get $r0)))
+            (if (local.get $u)
+              (then (local.set $s (i32x4.shr_s (i32x4.mul (local.get $s) (v128.load offset=240 (local.get $pp))) (local.get $u)))))
+            (local.set $y1 (i32x4.add (local.get $zpV) (i32x4.max_s (i32x4.min_s (local.get $s) (local.get $hiV)) (local.get $loV))))
+            (local.set $y0 (i16x8.narrow_i32x4_s (local.get $y0) (local.get $y1)))
+            (v128.store64_lane 0 (local.get $op) (i8x16.narrow_i16x8_s (local.get $y0) (local.get $y0)))
+            (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 256)))
+            (local.set $op (i32.add (local.get $op) (i32.const 8)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
   ;; depthwise(src, acc, scratch, weights, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH,
   ;; outW, pad, cp): the int32 accumulators of a depthwise convolution (depth multiplier 1), acc[m, c] =
   ;; wrap32(sum over the window of x * w[ky, kx, c]) for the output pixels m of `batch` NHWC images, rows cp

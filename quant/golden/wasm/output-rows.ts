@@ -1,8 +1,8 @@
 /**
  * The output stage of a MAC or depthwise layer on kernels.wat (mac-layer.ts, depthwise-layer.ts): the stage bytes it
  * reads, the stage on one chunk of int32 accumulator rows, and the int8 rows read back. `requant` writes rows n bytes
- * apart; `requant_rows` (where the layer is in its form) writes them `stride` apart, the accumulators' stride (n
- * rounded up to 8), and they are compacted to n bytes when read back.
+ * apart; `requant_rows` and `requant_rows_double` (where the layer is in their form) write them `stride` apart, the
+ * accumulators' stride (n rounded up to 8), and they are compacted to n bytes when read back.
  */
 import type { WasmKernels } from './kernels.ts';
 import type { OutputStages } from './output-stages.ts';
@@ -23,7 +23,8 @@ export function outputStride(st: OutputStages, stride: number): number {
  */
 export function requantChunk(kern: WasmKernels, st: OutputStages, stOff: number, accOff: number, stride: number, outOff: number, first: number, rows: number): void {
   const r = st.rows;
-  if (r) kern.requant_rows(accOff, stride, outOff + first * stride, rows, stOff, st.zp, st.lo, st.hi, r.sh, r.u);
+  if (r?.double) kern.requant_rows_double(accOff, stride, outOff + first * stride, rows, stOff, st.zp, st.lo, st.hi, r.sh, r.u);
+  else if (r) kern.requant_rows(accOff, stride, outOff + first * stride, rows, stOff, st.zp, st.lo, st.hi, r.sh, r.u);
   else kern.requant(accOff, stride, outOff + first * st.n, (rows + 3) & ~3, st.n, stOff, st.zp, st.lo, st.hi);
 }
 

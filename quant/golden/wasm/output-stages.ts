@@ -19,20 +19,27 @@ const SIGN = 1n << 63n;
 const BOUND = 2 ** 16;
 
 /**
- * kernels.wat's `requant_rows` form of a single-rounding layer whose every t = 31 - shift is at least 32, whose
- * zero point and bounds are int8 and whose t spread u = max t - min t is at most 22: 112-byte records per group
- * of 4 columns (bias, m0, c1 = 2^(t-1) as lanes, f = 2^(u - s), lo 2^s, (hi + 1) 2^s - 1 with s = t - T), over
- * the columns rounded up to 8, with T the least t (sh = T - 32).
+ * The output stage along the rows, four columns a vector. kernels.wat's `requant_rows` form of a single-rounding
+ * layer whose every t = 31 - shift is at least 32, whose zero point and bounds are int8 and whose t spread
+ * u = max t - min t is at most 22: 112-byte records per group of 4 columns (bias, m0, c1 = 2^(t-1) as lanes,
+ * f = 2^(u - s), lo 2^s, (hi + 1) 2^s - 1 with s = t - T), over the columns rounded up to 8, with T the least t
+ * (sh = T - 32). Or, `double`, the `requant_rows_double` form of a double or ruy layer (rowStagesDouble).
  */
 export interface RowStages {
   bytes: Uint8Array;
   sh: number;
   u: number;
+  /** The double or ruy form (requant_rows_double; see rowStagesDouble): sh is then r0, the least right shift. */
+  double?: boolean;
 }
 
 export const ROW_GROUP_BYTES = 112;
 /** The largest t spread requant_rows takes: lo, hi and the products stay within int32. */
 const ROW_SPREAD_MAX = 22;
+/** requant_rows_double's record: 8 x i32x4. */
+export const ROW_GROUP_BYTES_DOUBLE = 128;
+/** The largest right shift r requant_rows_double takes: (|bound| + 2) 2^r stays within int32. */
+const ROW_RIGHT_MAX = 22;
 
 /** Column-wise requant constants, and the layer's output bounds as the kernel takes them. */
 export interface OutputStages {
@@ -125,7 +132,8 @@ export function outputStages(
 
 function rowStages(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number): RowStages | undefined {
   const n = bias.length;
-  if (mode !== 'single' || actMin < -128 || actMax > 127 || zp < -128 || zp > 127 || n === 0) return undefined;
+  if (actMin < -128 || actMax > 127 || zp < -128 || zp > 127 || n === 0) return undefined;
+  if (mode !== 'single') return rowStagesDouble(bias, multiplier, shift, mode, zp, actMin, actMax);
   let tMin = Infinity;
   let tMax = -Infinity;
   for (const sh of shift) {
@@ -152,4 +160,42 @@ function rowStages(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, 
     view.setInt32(o + 96 + 4 * lane, (hi + 1) * 2 ** sLane - 1, true);
   }
   return { bytes, sh: tMin - 32, u };
+}
+
+/**
+ * kernels.wat's `requant_rows_double` form of a double or ruy layer whose every right shift r = max(-shift, 0) is
+ * at most 22 and whose zero point and bounds are int8: 128-byte records per group of 4 columns (bias, 2^l with
+ * l = max(shift, 0), m0, a = (lo - 1) 2^r, b = (hi + 1) 2^r, c2 = 2^(r-1), d, f = 2^(u - (r - r0)) as lanes) over
+ * the columns rounded up to 8, with r0 the least r and u the largest r - r0 (sh = r0).
+ */
+function rowStagesDouble(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number): RowStages | undefined {
+  const n = bias.length;
+  const right = (sh: number) => (sh > 0 ? 0 : -sh);
+  let r0 = Infinity;
+  let rMax = -Infinity;
+  for (const sh of shift) {
+    r0 = Math.min(r0, right(sh));
+    rMax = Math.max(rMax, right(sh));
+  }
+  if (rMax > ROW_RIGHT_MAX) return undefined;
+  const u = rMax - r0;
+  const lo = actMin - zp;
+  const hi = actMax - zp;
+  const groups = 2 * Math.ceil(n / 8);
+  const bytes = new Uint8Array(groups * ROW_GROUP_BYTES_DOUBLE);
+  const view = new DataView(bytes.buffer);
+  for (let col = 0; col < n; col++) {
+    const o = (col >> 2) * ROW_GROUP_BYTES_DOUBLE + 4 * (col & 3);
+    const sh = shift[col] as number;
+    const r = right(sh);
+    view.setInt32(o, bias[col] as number, true);
+    view.setInt32(o + 16, 2 ** (sh > 0 ? sh : 0) | 0, true);
+    view.setInt32(o + 32, multiplier[col] as number, true);
+    view.setInt32(o + 48, (lo - 1) * 2 ** r, true);
+    view.setInt32(o + 64, (hi + 1) * 2 ** r, true);
+    view.setInt32(o + 80, r === 0 ? 0 : 2 ** (r - 1), true);
+    view.setInt32(o + 96, r > 0 && mode === 'double' ? -1 : 0, true);
+    view.setInt32(o + 112, 2 ** (u - (r - r0)), true);
+  }
+  return { bytes, sh: r0, u, double: true };
 }

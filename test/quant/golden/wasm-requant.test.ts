@@ -1,5 +1,6 @@
 /**
- * kernels.wat's `requant` (with the records of quant/golden/wasm/output-stages.ts) against quant/spec's requantize,
+ * kernels.wat's `requant`, `requant_rows` and `requant_rows_double` (with the records of
+ * quant/golden/wasm/output-stages.ts) against quant/spec's requantize,
  * element by element, in every rounding mode: a sweep of every shift in [-31, 30] with m0 and accumulators at
  * their extremes and biases at the int32 limits, exact ties of both roundings, then seeded property tests
  * (fast-check; FC_SEED, FC_RUNS) over random columns. Also the parameters the kernel refuses (the JS path runs
@@ -62,8 +63,11 @@ function kernelRequant(acc: Int32Array, columns: Column[], mode: RoundingMode, s
   return new Int8Array(buf, outOff, rows * n).slice();
 }
 
-/** requant_rows of rows x columns accumulators (row-major), or undefined when the layer is not in its form. */
-function kernelRequantRows(acc: Int32Array, columns: Column[], st: Stage): Int8Array | undefined {
+/**
+ * requant_rows (single) or requant_rows_double (double, ruy) of rows x columns accumulators (row-major), or
+ * undefined when the layer is not in that form.
+ */
+function kernelRequantRows(acc: Int32Array, columns: Column[], st: Stage, mode: RoundingMode = 'single'): Int8Array | undefined {
   const kern = wasmKernels();
   assert.ok(kern);
   const n = columns.length;
@@ -73,12 +77,13 @@ function kernelRequantRows(acc: Int32Array, columns: Column[], st: Stage): Int8A
     Int32Array.from(columns, (c) => c.bias),
     Int32Array.from(columns, (c) => c.m0),
     Int32Array.from(columns, (c) => c.shift),
-    'single',
+    mode,
     st.zp,
     st.actMin,
     st.actMax,
   );
   if (stages?.rows === undefined) return undefined;
+  assert.equal(stages.rows.double === true, mode !== 'single', 'the form of the mode');
   const padded = new Int32Array(rows * np);
   for (let r = 0; r < rows; r++) padded.set(acc.subarray(r * n, (r + 1) * n), r * np);
   const stOff = align16(padded.byteLength);
@@ -86,7 +91,8 @@ function kernelRequantRows(acc: Int32Array, columns: Column[], st: Stage): Int8A
   const buf = wasmMemory(kern, outOff + rows * np + 16);
   new Int32Array(buf, 0, padded.length).set(padded);
   new Uint8Array(buf, stOff, stages.rows.bytes.length).set(stages.rows.bytes);
-  kern.requant_rows(0, np, outOff, rows, stOff, stages.zp, stages.lo, stages.hi, stages.rows.sh, stages.rows.u);
+  const run = mode === 'single' ? kern.requant_rows : kern.requant_rows_double;
+  run(0, np, outOff, rows, stOff, stages.zp, stages.lo, stages.hi, stages.rows.sh, stages.rows.u);
   const out = new Int8Array(buf, outOff, rows * np);
   return Int8Array.from({ length: rows * n }, (_, i) => out[Math.floor(i / n) * np + (i % n)] as number);
 }
@@ -106,10 +112,8 @@ function compare(got: Int8Array, acc: Int32Array, columns: Column[], mode: Round
 /** Element-by-element comparison with the spec (requant, and requant_rows where the layer is in its form). */
 function assertSpec(acc: Int32Array, columns: Column[], mode: RoundingMode, st: Stage): void {
   compare(kernelRequant(acc, columns, mode, st), acc, columns, mode, st, 'requant');
-  if (mode === 'single') {
-    const rows = kernelRequantRows(acc, columns, st);
-    if (rows) compare(rows, acc, columns, mode, st, 'requant_rows');
-  }
+  const rows = kernelRequantRows(acc, columns, st, mode);
+  if (rows) compare(rows, acc, columns, mode, st, mode === 'single' ? 'requant_rows' : 'requant_rows_double');
 }
 
 const EXTREME_ACC = [INT32_MIN, INT32_MIN + 1, -(2 ** 30) - 1, -(2 ** 30), -(2 ** 16), -65537, -3, -2, -1, 0, 1, 2, 3, 65535, 2 ** 16, 2 ** 30, 2 ** 30 + 1, INT32_MAX - 1, INT32_MAX];
@@ -146,6 +150,17 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
       // wide output bounds so that the ties show in the result rather than in the clamp
       assertSpec(acc, columns, mode, { zp: 0, actMin: -(2 ** 16), actMax: 2 ** 16 });
       assertSpec(acc, columns, mode, { zp: 0, actMin: -128, actMax: 127 });
+      if (mode !== 'single') {
+        // the row form: shifts 30 .. -22 (right shifts up to its largest) in one layer, every tie
+        const rowColumns = columns.filter((c) => c.shift >= -22);
+        const rowAcc = new Int32Array(accs.length * rowColumns.length);
+        accs.forEach((a, r) => rowAcc.fill(a | 0, r * rowColumns.length, (r + 1) * rowColumns.length));
+        for (const st of [{ zp: 0, actMin: -128, actMax: 127 }, { zp: 5, actMin: -100, actMax: 90 }]) {
+          const rows = kernelRequantRows(rowAcc, rowColumns, st, mode);
+          assert.ok(rows);
+          compare(rows, rowAcc, rowColumns, mode, st, 'requant_rows_double');
+        }
+      }
       if (mode === 'single') {
         // the row form: shifts -1 .. -23 (its widest spread) in one layer
         const rowColumns = columns.filter((c) => c.shift <= -1 && c.shift >= -23);
@@ -181,6 +196,49 @@ describe('quant/golden/wasm requant equals quant/spec requantize', function () {
     const wide = [{ bias: 0, m0: M0_MIN, shift: -1 }, { bias: 0, m0: M0_MIN, shift: -24 }];
     assert.equal(kernelRequantRows(new Int32Array(8), wide, { zp: 0, actMin: -128, actMax: 127 }), undefined, 'a spread of 23 is not in the row form');
     assert.equal(kernelRequantRows(new Int32Array(8), [{ bias: 0, m0: M0_MIN, shift: 0 }], { zp: 0, actMin: -128, actMax: 127 }), undefined, 'shift 0 is not');
+  });
+
+  for (const mode of ['double', 'ruy'] as const) {
+    it(`requant_rows_double, ${mode} (right shifts <= 22, int8 bounds): every window of shifts x extremes, and what it refuses`, () => {
+      let covered = 0;
+      for (let top = SHIFT_MAX; top >= -22; top--) {
+        for (const spread of [0, 1, 5, 22, 52]) {
+          const shifts = [top, Math.max(-22, top - spread), Math.max(-22, top - Math.floor(spread / 2))];
+          const columns: Column[] = [];
+          for (const shift of shifts) for (const m0 of EXTREME_M0) for (const bias of EXTREME_BIAS) columns.push({ bias, m0, shift });
+          const acc = new Int32Array(EXTREME_ACC.length * columns.length);
+          EXTREME_ACC.forEach((a, r) => acc.fill(a, r * columns.length, (r + 1) * columns.length));
+          for (const st of [{ zp: 0, actMin: -128, actMax: 127 }, { zp: -128, actMin: -128, actMax: 127 }, { zp: 127, actMin: -128, actMax: 127 }, { zp: -128, actMin: 127, actMax: 127 }, { zp: 3, actMin: 7, actMax: 7 }]) {
+            const rows = kernelRequantRows(acc, columns, st, mode);
+            assert.ok(rows, `shifts ${shifts} take the row form`);
+            compare(rows, acc, columns, mode, st, 'requant_rows_double');
+            covered++;
+          }
+        }
+      }
+      assert.equal(covered, 53 * 5 * 5);
+      const deep = [{ bias: 0, m0: M0_MIN, shift: 0 }, { bias: 0, m0: M0_MIN, shift: -23 }];
+      assert.equal(kernelRequantRows(new Int32Array(8), deep, { zp: 0, actMin: -128, actMax: 127 }, mode), undefined, 'a right shift of 23 is not in the row form');
+      assert.equal(kernelRequantRows(new Int32Array(8), [{ bias: 0, m0: M0_MIN, shift: -1 }], { zp: 0, actMin: -300, actMax: 127 }, mode), undefined, 'bounds beyond int8 are not');
+    });
+  }
+
+  it('requant_rows_double on random layers in its form (fast-check, seeded)', () => {
+    const int32 = fc.oneof(fc.integer({ min: INT32_MIN, max: INT32_MAX }), fc.constantFrom(...EXTREME_ACC), fc.integer({ min: -3000, max: 3000 }));
+    const prop = fc.property(
+      fc.constantFrom('double', 'ruy') as fc.Arbitrary<RoundingMode>,
+      fc.array(fc.record({ bias: int32, m0: fc.oneof(fc.integer({ min: M0_MIN, max: M0_MAX }), fc.constantFrom(...EXTREME_M0)), shift: fc.integer({ min: -22, max: SHIFT_MAX }) }), { minLength: 1, maxLength: 20 }),
+      fc.tuple(fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 })),
+      fc.array(int32, { minLength: 64, maxLength: 64 }),
+      (mode, columns, [zp, a, b], pool) => {
+        const st = { zp, actMin: Math.min(a, b), actMax: Math.max(a, b) };
+        const acc = Int32Array.from({ length: 5 * columns.length }, (_, i) => pool[i % pool.length] as number);
+        const rows = kernelRequantRows(acc, columns, st, mode);
+        assert.ok(rows);
+        compare(rows, acc, columns, mode, st, 'requant_rows_double');
+      },
+    );
+    check('wasm requant_rows_double', prop, RUNS);
   });
 
   it('random columns and accumulators in every mode (fast-check, seeded)', () => {

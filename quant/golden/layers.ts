@@ -21,6 +21,7 @@ import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/mac-layer.t
 import type { OutputParams } from './wasm/output-stages.ts';
 import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
 import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/depthwise-layer.ts';
+import { prepareWasmAvgPool, runWasmAvgPool, type WasmAvgPoolPlan } from './wasm/avg-pool.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */
 export interface PreparedLayer {
@@ -37,6 +38,8 @@ export interface PreparedLayer {
   wasm?: WasmMacPlan;
   /** A max pool on the WebAssembly kernels, else quant/kernels' runs. */
   wasmPool?: WasmPoolPlan;
+  /** An average pool on the WebAssembly kernels, else quant/kernels' runs. */
+  wasmAvgPool?: WasmAvgPoolPlan;
   /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
   wasmDepthwise?: WasmDepthwisePlan;
 }
@@ -85,6 +88,10 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
   if (layer.type === 'maxpool2d' && process.env.INT8COSIM_GEMM !== 'js') {
     const wasmPool = prepareWasmMaxPool(layer);
     if (wasmPool) return { layer, inSize, outSize, geometry: wasmPool.geometry, wasmPool };
+  }
+  if (layer.type === 'avgpool2d' && process.env.INT8COSIM_GEMM !== 'js') {
+    const wasmAvgPool = prepareWasmAvgPool(layer);
+    if (wasmAvgPool) return { layer, inSize, outSize, geometry: wasmAvgPool.geometry, wasmAvgPool };
   }
   if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
@@ -179,7 +186,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'maxpool2d':
       return p.wasmPool ? runWasmMaxPool(p.wasmPool, input, batch) : maxPool2d(layer, input, batch);
     case 'avgpool2d':
-      return averagePool2d(layer, input, batch);
+      return p.wasmAvgPool ? runWasmAvgPool(p.wasmAvgPool, input, batch) : averagePool2d(layer, input, batch);
     case 'add':
       return add(layer, input, inputs[1] as Int8Array);
     case 'softmax':

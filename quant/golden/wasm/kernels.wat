@@ -732,4 +732,85 @@
         (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $b_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; avgpool_sums(src, dst, batch, inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW): the
+  ;; int32 sums of AVERAGE_POOL_2D's windows over `batch` NHWC int8 images, each window clipped to the image as
+  ;; quant/kernels/average-pool2d.ts clips it, into dst [batch, outH, outW, inC]; inC a multiple of 8 (8 channels
+  ;; a step, widened to int32). The caller divides each sum by its window's count (quant/spec averagePoolElement).
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $avgpool_sums (export "avgpool_sums")
+    (param $src i32) (param $dst i32) (param $batch i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $kh i32) (param $kw i32)
+    (param $strideH i32) (param $strideW i32) (param $padTop i32) (param $padLeft i32)
+    (param $outH i32) (param $outW i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y i32) (local $x i32) (local $c i32)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $image i32) (local $d i32) (local $p i32)
+    (local $q i32) (local $rowBytes i32) (local $imageBytes i32) (local $pix i32) (local $v v128)
+    (local.set $rowBytes (i32.mul (local.get $inC) (local.get $inW)))
+    (local.set $imageBytes (i32.mul (local.get $rowBytes) (local.get $inH)))
+    (local.set $pix (i32.shl (local.get $inC) (i32.const 2)))
+    (local.set $image (local.get $src))
+    (local.set $d (local.get $dst))
+    (local.set $b (i32.const 0))
+    (block $b_done
+      (loop $b_loop
+        (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $oy (i32.const 0))
+        (block $oy_done
+          (loop $oy_loop
+            (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+            ;; rows [y0, y1) of the window inside the image
+            (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padTop)))
+            (local.set $y1 (i32.add (local.get $y0) (local.get $kh)))
+            (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+            (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+            (local.set $ox (i32.const 0))
+            (block $ox_done
+              (loop $ox_loop
+                (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+                (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $x1 (i32.add (local.get $x0) (local.get $kw)))
+                (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+                (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+                ;; the output pixel's sums start at 0
+                (local.set $c (i32.const 0))
+                (loop $init
+                  (v128.store (i32.add (local.get $d) (local.get $c)) (v128.const i32x4 0 0 0 0))
+                  (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                  (br_if $init (i32.lt_u (local.get $c) (local.get $pix))))
+                (local.set $y (local.get $y0))
+                (block $y_done
+                  (loop $y_loop
+                    (br_if $y_done (i32.ge_s (local.get $y) (local.get $y1)))
+                    (local.set $p (i32.add (local.get $image)
+                      (i32.add (i32.mul (local.get $y) (local.get $rowBytes)) (i32.mul (local.get $x0) (local.get $inC)))))
+                    (local.set $x (local.get $x0))
+                    (block $x_done
+                      (loop $x_loop
+                        (br_if $x_done (i32.ge_s (local.get $x) (local.get $x1)))
+                        ;; 8 channels a step: int8 widened to int16, then to two i32x4 added to the sums
+                        (local.set $c (i32.const 0))
+                        (local.set $q (local.get $d))
+                        (loop $c_loop
+                          (local.set $v (i16x8.extend_low_i8x16_s (v128.load64_zero (i32.add (local.get $p) (local.get $c)))))
+                          (v128.store (local.get $q) (i32x4.add (v128.load (local.get $q)) (i32x4.extend_low_i16x8_s (local.get $v))))
+                          (v128.store offset=16 (local.get $q)
+                            (i32x4.add (v128.load offset=16 (local.get $q)) (i32x4.extend_high_i16x8_s (local.get $v))))
+                          (local.set $q (i32.add (local.get $q) (i32.const 32)))
+                          (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                          (br_if $c_loop (i32.lt_u (local.get $c) (local.get $inC))))
+                        (local.set $p (i32.add (local.get $p) (local.get $inC)))
+                        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                        (br $x_loop)))
+                    (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                    (br $y_loop)))
+                (local.set $d (i32.add (local.get $d) (local.get $pix)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $ox_loop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oy_loop)))
+        (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $b_loop))))
 )

@@ -1,16 +1,18 @@
 /**
- * kernels.wat's im2col, maxpool and whole MAC layers (quant/golden/wasm) against their plain twins: quant/format's
- * im2col, quant/kernels' maxPool2d, and im2col + the JS GEMM + quant/spec's requantize, on seeded random
- * geometries (SEED env var, printed on failure), every rounding mode, batches that span several chunks.
+ * kernels.wat's im2col, maxpool, avgpool and whole MAC layers (quant/golden/wasm) against their plain twins:
+ * quant/format's im2col, quant/kernels' maxPool2d and averagePool2d, and im2col + the JS GEMM + quant/spec's
+ * requantize, on seeded random geometries (SEED env var, printed on failure), every rounding mode, batches that
+ * span several chunks.
  */
 import assert from 'node:assert/strict';
 import { Rng } from '../../../quant/random.ts';
 import { foldInputZeroPoint, quantizeMultiplier, requantize, ROUNDING_MODES, type RoundingMode } from '../../../quant/spec/index.ts';
-import { convGeometry, im2col, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
-import { maxPool2d } from '../../../quant/kernels/index.ts';
+import { convGeometry, im2col, type AvgPool2DLayer, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
+import { averagePool2d, maxPool2d } from '../../../quant/kernels/index.ts';
 import { gemmInt8, packB } from '../../../quant/golden/index.ts';
 import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
 import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/max-pool.ts';
+import { prepareWasmAvgPool, runWasmAvgPool } from '../../../quant/golden/wasm/avg-pool.ts';
 import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/mac-layer.ts';
 import { prepareLayer, runPreparedLayer } from '../../../quant/golden/layers.ts';
 import { uniformArithmetic } from '../../../quant/format/arithmetic.ts';
@@ -94,6 +96,34 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
     }
     const odd: MaxPool2DLayer = { type: 'maxpool2d', name: 'odd', inputShape: [4, 4, 3], outputShape: [2, 2, 3], pool: [2, 2], strides: [2, 2], padding: 'valid' };
     assert.equal(prepareWasmMaxPool(odd), undefined, 'channels not a multiple of 8 stay on the JS kernel');
+  });
+
+  it('avgpool equals quant/kernels averagePool2d on 200 random layers (clipped same windows, their counts, ties, clamps)', () => {
+    const rng = new Rng(SEED + 9);
+    for (let t = 0; t < 200; t++) {
+      const inC = 8 * rng.int(1, 3);
+      const { g, shape, kernel, strides, padding } = randomGeometry(rng, inC);
+      const a = rng.int(-128, 127);
+      const b = rng.int(-128, 127);
+      const wide = rng.int(0, 1) === 0;
+      const layer: AvgPool2DLayer = {
+        type: 'avgpool2d', name: `avg${t}`, inputShape: shape, outputShape: [g.outH, g.outW, inC], pool: kernel, strides, padding,
+        actMin: wide ? -128 : Math.min(a, b), actMax: wide ? 127 : Math.max(a, b),
+      };
+      const plan = prepareWasmAvgPool(layer);
+      assert.ok(plan);
+      const batch = rng.int(1, 3);
+      // codes all at an extreme now and then: the largest sums, and windows whose average is a tie
+      const extreme = [-128, 127, 0][rng.int(0, 5)];
+      const input = extreme === undefined ? randomInt8(rng, batch * shape.reduce((x, y) => x * y, 1)) : new Int8Array(batch * shape.reduce((x, y) => x * y, 1)).map((_, i) => (i % 2 === 0 ? extreme : rng.int(-128, 127)));
+      assert.deepEqual(runWasmAvgPool(plan, input, batch), averagePool2d(layer, input, batch), `seed ${SEED + 9}, case ${t}: ${JSON.stringify(layer)}`);
+    }
+    // a global pool of the DS-CNN's shape, 25 x 5 x 64
+    const global: AvgPool2DLayer = { type: 'avgpool2d', name: 'global', inputShape: [25, 5, 64], outputShape: [1, 1, 64], pool: [25, 5], strides: [25, 5], padding: 'valid', actMin: -128, actMax: 127 };
+    const x = randomInt8(new Rng(SEED + 10), 2 * 25 * 5 * 64);
+    assert.deepEqual(runWasmAvgPool(prepareWasmAvgPool(global)!, x, 2), averagePool2d(global, x, 2));
+    const odd: AvgPool2DLayer = { ...global, name: 'odd', inputShape: [4, 4, 3], outputShape: [2, 2, 3], pool: [2, 2], strides: [2, 2] };
+    assert.equal(prepareWasmAvgPool(odd), undefined, 'channels not a multiple of 8 stay on the JS kernel');
   });
 
   for (const mode of ROUNDING_MODES) {

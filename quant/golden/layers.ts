@@ -22,6 +22,8 @@ import type { OutputParams } from './wasm/output-stages.ts';
 import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
 import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/depthwise-layer.ts';
 import { prepareWasmAvgPool, runWasmAvgPool, type WasmAvgPoolPlan } from './wasm/avg-pool.ts';
+import { runWasmAdd } from './wasm/add-layer.ts';
+import { wasmKernels } from './wasm/kernels.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */
 export interface PreparedLayer {
@@ -40,6 +42,8 @@ export interface PreparedLayer {
   wasmPool?: WasmPoolPlan;
   /** An average pool on the WebAssembly kernels, else quant/kernels' runs. */
   wasmAvgPool?: WasmAvgPoolPlan;
+  /** An add on the WebAssembly kernels (its table looked up there), else quant/kernels' runs. */
+  wasmAdd?: boolean;
   /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
   wasmDepthwise?: WasmDepthwisePlan;
 }
@@ -96,6 +100,7 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
   if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
   }
+  if (layer.type === 'add' && process.env.INT8COSIM_GEMM !== 'js' && wasmKernels() !== null) return { layer, inSize, outSize, wasmAdd: true };
   if (layer.type === 'softmax') return { layer, inSize, outSize, softmax: prepareSoftmax(layer, arithmetic.softmax) };
   return { layer, inSize, outSize };
 }
@@ -188,7 +193,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'avgpool2d':
       return p.wasmAvgPool ? runWasmAvgPool(p.wasmAvgPool, input, batch) : averagePool2d(layer, input, batch);
     case 'add':
-      return add(layer, input, inputs[1] as Int8Array);
+      return p.wasmAdd ? runWasmAdd(layer, input, inputs[1] as Int8Array) : add(layer, input, inputs[1] as Int8Array);
     case 'softmax':
       return (p.softmax as PreparedSoftmax)(input);
     case 'flatten':

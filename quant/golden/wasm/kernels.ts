@@ -38,6 +38,7 @@ export interface WasmKernels {
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number,
   ): void;
   requant(c: number, cStride: number, out: number, m: number, n: number, stages: number, zp: number, lo: number, hi: number): void;
+  add_lookup(a: number, b: number, table: number, out: number, n: number): void;
   avgpool_sums(
     src: number, dst: number, batch: number, inH: number, inW: number, inC: number, kh: number, kw: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, outH: number, outW: number,

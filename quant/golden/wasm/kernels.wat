@@ -813,4 +813,33 @@
         (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $b_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; add_lookup(a, b, table, out, n): out[i] = table[(a[i] + 128) * 256 + (b[i] + 128)] for n int8 pairs: an int8
+  ;; ADD through the table of its 256 x 256 results (quant/kernels/add.ts addTable, built from quant/spec's
+  ;; addElement), four elements a step (the caller leaves 4 bytes of slack past a, b and out).
+  ;; ---------------------------------------------------------------------------------------------------------
+  (func $add_lookup (export "add_lookup")
+    (param $a i32) (param $b i32) (param $table i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $x i32) (local $y i32)
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; the four codes of each operand, one word each; byte k of x + 0x80808080 is code k + 128 (no carries)
+        (local.set $x (i32.xor (i32.load (i32.add (local.get $a) (local.get $i))) (i32.const 0x80808080)))
+        (local.set $y (i32.xor (i32.load (i32.add (local.get $b) (local.get $i))) (i32.const 0x80808080)))
+        (i32.store8 (i32.add (local.get $out) (local.get $i))
+          (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.shl (i32.and (local.get $x) (i32.const 0xff)) (i32.const 8)) (i32.and (local.get $y) (i32.const 0xff))))))
+        (i32.store8 offset=1 (i32.add (local.get $out) (local.get $i))
+          (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.and (local.get $x) (i32.const 0xff00)) (i32.and (i32.shr_u (local.get $y) (i32.const 8)) (i32.const 0xff))))))
+        (i32.store8 offset=2 (i32.add (local.get $out) (local.get $i))
+          (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.and (i32.shr_u (local.get $x) (i32.const 8)) (i32.const 0xff00)) (i32.and (i32.shr_u (local.get $y) (i32.const 16)) (i32.const 0xff))))))
+        (i32.store8 offset=3 (i32.add (local.get $out) (local.get $i))
+          (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 0xff00)) (i32.shr_u (local.get $y) (i32.const 24))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $step))))
 )

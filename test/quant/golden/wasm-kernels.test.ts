@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../../quant/random.ts';
 import { foldInputZeroPoint, quantizeMultiplier, requantize, ROUNDING_MODES, type RoundingMode } from '../../../quant/spec/index.ts';
-import { convGeometry, im2col, type AvgPool2DLayer, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
-import { averagePool2d, maxPool2d } from '../../../quant/kernels/index.ts';
+import { convGeometry, im2col, type AddLayer, type AvgPool2DLayer, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
+import { add, addDirect, averagePool2d, maxPool2d } from '../../../quant/kernels/index.ts';
+import { addParams } from '../../../quant/spec/index.ts';
+import { runWasmAdd } from '../../../quant/golden/wasm/add-layer.ts';
 import { gemmInt8, packB } from '../../../quant/golden/index.ts';
 import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
 import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/max-pool.ts';
@@ -124,6 +126,23 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
     assert.deepEqual(runWasmAvgPool(prepareWasmAvgPool(global)!, x, 2), averagePool2d(global, x, 2));
     const odd: AvgPool2DLayer = { ...global, name: 'odd', inputShape: [4, 4, 3], outputShape: [2, 2, 3], pool: [2, 2], strides: [2, 2] };
     assert.equal(prepareWasmAvgPool(odd), undefined, 'channels not a multiple of 8 stay on the JS kernel');
+  });
+
+  it('add equals quant/kernels add and the spec element loop on 100 random layers (lengths 1..5000, every pair of codes once)', () => {
+    const rng = new Rng(SEED + 11);
+    for (let t = 0; t < 100; t++) {
+      const q = () => ({ scale: 2 ** (rng.next() * 8 - 6), zeroPoint: rng.int(-128, 127) });
+      const lo = rng.int(-128, 0);
+      const params = addParams(q(), q(), q(), rng.int(0, 1) === 0 ? -128 : lo, rng.int(0, 1) === 0 ? 127 : rng.int(lo, 127));
+      const n = t === 0 ? 65536 : rng.int(1, 5000);
+      const layer = { type: 'add', name: `add${t}`, inputShape: [n], outputShape: [n], params } as unknown as AddLayer;
+      // the first layer takes every pair of codes
+      const a = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i >> 8) - 128) : randomInt8(rng, n);
+      const b = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i & 255) - 128) : randomInt8(rng, n);
+      const got = runWasmAdd(layer, a, b);
+      assert.deepEqual(got, add(layer, a, b), `seed ${SEED + 11}, case ${t}: ${n} elements`);
+      if (t < 10) assert.deepEqual(got, addDirect(layer, a, b), `seed ${SEED + 11}, case ${t}: the spec's element loop`);
+    }
   });
 
   for (const mode of ROUNDING_MODES) {

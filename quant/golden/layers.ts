@@ -17,12 +17,12 @@ import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { im2col } from '../format/im2col.ts';
-import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/mac-layer.ts';
+import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/layers/mac-layer.ts';
 import type { OutputParams } from './wasm/output-stages.ts';
-import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/max-pool.ts';
-import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/depthwise-layer.ts';
-import { prepareWasmAvgPool, runWasmAvgPool, type WasmAvgPoolPlan } from './wasm/avg-pool.ts';
-import { runWasmAdd } from './wasm/add-layer.ts';
+import { prepareWasmMaxPool, runWasmMaxPool, type WasmPoolPlan } from './wasm/layers/max-pool.ts';
+import { prepareWasmDepthwise, runWasmDepthwise, type WasmDepthwisePlan } from './wasm/layers/depthwise-layer.ts';
+import { prepareWasmAvgPool, runWasmAvgPool, type WasmAvgPoolPlan } from './wasm/layers/avg-pool.ts';
+import { runWasmAdd } from './wasm/layers/add-layer.ts';
 import { wasmKernels } from './wasm/kernels.ts';
 
 /** A layer with its weights packed and its bias folded: build once, run on many batches. */

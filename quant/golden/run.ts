@@ -2,8 +2,8 @@
  * The integer golden model: runs an exported QuantModel on int8 input codes exactly as the hardware would, layer
  * after layer in the model's order (quant/golden/layers.ts), each reading the outputs its `inputs` name.
  * Optionally returns every layer's int8 output, the evidence a mismatch bisection walks through. A conv layer
- * read by the max pool after it and by nothing else runs with that pool as one (wasm/mac-layer.ts fuseMaxPool,
- * the same bits), except in a run that collects every layer's output.
+ * read by the max pool after it and by nothing else runs with that pool as one (the same bits: fuseMaxPool in
+ * wasm/layers/mac-layer.ts), except in a run that collects every layer's output.
  */
 import { concat } from '../concat.ts';
 import { ShapeError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { shapeSize } from '../format/shapes.ts';
 import { inputSlots } from '../format/graph.ts';
 import type { QuantModel } from '../format/types.ts';
 import { prepareLayer, runPreparedLayer, type PreparedLayer } from './layers.ts';
-import { fuseMaxPool, runWasmMac, type WasmPoolFusion } from './wasm/mac-layer.ts';
+import { fuseMaxPool, runWasmMac, type WasmPoolFusion } from './wasm/layers/mac-layer.ts';
 
 export interface GoldenOptions {
   /** Also return every layer's output (index i = output of model.layers[i]). */
@@ -47,7 +47,7 @@ export class GoldenModel {
   private readonly prepared = new Map<string, PreparedLayer[]>();
   /**
    * Per arithmetic name, per layer: the max pool after it run with it (a conv layer read by that pool alone; see
-   * wasm/mac-layer.ts fuseMaxPool), else undefined. A run that collects every layer's output runs them apart.
+   * wasm/layers/mac-layer.ts fuseMaxPool), else undefined. A run that collects every layer's output runs them apart.
    */
   private readonly fusions = new Map<string, (WasmPoolFusion | undefined)[]>();
 

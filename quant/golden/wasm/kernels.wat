@@ -5,9 +5,13 @@
 ;;   im2col    the [M, K] patch matrix of NHWC int8 images             twin: quant/format/im2col.ts
 ;;   requant   int8 out[m, n] = requantize(C[m, n], column n's stage)   twin: quant/spec requantize
 ;;   requant_rows  the same along the rows (single rounding, shifts <= -1)  twin: quant/spec requantize
+;;   requant_rows_double  the same for double and ruy (right shifts <= 22)  twin: quant/spec requantize
 ;;   depthwise the int32 accumulators of a depthwise conv                twin: ../layers.ts runDepthwise
 ;;   maxpool   MAX_POOL_2D of NHWC int8 images                          twin: quant/kernels/max-pool2d.ts
-;; The callers (./kernels.ts loads the module; ./mac-layer.ts, ./max-pool.ts, ../gemm/wasm-gemm.ts) lay every
+;;   maxpool32 the same on a conv's int32 accumulators (conv + pool fused)  twin: the conv, then maxpool
+;;   avgpool_sums  AVERAGE_POOL_2D's window sums (then averagePoolElement)  twin: quant/kernels/average-pool2d.ts
+;;   add_lookup  ADD through its table of 256 x 256 results              twin: quant/kernels/add.ts
+;; The callers (./kernels.ts loads the module; ./layers/*.ts, ../gemm/wasm-gemm.ts) lay every
 ;; buffer out in the one exported memory.
 
 (module
@@ -658,7 +662,7 @@
   ;; pool of `batch` NHWC int32 images (a conv layer's accumulators, inC int32 a pixel, a multiple of 4): per
   ;; channel the largest value of the window clipped to the image, each window holding at least one tap (the
   ;; caller checks). A conv layer followed by its max pool runs as this pool on the accumulators, then the output
-  ;; stage on the pooled ones: the stage is non-decreasing in the accumulator where ../wasm/mac-layer.ts allows
+  ;; stage on the pooled ones: the stage is non-decreasing in the accumulator where ./layers/mac-layer.ts allows
   ;; the fusion, so the largest accumulator gives the largest code (4x fewer to requantize after a 2x2 pool).
   ;; ---------------------------------------------------------------------------------------------------------
   (func $maxpool32 (export "maxpool32")

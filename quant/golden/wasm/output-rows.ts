@@ -1,5 +1,5 @@
 /**
- * The output stage of a MAC or depthwise layer on kernels.wat (mac-layer.ts, depthwise-layer.ts): the stage bytes it
+ * The output stage of a MAC or depthwise layer on kernels.wat (layers/mac-layer.ts, layers/depthwise-layer.ts): the stage bytes it
  * reads, the stage on one chunk of int32 accumulator rows, and the int8 rows read back. `requant` writes rows n bytes
  * apart; `requant_rows` and `requant_rows_double` (where the layer is in their form) write them `stride` apart, the
  * accumulators' stride (n rounded up to 8), and they are compacted to n bytes when read back.

@@ -1,5 +1,5 @@
 /**
- * A conv layer and the max pool that reads it, run as one by the golden model (quant/golden/wasm/mac-layer.ts
+ * A conv layer and the max pool that reads it, run as one by the golden model (quant/golden/wasm/layers/mac-layer.ts
  * fuseMaxPool: the pool on the int32 accumulators, then the output stage), against the two layers by the book
  * (im2col, the JS GEMM, quant/spec's requantize, quant/kernels' maxPool2d) on seeded random models in every
  * rounding mode (SEED env var, printed on failure); and the case that shows why the fusion checks the stage is
@@ -12,7 +12,7 @@ import { convGeometry, im2col, type Conv2DLayer, type MaxPool2DLayer, type Quant
 import { maxPool2d } from '../../../quant/kernels/index.ts';
 import { compileGolden, gemmInt8 } from '../../../quant/golden/index.ts';
 import { wasmKernels } from '../../../quant/golden/wasm/kernels.ts';
-import { fuseMaxPool, prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/mac-layer.ts';
+import { fuseMaxPool, prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/layers/mac-layer.ts';
 import { stagesOf } from '../../../quant/golden/wasm/output-stages.ts';
 import { packB } from '../../../quant/golden/index.ts';
 

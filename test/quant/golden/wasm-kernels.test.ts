@@ -10,12 +10,12 @@ import { foldInputZeroPoint, quantizeMultiplier, requantize, ROUNDING_MODES, typ
 import { convGeometry, im2col, type AddLayer, type AvgPool2DLayer, type ConvGeometry, type MaxPool2DLayer } from '../../../quant/format/index.ts';
 import { add, addDirect, averagePool2d, maxPool2d } from '../../../quant/kernels/index.ts';
 import { addParams } from '../../../quant/spec/index.ts';
-import { runWasmAdd } from '../../../quant/golden/wasm/add-layer.ts';
+import { runWasmAdd } from '../../../quant/golden/wasm/layers/add-layer.ts';
 import { gemmInt8, packB } from '../../../quant/golden/index.ts';
 import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/kernels.ts';
-import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/max-pool.ts';
-import { prepareWasmAvgPool, runWasmAvgPool } from '../../../quant/golden/wasm/avg-pool.ts';
-import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/mac-layer.ts';
+import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/layers/max-pool.ts';
+import { prepareWasmAvgPool, runWasmAvgPool } from '../../../quant/golden/wasm/layers/avg-pool.ts';
+import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/layers/mac-layer.ts';
 import { prepareLayer, runPreparedLayer } from '../../../quant/golden/layers.ts';
 import { uniformArithmetic } from '../../../quant/format/arithmetic.ts';
 import type { DepthwiseConv2DLayer } from '../../../quant/format/index.ts';

@@ -3,9 +3,9 @@
  * 8 and int8 output bounds. Same bits as quant/kernels/max-pool2d.ts, which runs every other layer and is what
  * this one is tested against.
  */
-import { convGeometry, type ConvGeometry } from '../../format/shapes.ts';
-import type { MaxPool2DLayer } from '../../format/types.ts';
-import { align16, wasmKernels, wasmMemory } from './kernels.ts';
+import { convGeometry, type ConvGeometry } from '../../../format/shapes.ts';
+import type { MaxPool2DLayer } from '../../../format/types.ts';
+import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
 
 export interface WasmPoolPlan {
   geometry: ConvGeometry;

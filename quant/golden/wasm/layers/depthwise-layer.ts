@@ -1,13 +1,13 @@
 /**
  * A depthwise2d layer (depth multiplier 1) of the golden model on kernels.wat: `depthwise` for the int32
  * accumulators, 8 channels a vector, then the output stage (`requant`, or `requant_rows` where the layer is in
- * its form), chunk by chunk of images. Same bits as runDepthwise in ../layers.ts, which stays for runtimes
- * without WebAssembly SIMD and for parameters outside what ./output-stages.ts reproduces.
+ * its form), chunk by chunk of images. Same bits as runDepthwise in ../../layers.ts, which stays for runtimes
+ * without WebAssembly SIMD and for parameters outside what ../output-stages.ts reproduces.
  */
-import type { ConvGeometry } from '../../format/shapes.ts';
-import { align16, wasmKernels, wasmMemory } from './kernels.ts';
-import { outputStride, readOutputRows, requantChunk, stageBytes } from './output-rows.ts';
-import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
+import type { ConvGeometry } from '../../../format/shapes.ts';
+import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
+import { outputStride, readOutputRows, requantChunk, stageBytes } from '../output-rows.ts';
+import { stagesOf, type OutputParams, type OutputStages } from '../output-stages.ts';
 
 /** Output pixels per chunk: the accumulators (pixels x channels x 4 bytes) stay within L2. */
 const CHUNK_PIXELS = 1024;

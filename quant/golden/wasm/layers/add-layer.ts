@@ -3,10 +3,10 @@
  * (quant/kernels/add.ts addTable, from quant/spec's addElement), as quant/kernels' add does in JavaScript, which
  * runs where WebAssembly SIMD is absent and is what this one is tested against.
  */
-import { ShapeError } from '../../errors.ts';
-import type { AddLayer } from '../../format/types.ts';
-import { addTable } from '../../kernels/add.ts';
-import { align16, wasmKernels, wasmMemory } from './kernels.ts';
+import { ShapeError } from '../../../errors.ts';
+import type { AddLayer } from '../../../format/types.ts';
+import { addTable } from '../../../kernels/add.ts';
+import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
 
 /** The layer on two operands of the same length (the caller has checked them against the layer's shape). */
 export function runWasmAdd(layer: AddLayer, input1: Int8Array, input2: Int8Array): Int8Array {

@@ -4,11 +4,11 @@
  * quant/spec's averagePoolElement, as quant/kernels/average-pool2d.ts does, which runs every other layer and is
  * what this one is tested against.
  */
-import { averagePoolElement } from '../../spec/index.ts';
-import { convGeometry, type ConvGeometry } from '../../format/shapes.ts';
-import type { AvgPool2DLayer } from '../../format/types.ts';
-import { clippedWindow, type ClippedWindow } from '../../kernels/window.ts';
-import { align16, wasmKernels, wasmMemory } from './kernels.ts';
+import { averagePoolElement } from '../../../spec/index.ts';
+import { convGeometry, type ConvGeometry } from '../../../format/shapes.ts';
+import type { AvgPool2DLayer } from '../../../format/types.ts';
+import { clippedWindow, type ClippedWindow } from '../../../kernels/window.ts';
+import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
 
 export interface WasmAvgPoolPlan {
   geometry: ConvGeometry;

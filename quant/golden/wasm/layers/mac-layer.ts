@@ -1,16 +1,16 @@
 /**
  * A dense or conv2d layer of the golden model on kernels.wat, whole: im2col (conv), the int8 GEMM and the output
  * stage, chunk by chunk of rows so that the patch and accumulator blocks stay in cache, with the int32
- * accumulators never leaving WebAssembly memory. Same bits as the JS path of ../layers.ts (quant/spec's
+ * accumulators never leaving WebAssembly memory. Same bits as the JS path of ../../layers.ts (quant/spec's
  * requantize per element), which stays for runtimes without WebAssembly SIMD and for parameters outside what
- * ./output-stages.ts reproduces.
+ * ../output-stages.ts reproduces.
  */
-import { convGeometry, type ConvGeometry } from '../../format/shapes.ts';
-import type { MaxPool2DLayer } from '../../format/types.ts';
-import type { WasmPackedB } from '../gemm/wasm-gemm.ts';
-import { align16, wasmKernels, wasmMemory } from './kernels.ts';
-import { outputStride, readOutputRows, requantChunk, stageBytes } from './output-rows.ts';
-import { stagesOf, type OutputParams, type OutputStages } from './output-stages.ts';
+import { convGeometry, type ConvGeometry } from '../../../format/shapes.ts';
+import type { MaxPool2DLayer } from '../../../format/types.ts';
+import type { WasmPackedB } from '../../gemm/wasm-gemm.ts';
+import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
+import { outputStride, readOutputRows, requantChunk, stageBytes } from '../output-rows.ts';
+import { stagesOf, type OutputParams, type OutputStages } from '../output-stages.ts';
 
 /** Rows of the GEMM per chunk: A (rows x K bytes) and C (rows x N x 4 bytes) stay within L2. */
 const CHUNK_ROWS = 2048;

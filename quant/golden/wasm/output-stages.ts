@@ -130,23 +130,33 @@ export function outputStages(
   return stages;
 }
 
+/** The least and largest f(shift) over a layer's columns. */
+function rangeOf(shift: Int32Array, f: (sh: number) => number): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const sh of shift) {
+    min = Math.min(min, f(sh));
+    max = Math.max(max, f(sh));
+  }
+  return { min, max };
+}
+
+/** Zeroed records for n columns rounded up to 8, `groupBytes` per group of 4. */
+function groupRecords(n: number, groupBytes: number): { bytes: Uint8Array; view: DataView } {
+  const bytes = new Uint8Array(2 * Math.ceil(n / 8) * groupBytes);
+  return { bytes, view: new DataView(bytes.buffer) };
+}
+
 function rowStages(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number): RowStages | undefined {
   const n = bias.length;
   if (actMin < -128 || actMax > 127 || zp < -128 || zp > 127 || n === 0) return undefined;
   if (mode !== 'single') return rowStagesDouble(bias, multiplier, shift, mode, zp, actMin, actMax);
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (const sh of shift) {
-    tMin = Math.min(tMin, 31 - sh);
-    tMax = Math.max(tMax, 31 - sh);
-  }
+  const { min: tMin, max: tMax } = rangeOf(shift, (sh) => 31 - sh);
   if (tMin < 32 || tMax - tMin > ROW_SPREAD_MAX) return undefined;
   const u = tMax - tMin;
   const lo = actMin - zp;
   const hi = actMax - zp;
-  const groups = 2 * Math.ceil(n / 8);
-  const bytes = new Uint8Array(groups * ROW_GROUP_BYTES);
-  const view = new DataView(bytes.buffer);
+  const { bytes, view } = groupRecords(n, ROW_GROUP_BYTES);
   for (let col = 0; col < n; col++) {
     const o = (col >> 2) * ROW_GROUP_BYTES;
     const lane = col & 3;
@@ -171,19 +181,12 @@ function rowStages(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, 
 function rowStagesDouble(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number): RowStages | undefined {
   const n = bias.length;
   const right = (sh: number) => (sh > 0 ? 0 : -sh);
-  let r0 = Infinity;
-  let rMax = -Infinity;
-  for (const sh of shift) {
-    r0 = Math.min(r0, right(sh));
-    rMax = Math.max(rMax, right(sh));
-  }
+  const { min: r0, max: rMax } = rangeOf(shift, right);
   if (rMax > ROW_RIGHT_MAX) return undefined;
   const u = rMax - r0;
   const lo = actMin - zp;
   const hi = actMax - zp;
-  const groups = 2 * Math.ceil(n / 8);
-  const bytes = new Uint8Array(groups * ROW_GROUP_BYTES_DOUBLE);
-  const view = new DataView(bytes.buffer);
+  const { bytes, view } = groupRecords(n, ROW_GROUP_BYTES_DOUBLE);
   for (let col = 0; col < n; col++) {
     const o = (col >> 2) * ROW_GROUP_BYTES_DOUBLE + 4 * (col & 3);
     const sh = shift[col] as number;

@@ -8,8 +8,10 @@
  * in CPU seconds of this process (process.cpuUsage), so that other jobs on a shared machine count against neither
  * mode; the wall-clock ratio is kept beside it.
  * The peer (bench/peers/torch_peer.py, Debian's python3-torch) trains the same networks on the same data, batch and
- * thread count right after ours in the same run; each epoch figure's ratio to it is ours / PyTorch's (issue 17's
- * targets: CNN <= 1.5x, TFC <= 1.0x). tfjs's WASM backend runs one thread in Node, so the peer runs one too.
+ * thread count in the same run, in turn with ours: after each of our blocks of float and QAT steps, a block of as
+ * many of its own, so that the machine's swings reach both sides of a ratio alike. Each epoch figure's ratio to it
+ * is ours / PyTorch's (issue 17's targets: CNN <= 1.5x, TFC <= 1.0x). tfjs's WASM backend runs one thread in Node,
+ * so the peer runs one too.
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../model/backend/backend.ts';
@@ -18,7 +20,7 @@ import { Network } from '../model/net/network.ts';
 import { networkSpec } from '../model/net/spec.ts';
 import { calibrate, newQatState } from '../model/train/calibrate.ts';
 import { trainPhase } from '../model/train/trainer.ts';
-import { peerAbsent, peerTrain } from './peers/pytorch.ts';
+import { peerAbsent, peerTrain, type PeerTrain } from './peers/pytorch.ts';
 import type { BenchResult, Figure } from './result.ts';
 
 const STEPS = 100;
@@ -35,7 +37,7 @@ export default async function bench(): Promise<BenchResult> {
   const details: Record<string, unknown> = { backend, loadBefore: loadavg() };
   const absent = await peerAbsent();
   if (absent !== undefined) console.error(absent);
-  details.peer = absent ?? `PyTorch, ${THREADS} thread, same data and batch, run after ours for each network`;
+  details.peer = absent ?? `PyTorch, ${THREADS} thread, same data and batch, a block of ${STEPS} steps after each of ours`;
   for (const name of ['tfc', 'cnn'] as const) {
     const net = new Network(networkSpec(name), 1);
     const base = { batchSize: 64, learningRate: 1e-3, seed: 1, epochs: 1, maxStepsPerEpoch: STEPS };
@@ -50,6 +52,7 @@ export default async function bench(): Promise<BenchResult> {
       const c = process.cpuUsage(c0);
       t[k] += (c.user + c.system) / 1e6;
     };
+    const peerRuns: { float: PeerTrain[]; qat: PeerTrain[] } = { float: [], qat: [] };
     for (let r = 0; r < REPEATS; r++) {
       timed('float', () => trainPhase(net, data.train, { ...base, phase: 'float' }));
       for (const o of q.observers) o.frozen = false;
@@ -58,6 +61,9 @@ export default async function bench(): Promise<BenchResult> {
       for (const o of q.observers) o.freeze();
       q.bnFrozen = true;
       timed('late', () => trainPhase(net, data.train, { ...base, phase: 'qat', qat: q }));
+      if (absent === undefined) {
+        for (const mode of ['float', 'qat'] as const) peerRuns[mode].push(await peerTrain({ network: name, mode, steps: STEPS, batch: 64, threads: THREADS }));
+      }
     }
     const perEpoch = (s: number): number => (s / (REPEATS * STEPS)) * EPOCH_STEPS;
     // epochs in wall seconds (what the 45 s target means); the QAT / float ratio in CPU seconds
@@ -69,7 +75,7 @@ export default async function bench(): Promise<BenchResult> {
     const wallRatio = qat / f;
     net.dispose();
     details[name] = { floatEpoch: f, qatEarlyEpoch: early, qatLateEpoch: late, qatEpoch: qat, qatOverFloatWall: wallRatio, cpuSeconds: { ...t, qatOverFloat: cpuRatio } };
-    const peer = absent === undefined ? await peerEpochs(name) : undefined;
+    const peer = absent === undefined ? peerEpochs(peerRuns) : undefined;
     if (peer !== undefined) details[`${name}Peer`] = peer;
     // ours / PyTorch's in CPU seconds of each process (one thread each; a busy machine slows both walls unevenly)
     const cpuEpoch = { float: perEpoch(t.float), qat: (perEpoch(t.early) + perEpoch(t.late)) / 2 };
@@ -93,15 +99,14 @@ export default async function bench(): Promise<BenchResult> {
   return { name: 'train-speed', figures, details };
 }
 
-/** PyTorch's float and QAT epoch (wall and CPU seconds, extrapolated from 300 steps as ours are) on the same network. */
-async function peerEpochs(name: 'tfc' | 'cnn'): Promise<{ wall: { float: number; qat: number }; cpu: { float: number; qat: number }; engine: string | null; torch: string }> {
-  const steps = REPEATS * STEPS;
-  const fl = await peerTrain({ network: name, mode: 'float', steps, batch: 64, threads: THREADS });
-  const q = await peerTrain({ network: name, mode: 'qat', steps, batch: 64, threads: THREADS });
+/** PyTorch's float and QAT epoch (wall and CPU seconds, extrapolated from its blocks of steps as ours are). */
+function peerEpochs(runs: { float: PeerTrain[]; qat: PeerTrain[] }): { wall: { float: number; qat: number }; cpu: { float: number; qat: number }; engine: string | null; torch: string } {
+  const mean = (xs: PeerTrain[], f: (p: PeerTrain) => number): number => (xs.reduce((a, p) => a + f(p), 0) / xs.length) * EPOCH_STEPS;
+  const last = runs.qat[runs.qat.length - 1] as PeerTrain;
   return {
-    wall: { float: fl.secondsPerStep * EPOCH_STEPS, qat: q.secondsPerStep * EPOCH_STEPS },
-    cpu: { float: fl.cpuSecondsPerStep * EPOCH_STEPS, qat: q.cpuSecondsPerStep * EPOCH_STEPS },
-    engine: q.engine,
-    torch: q.torch,
+    wall: { float: mean(runs.float, (p) => p.secondsPerStep), qat: mean(runs.qat, (p) => p.secondsPerStep) },
+    cpu: { float: mean(runs.float, (p) => p.cpuSecondsPerStep), qat: mean(runs.qat, (p) => p.cpuSecondsPerStep) },
+    engine: last.engine,
+    torch: last.torch,
   };
 }

@@ -105,6 +105,14 @@ export abstract class ArrayModel {
 
   /** nCycles cycles from flat buffers: inputs nCycles*inWords words from inStart, outputs nCycles*outWords from outStart. */
   run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
+    this.checkRun(nCycles, inBuf, outBuf, inStart, outStart);
+    const iw = this.inWords;
+    const ow = this.outWords;
+    for (let t = 0; t < nCycles; t++) this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
+  }
+
+  /** What run() checks before its first cycle: the model was reset, and both buffers hold the cycles asked for. */
+  protected checkRun(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart: number, outStart: number): void {
     if (!this.isReset) throw new LifecycleError('ArraySim.run() before reset(): call reset() first');
     const iw = this.inWords;
     const ow = this.outWords;
@@ -114,7 +122,24 @@ export abstract class ArrayModel {
           `from ${outStart}, got buffers of ${inBuf.length} and ${outBuf.length}`,
       );
     }
-    for (let t = 0; t < nCycles; t++) this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
+  }
+
+  /** Whether step() checks the hazard rules (ArraySimOptions.checkHazards): then every cycle must go through it. */
+  protected get checksHazards(): boolean {
+    return this.hazards !== undefined;
+  }
+
+  /**
+   * After cycles a subclass ran without step() (they had no port write, so nothing in them could be refused or
+   * sampled): the cycle count, and the last cycle's buffers for the trace line.
+   */
+  protected advance(n: number, inBuf: Int32Array, lastInOff: number, outBuf: Int32Array, lastOutOff: number): void {
+    this.cycle += n;
+    this.counters.cycles += n;
+    this.lastIn = inBuf;
+    this.lastInOff = lastInOff;
+    this.lastOut = outBuf;
+    this.lastOutOff = lastOutOff;
   }
 
   /** round_q: the rounding mode's code of the last configuration write. */

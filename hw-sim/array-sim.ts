@@ -27,9 +27,10 @@
  *
  * The grid's fast path. psum_q of PE (r, c) in cycle τ belongs to the beat e = τ-1-r-c: it is 0 when that beat's
  * a_en was 0, else the column's dot product over rows 0..r of the beat's a with the weights of its bank as each PE row
- * saw them. So while no weight write has touched a bank since before the first of its beats still in flight entered
- * (the beats of the last R+C-1 cycles; beats of both banks, and idle ones, may be among them), the current weights
- * are the ones every beat met, and the grid needs no register by register update: a cycle computes only what leaves
+ * saw them. So while no weight write to a row of a bank has landed after a beat of that bank still in flight met
+ * the row (the beats of the last R+C-1 cycles; beats of both banks, and idle ones, may be among them; a write just
+ * ahead of a bank's first beats, as compiled programs load a bank row by row, is seen by all of them), the current
+ * weights are the ones every beat met, and the grid needs no register by register update: a cycle computes only what leaves
  * the grid, the de-skew lines' values, a beat's whole row of them at once (the vector-matrix product of its a with
  * its bank's weights: `lazy` cycles, nextDeskewLazy). `psumBuf` is then stale; the first cycle that needs the grid
  * register by register (a write to a bank with beats in flight) and `psumQ` / `readRegisters` first fill it from the
@@ -38,7 +39,9 @@
  * lazy cycle takes its beat's row from rows computed ahead in one call of hw-sim's WebAssembly kernel
  * (wasm/beat-rows.wat) for up to ROWS_AHEAD beats of its bank (`rowAhead`): at 8x8 about 25 ns a row in the kernel
  * and 50 in copying the beats in and the rows out (a 2,000-image cosim profile), against 200-300 ns of JavaScript
- * multiply-adds.
+ * multiply-adds. And a run of lazy cycles whose beats write no register through the ports runs `quiet` (runQuiet):
+ * the chains and de-skew rows of up to QUIET_BLOCK cycles in one loop, then the back end's cycles in one call of
+ * OutputStages.runQuiet, instead of a step() a cycle.
  */
 import { RangeCheckError } from '../quant/errors.ts';
 import { mac } from '../quant/spec/index.ts';
@@ -57,6 +60,20 @@ const MASK = CHAIN_SLOTS - 1;
 export const ROWS_AHEAD = 256;
 /** Fewer beats of one lane left in the run than this: the lazy cycles compute their rows one at a time in JavaScript. */
 const MIN_ROWS_AHEAD = 8;
+
+/** Cycles runQuiet takes at most in one call: n + C - 1 <= CHAIN_SLOTS for every C (C <= 32). */
+const QUIET_BLOCK = 64;
+
+/**
+ * The first cycle from t (before end) of a run whose beat (in b from inStart, iw words a cycle) writes a register
+ * through the ports (w_en, p_en or c_en), or end.
+ */
+function quietFrom(b: Int32Array, inStart: number, iw: number, t: number, end: number): number {
+  for (let o = inStart + t * iw; t < end; t++, o += iw) {
+    if ((((b[o + IN.wEn] as number) | (b[o + IN.pEn] as number) | (b[o + IN.cEn] as number)) & 1) === 1) return t;
+  }
+  return end;
+}
 
 /** The kernel's memory as words (one view for every ArraySim of this thread; a new one after the memory grows). */
 let kernelWords: Int32Array | undefined;
@@ -152,9 +169,11 @@ export class ArraySim extends ArrayModel {
   /** laneOf() of the beat that entered last, and the cycle it became that (the grid is uniform R+C-2 cycles later). */
   private lane = 0;
   private laneSince = -CHAIN_SLOTS;
-  /** The last cycle a beat with a_en 1 on bank 0 / 1 entered. */
-  private readonly beatOnBank = new Float64Array(2);
-  /** beatOnBank of bank 0 / 1 when a weight write to it was last sampled: the last beat of that bank whose PEs may not all have met the same weights. */
+  /**
+   * Bank 0 / 1: the last beat on that bank that met a PE of a row before a write to the row landed
+   * (lastBeatReaching), over every write sampled: the last beat of the bank whose PEs may not all have met the same
+   * weights.
+   */
   private readonly beatAtWrite = new Float64Array(2);
   /** psumBuf holds psum_q (false after a lazy cycle, until fillPsum). */
   private psumValid = true;
@@ -171,6 +190,10 @@ export class ArraySim extends ArrayModel {
   private readonly rowsAhead: Int32Array;
   /** Lazy cycles that took their row from rowsAhead (a statistic for tests and benches; not reset). */
   rowsAheadUsed = 0;
+  /** Cycles run quiet (runQuiet; a statistic for tests and benches; not reset). */
+  quietCycles = 0;
+  /** Cycles that were not lazy: the grid ran register by register (a statistic for tests and benches; not reset). */
+  gridCycles = 0;
   private rowsFrom = 0;
   private rowsCount = 0;
   private rowsBank = -1;
@@ -201,15 +224,62 @@ export class ArraySim extends ArrayModel {
    * (rowAhead), since they are in inBuf already.
    */
   override run(nCycles: number, inBuf: Int32Array, outBuf: Int32Array, inStart = 0, outStart = 0): void {
+    this.checkRun(nCycles, inBuf, outBuf, inStart, outStart);
+    const iw = this.inWords;
+    const ow = this.outWords;
     this.runIn = inBuf;
     this.runInStart = inStart;
     this.runCycle0 = this.cycle;
     this.runEnd = this.cycle + nCycles;
+    const hazards = this.checksHazards;
     try {
-      super.run(nCycles, inBuf, outBuf, inStart, outStart);
+      let quietEnd = 0; // cycles t .. quietEnd-1 of this run write no register through the ports
+      for (let t = 0; t < nCycles; ) {
+        if (!hazards && t >= quietEnd) quietEnd = quietFrom(inBuf, inStart, iw, t, nCycles);
+        if (!hazards && t < quietEnd && this.mayRunQuiet()) {
+          const n = Math.min(quietEnd - t, QUIET_BLOCK);
+          this.runQuiet(n, inBuf, inStart + t * iw, outBuf, outStart + t * ow);
+          t += n;
+        } else {
+          this.step(inBuf, inStart + t * iw, outBuf, outStart + t * ow);
+          t++;
+        }
+      }
     } finally {
       this.runIn = undefined;
     }
+  }
+
+  /**
+   * Whether the cycles to come may run quiet (runQuiet) while their beats write no register: this one is lazy, the
+   * one before was (so the de-skew rows of the beats in flight are in the chain), and no one reads psum_q now.
+   * Without writes, a lazy cycle's successors are lazy too.
+   */
+  private mayRunQuiet(): boolean {
+    return this.lastLazy === this.cycle - 1 && this.cycle >= this.eagerUntil && this.lazyCycle();
+  }
+
+  /**
+   * n lazy cycles whose beats (in b from o, inWords each) write no weight, parameter or configuration register (n
+   * at most QUIET_BLOCK): the same registers and outputs as n step()s. Nothing in them can be refused (only a write
+   * can be, and no hazard checker runs), and with no write ProgrammedRegisters' sample() and commit() do nothing.
+   * First the chains and the de-skew rows of all n cycles (the rows of the beats of τ-R, as nextDeskewLazy), then the
+   * back end's n cycles in one call: the rows those read (slots τ0 .. τ0+n-1) were entered by cycle τ0+n-C at the
+   * latest, and the ones entered here (up to slot τ0+n+C-2) overwrite no slot still to be read while n + C - 1 <= H.
+   */
+  private runQuiet(n: number, b: Int32Array, o: number, out: Int32Array, outOff: number): void {
+    const iw = this.inWords;
+    const tau0 = this.cycle;
+    for (let i = 0; i < n; i++) {
+      this.nextChainsAt(b, o + i * iw, tau0 + i);
+      this.deskewRowLazy(tau0 + i);
+    }
+    this.lastLazy = tau0 + n - 1;
+    this.psumValid = false;
+    this.quietCycles += n;
+    // psumCur stays: psum_q is stale after lazy cycles (psumValid), and fillPsum fills whichever half is current
+    this.stages.runQuiet(n, tau0, this.enChain, this.ctrlFirstChain, this.ctrlLastChain, this.ctrlAddrChain, this.rows + this.cols - 1, MASK, this.deskewChain, out, outOff, this.outWords, this.counters);
+    this.advance(n, b, o + (n - 1) * iw, out, outOff + (n - 1) * this.outWords);
   }
 
   protected resetLines(): void {
@@ -219,7 +289,6 @@ export class ArraySim extends ArrayModel {
     this.psumCur = 0;
     this.lane = 0;
     this.laneSince = -CHAIN_SLOTS;
-    this.beatOnBank.fill(-CHAIN_SLOTS);
     this.beatAtWrite.fill(-CHAIN_SLOTS);
     this.psumValid = true;
     this.eagerUntil = 0;
@@ -302,9 +371,11 @@ export class ArraySim extends ArrayModel {
    */
   protected nextLines(b: Int32Array, o: number): void {
     this.nextChains(b, o);
-    if (((b[o + IN.wEn] as number) & 1) === 1) {
-      const bank = (b[o + IN.wBank] as number) & 1;
-      this.beatAtWrite[bank] = this.beatOnBank[bank] as number; // this cycle's beat included (nextChains ran): PE (0, 0) takes it with the old weight
+    const wRow = this.programmed.weightWriteRow; // sample() ran
+    if (wRow >= 0) {
+      const bank = this.programmed.weightWriteBank;
+      const e = this.lastBeatReaching(bank, wRow);
+      if (e > (this.beatAtWrite[bank] as number)) this.beatAtWrite[bank] = e;
       this.bankWrites[bank] = (this.bankWrites[bank] as number) + 1;
     }
     if (this.lazyCycle()) {
@@ -312,6 +383,7 @@ export class ArraySim extends ArrayModel {
       this.psumValid = false;
     } else {
       if (!this.psumValid) this.fillPsum();
+      this.gridCycles++;
       this.nextDeskew();
       this.nextGrid();
     }
@@ -320,9 +392,13 @@ export class ArraySim extends ArrayModel {
 
   /** Register 0 of the activation chains and of the control line takes its input from the ports. */
   private nextChains(b: Int32Array, o: number): void {
+    this.nextChainsAt(b, o, this.cycle);
+  }
+
+  /** The same in cycle tau (runQuiet's cycles, which do not advance `cycle` one by one). */
+  private nextChainsAt(b: Int32Array, o: number, tau: number): void {
     const R = this.rows;
     const H = CHAIN_SLOTS;
-    const tau = this.cycle;
     const slot = tau & MASK;
     const aEn = (b[o + IN.aEn] as number) & 1;
     // bank_d = bank_in whatever the valid bit (ARCHITECTURE.md section 4): a_bank_i enters the line even when a_en_i is 0.
@@ -336,7 +412,6 @@ export class ArraySim extends ArrayModel {
       this.lane = lane;
       this.laneSince = tau;
     }
-    if (aEn === 1) this.beatOnBank[aBank] = tau;
     // row r's register 0 is its first skew register (a_q of PE (0, 0) for row 0)
     const chain = this.actChain;
     const aOff = o + this.aOff;
@@ -362,19 +437,38 @@ export class ArraySim extends ArrayModel {
   }
 
   /**
+   * The last beat on `bank` still in flight (entered in τ-(R+C-1) .. τ) that has met PE (row, 0) before a weight
+   * write sampled in this cycle τ lands: the beat of cycle e meets it in cycle e + row, with the old weight when
+   * e + row <= τ (PE (0, 0) takes this cycle's beat with the old weight). A later beat meets the new weight at
+   * every PE of the row, and so do all the beats after it: a write just ahead of its bank's first beat, as the
+   * compiler loads a bank row by row in the cycles its first beats enter, leaves every beat on one set of weights.
+   * -CHAIN_SLOTS when there is none.
+   */
+  private lastBeatReaching(bank: number, row: number): number {
+    const tau = this.cycle;
+    const oldest = tau - (this.rows + this.cols - 1);
+    for (let e = tau - row; e >= oldest; e--) {
+      const s = e & MASK;
+      if (this.enChain[s] === 1 && this.bankChain[s] === bank) return e;
+    }
+    return -CHAIN_SLOTS;
+  }
+
+  /**
    * Whether this cycle may be lazy: for the beats in the registers and the one entering (cycles τ-(R+C-1) .. τ), no
-   * write to a bank sampled since before the first of that bank's beats among them entered (nor in this cycle: it
-   * lands at this edge, after PE (0, 0) took the entering beat), so that every PE of every beat in flight met the
-   * weights the registers hold now. (Until 2026-12-01 every beat in flight also had to be of one lane: a stream
-   * switches bank every 48 cycles or so at 8x8, with the new bank's last write one cycle before.)
+   * write to a row of their bank landed after one of them met that row, nor lands at this edge (see
+   * lastBeatReaching), so that every PE of every beat in flight met the weights the registers hold now. (Until
+   * 2026-12-01 every beat in flight also had to be of one lane: a stream switches bank every 48 cycles or so at 8x8.
+   * Until 2026-12-03 any write to a bank with a beat in flight counted, the rows not yet reached included: each bank
+   * load of a compiled program then cost R+C-1 cycles or more of the grid register by register, 18% of the cycles
+   * of a 32x32 GEMM.)
    */
   private lazyCycle(): boolean {
     const tau = this.cycle;
     const span = this.rows + this.cols;
     if (tau < this.eagerUntil) return false;
     // Beats of both lanes may be in flight: each meets only its own bank's weights (a beat with a_en 0, none). So
-    // for each bank, the last write to it came before the first of its beats still in flight entered: the last beat
-    // on that bank at its write (beatAtWrite) has left.
+    // for each bank, the last beat of it that met a row before a write to the row landed (beatAtWrite) has left.
     const oldest = tau - (span - 1);
     return (this.beatAtWrite[0] as number) < oldest && (this.beatAtWrite[1] as number) < oldest;
   }
@@ -443,12 +537,19 @@ export class ArraySim extends ArrayModel {
       }
     }
     this.lastLazy = tau;
+    this.deskewRowLazy(tau);
+  }
+
+  /** The de-skew row a lazy cycle τ enters: the beat of τ-R's, at slot τ+C-1 (0 for a beat with a_en 0). */
+  private deskewRowLazy(tau: number): void {
+    const R = this.rows;
+    const C = this.cols;
     const row = ((tau + C - 1) & MASK) * C;
     const s = (tau - R) & MASK;
     if (this.enChain[s] !== 1) this.deskewChain.fill(0, row, row + C);
     else {
       const bank = this.bankChain[s] as number;
-      if (!this.rowAhead(tau - R, bank, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, s, bank * n, row);
+      if (!this.rowAhead(tau - R, bank, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, s, bank * R * C, row);
     }
   }
 

@@ -123,6 +123,99 @@ export class OutputStages {
     cnt.outputRows++;
   }
 
+  /**
+   * n cycles in a row whose beats write no parameter or configuration register, from cycle tau0: the same as n
+   * rounds of writeOutputs (into out at outStart + i*ow), nextAccumulate, nextRequantize and commit, with the
+   * accumulate stage's beat read off the control line (en, first, last, addr: slot (tau - lineLen) & mask of the
+   * four chains in cycle tau) and its sums from the row of slot tau & mask in sums. One loop over locals instead of
+   * four calls a cycle (ArraySim's quiet cycles).
+   */
+  runQuiet(
+    n: number, tau0: number, en: Int32Array, first: Int32Array, last: Int32Array, addr: Int32Array, lineLen: number, mask: number,
+    sums: Int32Array, out: Int32Array, outStart: number, ow: number, cnt: ArrayCounters,
+  ): void {
+    const C = this.cols;
+    const mem = this.accMem;
+    const aOff = this.oAccOff;
+    const dOff = OUT.oData;
+    const vOff = OUT.oValid;
+    const adOff = OUT.oAddr;
+    const accQ = this.accQ;
+    let oDataQ = this.oDataQ;
+    let oAccQ = this.oAccQ;
+    let oDataD = this.oDataD;
+    let oAccD = this.oAccD;
+    let accValidQ = this.accValidQ;
+    let accAddrQ = this.accAddrQ;
+    let oValidQ = this.oValidQ;
+    let oAddrQ = this.oAddrQ;
+    let overwrites = 0;
+    let adds = 0;
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      const tau = tau0 + i;
+      // the outputs: the flops before the edge
+      const o = outStart + i * ow;
+      out[o + vOff] = oValidQ;
+      out[o + adOff] = oAddrQ;
+      for (let c = 0; c < C; c++) {
+        out[o + dOff + c] = oDataQ[c] as number;
+        out[o + aOff + c] = oAccQ[c] as number;
+      }
+      // the requantize stage reads acc_q before the edge: its next values first
+      const oWe = accValidQ;
+      if (oWe === 1) {
+        this.params.requantize(accQ, oDataD, oAccD);
+        rows++;
+      }
+      const oAddrD = oWe === 1 ? accAddrQ : oAddrQ;
+      // the accumulate stage (the memory row is written now: its only reader is this stage, which read it first)
+      const s = (tau - lineLen) & mask;
+      let accValidD = 0;
+      if (en[s] === 1) {
+        const a = addr[s] as number;
+        const row = a * C;
+        const from = (tau & mask) * C;
+        if (first[s] === 1) {
+          for (let c = 0; c < C; c++) mem[row + c] = sums[from + c] as number;
+          overwrites++;
+        } else {
+          for (let c = 0; c < C; c++) mem[row + c] = ((mem[row + c] as number) + (sums[from + c] as number)) | 0;
+          adds++;
+        }
+        if (last[s] === 1) {
+          // acc_q takes the row (in place: the requantize stage has read this cycle's acc_q already)
+          for (let c = 0; c < C; c++) accQ[c] = mem[row + c] as number;
+          accValidD = 1;
+          accAddrQ = a;
+        }
+      }
+      // the edge
+      accValidQ = accValidD;
+      if (oWe === 1) {
+        let t = oDataQ;
+        oDataQ = oDataD;
+        oDataD = t;
+        t = oAccQ;
+        oAccQ = oAccD;
+        oAccD = t;
+      }
+      oValidQ = oWe;
+      oAddrQ = oAddrD;
+    }
+    this.oDataQ = oDataQ;
+    this.oDataD = oDataD;
+    this.oAccQ = oAccQ;
+    this.oAccD = oAccD;
+    this.accValidQ = accValidQ;
+    this.accAddrQ = accAddrQ;
+    this.oValidQ = oValidQ;
+    this.oAddrQ = oAddrQ;
+    cnt.accOverwrites += overwrites;
+    cnt.accAdds += adds;
+    cnt.outputRows += rows;
+  }
+
   /** The clock edge: D becomes Q, the pending register writes land. */
   commit(): void {
     let t: Int32Array;

@@ -127,6 +127,15 @@ export class ProgrammedRegisters {
     cnt.configWrites += this.cWe;
   }
 
+  /** The weight row the beat last sampled writes at this edge, or -1 (no write, or a row index past the array). */
+  get weightWriteRow(): number {
+    return this.wWe === 1 && this.wWeRow < this.rows ? this.wWeRow : -1;
+  }
+  /** The bank of that write. */
+  get weightWriteBank(): number {
+    return this.wWeBank;
+  }
+
   /** The clock edge: the pending writes land (a row or column index past the array writes nothing). */
   commit(): void {
     if (this.wWe === 1 && this.wWeRow < this.rows) {

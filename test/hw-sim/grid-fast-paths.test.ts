@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
-import { ArraySim, IN, arrayConfig, inWords, outWordNames, regWordName, regWords } from '../../hw-sim/index.ts';
+import { ArraySim, IN, arrayConfig, compileGemm, inWords, outWordNames, regWordName, regWords } from '../../hw-sim/index.ts';
+import { quantizeMultiplier } from '../../quant/spec/index.ts';
 import { modelPair } from './model-pair.ts';
 import { randomBeat } from './random-beat.ts';
 
@@ -111,6 +112,73 @@ describe('hw-sim ArraySim grid fast paths (uniform beats, lazy cycles, idle) aga
       for (let i = 0; i < ow; i++) if (of[t * ow + i] !== on[i]) assert.fail(`cycle ${t}: output word ${i} = ${of[t * ow + i]}, naive ${on[i]}`);
     }
     assert.ok(fast.rowsAheadUsed > 900, `${fast.rowsAheadUsed} of ${n} cycles took rows computed ahead`);
+  });
+
+  /**
+   * A compiled GEMM: each bank is loaded row by row in the cycles its first beats enter, and both banks take turns.
+   * AccDepth 64: every M-tile is at least R+C-1 beats long, so that a bank's beats have left the grid before its next
+   * load (with shorter tiles the load meets them in flight, and those cycles run the grid register by register).
+   */
+  function compiledGemm(R: number, C: number, seed: number): Int32Array {
+    const rng = new Rng(seed);
+    const m = 3 * (R + C) + 5;
+    const k = 3 * R + 1;
+    const n = 2 * C + 1;
+    const q = quantizeMultiplier(0.0011);
+    return compileGemm(arrayConfig({ rows: R, cols: C, accDepth: 64 }), m, k, n, {
+      x: Int8Array.from({ length: m * k }, () => rng.int(-128, 127)),
+      w: Int8Array.from({ length: k * n }, () => rng.int(-127, 127)),
+      bias: Int32Array.from({ length: n }, () => rng.int(-5000, 5000)),
+      m0: new Int32Array(n).fill(q.m0),
+      shift: new Int32Array(n).fill(q.shift),
+      zp: 2, min: -128, max: 127, round: 'single',
+    }).beats;
+  }
+
+  /** Runs fast and naive over the stream in chunks of 97 cycles, comparing every output word every cycle. */
+  function agree(fast: ArraySim, naive: ReturnType<typeof modelPair>['naive'], b: Int32Array, what: string): void {
+    const iw = fast.inWords;
+    const ow = fast.outWords;
+    const n = b.length / iw;
+    const of = new Int32Array(n * ow);
+    const on = new Int32Array(ow);
+    for (let t = 0; t < n; t += 97) fast.run(Math.min(97, n - t), b, of, t * iw, t * ow);
+    for (let t = 0; t < n; t++) {
+      naive.step(b, t * iw, on, 0);
+      for (let i = 0; i < ow; i++) if (of[t * ow + i] !== on[i]) assert.fail(`${what} cycle ${t}: output word ${i} = ${of[t * ow + i]}, naive ${on[i]}`);
+    }
+    assert.deepEqual(fast.accMem, naive.accMem, what);
+    assert.deepEqual(fast.counters, naive.counters, what);
+  }
+
+  for (const [R, C] of [[4, 4], [8, 8], [5, 3], [16, 16]] as const) {
+    it(`${R}x${C}: a compiled GEMM, whose banks are written row by row just ahead of their first beats, runs with no cycle of the grid register by register`, () => {
+      const { fast, naive } = modelPair({ rows: R, cols: C, accDepth: 64 });
+      const b = compiledGemm(R, C, 31 + R * C);
+      agree(fast, naive, b, `${R}x${C}`);
+      assert.equal(fast.gridCycles, 0, 'every cycle lazy: each beat met one set of weights at every PE');
+      let writeFree = 0;
+      for (let o = 0; o < b.length; o += fast.inWords) if (((b[o + IN.wEn] as number) | (b[o + IN.pEn] as number) | (b[o + IN.cEn] as number)) === 0) writeFree++;
+      assert.ok(fast.quietCycles > writeFree / 2, `${fast.quietCycles} cycles quiet of ${writeFree} without a port write`);
+    });
+  }
+
+  it('a weight write to a row that beats of its bank have already met makes the grid run register by register, and both models still agree', () => {
+    const R = 8;
+    const C = 8;
+    const { fast, naive } = modelPair({ rows: R, cols: C, accDepth: 64 });
+    const b = compiledGemm(R, C, 99);
+    const iw = fast.inWords;
+    // a beat on bank 0 enters at cycle t; rewrite row 5 of bank 0 at t + 5, when the beat meets PE (5, 0) with the
+    // old weight: the grid runs register by register until that beat has left (cycle t + R + C - 1)
+    let t = 2 * (R + C);
+    while (!((b[t * iw + IN.aEn] as number) === 1 && (b[t * iw + IN.aBank] as number) === 0 && (b[(t + 5) * iw + IN.wEn] as number) === 0)) t++;
+    b[(t + 5) * iw + IN.wEn] = 1;
+    b[(t + 5) * iw + IN.wBank] = 0;
+    b[(t + 5) * iw + IN.wRow] = 5;
+    for (let c = 0; c < C; c++) b[(t + 5) * iw + IN.wData + c] = 7 * c - 20;
+    agree(fast, naive, b, 'a write behind the wavefront');
+    assert.ok(fast.gridCycles >= R + C - 1 - 5, `${fast.gridCycles} grid cycles`);
   });
 
   it('step() and run() give the same outputs, registers and counters on a stream whose cycles are mostly lazy', () => {

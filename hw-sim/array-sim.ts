@@ -40,7 +40,7 @@
  * (wasm/beat-rows.wat) for up to ROWS_AHEAD beats of its bank (`rowAhead`): at 8x8 about 25 ns a row in the kernel
  * and 50 in copying the beats in and the rows out (a 2,000-image cosim profile), against 200-300 ns of JavaScript
  * multiply-adds. And a run of lazy cycles whose beats write no register through the ports runs `quiet` (runQuiet):
- * the chains and de-skew rows of up to QUIET_BLOCK cycles in one loop, then the back end's cycles in one call of
+ * the chains and de-skew rows of up to H-(R+C-1) cycles in one loop, then the back end's cycles in one call of
  * OutputStages.runQuiet, instead of a step() a cycle.
  */
 import { RangeCheckError } from '../quant/errors.ts';
@@ -61,8 +61,6 @@ export const ROWS_AHEAD = 256;
 /** Fewer beats of one lane left in the run than this: the lazy cycles compute their rows one at a time in JavaScript. */
 const MIN_ROWS_AHEAD = 8;
 
-/** Cycles runQuiet takes at most in one call: n + C - 1 <= CHAIN_SLOTS for every C (C <= 32). */
-const QUIET_BLOCK = 64;
 
 /**
  * The first cycle from t (before end) of a run whose beat (in b from inStart, iw words a cycle) writes a register
@@ -190,6 +188,8 @@ export class ArraySim extends ArrayModel {
   private readonly rowsAhead: Int32Array;
   /** Lazy cycles that took their row from rowsAhead (a statistic for tests and benches; not reset). */
   rowsAheadUsed = 0;
+  /** Cycles runQuiet takes at most in one call: H - (R+C-1), at least 65 (runQuiet says why). */
+  private readonly quietBlock: number;
   /** Cycles run quiet (runQuiet; a statistic for tests and benches; not reset). */
   quietCycles = 0;
   /** Cycles that were not lazy: the grid ran register by register (a statistic for tests and benches; not reset). */
@@ -217,6 +217,7 @@ export class ArraySim extends ArrayModel {
     this.ctrlLastChain = new Int32Array(CHAIN_SLOTS);
     this.ctrlAddrChain = new Int32Array(CHAIN_SLOTS);
     this.rowsAhead = new Int32Array(ROWS_AHEAD * C);
+    this.quietBlock = CHAIN_SLOTS - (R + C - 1);
   }
 
   /**
@@ -237,7 +238,7 @@ export class ArraySim extends ArrayModel {
       for (let t = 0; t < nCycles; ) {
         if (!hazards && t >= quietEnd) quietEnd = quietFrom(inBuf, inStart, iw, t, nCycles);
         if (!hazards && t < quietEnd && this.mayRunQuiet()) {
-          const n = Math.min(quietEnd - t, QUIET_BLOCK);
+          const n = Math.min(quietEnd - t, this.quietBlock);
           this.runQuiet(n, inBuf, inStart + t * iw, outBuf, outStart + t * ow);
           t += n;
         } else {
@@ -261,18 +262,27 @@ export class ArraySim extends ArrayModel {
 
   /**
    * n lazy cycles whose beats (in b from o, inWords each) write no weight, parameter or configuration register (n
-   * at most QUIET_BLOCK): the same registers and outputs as n step()s. Nothing in them can be refused (only a write
+   * at most quietBlock): the same registers and outputs as n step()s. Nothing in them can be refused (only a write
    * can be, and no hazard checker runs), and with no write ProgrammedRegisters' sample() and commit() do nothing.
    * First the chains and the de-skew rows of all n cycles (the rows of the beats of τ-R, as nextDeskewLazy), then the
-   * back end's n cycles in one call: the rows those read (slots τ0 .. τ0+n-1) were entered by cycle τ0+n-C at the
-   * latest, and the ones entered here (up to slot τ0+n+C-2) overwrite no slot still to be read while n + C - 1 <= H.
+   * back end's n cycles in one call. What the back end reads is there, and not yet overwritten, while n <= H-(R+C-1):
+   * its rows (slots τ0 .. τ0+n-1) were entered by cycle τ0+n-C at the latest, and the ones entered here (up to slot
+   * τ0+n+C-2) wrap onto none of them while n + C - 1 <= H; its beats at the end of the control line (slots τ0-(R+C-1)
+   * .. τ0+n-1-(R+C-1)) are not overwritten by the chains' slots τ0 .. τ0+n-1 while n <= H - (R+C-1).
    */
   private runQuiet(n: number, b: Int32Array, o: number, out: Int32Array, outOff: number): void {
     const iw = this.inWords;
     const tau0 = this.cycle;
+    // The a values of a beat are read from the chains only by the registers (the beats of the last R+C-1 cycles)
+    // and by a row computed in JavaScript (beatRow, when the rows ahead do not hold it); the rows ahead and the
+    // kernel read them from b. So only the beats from actFrom on enter theirs here, and a row computed in
+    // JavaScript enters its beat's first.
+    const actFrom = tau0 + n - (this.rows + this.cols - 1);
     for (let i = 0; i < n; i++) {
-      this.nextChainsAt(b, o + i * iw, tau0 + i);
-      this.deskewRowLazy(tau0 + i);
+      const tau = tau0 + i;
+      this.nextChainsAt(b, o + i * iw, tau, tau >= actFrom);
+      const e = tau - this.rows;
+      this.deskewRowLazy(tau, b, e >= tau0 && e < actFrom ? o + (e - tau0) * iw : -1);
     }
     this.lastLazy = tau0 + n - 1;
     this.psumValid = false;
@@ -392,11 +402,14 @@ export class ArraySim extends ArrayModel {
 
   /** Register 0 of the activation chains and of the control line takes its input from the ports. */
   private nextChains(b: Int32Array, o: number): void {
-    this.nextChainsAt(b, o, this.cycle);
+    this.nextChainsAt(b, o, this.cycle, true);
   }
 
-  /** The same in cycle tau (runQuiet's cycles, which do not advance `cycle` one by one). */
-  private nextChainsAt(b: Int32Array, o: number, tau: number): void {
+  /**
+   * The same in cycle tau (runQuiet's cycles, which do not advance `cycle` one by one); without `act`, the beat's a
+   * values stay out of the activation chains (enterActivations enters them when they are needed).
+   */
+  private nextChainsAt(b: Int32Array, o: number, tau: number, act: boolean): void {
     const R = this.rows;
     const H = CHAIN_SLOTS;
     const slot = tau & MASK;
@@ -412,15 +425,7 @@ export class ArraySim extends ArrayModel {
       this.lane = lane;
       this.laneSince = tau;
     }
-    // row r's register 0 is its first skew register (a_q of PE (0, 0) for row 0)
-    const chain = this.actChain;
-    const aOff = o + this.aOff;
-    for (let r = 0; r < R; r++) {
-      const a = ((b[aOff + r] as number) << 24) >> 24;
-      const s = r * 2 * H + slot;
-      chain[s] = a;
-      chain[s + H] = a;
-    }
+    if (act) this.enterActivations(b, o, tau);
     // the control line
     const first = (b[o + IN.aFirst] as number) & 1;
     const last = (b[o + IN.aLast] as number) & 1;
@@ -433,6 +438,21 @@ export class ArraySim extends ArrayModel {
       cnt.peMacs += R * this.cols;
       if (first === 1) cnt.firstBeats++;
       if (last === 1) cnt.lastBeats++;
+    }
+  }
+
+  /** The a values of the beat at b[o ..] into the activation chains, slot tau (row r's register 0 is its first skew register, a_q of PE (0, 0) for row 0). */
+  private enterActivations(b: Int32Array, o: number, tau: number): void {
+    const R = this.rows;
+    const H = CHAIN_SLOTS;
+    const slot = tau & MASK;
+    const chain = this.actChain;
+    const aOff = o + this.aOff;
+    for (let r = 0; r < R; r++) {
+      const a = ((b[aOff + r] as number) << 24) >> 24;
+      const s = r * 2 * H + slot;
+      chain[s] = a;
+      chain[s + H] = a;
     }
   }
 
@@ -540,8 +560,11 @@ export class ArraySim extends ArrayModel {
     this.deskewRowLazy(tau);
   }
 
-  /** The de-skew row a lazy cycle τ enters: the beat of τ-R's, at slot τ+C-1 (0 for a beat with a_en 0). */
-  private deskewRowLazy(tau: number): void {
+  /**
+   * The de-skew row a lazy cycle τ enters: the beat of τ-R's, at slot τ+C-1 (0 for a beat with a_en 0). beat: where
+   * that beat is in b when its a values are not in the activation chains (runQuiet), else -1.
+   */
+  private deskewRowLazy(tau: number, b?: Int32Array, beat = -1): void {
     const R = this.rows;
     const C = this.cols;
     const row = ((tau + C - 1) & MASK) * C;
@@ -549,7 +572,10 @@ export class ArraySim extends ArrayModel {
     if (this.enChain[s] !== 1) this.deskewChain.fill(0, row, row + C);
     else {
       const bank = this.bankChain[s] as number;
-      if (!this.rowAhead(tau - R, bank, row)) beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, s, bank * R * C, row);
+      if (!this.rowAhead(tau - R, bank, row)) {
+        if (b !== undefined && beat >= 0) this.enterActivations(b, beat, tau - R);
+        beatRow(this.actChain, this.programmed.wQ, this.deskewChain, R, C, s, bank * R * C, row);
+      }
     }
   }
 

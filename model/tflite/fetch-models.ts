@@ -102,7 +102,8 @@ async function download(url: string): Promise<Uint8Array> {
 /** The path of an MLPerf Tiny model ('resnet8' | 'kws' | 'ad01' or its file name), hash-checked, downloaded when needed. */
 export async function mlperfTinyModel(name: string, opts: FetchOptions = {}): Promise<string> {
   const m = mlperfTinyFile(name);
-  for (const dir of opts.localDirs ?? defaultLocalDirs()) {
+  const localDirs = opts.localDirs ?? defaultLocalDirs();
+  for (const dir of localDirs) {
     const p = join(dir, m.file);
     if (existsSync(p)) return checked(p, m, 'replace the file with the original');
   }
@@ -112,7 +113,16 @@ export async function mlperfTinyModel(name: string, opts: FetchOptions = {}): Pr
 
   const url = `${opts.baseUrl ?? process.env.INT8COSIM_MODELS_URL ?? MLPERF_TINY_BASE_URL}/${MLPERF_TINY_COMMIT}/${m.path}`;
   opts.log?.(`downloading ${url}`);
-  const bytes = await download(url);
+  let bytes: Uint8Array;
+  try {
+    bytes = await download(url);
+  } catch (e) {
+    // offline, the user's way out is a local copy: say where it was looked for
+    throw new ModelFetchError(
+      `${(e as Error).message}; ${m.file} is not in ${[...localDirs, cacheDir].join(', ')} either: copy it into one of them, or set INT8COSIM_MODELS to a folder that holds it`,
+      { cause: e },
+    );
+  }
   const actual = sha256(bytes);
   if (actual !== m.sha256) {
     throw new ModelFetchError(`download of ${url}: sha256 ${actual} (${bytes.length} bytes), expected ${m.sha256}; not used`);

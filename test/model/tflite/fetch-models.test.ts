@@ -101,6 +101,10 @@ describe('mlperfTinyModel', () => {
     const cacheDir = join(dir, 'cache');
     await assert.rejects(mlperfTinyModel('kws', { localDirs: [], cacheDir, baseUrl: base }), (e: unknown) => e instanceof ModelFetchError && /HTTP 404/.test(e.message));
     await assert.rejects(mlperfTinyModel('kws', { localDirs: [], cacheDir, baseUrl: 'http://127.0.0.1:1' }), (e: unknown) => e instanceof ModelFetchError && /download of http:\/\/127\.0\.0\.1:1\/.* failed/.test(e.message));
+    // offline: the error says where the file was looked for, and how to point at a copy
+    const local = join(dir, 'nowhere');
+    await assert.rejects(mlperfTinyModel('kws', { localDirs: [local], cacheDir, baseUrl: 'http://127.0.0.1:1' }), (e: unknown) =>
+      e instanceof ModelFetchError && e.message.includes(`kws_ref_model.tflite is not in ${local}, ${cacheDir} either`) && e.message.includes('set INT8COSIM_MODELS'));
     served.set(urlPath('kws'), mlperfBytes('kws'));
     const p = await mlperfTinyModel('kws', { localDirs: [], cacheDir, baseUrl: base });
     writeFileSync(p, 'garbage');

@@ -65,9 +65,10 @@ const RULES = [
   // ---------------------------------------------------------------------------------------------------------
   // harness/: the only room that knows Verilator
   // ---------------------------------------------------------------------------------------------------------
-  { name: 'koffi-only-in-harness-sim', from: { pathNot: '^harness/sim/' }, to: { path: KOFFI },
-    comment: 'The verilated model is loaded through koffi by harness/sim (the C ABI behind the RtlSim ' +
-      'interface); nothing else binds native code.' },
+  { name: 'koffi-only-in-harness-sim-and-golden-native', from: { pathNot: ['^harness/sim/', '^quant/golden/native/'] }, to: { path: KOFFI },
+    comment: 'Two rooms bind native code through koffi: harness/sim loads the verilated model (the C ABI behind ' +
+      'the RtlSim interface), quant/golden/native the golden model\'s native kernels (its kernels.cc, the ' +
+      'WebAssembly ones its reference); nothing else does.' },
   { name: 'only-harness-build-and-synth-spawn',
     from: {
       path: '^(quant|model|hw-sim|harness|verify|synth|report|cosim|cli|bin)/',

@@ -5,7 +5,7 @@ CLI   := node bin/int8cosim.mjs
 MOCHA := node_modules/.bin/mocha
 TSC   := node_modules/.bin/tsc
 
-.PHONY: all deps system-cosim system-test system-bench system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean runtime-check
+.PHONY: all deps native system-cosim system-test system-bench system-schema tflite-schema test typecheck deps-check cosim report bench synth lint regress mutate coverage clean runtime-check
 
 all: test
 
@@ -31,6 +31,14 @@ system-schema:
 tflite-schema: system-schema deps
 	tools/gen-tflite-schema.sh
 
+# The golden model's native kernels (quant/golden/native/kernels.cc) for this machine: -march=native picks AVX-512
+# VNNI where the CPU has it. Without the library the golden model runs its WebAssembly kernels, bit for bit the same.
+NATIVE_SO := out/native/golden-kernels.so
+native: $(NATIVE_SO)
+$(NATIVE_SO): quant/golden/native/kernels.cc
+	@mkdir -p $(@D)
+	g++ -std=c++17 -O3 -march=native -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
 typecheck: deps
 	$(TSC) --noEmit -p tsconfig.json
 
@@ -44,17 +52,17 @@ deps-check: deps
 
 # The suite is every test/**/*.test.ts, two files at a time (a file's JS runs on one core while the other's Verilator
 # builds and simulations use the second); `node_modules/.bin/mocha test/x.test.ts` runs one file alone.
-test: system-test deps typecheck deps-check
+test: system-test deps native typecheck deps-check
 	$(MOCHA) --parallel --jobs 2 'test/**/*.test.ts'
 
-cosim: system-cosim deps
+cosim: system-cosim deps native
 	$(CLI) cosim $(ARGS)
 
 # Rebuild out/cosim/report.html from the last run's report.json (nothing is re-run).
 report: deps
 	$(CLI) report --report-only $(ARGS)
 
-bench: system-bench deps
+bench: system-bench deps native
 	node --import tsx bench/run.ts $(B)
 
 # Verilator -Wall lint of rtl/ at several sizes with every requantizer datapath alone and all three (RoundingModes

@@ -16,6 +16,7 @@ import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts'
 import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '../format/types.ts';
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
+import type { WasmPackedB } from './gemm/wasm-gemm.ts';
 import { im2col } from '../format/im2col.ts';
 import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/layers/mac-layer.ts';
 import type { OutputParams } from './wasm/output-stages.ts';
@@ -66,8 +67,8 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     const packed = packB(layer.weights, k, n);
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
     const rounding = arithmetic.rounding(layer);
-    const wasm = packed.wasm
-      ? prepareWasmMac(packed.wasm, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint, geometry)
+    const wasm = packed.native || packed.wasm
+      ? prepareWasmMac(packed.native ? { native: packed.native } : { wasm: packed.wasm as WasmPackedB }, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint, geometry)
       : undefined;
     const prepared: PreparedLayer = geometry ? { layer, inSize, outSize, geometry, packed, foldedBias, rounding } : { layer, inSize, outSize, packed, foldedBias, rounding };
     if (wasm) prepared.wasm = wasm;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
 import { quantizeMultiplier, requantize, intRange } from '../../quant/spec/index.ts';
 import { im2col, randomModel, type Conv2DLayer, type QuantModel, type TensorQuant } from '../../quant/format/index.ts';
-import { argmax, evaluate, gemmInt8, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
+import { argmax, evaluate, gemmInt8, nativeGemmAvailable, nativeStatus, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
 import { convGeometry } from '../../quant/format/shapes.ts';
 
 const SEED = process.env.SEED === undefined ? 7 : Number(process.env.SEED);
@@ -147,11 +147,15 @@ describe('quant/golden', () => {
   });
 
   describe('GEMM and im2col', () => {
-    const engines: GemmEngine[] = wasmGemmAvailable() ? ['js', 'wasm'] : ['js'];
+    // the native engine is built by `make native` (make test runs it first): its absence fails, naming the fix
+    const engines: GemmEngine[] = wasmGemmAvailable() ? ['js', 'wasm', 'native'] : ['js', 'native'];
     for (const engine of engines) {
       it(`gemmInt8 (${engine}) equals a triple loop on odd shapes (edges of the tiles)`, () => {
+        if (engine === 'native') assert.ok(nativeGemmAvailable(), `the native kernels: ${nativeStatus()}`);
         const rng = new Rng(SEED);
-        for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [4, 4, 4], [9, 13, 6], [17, 2, 11], [8, 33, 16], [6, 72, 19]] as const) {
+        // the native tiles: 8, 4 and 1 rows, 32 and 16 columns, K in quads with a partial last one
+        const shapes = [[1, 1, 1], [5, 7, 3], [4, 4, 4], [9, 13, 6], [17, 2, 11], [8, 33, 16], [6, 72, 19], [3, 5, 17], [13, 130, 33], [2, 3, 40], [23, 64, 48], [11, 9, 65]] as const;
+        for (const [m, k, n] of shapes) {
           const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
           const b = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
           const c = gemmInt8(a, b, m, k, n, undefined, engine);
@@ -165,6 +169,7 @@ describe('quant/golden', () => {
         }
       });
       it(`gemmInt8 (${engine}) wraps int32 like the accumulator past the safe K`, () => {
+        if (engine === 'native') assert.ok(nativeGemmAvailable(), `the native kernels: ${nativeStatus()}`);
         const k = 131073; // maxSafeK() + 2 products of 16384; also many full chunks of the JS kernel's pair split
         const n = 8;
         const b = new Int8Array(k * n).fill(-128);

@@ -3,18 +3,26 @@
  * C int32. The sum is exact modulo 2^32, the same value as quant/spec `mac` applied K times in any order (two's
  * complement addition is associative), so a kernel is free to reorder and to accumulate pairs first.
  *
- * Two engines compute the same bits: 'wasm' (WebAssembly SIMD, wasm-gemm.ts; the default where available) and
- * 'js' (plain JS, js-gemm.ts; the fallback, and the cross-check of the other). INT8COSIM_GEMM=js forces the JS one.
+ * Three engines compute the same bits: 'native' (../native/kernels.cc through koffi, native-gemm.ts; the default
+ * where `make native` built it), 'wasm' (WebAssembly SIMD, wasm-gemm.ts; the default where the native library is
+ * absent) and 'js' (plain JS, js-gemm.ts; the fallback, and the cross-check of the others). INT8COSIM_GEMM=wasm
+ * or INT8COSIM_GEMM=js forces one of the other two.
  */
 import { ShapeError } from '../../errors.ts';
 import { gemmJs, packBJs } from './js-gemm.ts';
+import { gemmNative, nativeGemmAvailable, packBNative, type NativePackedB } from './native-gemm.ts';
 import { gemmWasm, packBWasm, wasmGemmAvailable, type WasmPackedB } from './wasm-gemm.ts';
 
-export type GemmEngine = 'wasm' | 'js';
+export type GemmEngine = 'native' | 'wasm' | 'js';
 
-/** The engine used when none is named: wasm when this runtime has WebAssembly SIMD, unless INT8COSIM_GEMM=js. */
+/**
+ * The engine used when none is named: native where its library is loaded, else wasm where this runtime has
+ * WebAssembly SIMD, else js; INT8COSIM_GEMM=wasm or =js caps the choice there.
+ */
 export function defaultGemmEngine(): GemmEngine {
-  return process.env.INT8COSIM_GEMM !== 'js' && wasmGemmAvailable() ? 'wasm' : 'js';
+  const cap = process.env.INT8COSIM_GEMM;
+  if (cap !== 'js' && cap !== 'wasm' && nativeGemmAvailable()) return 'native';
+  return cap !== 'js' && wasmGemmAvailable() ? 'wasm' : 'js';
 }
 
 /** B[K, N] packed for one engine (build once per layer, multiply many times). */
@@ -24,10 +32,15 @@ export interface PackedB {
   engine: GemmEngine;
   js?: Float64Array;
   wasm?: WasmPackedB;
+  native?: NativePackedB;
 }
 
 export function packB(b: Int8Array, k: number, n: number, engine: GemmEngine = defaultGemmEngine()): PackedB {
   if (b.length !== k * n) throw new ShapeError(`packB: expected B [K=${k}, N=${n}] = ${k * n} values, got ${b.length}`);
+  if (engine === 'native') {
+    if (!nativeGemmAvailable()) throw new RangeError('packB: the native kernels are not loaded (run make native); use the wasm engine');
+    return { k, n, engine, native: packBNative(b, k, n) };
+  }
   if (engine === 'wasm') {
     if (!wasmGemmAvailable()) throw new RangeError('packB: this runtime has no WebAssembly SIMD; use the js engine');
     return { k, n, engine, wasm: packBWasm(b, k, n) };
@@ -41,7 +54,8 @@ export function gemmInt8Packed(a: Int8Array, m: number, b: PackedB, out?: Int32A
   if (a.length !== m * k) throw new ShapeError(`gemmInt8: expected A [M=${m}, K=${k}] = ${m * k} values, got ${a.length}`);
   const c = out ?? new Int32Array(m * n);
   if (c.length < m * n) throw new ShapeError(`gemmInt8: output holds ${c.length} values, needs [M=${m}, N=${n}]`);
-  if (b.wasm) gemmWasm(a, m, b.wasm, c);
+  if (b.native) gemmNative(a, m, b.native, c);
+  else if (b.wasm) gemmWasm(a, m, b.wasm, c);
   else gemmJs(a, m, k, n, b.js as Float64Array, c);
   return c;
 }

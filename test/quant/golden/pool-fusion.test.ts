@@ -115,7 +115,7 @@ describe('quant/golden: a conv layer and its max pool run as one', function () {
     const golden = compileGolden(model(conv, pool, 'single'));
     assert.deepEqual(golden.fusedPools(), []);
     assert.deepEqual(golden.run(input).output, want);
-    const plan = prepareWasmMac(packB(conv.weights, 1, 1).wasm!, { bias: conv.bias, multiplier: conv.multiplier, shift: conv.shift, mode: 'single', zp: 0, actMin: -128, actMax: 127 }, 0, convGeometry([2, 2, 1], [1, 1], [1, 1], 'valid'))!;
+    const plan = prepareWasmMac({ wasm: packB(conv.weights, 1, 1, 'wasm').wasm! }, { bias: conv.bias, multiplier: conv.multiplier, shift: conv.shift, mode: 'single', zp: 0, actMin: -128, actMax: 127 }, 0, convGeometry([2, 2, 1], [1, 1], [1, 1], 'valid'))!;
     assert.equal(fuseMaxPool(plan, conv.weights, pool), undefined);
     // the fusion without that check: the largest accumulator (635) wraps to the least code
     const forced = { geometry: convGeometry([2, 2, 1], [2, 2], [2, 2], 'valid'), stages: stagesOf(plan.out)! };

@@ -1,5 +1,6 @@
 /**
- * kernels.wat's im2col, maxpool, avgpool and whole MAC layers (quant/golden/wasm) against their plain twins:
+ * kernels.wat's im2col, maxpool, avgpool and whole MAC layers (quant/golden/wasm; their GEMM on kernels.wat and on
+ * the native kernels) against their plain twins:
  * quant/format's im2col, quant/kernels' maxPool2d and averagePool2d, and im2col + the JS GEMM + quant/spec's
  * requantize, on seeded random geometries (SEED env var, printed on failure), every rounding mode, batches that
  * span several chunks.
@@ -16,6 +17,7 @@ import { align16, wasmKernels, wasmMemory } from '../../../quant/golden/wasm/ker
 import { prepareWasmMaxPool, runWasmMaxPool } from '../../../quant/golden/wasm/layers/max-pool.ts';
 import { prepareWasmAvgPool, runWasmAvgPool } from '../../../quant/golden/wasm/layers/avg-pool.ts';
 import { prepareWasmMac, runWasmMac } from '../../../quant/golden/wasm/layers/mac-layer.ts';
+import { nativeKernels, nativeStatus } from '../../../quant/golden/native/kernels.ts';
 import { prepareLayer, runPreparedLayer } from '../../../quant/golden/layers.ts';
 import { uniformArithmetic } from '../../../quant/format/arithmetic.ts';
 import type { DepthwiseConv2DLayer } from '../../../quant/format/index.ts';
@@ -145,8 +147,9 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
     }
   });
 
-  for (const mode of ROUNDING_MODES) {
-    it(`conv2d and dense layers (${mode}) equal im2col + the JS GEMM + the spec, batches over several chunks`, () => {
+  for (const engine of ['wasm', 'native'] as const) for (const mode of ROUNDING_MODES) {
+    it(`conv2d and dense layers (${mode}, ${engine} GEMM) equal im2col + the JS GEMM + the spec, batches over several chunks`, () => {
+      if (engine === 'native') assert.ok(nativeKernels(), `the native kernels: ${nativeStatus()}`);
       const rng = new Rng(SEED + 2 + ROUNDING_MODES.indexOf(mode));
       for (let t = 0; t < 40; t++) {
         const dense = t % 4 === 3;
@@ -175,9 +178,10 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
         const inSize = g ? g.inH * g.inW * inC : k;
         const input = randomInt8(rng, batch * inSize);
         const folded = foldInputZeroPoint(bias, w, k, n, zIn);
-        const packed = packB(w, k, n, 'wasm');
-        const plan = prepareWasmMac(packed.wasm!, { bias: folded, multiplier: m0, shift, mode, zp: zOut, actMin, actMax }, zIn, g);
+        const packed = packB(w, k, n, engine);
+        const plan = prepareWasmMac(engine === 'native' ? { native: packed.native! } : { wasm: packed.wasm! }, { bias: folded, multiplier: m0, shift, mode, zp: zOut, actMin, actMax }, zIn, g);
         assert.ok(plan, 'the kernels take the layer');
+        assert.equal(plan.native, engine === 'native');
         const got = runWasmMac(plan, input, batch);
         const want = referenceMac(input, batch, w, k, n, bias, m0, shift, zIn, zOut, actMin, actMax, mode, g);
         assert.deepEqual(got, want, `seed ${SEED + 2}, case ${t}: ${dense ? 'dense' : 'conv2d'} K=${k} N=${n} batch ${batch}`);

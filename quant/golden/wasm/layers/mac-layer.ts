@@ -1,13 +1,16 @@
 /**
  * A dense or conv2d layer of the golden model on kernels.wat, whole: im2col (conv), the int8 GEMM and the output
  * stage, chunk by chunk of rows so that the patch and accumulator blocks stay in cache, with the int32
- * accumulators never leaving WebAssembly memory. Same bits as the JS path of ../../layers.ts (quant/spec's
+ * accumulators never leaving WebAssembly memory. The GEMM is kernels.wat's, or the native one (../../native/
+ * kernels.cc) where the weights were packed for it, run on the same memory zero-copy. Same bits as the JS path of ../../layers.ts (quant/spec's
  * requantize per element), which stays for runtimes without WebAssembly SIMD and for parameters outside what
  * ../output-stages.ts reproduces.
  */
 import { convGeometry, type ConvGeometry } from '../../../format/shapes.ts';
 import type { MaxPool2DLayer } from '../../../format/types.ts';
+import type { NativePackedB } from '../../gemm/native-gemm.ts';
 import type { WasmPackedB } from '../../gemm/wasm-gemm.ts';
+import { nativeKernels } from '../../native/kernels.ts';
 import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
 import { outputStride, readOutputRows, requantChunk, stageBytes } from '../output-rows.ts';
 import { stagesOf, type OutputParams, type OutputStages } from '../output-stages.ts';
@@ -20,7 +23,10 @@ export interface WasmMacPlan {
   n: number;
   /** n rounded up to the GEMM's panel of 8. */
   np: number;
-  b: WasmPackedB;
+  /** The weights packed for kernels.wat's gemm (int16 pairs) or, with `native`, for the native one (int8 quads). */
+  b: WasmPackedB | NativePackedB;
+  /** The GEMM runs on the native kernels. */
+  native: boolean;
   stages: OutputStages;
   geometry?: ConvGeometry;
   /** The input zero point: what im2col writes for taps in the padding. */
@@ -43,11 +49,15 @@ export interface WasmPoolFusion {
 }
 
 /** The plan of a MAC layer, or undefined when the kernels are absent or its parameters need the JS path. */
-export function prepareWasmMac(b: WasmPackedB, out: OutputParams, pad: number, geometry?: ConvGeometry): WasmMacPlan | undefined {
+export function prepareWasmMac(
+  b: { wasm: WasmPackedB } | { native: NativePackedB }, out: OutputParams, pad: number, geometry?: ConvGeometry,
+): WasmMacPlan | undefined {
   if (wasmKernels() === null) return undefined;
+  if ('native' in b && nativeKernels() === null) return undefined;
   const stages = stagesOf(out);
   if (stages === undefined) return undefined;
-  const plan = { k: b.k, n: b.n, np: (b.n + 7) & ~7, b, stages, pad, out };
+  const packed = 'native' in b ? b.native : b.wasm;
+  const plan = { k: packed.k, n: packed.n, np: (packed.n + 7) & ~7, b: packed, native: 'native' in b, stages, pad, out };
   return geometry ? { ...plan, geometry } : plan;
 }
 
@@ -100,6 +110,8 @@ export function fuseMaxPool(plan: WasmMacPlan, weights: Int8Array, pool: MaxPool
 export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, pool?: WasmPoolFusion): Int8Array {
   const kern = wasmKernels();
   if (kern === null) throw new RangeError('runWasmMac: this runtime has no WebAssembly SIMD');
+  const nat = plan.native ? nativeKernels() : null;
+  if (plan.native && nat === null) throw new RangeError('runWasmMac: the plan is for the native kernels, which are not loaded');
   const { k, n, np, b, geometry: g } = plan;
   const stages = pool ? pool.stages : plan.stages;
   const pg = pool?.geometry;
@@ -116,7 +128,8 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
   const stBytes = stageBytes(stages);
   // requant_rows writes rows n rounded up to 8 bytes apart, compacted at the end when that is not n
   const outStride = outputStride(stages, np);
-  const stOff = align16(bOff + b.data.byteLength);
+  // the native GEMM reads its weights where they are; kernels.wat's need them in its memory
+  const stOff = align16(bOff + (nat ? 0 : b.data.byteLength));
   const aOff = align16(stOff + stBytes.length);
   const scratchOff = align16(aOff + (g ? chunkRowsPadded * k + 16 : 0));
   // im2col's padded image: [(outH - 1) * strideH + kh, (outW - 1) * strideW + kw, inC]
@@ -127,8 +140,9 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
   const need = align16(outOff + (m + 3) * outStride + 16); // requant writes whole groups of 4 rows
   const buf = wasmMemory(kern, need);
   new Int8Array(buf, inOff, input.length).set(input);
-  new Int16Array(buf, bOff, b.data.length).set(b.data);
+  if (!nat) new Int16Array(buf, bOff, b.data.length).set(b.data);
   new Uint8Array(buf, stOff, stBytes.length).set(stBytes);
+  const cView = nat ? new Int32Array(buf, cOff, chunkRowsPadded * np) : undefined;
   for (let b0 = 0; b0 < batch; b0 += perChunk) {
     const images = Math.min(perChunk, batch - b0);
     const rows = images * plane;
@@ -140,7 +154,8 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
     } else {
       a = inOff + b0 * k; // the rows past the last image are read and their results dropped
     }
-    kern.gemm(a, bOff, cOff, rowsPadded, k, np);
+    if (nat) nat.gemm(new Int8Array(buf, a, rows * k), k, b.data as Int8Array, cView as Int32Array, np, rows, k, np);
+    else kern.gemm(a, bOff, cOff, rowsPadded, k, np);
     if (pg && g) {
       kern.maxpool32(cOff, pOff, images, g.outH, g.outW, np, pg.kh, pg.kw, pg.strideH, pg.strideW, pg.padTop, pg.padLeft, pg.outH, pg.outW);
       requantChunk(kern, stages, stOff, pOff, np, outOff, b0 * outPlane, images * outPlane);

@@ -1,0 +1,60 @@
+/**
+ * The int8 GEMM as a native kernel: `ic_golden_gemm` of ../native/kernels.cc (AVX-512 VNNI where the machine has
+ * it, a portable loop elsewhere). Same contract as gemm.ts: C[M, N] = wrap32(sum_k A[m, k] * B[k, n]).
+ *
+ * vpdpbusd multiplies four unsigned bytes of A by four signed bytes of B and adds the four products into an int32
+ * lane. The kernel makes A unsigned (a + 128) and takes 128 * sum_k B[k, n] off at the end, which packBNative
+ * stores after each panel; both sums wrap modulo 2^32, so the result is exact.
+ *   A: int8 row-major as given (no slack needed past its end)
+ *   B: packed once per layer into panels of 16 columns x ceil(K/4) quads x [16][4] int8 (zero past K and N), each
+ *      panel followed by its 16 int32 excesses
+ *   C: int32 row-major, written in place
+ */
+import { nativeKernels } from '../native/kernels.ts';
+
+/** True when the native library is built and loaded. */
+export function nativeGemmAvailable(): boolean {
+  return nativeKernels() !== null;
+}
+
+/** B[K, N] packed for the native kernel (see the header). */
+export interface NativePackedB {
+  k: number;
+  n: number;
+  data: Int8Array;
+}
+
+/** Bytes of one panel of 16 columns for a reduction of k. */
+export function nativePanelBytes(k: number): number {
+  return ((k + 3) >> 2) * 64 + 64;
+}
+
+export function packBNative(b: Int8Array, k: number, n: number): NativePackedB {
+  const quads = (k + 3) >> 2;
+  const panels = Math.ceil(n / 16);
+  const panel = nativePanelBytes(k);
+  const data = new Int8Array(panels * panel);
+  const excess = new Int32Array(data.buffer);
+  for (let p = 0; p < panels; p++) {
+    for (let j = 0; j < 16; j++) {
+      const col = p * 16 + j;
+      if (col >= n) continue;
+      let sum = 0;
+      for (let i = 0; i < k; i++) {
+        const v = b[i * n + col] as number;
+        data[p * panel + (i >> 2) * 64 + j * 4 + (i & 3)] = v;
+        sum += v;
+      }
+      // panel is a multiple of 64 bytes: the excesses are int32-aligned
+      excess[(p * panel + quads * 64) / 4 + j] = Math.imul(sum, 128);
+    }
+  }
+  return { k, n, data };
+}
+
+/** C[M, N] = A[M, K] * B with the native kernel. The caller checks sizes and that the kernel is available. */
+export function gemmNative(a: Int8Array, m: number, b: NativePackedB, c: Int32Array): void {
+  const kern = nativeKernels();
+  if (kern === null) throw new RangeError('gemmNative: the native kernels are not loaded (run make native); use the wasm engine');
+  kern.gemm(a, b.k, b.data, c, b.n, m, b.k, b.n);
+}

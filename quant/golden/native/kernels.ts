@@ -1,0 +1,64 @@
+/**
+ * The golden model's native kernels: out/native/golden-kernels.so, compiled from kernels.cc beside this file by
+ * `make native` (which `make test`, `make cosim` and `make bench` run first), bound through koffi. Typed arrays are
+ * passed zero-copy, WebAssembly memory included. `nativeKernels()` is null where the library is absent, older than
+ * its source or of another ABI; the golden model then runs its WebAssembly kernels, and `nativeStatus()` says why.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
+
+/** The ABI version kernels.cc's ic_golden_abi returns. */
+const ABI = 1;
+
+/** The exports of kernels.cc (its comments give each one's contract). */
+export interface NativeKernels {
+  /** The library's path. */
+  path: string;
+  /** The path the build compiled: 'avx512-vnni' or 'portable'. */
+  isa: string;
+  /** C[m, n] (row stride ldc) = A[m, k] (row stride lda) * B packed by packBNative. */
+  gemm(a: Int8Array, lda: number, b: Int8Array, c: Int32Array, ldc: number, m: number, k: number, n: number): void;
+}
+
+/** Where `make native` writes the library. */
+export const NATIVE_LIBRARY = fileURLToPath(new URL('../../../out/native/golden-kernels.so', import.meta.url));
+const SOURCE = fileURLToPath(new URL('./kernels.cc', import.meta.url));
+
+let loaded: NativeKernels | null | undefined;
+let status = '';
+
+/** Binds the library at `path` (a build of kernels.cc); throws when it cannot be loaded or is of another ABI. */
+export function loadNativeKernels(path: string): NativeKernels {
+  const lib = koffi.load(path);
+  const abi = (lib.func('int ic_golden_abi(void)') as () => number)();
+  if (abi !== ABI) throw new Error(`${path} has ABI ${abi}, this code binds ABI ${ABI}: run make native`);
+  const isa = (lib.func('const char* ic_golden_isa(void)') as () => string)();
+  const gemm = lib.func('void ic_golden_gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n)') as NativeKernels['gemm'];
+  return { path, isa, gemm };
+}
+
+/** The kernels of out/native/golden-kernels.so, or null when that library is absent, stale or unusable. */
+export function nativeKernels(): NativeKernels | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (!existsSync(NATIVE_LIBRARY)) {
+    status = `not built (${NATIVE_LIBRARY} is absent: run make native)`;
+  } else if (existsSync(SOURCE) && statSync(NATIVE_LIBRARY).mtimeMs < statSync(SOURCE).mtimeMs) {
+    status = `stale (${NATIVE_LIBRARY} is older than kernels.cc: run make native)`;
+  } else {
+    try {
+      loaded = loadNativeKernels(NATIVE_LIBRARY);
+      status = `${loaded.isa} (${NATIVE_LIBRARY})`;
+    } catch (e) {
+      status = `unusable (${(e as Error).message})`;
+    }
+  }
+  return loaded;
+}
+
+/** One line on the native kernels: the path they compiled, or why the WebAssembly ones run instead. */
+export function nativeStatus(): string {
+  nativeKernels();
+  return status;
+}

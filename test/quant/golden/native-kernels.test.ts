@@ -1,0 +1,69 @@
+/**
+ * quant/golden/native: both paths of kernels.cc against the JS GEMM. The library `make native` builds (-march=native:
+ * AVX-512 VNNI on a CPU that has it) and a portable build of the same source made here (-march=x86-64-v2, no
+ * AVX-512), on seeded random shapes over every tile edge and on sums that wrap int32.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../../../quant/random.ts';
+import { gemmInt8 } from '../../../quant/golden/index.ts';
+import { packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
+import { loadNativeKernels, nativeKernels, nativeStatus, type NativeKernels } from '../../../quant/golden/native/kernels.ts';
+
+const SEED = process.env.SEED === undefined ? 23 : Number(process.env.SEED);
+const SOURCE = fileURLToPath(new URL('../../../quant/golden/native/kernels.cc', import.meta.url));
+
+/** gemm of one build against the JS engine on random shapes: m over the 8, 4 and 1-row tiles, n over 32/16 panels. */
+function checkAgainstJs(kern: NativeKernels, seed: number): void {
+  const rng = new Rng(seed);
+  for (let t = 0; t < 120; t++) {
+    const m = rng.int(1, 40);
+    const k = t % 10 === 0 ? rng.int(1000, 3000) : rng.int(1, 200);
+    const n = rng.int(1, 70);
+    const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
+    const b = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
+    const c = new Int32Array(m * n);
+    kern.gemm(a, k, packBNative(b, k, n).data, c, n, m, k, n);
+    assert.deepEqual(c, gemmInt8(a, b, m, k, n, undefined, 'js'), `seed ${seed}, case ${t}: ${kern.isa} [${m}, ${k}, ${n}]`);
+  }
+  // wrap-around: 131073 products of 16384 (-128 x -128) and of -16256 pass 2^31 and wrap like the accumulator
+  const k = 131073;
+  const n = 17;
+  const b = new Int8Array(k * n).fill(-128);
+  for (let i = 0; i < k; i++) b[i * n + 16] = 127;
+  const c = new Int32Array(n);
+  kern.gemm(new Int8Array(k).fill(-128), k, packBNative(b, k, n).data, c, n, 1, k, n);
+  assert.equal(c[0], (k * 16384) | 0);
+  assert.equal(c[16], (k * -16256) | 0);
+}
+
+describe('quant/golden/native kernels equal the JS GEMM', function () {
+  this.timeout(120_000);
+
+  it('the library make native built: on this CPU\'s fastest path, bit for bit', function () {
+    const kern = nativeKernels();
+    assert.ok(kern, `the native kernels: ${nativeStatus()}`);
+    const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    const vnni = /\bavx512_vnni\b/.test(cpu) && /\bavx512bw\b/.test(cpu);
+    if (vnni) assert.equal(kern.isa, 'avx512-vnni', 'this CPU has AVX-512 VNNI: -march=native should compile that path');
+    checkAgainstJs(kern, SEED);
+  });
+
+  it('a portable build of the same source (no AVX-512), bit for bit', function () {
+    if (process.arch !== 'x64') this.skip(); // -march=x86-64-v2 names an x86 baseline
+    const dir = mkdtempSync(join(tmpdir(), 'golden-native-'));
+    try {
+      const so = join(dir, 'portable.so');
+      execFileSync('g++', ['-std=c++17', '-O3', '-march=x86-64-v2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', so, SOURCE]);
+      const kern = loadNativeKernels(so);
+      assert.equal(kern.isa, 'portable');
+      checkAgainstJs(kern, SEED + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

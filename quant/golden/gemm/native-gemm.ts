@@ -10,6 +10,7 @@
  *      panel followed by its 16 int32 excesses
  *   C: int32 row-major, written in place
  */
+import { M0_MAX, SHIFT_MAX, SHIFT_MIN, type RoundingMode } from '../../spec/index.ts';
 import { nativeKernels } from '../native/kernels.ts';
 
 /** True when the native library is built and loaded. */
@@ -57,4 +58,35 @@ export function gemmNative(a: Int8Array, m: number, b: NativePackedB, c: Int32Ar
   const kern = nativeKernels();
   if (kern === null) throw new RangeError('gemmNative: the native kernels are not loaded (run make native); use the wasm engine');
   kern.gemm(a, b.k, b.data, c, b.n, m, b.k, b.n);
+}
+
+const MODE_CODE: Record<RoundingMode, number> = { single: 0, double: 1, ruy: 2 };
+/** Bound on |zp| under which lo = actMin - zp and hi = actMax - zp are far inside int32. */
+const ZP_BOUND = 2 ** 16;
+
+/**
+ * A layer's output stage for ic_golden_gemm_requant (kernels.cc's `Stages`): bias, m0 and shift, each over the
+ * columns rounded up to 16 (zero past n), then mode, zp, actMin - zp, actMax - zp. Undefined where the kernel's
+ * arithmetic is not the spec's: an m0 outside [0, 2^31 - 1] or a shift outside [-31, 30] (what the spec takes),
+ * or bounds outside int8 (the kernel stores bytes).
+ */
+export function nativeStages(
+  bias: Int32Array, multiplier: Int32Array, shift: Int32Array, mode: RoundingMode, zp: number, actMin: number, actMax: number,
+): Int32Array | undefined {
+  const n = bias.length;
+  if (multiplier.length !== n || shift.length !== n) return undefined;
+  if (!(Number.isInteger(zp) && Math.abs(zp) <= ZP_BOUND && actMin >= -128 && actMax <= 127 && actMin <= actMax)) return undefined;
+  const stride = (n + 15) & ~15;
+  const rec = new Int32Array(3 * stride + 4);
+  for (let j = 0; j < n; j++) {
+    const m0 = multiplier[j] as number;
+    const sh = shift[j] as number;
+    if (!(m0 >= 0 && m0 <= M0_MAX && sh >= SHIFT_MIN && sh <= SHIFT_MAX)) return undefined;
+    rec[j] = bias[j] as number;
+    rec[stride + j] = m0;
+    rec[2 * stride + j] = sh;
+  }
+  // columns past n: m0 = 0, shift = 0, whatever the kernel computes there is masked off
+  rec.set([MODE_CODE[mode], zp, actMin - zp, actMax - zp], 3 * stride);
+  return rec;
 }

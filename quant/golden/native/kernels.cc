@@ -3,7 +3,9 @@
 // absent the golden model runs its WebAssembly kernels (../wasm/kernels.wat), which stay the reference these are
 // tested against (test/quant/golden/native-kernels.test.ts), as the plain-JS ones stay theirs.
 //
-//   ic_golden_gemm  C[M, N] = wrap32(sum_k A[m, k] * B[k, n])     twin: ../wasm/kernels.wat gemm, ../gemm/js-gemm.ts
+//   ic_golden_gemm          C[M, N] = wrap32(sum_k A[m, k] * B[k, n])   twin: ../wasm/kernels.wat gemm, ../gemm/js-gemm.ts
+//   ic_golden_gemm_requant  the same GEMM with each layer's output stage on the accumulators in registers, int8
+//                           out[m, n] = requantize(C[m, n], column n's stage)      twin: quant/spec requantize
 //
 // Integer arithmetic only: every path computes the same bits on every machine, whatever the compiler picked.
 
@@ -11,6 +13,9 @@
 #include <string.h>
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VNNI__)
+// GCC 12's AVX-512 headers trip its own -Wmaybe-uninitialized (GCC bug 105593: _mm512_undefined_* in the inline
+// intrinsics), which -Werror would make fatal; nothing of ours is uninitialized there.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #define IC_GOLDEN_VNNI 1
 #else
@@ -18,6 +23,58 @@
 #endif
 
 namespace {
+
+// ------------------------------------------------------------------------------------------------------------
+// The output stage of quant/spec/output.ts, one column at a time: x = wrap32(acc + bias), then in the layer's
+// rounding mode
+//   single (0): y = floor((x * m0 + 2^(t-1)) / 2^t), t = 31 - shift in [1, 62], exact in int64
+//   double (1): y = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(wrap32(x << l), m0), r)
+//   ruy    (2): y = floor((SRDHM(wrap32(x << l), m0) + 2^(r-1)) / 2^r)
+// with l = max(shift, 0) and r = max(-shift, 0), then q = clamp(y, lo, hi) + zp, lo = actMin - zp, hi = actMax - zp
+// (the same as clamp(y + zp, actMin, actMax) for the int8 bounds ./kernels.ts checks). m0 is in [0, 2^31 - 1], so
+// SRDHM's one overflow (both INT32_MIN) cannot happen, and floor((p + 2^30) / 2^31) is its nudge-then-truncate.
+//
+// The stages (../gemm/native-gemm.ts nativeStages): int32 records of STAGE_FIELDS rows of the columns rounded up to
+// 16: bias, m0, shift; then the mode, zp, lo, hi once.
+// ------------------------------------------------------------------------------------------------------------
+struct Stages {
+  const int32_t* bias;
+  const int32_t* m0;
+  const int32_t* shift;
+  int mode, zp, lo, hi;
+};
+
+inline Stages stagesOf(const int32_t* rec, int n) {
+  const int stride = (n + 15) & ~15;
+  return {rec, rec + stride, rec + 2 * stride, rec[3 * stride], rec[3 * stride + 1], rec[3 * stride + 2], rec[3 * stride + 3]};
+}
+
+inline int8_t requantOne(int32_t acc, const Stages& st, int j) {
+  const int32_t x = (int32_t)((uint32_t)acc + (uint32_t)st.bias[j]);
+  const int32_t m0 = st.m0[j];
+  const int32_t shift = st.shift[j];
+  int64_t y;
+  if (st.mode == 0) {
+    const int t = 31 - shift;
+    y = ((int64_t)x * m0 + ((int64_t)1 << (t - 1))) >> t;
+  } else {
+    const int l = shift > 0 ? shift : 0;
+    const int r = shift > 0 ? 0 : -shift;
+    const int32_t xl = (int32_t)((uint32_t)x << l);
+    const int32_t s = (int32_t)(((int64_t)xl * m0 + ((int64_t)1 << 30)) >> 31);
+    if (st.mode == 1) {
+      const int32_t mask = (int32_t)(((uint32_t)1 << r) - 1);
+      const int32_t rem = s & mask;
+      const int32_t threshold = (mask >> 1) + (s < 0 ? 1 : 0);
+      y = (s >> r) + (rem > threshold ? 1 : 0);
+    } else {
+      const uint32_t half = r > 0 ? (uint32_t)1 << (r - 1) : 0;
+      y = (s >> r) + (int32_t)(((uint32_t)(s & (int32_t)(((uint32_t)1 << r) - 1)) + half) >> r);
+    }
+  }
+  y = y < st.lo ? st.lo : y > st.hi ? st.hi : y;
+  return (int8_t)(y + st.zp);
+}
 
 // ------------------------------------------------------------------------------------------------------------
 // B packed by ../gemm/native-gemm.ts packBNative: ceil(N/16) panels, each
@@ -44,8 +101,71 @@ inline int32_t quadOf(const int8_t* row, int q, int k) {
 // non-saturating vpdpbusd adds them with wrap-around, like the hardware's accumulator.
 //
 // A tile of R rows x P panels (16 columns each) keeps R * P zmm accumulators over K.
+// The output stage on 16 accumulators, columns j .. j+15 (stage vectors loaded by the caller): lanes in int32 where
+// the mode allows, the 64-bit products on the even and the odd lanes apart (vpmuldq multiplies the low halves).
+struct StageVectors {
+  __m512i bias, m0, left, right, t;
+};
+
+inline StageVectors stageVectors(const Stages& st, int j) {
+  const __m512i shift = _mm512_loadu_si512(st.shift + j);
+  const __m512i zero = _mm512_setzero_si512();
+  return {_mm512_loadu_si512(st.bias + j), _mm512_loadu_si512(st.m0 + j), _mm512_max_epi32(shift, zero),
+          _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero), _mm512_sub_epi32(_mm512_set1_epi32(31), shift)};
+}
+
+// The low 32 bits of the int64 lanes of even (lanes 0, 2, ...) and odd (1, 3, ...) products, interleaved back.
+inline __m512i interleaveLow(__m512i even, __m512i odd) {
+  return _mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+inline __m128i requantVector(__m512i acc, const Stages& st, const StageVectors& v) {
+  const __m512i x = _mm512_add_epi32(acc, v.bias);
+  const __m512i odd = _mm512_set1_epi64(0xffffffff);
+  __m512i y;
+  if (st.mode == 0) {
+    // t in [1, 62] per lane: floor((x * m0 + 2^(t-1)) / 2^t) in int64, clamped there (no int32 wrap to fear)
+    const __m512i te = _mm512_and_si512(v.t, odd);
+    const __m512i to = _mm512_srli_epi64(v.t, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    __m512i pe = _mm512_mul_epi32(x, v.m0);
+    __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(v.m0, 32));
+    pe = _mm512_srav_epi64(_mm512_add_epi64(pe, _mm512_sllv_epi64(one, _mm512_sub_epi64(te, one))), te);
+    po = _mm512_srav_epi64(_mm512_add_epi64(po, _mm512_sllv_epi64(one, _mm512_sub_epi64(to, one))), to);
+    const __m512i lo = _mm512_set1_epi64(st.lo), hi = _mm512_set1_epi64(st.hi);
+    pe = _mm512_min_epi64(_mm512_max_epi64(pe, lo), hi);
+    po = _mm512_min_epi64(_mm512_max_epi64(po, lo), hi);
+    y = interleaveLow(pe, po);
+  } else {
+    const __m512i xl = _mm512_sllv_epi32(x, v.left);
+    const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
+    const __m512i pe = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(xl, v.m0), nudge), 31);
+    const __m512i po = _mm512_srai_epi64(
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(xl, 32), _mm512_srli_epi64(v.m0, 32)), nudge), 31);
+    const __m512i s = interleaveLow(pe, po);
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, v.right), one);
+    const __m512i rem = _mm512_and_si512(s, mask);
+    const __m512i q = _mm512_srav_epi32(s, v.right);
+    if (st.mode == 1) {
+      // RoundingDivideByPOT: up by one where rem > mask / 2 + (s < 0)
+      const __mmask16 neg = _mm512_cmplt_epi32_mask(s, _mm512_setzero_si512());
+      const __m512i threshold = _mm512_mask_add_epi32(_mm512_srli_epi32(mask, 1), neg, _mm512_srli_epi32(mask, 1), one);
+      y = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, threshold), q, one);
+    } else {
+      // ties toward +infinity: q + ((rem + 2^(r-1)) >> r), unsigned (rem + half < 2^32); half = 0 where r = 0
+      const __m512i half = _mm512_srli_epi32(_mm512_add_epi32(mask, one), 1);
+      y = _mm512_add_epi32(q, _mm512_srlv_epi32(_mm512_add_epi32(rem, half), v.right));
+    }
+    y = _mm512_min_epi32(_mm512_max_epi32(y, _mm512_set1_epi32(st.lo)), _mm512_set1_epi32(st.hi));
+  }
+  return _mm512_cvtepi32_epi8(_mm512_add_epi32(y, _mm512_set1_epi32(st.zp)));
+}
+
+// c != nullptr: the int32 accumulators into c; else the output stage st into the int8 rows of out.
 template <int R, int P>
-inline void tile(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols) {
+inline void tile(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols,
+                 const Stages* st, int col0, int8_t* out, int ldo) {
   const int quads = quadsOf(k);
   const int full = k >> 2;
   const __m512i flip = _mm512_set1_epi8((char)0x80);
@@ -74,35 +194,57 @@ inline void tile(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel
     const __m512i excess = _mm512_loadu_si512(b + p * panel + (int64_t)quads * 64);
     const int left = cols - 16 * p;
     const __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-    for (int r = 0; r < R; r++) {
-      _mm512_mask_storeu_epi32(c + (int64_t)r * ldc + 16 * p, mask, _mm512_sub_epi32(acc[r][p], excess));
+    if (c != nullptr) {
+      for (int r = 0; r < R; r++) {
+        _mm512_mask_storeu_epi32(c + (int64_t)r * ldc + 16 * p, mask, _mm512_sub_epi32(acc[r][p], excess));
+      }
+    } else {
+      const StageVectors v = stageVectors(*st, col0 + 16 * p);
+      for (int r = 0; r < R; r++) {
+        _mm_mask_storeu_epi8(out + (int64_t)r * ldo + 16 * p, mask, requantVector(_mm512_sub_epi32(acc[r][p], excess), *st, v));
+      }
     }
   }
 }
 
-template <int P>
-void rowsOf(const int8_t* a, int lda, int m, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols) {
-  int i = 0;
-  for (; i + 8 <= m; i += 8) tile<8, P>(a + (int64_t)i * lda, lda, k, b, panel, c + (int64_t)i * ldc, ldc, cols);
-  for (; i + 4 <= m; i += 4) tile<4, P>(a + (int64_t)i * lda, lda, k, b, panel, c + (int64_t)i * ldc, ldc, cols);
-  for (; i < m; i++) tile<1, P>(a + (int64_t)i * lda, lda, k, b, panel, c + (int64_t)i * ldc, ldc, cols);
+template <int R, int P>
+inline void tileAt(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols,
+                   const Stages* st, int col0, int8_t* out, int ldo, int i) {
+  tile<R, P>(a + (int64_t)i * lda, lda, k, b, panel, c ? c + (int64_t)i * ldc : nullptr, ldc, cols, st, col0,
+             out ? out + (int64_t)i * ldo : nullptr, ldo);
 }
 
-void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n) {
+template <int P>
+void rowsOf(const int8_t* a, int lda, int m, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols,
+            const Stages* st, int col0, int8_t* out, int ldo) {
+  int i = 0;
+  for (; i + 8 <= m; i += 8) tileAt<8, P>(a, lda, k, b, panel, c, ldc, cols, st, col0, out, ldo, i);
+  for (; i + 4 <= m; i += 4) tileAt<4, P>(a, lda, k, b, panel, c, ldc, cols, st, col0, out, ldo, i);
+  for (; i < m; i++) tileAt<1, P>(a, lda, k, b, panel, c, ldc, cols, st, col0, out, ldo, i);
+}
+
+// c != nullptr: C = A * B; else out = the stage st on A * B.
+void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
+          int8_t* out, int ldo) {
   const int64_t panel = panelBytes(k);
   const int panels = (n + 15) >> 4;
   int p = 0;
   // two panels (32 columns) a tile: 8 rows x 2 x 16 lanes = 16 accumulators, two B loads per 16 vpdpbusd
   for (; p + 2 <= panels; p += 2) {
     const int cols = n - 16 * p < 32 ? n - 16 * p : 32;
-    rowsOf<2>(a, lda, m, k, b + p * panel, panel, c + 16 * p, ldc, cols);
+    rowsOf<2>(a, lda, m, k, b + p * panel, panel, c ? c + 16 * p : nullptr, ldc, cols, st, 16 * p,
+              out ? out + 16 * p : nullptr, ldo);
   }
-  if (p < panels) rowsOf<1>(a, lda, m, k, b + p * panel, panel, c + 16 * p, ldc, n - 16 * p);
+  if (p < panels) {
+    rowsOf<1>(a, lda, m, k, b + p * panel, panel, c ? c + 16 * p : nullptr, ldc, n - 16 * p, st, 16 * p,
+              out ? out + 16 * p : nullptr, ldo);
+  }
 }
 #else
 // The portable path: the same packed B, signed A used as it is, accumulated in uint32 (wrap-around is defined
 // there; int32 overflow is not in C++). The compiler vectorizes the inner loop for what -march=native offers.
-void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n) {
+void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
+          int8_t* out, int ldo) {
   const int64_t panel = panelBytes(k);
   const int quads = quadsOf(k);
   const int panels = (n + 15) >> 4;
@@ -121,7 +263,10 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
         }
       }
       const int cols = n - 16 * p < 16 ? n - 16 * p : 16;
-      for (int j = 0; j < cols; j++) c[(int64_t)i * ldc + 16 * p + j] = (int32_t)acc[j];
+      for (int j = 0; j < cols; j++) {
+        if (c != nullptr) c[(int64_t)i * ldc + 16 * p + j] = (int32_t)acc[j];
+        else out[(int64_t)i * ldo + 16 * p + j] = requantOne((int32_t)acc[j], *st, 16 * p + j);
+      }
     }
   }
 }
@@ -132,14 +277,28 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 1; }
+int ic_golden_abi(void) { return 2; }
 
 // Which path this build compiled: "avx512-vnni" or "portable".
 const char* ic_golden_isa(void) { return IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
 
 // C[m, n] (row stride ldc) = A[m, k] (row stride lda) * B (packed as above). m, k, n >= 1; lda >= k; ldc >= n.
 void ic_golden_gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n) {
-  gemm(a, lda, b, c, ldc, m, k, n);
+  gemm(a, lda, b, c, ldc, m, k, n, nullptr, nullptr, 0);
+}
+
+// out[m, n] (row stride ldo) = the output stage of `stages` (laid out as above) on A[m, k] * B.
+void ic_golden_gemm_requant(const int8_t* a, int lda, const int8_t* b, const int32_t* stages, int8_t* out, int ldo,
+                            int m, int k, int n) {
+  const Stages st = stagesOf(stages, n);
+  gemm(a, lda, b, nullptr, 0, m, k, n, &st, out, ldo);
+}
+
+// The output stage alone on int32 accumulators C[m, n] (row stride ldc), for tests of both paths' arithmetic.
+void ic_golden_requant(const int32_t* c, int ldc, const int32_t* stages, int8_t* out, int ldo, int m, int n) {
+  const Stages st = stagesOf(stages, n);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) out[(int64_t)i * ldo + j] = requantOne(c[(int64_t)i * ldc + j], st, j);
 }
 
 } // extern "C"

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 1;
+const ABI = 2;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
@@ -19,6 +19,10 @@ export interface NativeKernels {
   isa: string;
   /** C[m, n] (row stride ldc) = A[m, k] (row stride lda) * B packed by packBNative. */
   gemm(a: Int8Array, lda: number, b: Int8Array, c: Int32Array, ldc: number, m: number, k: number, n: number): void;
+  /** out[m, n] (row stride ldo) = the output stage `stages` (nativeStages) on A[m, k] * B, fused. */
+  gemmRequant(a: Int8Array, lda: number, b: Int8Array, stages: Int32Array, out: Int8Array, ldo: number, m: number, k: number, n: number): void;
+  /** The output stage alone on C[m, n] (row stride ldc): the scalar form of the fused one, for tests. */
+  requant(c: Int32Array, ldc: number, stages: Int32Array, out: Int8Array, ldo: number, m: number, n: number): void;
 }
 
 /** Where `make native` writes the library. */
@@ -35,7 +39,11 @@ export function loadNativeKernels(path: string): NativeKernels {
   if (abi !== ABI) throw new Error(`${path} has ABI ${abi}, this code binds ABI ${ABI}: run make native`);
   const isa = (lib.func('const char* ic_golden_isa(void)') as () => string)();
   const gemm = lib.func('void ic_golden_gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n)') as NativeKernels['gemm'];
-  return { path, isa, gemm };
+  const gemmRequant = lib.func(
+    'void ic_golden_gemm_requant(const int8_t* a, int lda, const int8_t* b, const int32_t* stages, int8_t* out, int ldo, int m, int k, int n)',
+  ) as NativeKernels['gemmRequant'];
+  const requant = lib.func('void ic_golden_requant(const int32_t* c, int ldc, const int32_t* stages, int8_t* out, int ldo, int m, int n)') as NativeKernels['requant'];
+  return { path, isa, gemm, gemmRequant, requant };
 }
 
 /** The kernels of out/native/golden-kernels.so, or null when that library is absent, stale or unusable. */

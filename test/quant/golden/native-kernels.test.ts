@@ -1,5 +1,5 @@
 /**
- * quant/golden/native: both paths of kernels.cc against the JS GEMM. The library `make native` builds (-march=native:
+ * quant/golden/native: both paths of kernels.cc against the JS GEMM and quant/spec's requantize. The library `make native` builds (-march=native:
  * AVX-512 VNNI on a CPU that has it) and a portable build of the same source made here (-march=x86-64-v2, no
  * AVX-512), on seeded random shapes over every tile edge and on sums that wrap int32.
  */
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../quant/random.ts';
 import { gemmInt8 } from '../../../quant/golden/index.ts';
-import { packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
+import { nativeStages, packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
+import { requantize, ROUNDING_MODES, SHIFT_MAX, SHIFT_MIN, M0_MAX } from '../../../quant/spec/index.ts';
 import { loadNativeKernels, nativeKernels, nativeStatus, type NativeKernels } from '../../../quant/golden/native/kernels.ts';
 
 const SEED = process.env.SEED === undefined ? 23 : Number(process.env.SEED);
@@ -41,7 +42,52 @@ function checkAgainstJs(kern: NativeKernels, seed: number): void {
   assert.equal(c[16], (k * -16256) | 0);
 }
 
-describe('quant/golden/native kernels equal the JS GEMM', function () {
+/** A random int32 with the ends and the powers of two around them often. */
+function int32(rng: Rng): number {
+  const pick = rng.int(0, 5);
+  if (pick === 0) return [2 ** 31 - 1, -(2 ** 31), 0, -1, 1][rng.int(0, 4)] as number;
+  if (pick === 1) return (rng.int(0, 1) === 0 ? 1 : -1) * 2 ** rng.int(0, 30) + rng.int(-2, 2);
+  return (rng.next() * 2 ** 32 - 2 ** 31) | 0;
+}
+
+/**
+ * The output stage of both entry points against quant/spec's requantize, every rounding mode: the fused epilogue
+ * (ic_golden_gemm_requant; the accumulators of a small GEMM plus random int32 biases cover every x = acc + bias,
+ * wrapped ones included) and the scalar ic_golden_requant on arbitrary int32 accumulators. Every shift in
+ * [-31, 30], m0 at its ends and in between, random zero points and clamps.
+ */
+function checkRequant(kern: NativeKernels, seed: number): void {
+  const rng = new Rng(seed);
+  for (const mode of ROUNDING_MODES) {
+    for (let t = 0; t < 40; t++) {
+      const m = rng.int(1, 20);
+      const k = rng.int(1, 40);
+      const n = rng.int(1, 70);
+      const bias = Int32Array.from({ length: n }, () => int32(rng));
+      const m0 = Int32Array.from({ length: n }, () => [0, 1, 2 ** 30, M0_MAX, rng.int(2 ** 30, M0_MAX), rng.int(0, M0_MAX)][rng.int(0, 5)] as number);
+      const shift = Int32Array.from({ length: n }, (_, j) => (t < 2 ? SHIFT_MIN + ((j + t * n) % (SHIFT_MAX - SHIFT_MIN + 1)) : rng.int(SHIFT_MIN, SHIFT_MAX)));
+      const zp = rng.int(-128, 127);
+      const actMin = rng.int(0, 1) === 0 ? -128 : rng.int(-128, 127);
+      const actMax = rng.int(0, 1) === 0 ? 127 : rng.int(actMin, 127);
+      const stages = nativeStages(bias, m0, shift, mode, zp, actMin, actMax);
+      assert.ok(stages);
+      const a = Int8Array.from({ length: m * k }, () => rng.int(-128, 127));
+      const b = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
+      const acc = gemmInt8(a, b, m, k, n, undefined, 'js');
+      const want = Int8Array.from(acc, (v, i) => requantize(v, bias[i % n] as number, m0[i % n] as number, shift[i % n] as number, zp, actMin, actMax, mode));
+      const fused = new Int8Array(m * n);
+      kern.gemmRequant(a, k, packBNative(b, k, n).data, stages, fused, n, m, k, n);
+      assert.deepEqual(fused, want, `seed ${seed}, ${mode} case ${t}: ${kern.isa} fused [${m}, ${k}, ${n}]`);
+      const c = Int32Array.from({ length: m * n }, () => int32(rng));
+      const scalar = new Int8Array(m * n);
+      kern.requant(c, n, stages, scalar, n, m, n);
+      const wantScalar = Int8Array.from(c, (v, i) => requantize(v, bias[i % n] as number, m0[i % n] as number, shift[i % n] as number, zp, actMin, actMax, mode));
+      assert.deepEqual(scalar, wantScalar, `seed ${seed}, ${mode} case ${t}: ${kern.isa} requant on int32 accumulators`);
+    }
+  }
+}
+
+describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantize', function () {
   this.timeout(120_000);
 
   it('the library make native built: on this CPU\'s fastest path, bit for bit', function () {
@@ -51,6 +97,7 @@ describe('quant/golden/native kernels equal the JS GEMM', function () {
     const vnni = /\bavx512_vnni\b/.test(cpu) && /\bavx512bw\b/.test(cpu);
     if (vnni) assert.equal(kern.isa, 'avx512-vnni', 'this CPU has AVX-512 VNNI: -march=native should compile that path');
     checkAgainstJs(kern, SEED);
+    checkRequant(kern, SEED + 2);
   });
 
   it('a portable build of the same source (no AVX-512), bit for bit', function () {
@@ -62,6 +109,7 @@ describe('quant/golden/native kernels equal the JS GEMM', function () {
       const kern = loadNativeKernels(so);
       assert.equal(kern.isa, 'portable');
       checkAgainstJs(kern, SEED + 1);
+      checkRequant(kern, SEED + 3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@
  */
 import { convGeometry, type ConvGeometry } from '../../../format/shapes.ts';
 import type { MaxPool2DLayer } from '../../../format/types.ts';
-import type { NativePackedB } from '../../gemm/native-gemm.ts';
+import { nativeStages, type NativePackedB } from '../../gemm/native-gemm.ts';
 import type { WasmPackedB } from '../../gemm/wasm-gemm.ts';
 import { nativeKernels } from '../../native/kernels.ts';
 import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
@@ -27,6 +27,8 @@ export interface WasmMacPlan {
   b: WasmPackedB | NativePackedB;
   /** The GEMM runs on the native kernels. */
   native: boolean;
+  /** With `native`: the output stage for the native GEMM's fused epilogue (nativeStages), where it takes it. */
+  nativeStages?: Int32Array;
   stages: OutputStages;
   geometry?: ConvGeometry;
   /** The input zero point: what im2col writes for taps in the padding. */
@@ -57,8 +59,11 @@ export function prepareWasmMac(
   const stages = stagesOf(out);
   if (stages === undefined) return undefined;
   const packed = 'native' in b ? b.native : b.wasm;
-  const plan = { k: packed.k, n: packed.n, np: (packed.n + 7) & ~7, b: packed, native: 'native' in b, stages, pad, out };
-  return geometry ? { ...plan, geometry } : plan;
+  const plan: WasmMacPlan = { k: packed.k, n: packed.n, np: (packed.n + 7) & ~7, b: packed, native: 'native' in b, stages, pad, out };
+  if (geometry) plan.geometry = geometry;
+  const fused = plan.native ? nativeStages(out.bias, out.multiplier, out.shift, out.mode, out.zp, out.actMin, out.actMax) : undefined;
+  if (fused) plan.nativeStages = fused;
+  return plan;
 }
 
 const INT32_MIN = -(2 ** 31);
@@ -113,6 +118,7 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
   const nat = plan.native ? nativeKernels() : null;
   if (plan.native && nat === null) throw new RangeError('runWasmMac: the plan is for the native kernels, which are not loaded');
   const { k, n, np, b, geometry: g } = plan;
+  if (nat && plan.nativeStages && !pool) return runFusedMac(plan, input, batch);
   const stages = pool ? pool.stages : plan.stages;
   const pg = pool?.geometry;
   const plane = g ? g.outH * g.outW : 1;
@@ -164,4 +170,37 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
     }
   }
   return readOutputRows(buf, outOff, m, n, outStride);
+}
+
+/**
+ * runWasmMac with the output stage in the native GEMM's epilogue: im2col (a conv) on kernels.wat, then
+ * ic_golden_gemm_requant from the patch rows straight into the int8 output, chunk by chunk; the accumulators never
+ * leave the registers.
+ */
+function runFusedMac(plan: WasmMacPlan, input: Int8Array, batch: number): Int8Array {
+  const kern = wasmKernels() as NonNullable<ReturnType<typeof wasmKernels>>;
+  const nat = nativeKernels() as NonNullable<ReturnType<typeof nativeKernels>>;
+  const { k, n, b, geometry: g } = plan;
+  const stages = plan.nativeStages as Int32Array;
+  const out = new Int8Array(batch * (g ? g.outH * g.outW : 1) * n);
+  if (!g) {
+    nat.gemmRequant(input, k, b.data as Int8Array, stages, out, n, batch, k, n);
+    return out;
+  }
+  const plane = g.outH * g.outW;
+  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / plane));
+  const chunkRows = Math.min(batch, perChunk) * plane;
+  const inOff = 0;
+  const aOff = align16(inOff + input.length + 16);
+  const scratchOff = align16(aOff + chunkRows * k + 16);
+  const need = align16(scratchOff + ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC + 16);
+  const buf = wasmMemory(kern, need);
+  new Int8Array(buf, inOff, input.length).set(input);
+  for (let b0 = 0; b0 < batch; b0 += perChunk) {
+    const images = Math.min(perChunk, batch - b0);
+    const rows = images * plane;
+    kern.im2col(inOff + b0 * g.inH * g.inW * g.inC, aOff, scratchOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad);
+    nat.gemmRequant(new Int8Array(buf, aOff, rows * k), k, b.data as Int8Array, stages, out.subarray(b0 * plane * n, (b0 * plane + rows) * n), n, rows, k, n);
+  }
+  return out;
 }

@@ -2,12 +2,13 @@
  * The int8 GEMM as a native kernel: `ic_golden_gemm` of ../native/kernels.cc (AVX-512 VNNI where the machine has
  * it, a portable loop elsewhere). Same contract as gemm.ts: C[M, N] = wrap32(sum_k A[m, k] * B[k, n]).
  *
- * vpdpbusd multiplies four unsigned bytes of A by four signed bytes of B and adds the four products into an int32
- * lane. The kernel makes A unsigned (a + 128) and takes 128 * sum_k B[k, n] off at the end, which packBNative
- * stores after each panel; both sums wrap modulo 2^32, so the result is exact.
+ * On AMX (Sapphire Rapids and later, where Linux grants it) tdpbssd multiplies 16 x 64 int8 tiles of A and B
+ * signed by signed. Elsewhere vpdpbusd multiplies four unsigned bytes of A by four signed bytes of B and adds the
+ * four products into an int32 lane: the kernel makes A unsigned (a + 128) and takes 128 * sum_k B[k, n] off at
+ * the end, which packBNative stores after each panel; both sums wrap modulo 2^32, so the result is exact.
  *   A: int8 row-major as given (no slack needed past its end)
- *   B: packed once per layer into panels of 16 columns x ceil(K/4) quads x [16][4] int8 (zero past K and N), each
- *      panel followed by its 16 int32 excesses
+ *   B: packed once per layer into panels of 16 columns x 16 ceil(K/64) quads x [16][4] int8 (zero past K and N),
+ *      each panel followed by its 16 int32 excesses
  *   C: int32 row-major, written in place
  */
 import { M0_MAX, SHIFT_MAX, SHIFT_MIN, type RoundingMode } from '../../spec/index.ts';
@@ -25,13 +26,18 @@ export interface NativePackedB {
   data: Int8Array;
 }
 
+/** Quads of one panel: K in blocks of 64 (an AMX B tile each), ceil(K/64) * 16. */
+function paddedQuads(k: number): number {
+  return Math.ceil(k / 64) * 16;
+}
+
 /** Bytes of one panel of 16 columns for a reduction of k. */
 export function nativePanelBytes(k: number): number {
-  return ((k + 3) >> 2) * 64 + 64;
+  return paddedQuads(k) * 64 + 64;
 }
 
 export function packBNative(b: Int8Array, k: number, n: number): NativePackedB {
-  const quads = (k + 3) >> 2;
+  const quads = paddedQuads(k);
   const panels = Math.ceil(n / 16);
   const panel = nativePanelBytes(k);
   const data = new Int8Array(panels * panel);

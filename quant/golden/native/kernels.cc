@@ -21,6 +21,13 @@
 #else
 #define IC_GOLDEN_VNNI 0
 #endif
+#if IC_GOLDEN_VNNI && defined(__AMX_TILE__) && defined(__AMX_INT8__) && defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#define IC_GOLDEN_AMX 1
+#else
+#define IC_GOLDEN_AMX 0
+#endif
 
 namespace {
 
@@ -78,13 +85,14 @@ inline int8_t requantOne(int32_t acc, const Stages& st, int j) {
 
 // ------------------------------------------------------------------------------------------------------------
 // B packed by ../gemm/native-gemm.ts packBNative: ceil(N/16) panels, each
-//   ceil(K/4) quads x [16 columns][4 reductions] int8 (zero past K and N), then 16 int32: 128 * sum_k B[k, n],
+//   16 ceil(K/64) quads x [16 columns][4 reductions] int8 (zero past K and N), then 16 int32: 128 * sum_k B[k, n],
 //   wrapped to 32 bits (zero past N),
-// so that a panel is PANEL_BYTES(K) long. The quad layout is what vpdpbusd multiplies: lane j of one 64-byte load
-// holds B[4q .. 4q+3, 16p + j].
+// so that a panel is panelBytes(K) long. The quad layout is what vpdpbusd multiplies (lane j of one 64-byte load
+// holds B[4q .. 4q+3, 16p + j]) and, 16 quads at a time, an AMX B tile (16 rows of 64 bytes, K = 64 a tile).
 // ------------------------------------------------------------------------------------------------------------
 inline int quadsOf(int k) { return (k + 3) >> 2; }
-inline int64_t panelBytes(int k) { return (int64_t)quadsOf(k) * 64 + 64; }
+inline int paddedQuadsOf(int k) { return ((k + 63) >> 6) * 16; }
+inline int64_t panelBytes(int k) { return (int64_t)paddedQuadsOf(k) * 64 + 64; }
 
 // The four bytes A[row, 4q .. 4q+3], zero past K (never read past the row's end, so A needs no slack).
 inline int32_t quadOf(const int8_t* row, int q, int k) {
@@ -191,7 +199,7 @@ inline void tile(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel
     }
   }
   for (int p = 0; p < P; p++) {
-    const __m512i excess = _mm512_loadu_si512(b + p * panel + (int64_t)quads * 64);
+    const __m512i excess = _mm512_loadu_si512(b + p * panel + (int64_t)paddedQuadsOf(k) * 64);
     const int left = cols - 16 * p;
     const __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
     if (c != nullptr) {
@@ -224,8 +232,8 @@ void rowsOf(const int8_t* a, int lda, int m, int k, const int8_t* b, int64_t pan
 }
 
 // c != nullptr: C = A * B; else out = the stage st on A * B.
-void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
-          int8_t* out, int ldo) {
+void gemmVnni(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
+              int8_t* out, int ldo) {
   const int64_t panel = panelBytes(k);
   const int panels = (n + 15) >> 4;
   int p = 0;
@@ -240,7 +248,124 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
               out ? out + 16 * p : nullptr, ldo);
   }
 }
+
+#if IC_GOLDEN_AMX
+// ------------------------------------------------------------------------------------------------------------
+// AMX (Sapphire Rapids and later): tdpbssd multiplies a 16 x 64 int8 A tile by a 16-quad x 16-column B tile (the
+// packed panel as it lies) into a 16 x 16 int32 C tile, signed by signed, each four-product sum added to its lane
+// with wrap-around, so no excess is taken off. A tile of 32 rows x 32 columns keeps four C tiles (tmm0-3) over K,
+// with two A tiles (tmm4-5) and two B tiles (tmm6-7). A's 32 rows are first copied into `rows`, K padded to 64,
+// so that the tiles never read outside A. Linux hands a process the AMX state only on request
+// (arch_prctl ARCH_REQ_XCOMP_PERM); without it the VNNI path runs.
+// ------------------------------------------------------------------------------------------------------------
+struct TileConfig {
+  uint8_t palette;
+  uint8_t startRow;
+  uint8_t reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16];
+};
+
+bool requestAmx() {
+  const long ARCH_REQ_XCOMP_PERM = 0x1023;
+  const long XFEATURE_XTILEDATA = 18;
+  return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+}
+
+const bool amxGranted = requestAmx();
+
+// The largest K the row buffer holds: longer reductions take the VNNI path. Within it |sum| <= 8192 * 2^14 = 2^27,
+// so no int32 lane can overflow, and tdpbssd's wrap-around is never relied on.
+constexpr int AMX_MAX_K = 8192;
+
+void gemmAmx(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
+             int8_t* out, int ldo) {
+  alignas(64) static thread_local int8_t rows[32 * AMX_MAX_K];
+  alignas(64) int32_t acc[32 * 32];
+  TileConfig cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.palette = 1;
+  for (int t = 0; t < 8; t++) {
+    cfg.rows[t] = 16;
+    cfg.colsb[t] = 64;
+  }
+  _tile_loadconfig(&cfg);
+  const int kp = paddedQuadsOf(k) * 4;
+  const int blocks = kp / 64;
+  const int64_t panel = panelBytes(k);
+  const int panels = (n + 15) >> 4;
+  for (int i0 = 0; i0 < m; i0 += 32) {
+    const int rowsA = m - i0 < 32 ? m - i0 : 32;
+    // what `rows` holds past K meets B's zeros, and its rows past M give C rows that are never stored: neither is
+    // cleared
+    for (int r = 0; r < rowsA; r++) memcpy(rows + (int64_t)r * kp, a + (int64_t)(i0 + r) * lda, (size_t)k);
+    for (int p0 = 0; p0 < panels; p0 += 2) {
+      const bool two = p0 + 1 < panels;
+      const int8_t* b0 = b + p0 * panel;
+      const int8_t* b1 = two ? b0 + panel : b0;
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      _tile_zero(3);
+      for (int kb = 0; kb < blocks; kb++) {
+        _tile_loadd(4, rows + kb * 64, kp);
+        _tile_loadd(5, rows + 16 * (int64_t)kp + kb * 64, kp);
+        _tile_loadd(6, b0 + kb * 1024, 64);
+        _tile_dpbssd(0, 4, 6);
+        _tile_dpbssd(2, 5, 6);
+        if (two) {
+          _tile_loadd(7, b1 + kb * 1024, 64);
+          _tile_dpbssd(1, 4, 7);
+          _tile_dpbssd(3, 5, 7);
+        }
+      }
+      // acc: 32 rows x 32 int32, 128 bytes a row
+      _tile_stored(0, acc, 128);
+      _tile_stored(1, acc + 16, 128);
+      _tile_stored(2, acc + 16 * 32, 128);
+      _tile_stored(3, acc + 16 * 32 + 16, 128);
+      for (int q = 0; q < (two ? 2 : 1); q++) {
+        const int col0 = 16 * (p0 + q);
+        const int left = n - col0;
+        const __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        if (c != nullptr) {
+          for (int r = 0; r < rowsA; r++) {
+            _mm512_mask_storeu_epi32(c + (int64_t)(i0 + r) * ldc + col0, mask, _mm512_load_si512(acc + r * 32 + 16 * q));
+          }
+        } else {
+          const StageVectors v = stageVectors(*st, col0);
+          for (int r = 0; r < rowsA; r++) {
+            _mm_mask_storeu_epi8(out + (int64_t)(i0 + r) * ldo + col0, mask, requantVector(_mm512_load_si512(acc + r * 32 + 16 * q), *st, v));
+          }
+        }
+      }
+    }
+  }
+  _tile_release();
+}
+#endif
+
+bool amxOn() {
+#if IC_GOLDEN_AMX
+  return amxGranted;
 #else
+  return false;
+#endif
+}
+
+void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
+          int8_t* out, int ldo) {
+#if IC_GOLDEN_AMX
+  if (amxGranted && k <= AMX_MAX_K) {
+    gemmAmx(a, lda, b, c, ldc, m, k, n, st, out, ldo);
+    return;
+  }
+#endif
+  gemmVnni(a, lda, b, c, ldc, m, k, n, st, out, ldo);
+}
+#else
+bool amxOn() { return false; }
+
 // The portable path: the same packed B, signed A used as it is, accumulated in uint32 (wrap-around is defined
 // there; int32 overflow is not in C++). The compiler vectorizes the inner loop for what -march=native offers.
 void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n, const Stages* st,
@@ -277,10 +402,10 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 2; }
+int ic_golden_abi(void) { return 3; }
 
-// Which path this build compiled: "avx512-vnni" or "portable".
-const char* ic_golden_isa(void) { return IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
+// Which path runs: "amx-int8" (compiled, and granted by the kernel), "avx512-vnni" or "portable".
+const char* ic_golden_isa(void) { return amxOn() ? "amx-int8" : IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
 
 // C[m, n] (row stride ldc) = A[m, k] (row stride lda) * B (packed as above). m, k, n >= 1; lda >= k; ldc >= n.
 void ic_golden_gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m, int k, int n) {

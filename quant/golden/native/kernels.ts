@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 2;
+const ABI = 3;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
   /** The library's path. */
   path: string;
-  /** The path the build compiled: 'avx512-vnni' or 'portable'. */
+  /** The path that runs: 'amx-int8' (compiled and granted by Linux), 'avx512-vnni' or 'portable'. */
   isa: string;
   /** C[m, n] (row stride ldc) = A[m, k] (row stride lda) * B packed by packBNative. */
   gemm(a: Int8Array, lda: number, b: Int8Array, c: Int32Array, ldc: number, m: number, k: number, n: number): void;

@@ -1,7 +1,8 @@
 /**
- * quant/golden/native: both paths of kernels.cc against the JS GEMM and quant/spec's requantize. The library `make native` builds (-march=native:
- * AVX-512 VNNI on a CPU that has it) and a portable build of the same source made here (-march=x86-64-v2, no
- * AVX-512), on seeded random shapes over every tile edge and on sums that wrap int32.
+ * quant/golden/native: every path of kernels.cc against the JS GEMM and quant/spec's requantize. The library
+ * `make native` builds (-march=native: AMX on a CPU that has it, else AVX-512 VNNI where it has that), a build
+ * without AMX (the VNNI path, on a CPU with both) and a portable build (-march=x86-64-v2, no AVX-512), made here
+ * from the same source, on seeded random shapes over every tile edge and on sums that wrap int32.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -87,31 +88,50 @@ function checkRequant(kern: NativeKernels, seed: number): void {
   }
 }
 
+function cpuHas(flag: string): boolean {
+  const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  return new RegExp(`\\b${flag}\\b`).test(cpu);
+}
+
+/** kernels.cc built with `flags` into a scratch folder, bound, handed to `check`. */
+function withBuild(flags: string[], check: (kern: NativeKernels) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'golden-native-'));
+  try {
+    const so = join(dir, 'kernels.so');
+    execFileSync('g++', ['-std=c++17', '-O3', ...flags, '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', so, SOURCE]);
+    check(loadNativeKernels(so));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantize', function () {
   this.timeout(120_000);
 
   it('the library make native built: on this CPU\'s fastest path, bit for bit', function () {
     const kern = nativeKernels();
     assert.ok(kern, `the native kernels: ${nativeStatus()}`);
-    const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-    const vnni = /\bavx512_vnni\b/.test(cpu) && /\bavx512bw\b/.test(cpu);
-    if (vnni) assert.equal(kern.isa, 'avx512-vnni', 'this CPU has AVX-512 VNNI: -march=native should compile that path');
+    if (cpuHas('amx_int8')) assert.equal(kern.isa, 'amx-int8', 'this CPU has AMX: -march=native should compile that path, and Linux >= 5.16 grants it');
+    else if (cpuHas('avx512_vnni')) assert.equal(kern.isa, 'avx512-vnni', 'this CPU has AVX-512 VNNI: -march=native should compile that path');
     checkAgainstJs(kern, SEED);
     checkRequant(kern, SEED + 2);
   });
 
+  it('a build without AMX on a CPU that has it (the AVX-512 VNNI path), bit for bit', function () {
+    if (!cpuHas('amx_int8')) this.skip(); // elsewhere the library make native built is that path, checked above
+    withBuild(['-march=native', '-mno-amx-tile', '-mno-amx-int8'], (kern) => {
+      assert.equal(kern.isa, 'avx512-vnni');
+      checkAgainstJs(kern, SEED + 4);
+      checkRequant(kern, SEED + 5);
+    });
+  });
+
   it('a portable build of the same source (no AVX-512), bit for bit', function () {
     if (process.arch !== 'x64') this.skip(); // -march=x86-64-v2 names an x86 baseline
-    const dir = mkdtempSync(join(tmpdir(), 'golden-native-'));
-    try {
-      const so = join(dir, 'portable.so');
-      execFileSync('g++', ['-std=c++17', '-O3', '-march=x86-64-v2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', so, SOURCE]);
-      const kern = loadNativeKernels(so);
+    withBuild(['-march=x86-64-v2'], (kern) => {
       assert.equal(kern.isa, 'portable');
       checkAgainstJs(kern, SEED + 1);
       checkRequant(kern, SEED + 3);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -35,7 +35,7 @@ tflite-schema: system-schema deps
 # VNNI where the CPU has it. Without the library the golden model runs its WebAssembly kernels, bit for bit the same.
 NATIVE_SO := out/native/golden-kernels.so
 native: $(NATIVE_SO)
-$(NATIVE_SO): quant/golden/native/kernels.cc
+$(NATIVE_SO): quant/golden/native/kernels.cc $(wildcard quant/golden/native/*.h)
 	@mkdir -p $(@D)
 	g++ -std=c++17 -O3 -march=native -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 

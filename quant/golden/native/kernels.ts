@@ -4,12 +4,12 @@
  * passed zero-copy, WebAssembly memory included. `nativeKernels()` is null where the library is absent, older than
  * its source or of another ABI; the golden model then runs its WebAssembly kernels, and `nativeStatus()` says why.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 3;
+const ABI = 4;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
@@ -21,13 +21,26 @@ export interface NativeKernels {
   gemm(a: Int8Array, lda: number, b: Int8Array, c: Int32Array, ldc: number, m: number, k: number, n: number): void;
   /** out[m, n] (row stride ldo) = the output stage `stages` (nativeStages) on A[m, k] * B, fused. */
   gemmRequant(a: Int8Array, lda: number, b: Int8Array, stages: Int32Array, out: Int8Array, ldo: number, m: number, k: number, n: number): void;
+  /**
+   * The conv layer of `batch` NHWC images, the patch matrix built tile by tile: C (row stride ldc) = im2col(src) * B.
+   * geometry: inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW; pad: the input zero point.
+   */
+  conv(src: Int8Array, geometry: Int32Array, pad: number, b: Int8Array, c: Int32Array, ldc: number, batch: number, n: number): void;
+  /** The same with the output stage fused: the int8 out (row stride ldo). */
+  convRequant(src: Int8Array, geometry: Int32Array, pad: number, b: Int8Array, stages: Int32Array, out: Int8Array, ldo: number, batch: number, n: number): void;
   /** The output stage alone on C[m, n] (row stride ldc): the scalar form of the fused one, for tests. */
   requant(c: Int32Array, ldc: number, stages: Int32Array, out: Int8Array, ldo: number, m: number, n: number): void;
 }
 
 /** Where `make native` writes the library. */
 export const NATIVE_LIBRARY = fileURLToPath(new URL('../../../out/native/golden-kernels.so', import.meta.url));
-const SOURCE = fileURLToPath(new URL('./kernels.cc', import.meta.url));
+const SOURCES = fileURLToPath(new URL('.', import.meta.url));
+
+/** The newest modification time of kernels.cc and the headers it includes. */
+function sourcesTime(): number {
+  if (!existsSync(SOURCES)) return 0;
+  return Math.max(0, ...readdirSync(SOURCES).filter((f) => /\.(cc|h)$/.test(f)).map((f) => statSync(SOURCES + f).mtimeMs));
+}
 
 let loaded: NativeKernels | null | undefined;
 let status = '';
@@ -43,7 +56,13 @@ export function loadNativeKernels(path: string): NativeKernels {
     'void ic_golden_gemm_requant(const int8_t* a, int lda, const int8_t* b, const int32_t* stages, int8_t* out, int ldo, int m, int k, int n)',
   ) as NativeKernels['gemmRequant'];
   const requant = lib.func('void ic_golden_requant(const int32_t* c, int ldc, const int32_t* stages, int8_t* out, int ldo, int m, int n)') as NativeKernels['requant'];
-  return { path, isa, gemm, gemmRequant, requant };
+  const conv = lib.func(
+    'void ic_golden_conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, int32_t* c, int ldc, int batch, int n)',
+  ) as NativeKernels['conv'];
+  const convRequant = lib.func(
+    'void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, const int32_t* stages, int8_t* out, int ldo, int batch, int n)',
+  ) as NativeKernels['convRequant'];
+  return { path, isa, gemm, gemmRequant, conv, convRequant, requant };
 }
 
 /** The kernels of out/native/golden-kernels.so, or null when that library is absent, stale or unusable. */
@@ -52,8 +71,8 @@ export function nativeKernels(): NativeKernels | null {
   loaded = null;
   if (!existsSync(NATIVE_LIBRARY)) {
     status = `not built (${NATIVE_LIBRARY} is absent: run make native)`;
-  } else if (existsSync(SOURCE) && statSync(NATIVE_LIBRARY).mtimeMs < statSync(SOURCE).mtimeMs) {
-    status = `stale (${NATIVE_LIBRARY} is older than kernels.cc: run make native)`;
+  } else if (statSync(NATIVE_LIBRARY).mtimeMs < sourcesTime()) {
+    status = `stale (${NATIVE_LIBRARY} is older than kernels.cc or its headers: run make native)`;
   } else {
     try {
       loaded = loadNativeKernels(NATIVE_LIBRARY);

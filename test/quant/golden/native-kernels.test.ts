@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../quant/random.ts';
+import { convGeometry, im2col } from '../../../quant/format/index.ts';
+import { nativeGeometry } from '../../../quant/golden/wasm/layers/mac-layer.ts';
 import { gemmInt8 } from '../../../quant/golden/index.ts';
 import { nativeStages, packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
 import { requantize, ROUNDING_MODES, SHIFT_MAX, SHIFT_MIN, M0_MAX } from '../../../quant/spec/index.ts';
@@ -88,6 +90,46 @@ function checkRequant(kern: NativeKernels, seed: number): void {
   }
 }
 
+/**
+ * ic_golden_conv and ic_golden_conv_requant against quant/format's im2col, the JS GEMM and the spec on random
+ * geometries: kernels 1..5, strides 1..3, same and valid, inC 1..40 (runs of a few bytes to past 64), batches
+ * whose rows end inside a tile.
+ */
+function checkConv(kern: NativeKernels, seed: number): void {
+  const rng = new Rng(seed);
+  for (let t = 0; t < 80; t++) {
+    const inC = [1, 2, 3, 8, 16, 17, 32, 40][rng.int(0, 7)] as number;
+    const shape = [rng.int(1, 12), rng.int(1, 12), inC];
+    const kernel: [number, number] = [rng.int(1, 5), rng.int(1, 5)];
+    const padding = rng.int(0, 1) === 0 ? 'same' : 'valid';
+    if (padding === 'valid' && (kernel[0] > (shape[0] as number) || kernel[1] > (shape[1] as number))) continue;
+    const g = convGeometry(shape, kernel, [rng.int(1, 3), rng.int(1, 3)], padding);
+    const batch = rng.int(1, 6);
+    const k = g.kh * g.kw * inC;
+    const n = rng.int(1, 40);
+    const pad = rng.int(-128, 127);
+    const input = Int8Array.from({ length: batch * g.inH * g.inW * inC }, () => rng.int(-128, 127));
+    const w = Int8Array.from({ length: k * n }, () => rng.int(-128, 127));
+    const a = im2col(input, g, pad, batch);
+    const m = a.length / k;
+    const want = gemmInt8(a, w, m, k, n, undefined, 'js');
+    const packed = packBNative(w, k, n).data;
+    const c = new Int32Array(m * n);
+    kern.conv(input, nativeGeometry(g), pad, packed, c, n, batch, n);
+    const what = `seed ${seed}, case ${t}: ${kern.isa} conv [${shape}] kernel [${kernel}] strides [${g.strideH}, ${g.strideW}] ${padding}, batch ${batch}, N=${n}`;
+    assert.deepEqual(c, want, what);
+    const bias = Int32Array.from({ length: n }, () => int32(rng));
+    const m0 = Int32Array.from({ length: n }, () => rng.int(2 ** 30, M0_MAX));
+    const shift = Int32Array.from({ length: n }, () => rng.int(-20, 2));
+    const mode = ROUNDING_MODES[t % 3] as (typeof ROUNDING_MODES)[number];
+    const zp = rng.int(-128, 127);
+    const stages = nativeStages(bias, m0, shift, mode, zp, -128, 127) as Int32Array;
+    const out = new Int8Array(m * n);
+    kern.convRequant(input, nativeGeometry(g), pad, packed, stages, out, n, batch, n);
+    assert.deepEqual(out, Int8Array.from(want, (v, i) => requantize(v, bias[i % n] as number, m0[i % n] as number, shift[i % n] as number, zp, -128, 127, mode)), `${what}, ${mode} stage`);
+  }
+}
+
 function cpuHas(flag: string): boolean {
   const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   return new RegExp(`\\b${flag}\\b`).test(cpu);
@@ -115,6 +157,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
     else if (cpuHas('avx512_vnni')) assert.equal(kern.isa, 'avx512-vnni', 'this CPU has AVX-512 VNNI: -march=native should compile that path');
     checkAgainstJs(kern, SEED);
     checkRequant(kern, SEED + 2);
+    checkConv(kern, SEED + 6);
   });
 
   it('a build without AMX on a CPU that has it (the AVX-512 VNNI path), bit for bit', function () {
@@ -123,6 +166,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       assert.equal(kern.isa, 'avx512-vnni');
       checkAgainstJs(kern, SEED + 4);
       checkRequant(kern, SEED + 5);
+      checkConv(kern, SEED + 7);
     });
   });
 
@@ -132,6 +176,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       assert.equal(kern.isa, 'portable');
       checkAgainstJs(kern, SEED + 1);
       checkRequant(kern, SEED + 3);
+      checkConv(kern, SEED + 8);
     });
   });
 });

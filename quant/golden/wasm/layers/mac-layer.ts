@@ -154,14 +154,19 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
     const rows = images * plane;
     const rowsPadded = (rows + 3) & ~3;
     let a: number;
-    if (g) {
+    if (nat && g) {
+      // the native conv builds its patch rows itself, from the images where they are
+      const inSize = g.inH * g.inW * g.inC;
+      nat.conv(input.subarray(b0 * inSize, (b0 + images) * inSize), nativeGeometry(g), plan.pad, b.data as Int8Array, cView as Int32Array, np, images, np);
+      a = -1;
+    } else if (g) {
       a = aOff;
       kern.im2col(inOff + b0 * g.inH * g.inW * g.inC, aOff, scratchOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad);
     } else {
       a = inOff + b0 * k; // the rows past the last image are read and their results dropped
     }
-    if (nat) nat.gemm(new Int8Array(buf, a, rows * k), k, b.data as Int8Array, cView as Int32Array, np, rows, k, np);
-    else kern.gemm(a, bOff, cOff, rowsPadded, k, np);
+    if (nat && !g) nat.gemm(new Int8Array(buf, a, rows * k), k, b.data as Int8Array, cView as Int32Array, np, rows, k, np);
+    else if (!nat) kern.gemm(a, bOff, cOff, rowsPadded, k, np);
     if (pg && g) {
       kern.maxpool32(cOff, pOff, images, g.outH, g.outW, np, pg.kh, pg.kw, pg.strideH, pg.strideW, pg.padTop, pg.padLeft, pg.outH, pg.outW);
       requantChunk(kern, stages, stOff, pOff, np, outOff, b0 * outPlane, images * outPlane);
@@ -172,35 +177,22 @@ export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, p
   return readOutputRows(buf, outOff, m, n, outStride);
 }
 
+/** A conv's geometry as ic_golden_conv takes it. */
+export function nativeGeometry(g: ConvGeometry): Int32Array {
+  return Int32Array.of(g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW);
+}
+
 /**
- * runWasmMac with the output stage in the native GEMM's epilogue: im2col (a conv) on kernels.wat, then
- * ic_golden_gemm_requant from the patch rows straight into the int8 output, chunk by chunk; the accumulators never
- * leave the registers.
+ * runWasmMac on the native kernels alone, the output stage in the GEMM's epilogue: ic_golden_conv_requant (the
+ * patch rows built tile by tile from the images) or ic_golden_gemm_requant (dense) straight into the int8 output;
+ * the accumulators never leave the registers.
  */
 function runFusedMac(plan: WasmMacPlan, input: Int8Array, batch: number): Int8Array {
-  const kern = wasmKernels() as NonNullable<ReturnType<typeof wasmKernels>>;
   const nat = nativeKernels() as NonNullable<ReturnType<typeof nativeKernels>>;
   const { k, n, b, geometry: g } = plan;
   const stages = plan.nativeStages as Int32Array;
   const out = new Int8Array(batch * (g ? g.outH * g.outW : 1) * n);
-  if (!g) {
-    nat.gemmRequant(input, k, b.data as Int8Array, stages, out, n, batch, k, n);
-    return out;
-  }
-  const plane = g.outH * g.outW;
-  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / plane));
-  const chunkRows = Math.min(batch, perChunk) * plane;
-  const inOff = 0;
-  const aOff = align16(inOff + input.length + 16);
-  const scratchOff = align16(aOff + chunkRows * k + 16);
-  const need = align16(scratchOff + ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC + 16);
-  const buf = wasmMemory(kern, need);
-  new Int8Array(buf, inOff, input.length).set(input);
-  for (let b0 = 0; b0 < batch; b0 += perChunk) {
-    const images = Math.min(perChunk, batch - b0);
-    const rows = images * plane;
-    kern.im2col(inOff + b0 * g.inH * g.inW * g.inC, aOff, scratchOff, images, g.inH, g.inW, g.inC, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, plan.pad);
-    nat.gemmRequant(new Int8Array(buf, aOff, rows * k), k, b.data as Int8Array, stages, out.subarray(b0 * plane * n, (b0 * plane + rows) * n), n, rows, k, n);
-  }
+  if (g) nat.convRequant(input, nativeGeometry(g), plan.pad, b.data as Int8Array, stages, out, n, batch, n);
+  else nat.gemmRequant(input, k, b.data as Int8Array, stages, out, n, batch, k, n);
   return out;
 }

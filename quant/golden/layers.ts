@@ -15,7 +15,8 @@ import { uniformArithmetic, type ModelArithmetic } from '../format/arithmetic.ts
 import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts';
 import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '../format/types.ts';
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
-import { gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
+import { defaultGemmEngine, gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
+import { nativeAddParams, runNativeAdd } from './native/add-layer.ts';
 import type { WasmPackedB } from './gemm/wasm-gemm.ts';
 import { im2col } from '../format/im2col.ts';
 import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/layers/mac-layer.ts';
@@ -45,6 +46,8 @@ export interface PreparedLayer {
   wasmAvgPool?: WasmAvgPoolPlan;
   /** An add on the WebAssembly kernels (its table looked up there), else quant/kernels' runs. */
   wasmAdd?: boolean;
+  /** An add on the native kernels: its parameters as ic_golden_add takes them. */
+  nativeAdd?: Int32Array;
   /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
   wasmDepthwise?: WasmDepthwisePlan;
 }
@@ -100,6 +103,10 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
   }
   if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
+  }
+  if (layer.type === 'add' && defaultGemmEngine() === 'native') {
+    const nativeAdd = nativeAddParams(layer.params);
+    if (nativeAdd) return { layer, inSize, outSize, nativeAdd };
   }
   if (layer.type === 'add' && process.env.INT8COSIM_GEMM !== 'js' && wasmKernels() !== null) return { layer, inSize, outSize, wasmAdd: true };
   if (layer.type === 'softmax') return { layer, inSize, outSize, softmax: prepareSoftmax(layer, arithmetic.softmax) };
@@ -194,6 +201,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'avgpool2d':
       return p.wasmAvgPool ? runWasmAvgPool(p.wasmAvgPool, input, batch) : averagePool2d(layer, input, batch);
     case 'add':
+      if (p.nativeAdd) return runNativeAdd(layer, p.nativeAdd, input, inputs[1] as Int8Array);
       return p.wasmAdd ? runWasmAdd(layer, input, inputs[1] as Int8Array) : add(layer, input, inputs[1] as Int8Array);
     case 'softmax':
       return (p.softmax as PreparedSoftmax)(input);

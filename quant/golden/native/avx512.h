@@ -5,12 +5,6 @@
 #if IC_GOLDEN_VNNI
 namespace {
 
-// vpdpbusd multiplies unsigned bytes by signed ones: A is made unsigned by a + 128 (a ^ 0x80), and the excess
-// 128 * sum_k B[k, n] (the panel's last 64 bytes) is taken off at the end. Both sums wrap modulo 2^32, so the
-// result is wrap32(sum_k a * b) exactly: four products of at most 255 * 128 each fit an int32 lane, and the
-// non-saturating vpdpbusd adds them with wrap-around, like the hardware's accumulator.
-//
-// A tile of R rows x P panels (16 columns each) keeps R * P zmm accumulators over K.
 // The output stage on 16 accumulators, columns j .. j+15 (stage vectors loaded by the caller): lanes in int32 where
 // the mode allows, the 64-bit products on the even and the odd lanes apart (vpmuldq multiplies the low halves).
 struct StageVectors {
@@ -27,6 +21,27 @@ inline StageVectors stageVectors(const Stages& st, int j) {
 // The low 32 bits of the int64 lanes of even (lanes 0, 2, ...) and odd (1, 3, ...) products, interleaved back.
 inline __m512i interleaveLow(__m512i even, __m512i odd) {
   return _mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+// SaturatingRoundingDoublingHighMul(x, m0) on 16 lanes, m0 >= 0: floor((x * m0 + 2^30) / 2^31) in int64.
+inline __m512i srdhmVector(__m512i x, __m512i m0) {
+  const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
+  const __m512i pe = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, m0), nudge), 31);
+  const __m512i po = _mm512_srai_epi64(
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m0, 32)), nudge), 31);
+  return interleaveLow(pe, po);
+}
+
+// RoundingDivideByPOT(s, r) on 16 lanes, r in [0, 31]: s >> r, up by one where the remainder passes half
+// (mask / 2 + (s < 0): ties away from zero).
+inline __m512i rdbpotVector(__m512i s, __m512i r) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, r), one);
+  const __m512i rem = _mm512_and_si512(s, mask);
+  const __m512i q = _mm512_srav_epi32(s, r);
+  const __mmask16 neg = _mm512_cmplt_epi32_mask(s, _mm512_setzero_si512());
+  const __m512i threshold = _mm512_mask_add_epi32(_mm512_srli_epi32(mask, 1), neg, _mm512_srli_epi32(mask, 1), one);
+  return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, threshold), q, one);
 }
 
 inline __m128i requantVector(__m512i acc, const Stages& st, const StageVectors& v) {
@@ -47,31 +62,28 @@ inline __m128i requantVector(__m512i acc, const Stages& st, const StageVectors& 
     po = _mm512_min_epi64(_mm512_max_epi64(po, lo), hi);
     y = interleaveLow(pe, po);
   } else {
-    const __m512i xl = _mm512_sllv_epi32(x, v.left);
-    const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
-    const __m512i pe = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(xl, v.m0), nudge), 31);
-    const __m512i po = _mm512_srai_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(xl, 32), _mm512_srli_epi64(v.m0, 32)), nudge), 31);
-    const __m512i s = interleaveLow(pe, po);
-    const __m512i one = _mm512_set1_epi32(1);
-    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, v.right), one);
-    const __m512i rem = _mm512_and_si512(s, mask);
-    const __m512i q = _mm512_srav_epi32(s, v.right);
+    const __m512i s = srdhmVector(_mm512_sllv_epi32(x, v.left), v.m0);
     if (st.mode == 1) {
-      // RoundingDivideByPOT: up by one where rem > mask / 2 + (s < 0)
-      const __mmask16 neg = _mm512_cmplt_epi32_mask(s, _mm512_setzero_si512());
-      const __m512i threshold = _mm512_mask_add_epi32(_mm512_srli_epi32(mask, 1), neg, _mm512_srli_epi32(mask, 1), one);
-      y = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, threshold), q, one);
+      y = rdbpotVector(s, v.right);
     } else {
-      // ties toward +infinity: q + ((rem + 2^(r-1)) >> r), unsigned (rem + half < 2^32); half = 0 where r = 0
+      // ties toward +infinity: (s >> r) + (((s & mask) + 2^(r-1)) >> r), unsigned (the sum < 2^32); half = 0 at r = 0
+      const __m512i one = _mm512_set1_epi32(1);
+      const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, v.right), one);
       const __m512i half = _mm512_srli_epi32(_mm512_add_epi32(mask, one), 1);
-      y = _mm512_add_epi32(q, _mm512_srlv_epi32(_mm512_add_epi32(rem, half), v.right));
+      y = _mm512_add_epi32(_mm512_srav_epi32(s, v.right),
+                           _mm512_srlv_epi32(_mm512_add_epi32(_mm512_and_si512(s, mask), half), v.right));
     }
     y = _mm512_min_epi32(_mm512_max_epi32(y, _mm512_set1_epi32(st.lo)), _mm512_set1_epi32(st.hi));
   }
   return _mm512_cvtepi32_epi8(_mm512_add_epi32(y, _mm512_set1_epi32(st.zp)));
 }
 
+// vpdpbusd multiplies unsigned bytes by signed ones: A is made unsigned by a + 128 (a ^ 0x80), and the excess
+// 128 * sum_k B[k, n] (the panel's last 64 bytes) is taken off at the end. Both sums wrap modulo 2^32, so the
+// result is wrap32(sum_k a * b) exactly: four products of at most 255 * 128 each fit an int32 lane, and the
+// non-saturating vpdpbusd adds them with wrap-around, like the hardware's accumulator.
+//
+// A tile of R rows x P panels (16 columns each) keeps R * P zmm accumulators over K.
 // c != nullptr: the int32 accumulators into c; else the output stage st into the int8 rows of out.
 template <int R, int P>
 inline void tile(const int8_t* a, int lda, int k, const int8_t* b, int64_t panel, int32_t* c, int ldc, int cols,

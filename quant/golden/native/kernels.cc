@@ -7,6 +7,7 @@
 //   ic_golden_gemm_requant  the same GEMM with each layer's output stage on the accumulators in registers, int8
 //                           out[m, n] = requantize(C[m, n], column n's stage)      twin: quant/spec requantize
 //   ic_golden_conv(_requant) the same on the patch matrix of NHWC images, built tile by tile    twin: im2col + gemm
+//   ic_golden_add           ADD of two int8 tensors                              twin: quant/spec addElement
 //   ic_golden_requant       the output stage alone (the scalar form; for tests)
 //
 // Integer arithmetic only: every path computes the same bits on every machine, whatever the compiler picked. The
@@ -14,6 +15,7 @@
 //   stages.h    the output stage, scalar        layout.h    B's packed layout
 //   avx512.h    AVX-512 VNNI GEMM and stage     amx.h       the AMX GEMM (where Linux grants AMX)
 //   portable.h  plain loops, for CPUs without AVX-512 VNNI
+//   add.h       ADD, on AVX-512 where there and one element at a time
 
 #include <stdint.h>
 #include <string.h>
@@ -43,6 +45,7 @@
 #include "avx512.h"
 #include "amx.h"
 #include "portable.h"
+#include "add.h"
 
 namespace {
 
@@ -193,7 +196,7 @@ void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, 
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 4; }
+int ic_golden_abi(void) { return 5; }
 
 // Which path runs: "amx-int8" (compiled, and granted by the kernel), "avx512-vnni" or "portable".
 const char* ic_golden_isa(void) { return amxOn() ? "amx-int8" : IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
@@ -222,6 +225,13 @@ void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad,
                             int8_t* out, int ldo, int batch, int n) {
   const Stages st = stagesOf(stages, n);
   conv(src, geometry, pad, b, nullptr, 0, batch, n, &st, out, ldo);
+}
+
+// out[i] = ADD(a[i], b[i]) for i < n; params: quant/spec AddParams' twelve fields in their order.
+void ic_golden_add(const int8_t* a, const int8_t* b, const int32_t* params, int8_t* out, int n) {
+  AddParams p;
+  memcpy(&p, params, sizeof p);
+  add(a, b, p, out, n);
 }
 
 // The output stage alone on int32 accumulators C[m, n] (row stride ldc), for tests of both paths' arithmetic.

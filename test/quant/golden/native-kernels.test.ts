@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../quant/random.ts';
 import { convGeometry, im2col } from '../../../quant/format/index.ts';
 import { nativeGeometry } from '../../../quant/golden/wasm/layers/mac-layer.ts';
+import { nativeAddParams } from '../../../quant/golden/native/add-layer.ts';
+import { addParams } from '../../../quant/spec/index.ts';
+import { add } from '../../../quant/kernels/index.ts';
+import type { AddLayer } from '../../../quant/format/index.ts';
 import { gemmInt8 } from '../../../quant/golden/index.ts';
 import { nativeStages, packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
 import { requantize, ROUNDING_MODES, SHIFT_MAX, SHIFT_MIN, M0_MAX } from '../../../quant/spec/index.ts';
@@ -130,6 +134,28 @@ function checkConv(kern: NativeKernels, seed: number): void {
   }
 }
 
+/**
+ * ic_golden_add against quant/kernels add (the table of quant/spec addElement) on 100 random layers: scales over
+ * 2^-6 .. 2^2, every zero point, clamps; the first takes every pair of codes once, lengths end inside a vector.
+ */
+function checkAdd(kern: NativeKernels, seed: number): void {
+  const rng = new Rng(seed);
+  for (let t = 0; t < 100; t++) {
+    const q = () => ({ scale: 2 ** (rng.next() * 8 - 6), zeroPoint: rng.int(-128, 127) });
+    const lo = rng.int(-128, 0);
+    const params = addParams(q(), q(), q(), rng.int(0, 1) === 0 ? -128 : lo, rng.int(0, 1) === 0 ? 127 : rng.int(lo, 127));
+    const n = t === 0 ? 65536 : rng.int(1, 3000);
+    const layer = { type: 'add', name: `add${t}`, inputShape: [n], outputShape: [n], params } as unknown as AddLayer;
+    const a = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i >> 8) - 128) : Int8Array.from({ length: n }, () => rng.int(-128, 127));
+    const b = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i & 255) - 128) : Int8Array.from({ length: n }, () => rng.int(-128, 127));
+    const native = nativeAddParams(params);
+    assert.ok(native, `seed ${seed}, case ${t}: the kernel takes TFLite's int8 ADD parameters`);
+    const out = new Int8Array(n);
+    kern.add(a, b, native, out, n);
+    assert.deepEqual(out, add(layer, a, b), `seed ${seed}, case ${t}: ${kern.isa} add of ${n} elements`);
+  }
+}
+
 function cpuHas(flag: string): boolean {
   const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   return new RegExp(`\\b${flag}\\b`).test(cpu);
@@ -158,6 +184,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
     checkAgainstJs(kern, SEED);
     checkRequant(kern, SEED + 2);
     checkConv(kern, SEED + 6);
+    checkAdd(kern, SEED + 9);
   });
 
   it('a build without AMX on a CPU that has it (the AVX-512 VNNI path), bit for bit', function () {
@@ -167,6 +194,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       checkAgainstJs(kern, SEED + 4);
       checkRequant(kern, SEED + 5);
       checkConv(kern, SEED + 7);
+      checkAdd(kern, SEED + 10);
     });
   });
 
@@ -177,6 +205,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       checkAgainstJs(kern, SEED + 1);
       checkRequant(kern, SEED + 3);
       checkConv(kern, SEED + 8);
+      checkAdd(kern, SEED + 11);
     });
   });
 });

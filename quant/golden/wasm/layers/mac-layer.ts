@@ -11,6 +11,7 @@ import type { MaxPool2DLayer } from '../../../format/types.ts';
 import { nativeStages, type NativePackedB } from '../../gemm/native-gemm.ts';
 import type { WasmPackedB } from '../../gemm/wasm-gemm.ts';
 import { nativeKernels } from '../../native/kernels.ts';
+import { uninitializedInt8 } from '../../native/uninitialized.ts';
 import { align16, wasmKernels, wasmMemory } from '../kernels.ts';
 import { outputStride, readOutputRows, requantChunk, stageBytes } from '../output-rows.ts';
 import { stagesOf, type OutputParams, type OutputStages } from '../output-stages.ts';
@@ -191,7 +192,7 @@ function runFusedMac(plan: WasmMacPlan, input: Int8Array, batch: number): Int8Ar
   const nat = nativeKernels() as NonNullable<ReturnType<typeof nativeKernels>>;
   const { k, n, b, geometry: g } = plan;
   const stages = plan.nativeStages as Int32Array;
-  const out = new Int8Array(batch * (g ? g.outH * g.outW : 1) * n);
+  const out = uninitializedInt8(batch * (g ? g.outH * g.outW : 1) * n); // the kernels write every element
   if (g) nat.convRequant(input, nativeGeometry(g), plan.pad, b.data as Int8Array, stages, out, n, batch, n);
   else nat.gemmRequant(input, k, b.data as Int8Array, stages, out, n, batch, k, n);
   return out;

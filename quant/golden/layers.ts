@@ -17,6 +17,7 @@ import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { defaultGemmEngine, gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
 import { nativeAddParams, runNativeAdd } from './native/add-layer.ts';
+import { prepareNativeDepthwise, runNativeDepthwise, type NativeDepthwisePlan } from './native/depthwise-layer.ts';
 import type { WasmPackedB } from './gemm/wasm-gemm.ts';
 import { im2col } from '../format/im2col.ts';
 import { prepareWasmMac, runWasmMac, type WasmMacPlan } from './wasm/layers/mac-layer.ts';
@@ -50,6 +51,8 @@ export interface PreparedLayer {
   nativeAdd?: Int32Array;
   /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
   wasmDepthwise?: WasmDepthwisePlan;
+  /** A depthwise layer on the native kernels (before the WebAssembly ones). */
+  nativeDepthwise?: NativeDepthwisePlan;
 }
 
 /** A MAC layer's output stage for the WASM kernels. */
@@ -87,6 +90,13 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
     const foldedBias = foldInputZeroPoint(layer.bias, layer.weights, k, n, layer.input.zeroPoint);
     const rounding = arithmetic.rounding(layer);
     const prepared: PreparedLayer = { layer, inSize, outSize, geometry, foldedBias, rounding };
+    const native = defaultGemmEngine() === 'native'
+      ? prepareNativeDepthwise(geometry, layer.weights, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint)
+      : undefined;
+    if (native) {
+      prepared.nativeDepthwise = native;
+      return prepared;
+    }
     const wasm = process.env.INT8COSIM_GEMM !== 'js'
       ? prepareWasmDepthwise(geometry, layer.weights, outputParams(layer, foldedBias, rounding), layer.input.zeroPoint)
       : undefined;
@@ -195,6 +205,7 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
     case 'conv2d':
       return runMac(p, layer, input, batch);
     case 'depthwise2d':
+      if (p.nativeDepthwise) return runNativeDepthwise(p.nativeDepthwise, input, batch);
       return p.wasmDepthwise ? runWasmDepthwise(p.wasmDepthwise, input, batch) : runDepthwise(p, layer, input, batch);
     case 'maxpool2d':
       return p.wasmPool ? runWasmMaxPool(p.wasmPool, input, batch) : maxPool2d(layer, input, batch);

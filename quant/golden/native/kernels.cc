@@ -7,6 +7,7 @@
 //   ic_golden_gemm_requant  the same GEMM with each layer's output stage on the accumulators in registers, int8
 //                           out[m, n] = requantize(C[m, n], column n's stage)      twin: quant/spec requantize
 //   ic_golden_conv(_requant) the same on the patch matrix of NHWC images, built tile by tile    twin: im2col + gemm
+//   ic_golden_depthwise_requant  a depthwise conv (multiplier 1) and its output stage   twin: ../layers.ts runDepthwise
 //   ic_golden_add           ADD of two int8 tensors                              twin: quant/spec addElement
 //   ic_golden_requant       the output stage alone (the scalar form; for tests)
 //
@@ -16,6 +17,7 @@
 //   avx512.h    AVX-512 VNNI GEMM and stage     amx.h       the AMX GEMM (where Linux grants AMX)
 //   portable.h  plain loops, for CPUs without AVX-512 VNNI
 //   add.h       ADD, on AVX-512 where there and one element at a time
+//   image.h     an NHWC image padded for the windows of a conv   depthwise.h  the depthwise conv and its stage
 
 #include <stdint.h>
 #include <string.h>
@@ -46,6 +48,8 @@
 #include "amx.h"
 #include "portable.h"
 #include "add.h"
+#include "image.h"
+#include "depthwise.h"
 
 namespace {
 
@@ -69,15 +73,9 @@ struct PlainFill {
 
 // ------------------------------------------------------------------------------------------------------------
 // The patch matrix of NHWC images in quant/format/im2col.ts's order (row m = (b * outH + oy) * outW + ox, column
-// k = (ky * kw + kx) * inC + c; a tap outside the image holds `pad`, the input zero point), built a block of rows
-// at a time where the GEMM wants it. Each image is first laid into `image` with its padding around it,
-// [pH, pW, inC] with pH = (outH - 1) * strideH + kh and pW = (outW - 1) * strideW + kw (what the windows cover), so
-// that every window is kh runs of kw * inC contiguous bytes.
+// k = (ky * kw + kx) * inC + c), built a block of rows at a time where the GEMM wants it from each image's padded
+// copy (image.h): a patch row is kh runs of kw * inC bytes.
 // ------------------------------------------------------------------------------------------------------------
-struct Geometry {
-  int inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW;
-};
-
 // len bytes from src to dst in whole vectors: up to 15 (16 and 32-byte moves) or 63 bytes past both ends are read
 // and written. The runs of a row are written in order and the rows in order, so what a move writes past its run
 // the next run overwrites; the buffers carry 64 bytes of slack for the last one.
@@ -96,34 +94,16 @@ inline void copyRun(int8_t* dst, const int8_t* src, int len) {
 }
 
 struct ConvFill {
-  const int8_t* src;
-  Geometry g;
-  int8_t pad;
-  int pH, pW;
-  int plane;
-  std::vector<int8_t>& image;
+  PaddedImage image;
   int current = -1;
 
-  ConvFill(const int8_t* src_, const Geometry& g_, int pad_, std::vector<int8_t>& image_)
-      : src(src_), g(g_), pad((int8_t)pad_), pH((g_.outH - 1) * g_.strideH + g_.kh),
-        pW((g_.outW - 1) * g_.strideW + g_.kw), plane(g_.outH * g_.outW), image(image_) {
-    image.resize((size_t)pH * pW * g.inC + 64);
-  }
-
-  void padImage(int b) {
-    memset(image.data(), pad, (size_t)pH * pW * g.inC);
-    const int8_t* img = src + (int64_t)b * g.inH * g.inW * g.inC;
-    const int h = g.inH < pH - g.padTop ? g.inH : pH - g.padTop;
-    const int w = g.inW < pW - g.padLeft ? g.inW : pW - g.padLeft;
-    for (int y = 0; y < h; y++) {
-      memcpy(image.data() + ((int64_t)(y + g.padTop) * pW + g.padLeft) * g.inC, img + (int64_t)y * g.inW * g.inC,
-             (size_t)w * g.inC);
-    }
-  }
+  ConvFill(const int8_t* src, const Geometry& g, int pad, std::vector<int8_t>& buffer) : image(src, g, pad, buffer) {}
 
   void operator()(int first, int count, int8_t* dst, int ld) {
+    const Geometry& g = image.g;
     const int run = g.kw * g.inC;
-    const int64_t rowBytes = (int64_t)pW * g.inC;
+    const int64_t rowBytes = (int64_t)image.pW * g.inC;
+    const int plane = g.outH * g.outW;
     // one division a block; the row's (b, oy, ox) then advance by counting
     int b = first / plane;
     int pix = first - b * plane;
@@ -131,10 +111,10 @@ struct ConvFill {
     int ox = pix - oy * g.outW;
     for (int r = 0; r < count; r++) {
       if (b != current) {
-        padImage(b);
+        image.load(b);
         current = b;
       }
-      const int8_t* win = image.data() + (int64_t)oy * g.strideH * rowBytes + (int64_t)ox * g.strideW * g.inC;
+      const int8_t* win = image.window(oy, ox);
       int8_t* d = dst + (int64_t)r * ld;
       for (int ky = 0; ky < g.kh; ky++) copyRun(d + ky * run, win + ky * rowBytes, run);
       if (++ox == g.outW) {
@@ -183,8 +163,7 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 
 void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, int32_t* c, int ldc, int batch, int n,
           const Stages* st, int8_t* out, int ldo) {
-  const Geometry g{geometry[0], geometry[1], geometry[2], geometry[3], geometry[4], geometry[5],
-                   geometry[6], geometry[7], geometry[8], geometry[9], geometry[10]};
+  const Geometry g = geometryOf(geometry);
   static thread_local std::vector<int8_t> image;
   ConvFill fill(src, g, pad, image);
   gemmFilled(fill, batch * g.outH * g.outW, g.kh * g.kw * g.inC, b, c, ldc, n, st, out, ldo);
@@ -196,7 +175,7 @@ void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, 
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 5; }
+int ic_golden_abi(void) { return 6; }
 
 // Which path runs: "amx-int8" (compiled, and granted by the kernel), "avx512-vnni" or "portable".
 const char* ic_golden_isa(void) { return amxOn() ? "amx-int8" : IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
@@ -225,6 +204,16 @@ void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad,
                             int8_t* out, int ldo, int batch, int n) {
   const Stages st = stagesOf(stages, n);
   conv(src, geometry, pad, b, nullptr, 0, batch, n, &st, out, ldo);
+}
+
+// The depthwise conv (depth multiplier 1) of `batch` NHWC images and its output stage into the int8 NHWC out;
+// weights: int8 [kh * kw][C rounded up to 16], zero past C (../gemm/native-gemm.ts packDepthwiseNative).
+void ic_golden_depthwise_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* weights,
+                                 const int32_t* stages, int8_t* out, int batch) {
+  const Geometry g = geometryOf(geometry);
+  const Stages st = stagesOf(stages, g.inC);
+  static thread_local std::vector<int8_t> image;
+  depthwise(src, g, pad, weights, st, out, batch, image);
 }
 
 // out[i] = ADD(a[i], b[i]) for i < n; params: quant/spec AddParams' twelve fields in their order.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 5;
+const ABI = 6;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
@@ -28,6 +28,11 @@ export interface NativeKernels {
   conv(src: Int8Array, geometry: Int32Array, pad: number, b: Int8Array, c: Int32Array, ldc: number, batch: number, n: number): void;
   /** The same with the output stage fused: the int8 out (row stride ldo). */
   convRequant(src: Int8Array, geometry: Int32Array, pad: number, b: Int8Array, stages: Int32Array, out: Int8Array, ldo: number, batch: number, n: number): void;
+  /**
+   * A depthwise conv (multiplier 1) of `batch` NHWC images and its output stage into the int8 out; weights int8
+   * [kh * kw][C rounded up to 16] (depthwise-layer.ts), geometry and pad as conv's.
+   */
+  depthwiseRequant(src: Int8Array, geometry: Int32Array, pad: number, weights: Int8Array, stages: Int32Array, out: Int8Array, batch: number): void;
   /** out[i] = ADD(a[i], b[i]), i < n; params: quant/spec AddParams' twelve fields in order (add-layer.ts). */
   add(a: Int8Array, b: Int8Array, params: Int32Array, out: Int8Array, n: number): void;
   /** The output stage alone on C[m, n] (row stride ldc): the scalar form of the fused one, for tests. */
@@ -65,7 +70,10 @@ export function loadNativeKernels(path: string): NativeKernels {
     'void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, const int32_t* stages, int8_t* out, int ldo, int batch, int n)',
   ) as NativeKernels['convRequant'];
   const add = lib.func('void ic_golden_add(const int8_t* a, const int8_t* b, const int32_t* params, int8_t* out, int n)') as NativeKernels['add'];
-  return { path, isa, gemm, gemmRequant, conv, convRequant, add, requant };
+  const depthwiseRequant = lib.func(
+    'void ic_golden_depthwise_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* weights, const int32_t* stages, int8_t* out, int batch)',
+  ) as NativeKernels['depthwiseRequant'];
+  return { path, isa, gemm, gemmRequant, conv, convRequant, depthwiseRequant, add, requant };
 }
 
 /** The kernels of out/native/golden-kernels.so, or null when that library is absent, stale or unusable. */

@@ -156,6 +156,50 @@ function checkAdd(kern: NativeKernels, seed: number): void {
   }
 }
 
+/**
+ * ic_golden_depthwise_requant against a direct loop over the windows (taps outside the image read the pad code) and
+ * the spec's requantize, on random geometries: channels 1..70 (blocks of 16 and tails), kernels 1..5, strides 1..3.
+ */
+function checkDepthwise(kern: NativeKernels, seed: number): void {
+  const rng = new Rng(seed);
+  for (let t = 0; t < 60; t++) {
+    const inC = [1, 3, 8, 16, 17, 32, 64, 70][rng.int(0, 7)] as number;
+    const shape = [rng.int(1, 10), rng.int(1, 10), inC];
+    const kernel: [number, number] = [rng.int(1, 5), rng.int(1, 5)];
+    const padding = rng.int(0, 1) === 0 ? 'same' : 'valid';
+    if (padding === 'valid' && (kernel[0] > (shape[0] as number) || kernel[1] > (shape[1] as number))) continue;
+    const g = convGeometry(shape, kernel, [rng.int(1, 3), rng.int(1, 3)], padding);
+    const batch = rng.int(1, 4);
+    const pad = rng.int(-128, 127);
+    const input = Int8Array.from({ length: batch * g.inH * g.inW * inC }, () => rng.int(-128, 127));
+    const w = Int8Array.from({ length: g.kh * g.kw * inC }, () => rng.int(-128, 127));
+    const bias = Int32Array.from({ length: inC }, () => int32(rng));
+    const m0 = Int32Array.from({ length: inC }, () => rng.int(2 ** 30, M0_MAX));
+    const shift = Int32Array.from({ length: inC }, () => rng.int(-20, 4));
+    const mode = ROUNDING_MODES[t % 3] as (typeof ROUNDING_MODES)[number];
+    const zp = rng.int(-128, 127);
+    const actMin = rng.int(0, 1) === 0 ? -128 : zp;
+    const stages = nativeStages(bias, m0, shift, mode, zp, actMin, 127) as Int32Array;
+    const cp = (inC + 15) & ~15;
+    const packed = new Int8Array(g.kh * g.kw * cp);
+    for (let i = 0; i < g.kh * g.kw; i++) packed.set(w.subarray(i * inC, (i + 1) * inC), i * cp);
+    const want = new Int8Array(batch * g.outH * g.outW * inC);
+    for (let b = 0; b < batch; b++) for (let oy = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++) for (let c = 0; c < inC; c++) {
+      let acc = 0;
+      for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) {
+        const iy = oy * g.strideH - g.padTop + ky;
+        const ix = ox * g.strideW - g.padLeft + kx;
+        const x = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW ? (input[((b * g.inH + iy) * g.inW + ix) * inC + c] as number) : pad;
+        acc += x * (w[(ky * g.kw + kx) * inC + c] as number);
+      }
+      want[((b * g.outH + oy) * g.outW + ox) * inC + c] = requantize(acc, bias[c] as number, m0[c] as number, shift[c] as number, zp, actMin, 127, mode);
+    }
+    const out = new Int8Array(want.length);
+    kern.depthwiseRequant(input, nativeGeometry(g), pad, packed, stages, out, batch);
+    assert.deepEqual(out, want, `seed ${seed}, case ${t}: ${kern.isa} depthwise [${shape}] kernel [${kernel}] strides [${g.strideH}, ${g.strideW}] ${padding}, batch ${batch}, ${mode}`);
+  }
+}
+
 function cpuHas(flag: string): boolean {
   const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   return new RegExp(`\\b${flag}\\b`).test(cpu);
@@ -185,6 +229,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
     checkRequant(kern, SEED + 2);
     checkConv(kern, SEED + 6);
     checkAdd(kern, SEED + 9);
+    checkDepthwise(kern, SEED + 12);
   });
 
   it('a build without AMX on a CPU that has it (the AVX-512 VNNI path), bit for bit', function () {
@@ -195,6 +240,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       checkRequant(kern, SEED + 5);
       checkConv(kern, SEED + 7);
       checkAdd(kern, SEED + 10);
+      checkDepthwise(kern, SEED + 13);
     });
   });
 
@@ -206,6 +252,7 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       checkRequant(kern, SEED + 3);
       checkConv(kern, SEED + 8);
       checkAdd(kern, SEED + 11);
+      checkDepthwise(kern, SEED + 14);
     });
   });
 });

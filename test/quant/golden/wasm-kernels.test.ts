@@ -189,8 +189,9 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
     });
   }
 
-  for (const mode of ROUNDING_MODES) {
-    it(`depthwise2d layers (${mode}) equal runDepthwise's JS loops (INT8COSIM_GEMM=js), batches over several chunks`, () => {
+  for (const engine of ['wasm', 'native'] as const) for (const mode of ROUNDING_MODES) {
+    it(`depthwise2d layers (${mode}, ${engine} kernels) equal runDepthwise's JS loops (INT8COSIM_GEMM=js), batches over several chunks`, () => {
+      if (engine === 'native') assert.ok(nativeKernels(), `the native kernels: ${nativeStatus()}`);
       const rng = new Rng(SEED + 10 + ROUNDING_MODES.indexOf(mode));
       for (let t = 0; t < 40; t++) {
         const inC = [1, 3, 8, 12, 16, 64][rng.int(0, 5)] as number;
@@ -213,18 +214,23 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
           actMin: rng.int(0, 1) === 1 ? zOut : -128, actMax: 127, relu: false,
         };
         const arithmetic = uniformArithmetic(mode);
-        const wasm = prepareLayer(layer, arithmetic);
-        assert.ok(wasm.wasmDepthwise, 'the kernels take the layer');
-        const before = process.env.INT8COSIM_GEMM;
-        process.env.INT8COSIM_GEMM = 'js';
-        let js;
-        try {
-          js = prepareLayer(layer, arithmetic);
-        } finally {
-          if (before === undefined) delete process.env.INT8COSIM_GEMM;
-          else process.env.INT8COSIM_GEMM = before;
-        }
+        // INT8COSIM_GEMM caps the engines a layer is prepared for: wasm keeps the native kernels out, js both
+        const withCap = <T>(cap: string | undefined, f: () => T): T => {
+          const before = process.env.INT8COSIM_GEMM;
+          if (cap === undefined) delete process.env.INT8COSIM_GEMM;
+          else process.env.INT8COSIM_GEMM = cap;
+          try {
+            return f();
+          } finally {
+            if (before === undefined) delete process.env.INT8COSIM_GEMM;
+            else process.env.INT8COSIM_GEMM = before;
+          }
+        };
+        const wasm = withCap(engine === 'wasm' ? 'wasm' : undefined, () => prepareLayer(layer, arithmetic));
+        assert.ok(engine === 'native' ? wasm.nativeDepthwise : wasm.wasmDepthwise, `the ${engine} kernels take the layer`);
+        const js = withCap('js', () => prepareLayer(layer, arithmetic));
         assert.equal(js.wasmDepthwise, undefined);
+        assert.equal(js.nativeDepthwise, undefined);
         const plane = g.outH * g.outW;
         const batch = t % 10 === 0 ? Math.ceil(1500 / plane) : rng.int(1, 4);
         const input = randomInt8(rng, batch * g.inH * g.inW * inC);

@@ -65,10 +65,10 @@ const RULES = [
   // ---------------------------------------------------------------------------------------------------------
   // harness/: the only room that knows Verilator
   // ---------------------------------------------------------------------------------------------------------
-  { name: 'koffi-only-in-harness-sim-and-golden-native', from: { pathNot: ['^harness/sim/', '^quant/golden/native/'] }, to: { path: KOFFI },
-    comment: 'Two rooms bind native code through koffi: harness/sim loads the verilated model (the C ABI behind ' +
-      'the RtlSim interface), quant/golden/native the golden model\'s native kernels (its kernels.cc, the ' +
-      'WebAssembly ones its reference); nothing else does.' },
+  { name: 'koffi-only-in-quant-ffi', from: { pathNot: '^quant/ffi/koffi\\.ts$' }, to: { path: KOFFI },
+    comment: 'Native code is loaded through quant/ffi/koffi.ts alone, which sets the call stacks koffi takes only ' +
+      'before its first load: harness/sim binds the verilated model there (the C ABI behind the RtlSim ' +
+      'interface), quant/golden/native the golden model\'s native kernels; nothing else binds native code.' },
   { name: 'only-harness-build-and-synth-spawn',
     from: {
       path: '^(quant|model|hw-sim|harness|verify|synth|report|cosim|cli|bin)/',

@@ -1,5 +1,6 @@
 /**
- * Golden-model throughput: int8 GEMM in MAC/s (both engines, side by side) at 256x256x256 and at real conv-layer
+ * Golden-model throughput: int8 GEMM in MAC/s (every engine here, side by side: native where `make native` built
+ * quant/golden/native, wasm, js; the first line names the native path, or why it is absent) at 256x256x256 and at real conv-layer
  * shapes, and images/s of whole-network golden inference on an MNIST-CNN-shaped random model
  * (conv 3x3x8 same, pool, conv 3x3x16 same, pool, dense 10 on 28x28x1). One core, one thread.
  * Each figure is the best of several timed rounds, timed in CPU seconds of this process (process.cpuUsage), so
@@ -17,7 +18,7 @@
 import { Rng } from '../quant/random.ts';
 import { convGeometry, validateModel, type Conv2DLayer, type DenseLayer, type QuantLayer, type QuantModel } from '../quant/format/index.ts';
 import { intRange, quantizeMultiplier } from '../quant/spec/index.ts';
-import { compileGolden, gemmInt8Packed, packB, wasmGemmAvailable, type GemmEngine } from '../quant/golden/index.ts';
+import { compileGolden, gemmInt8Packed, nativeGemmAvailable, nativeStatus, packB, wasmGemmAvailable, type GemmEngine } from '../quant/golden/index.ts';
 import { mlperfTinyModel } from '../model/tflite/fetch-models.ts';
 import { importTflite } from '../model/tflite/import-tflite.ts';
 import { randomInputs } from '../model/tflite/probe-inputs.ts';
@@ -102,7 +103,9 @@ function gemmRate(label: string, rng: Rng, m: number, k: number, n: number, engi
 
 export default async function bench(): Promise<BenchResult> {
   const rng = new Rng(1);
-  const engines: GemmEngine[] = wasmGemmAvailable() ? ['wasm', 'js'] : ['js'];
+  // the native kernels run where `make native` (a prerequisite of make bench) built them; the line says which path
+  console.log(`  native kernels: ${nativeStatus()}`);
+  const engines: GemmEngine[] = [...(nativeGemmAvailable() ? ['native' as const] : []), ...(wasmGemmAvailable() ? ['wasm' as const] : []), 'js'];
   const shapes = [
     { label: '256x256x256', m: 256, k: 256, n: 256 },
     { label: 'conv2 of the MNIST CNN (M=196 K=72 N=16)', m: 196, k: 72, n: 16 },
@@ -120,10 +123,9 @@ export default async function bench(): Promise<BenchResult> {
       figures.push({ label, value: rate, unit: 'MAC/s', target: GMAC_TARGET, higherIsBetter: true });
     }
   }
-  if (engines.length === 2) {
-    const big = table['256x256x256'] as Record<string, number>;
-    figures.push({ label: 'GEMM wasm / js at 256x256x256', value: (big.wasm as number) / (big.js as number), unit: 'x', higherIsBetter: true });
-  }
+  const big = table['256x256x256'] as Record<string, number>;
+  if (big.wasm !== undefined) figures.push({ label: 'GEMM wasm / js at 256x256x256', value: big.wasm / (big.js as number), unit: 'x', higherIsBetter: true });
+  if (big.native !== undefined && big.wasm !== undefined) figures.push({ label: 'GEMM native / wasm at 256x256x256', value: big.native / big.wasm, unit: 'x', higherIsBetter: true, note: nativeStatus() });
 
   const net = mnistShapedCnn();
   validateModel(net, 'bench model');
@@ -160,7 +162,7 @@ export default async function bench(): Promise<BenchResult> {
     console.error(absent);
   }
   const mlperf = await mlperfModels(absent === undefined, figures);
-  return { name: 'golden', figures, details: { timing: 'CPU seconds of this process', peer, mlperf, engines, gemm: table, wallClockRates: wall, network: net.layers.map((l) => `${l.type} [${l.inputShape}] -> [${l.outputShape}]`) } };
+  return { name: 'golden', figures, details: { timing: 'CPU seconds of this process', nativeKernels: nativeStatus(), peer, mlperf, engines, gemm: table, wallClockRates: wall, network: net.layers.map((l) => `${l.type} [${l.inputShape}] -> [${l.outputShape}]`) } };
 }
 
 /**

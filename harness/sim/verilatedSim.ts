@@ -2,7 +2,7 @@
  * RtlSim over a Verilated shared object (native/int8cosim_abi.cpp) through koffi. Typed arrays are passed
  * zero-copy; many cycles go through one call.
  */
-import koffi from 'koffi';
+import { koffiStack, loadLibrary } from '../../quant/ffi/koffi.ts';
 import { LifecycleError, ShapeError } from '../../quant/errors.ts';
 import type { RtlBuild } from '../build/buildRtl.ts';
 import type { RtlSim } from './rtlSim.ts';
@@ -37,8 +37,6 @@ interface Abi {
 
 const libraries = new Map<string, Abi>();
 
-/** The stack koffi gives each call, sync and async: the most it allows (pages are mapped only when touched). */
-const KOFFI_STACK = 16 << 20;
 /**
  * Room left above a model's measured frames (RtlBuild.stackBytes) for koffi's own frames, the C ABI's and the
  * Verilator runtime's (a failed assertion's message, an exception unwinding).
@@ -51,21 +49,6 @@ export const STACK_MARGIN = 1 << 20;
  */
 const WAIT_SPIN_MICROS = 100;
 
-let koffiStacks: number | undefined;
-
-/** The smaller of koffi's sync and async call stacks, after asking for KOFFI_STACK (possible only before koffi's first load). */
-function koffiStack(): number {
-  if (koffiStacks !== undefined) return koffiStacks;
-  try {
-    koffi.config({ sync_stack_size: KOFFI_STACK, async_stack_size: KOFFI_STACK });
-  } catch {
-    // a library was loaded before this module's first: koffi keeps the sizes it has
-  }
-  const c = koffi.config() as { sync_stack_size: number; async_stack_size: number };
-  koffiStacks = Math.min(c.sync_stack_size, c.async_stack_size);
-  return koffiStacks;
-}
-
 /** Whether calls into this build may run on koffi's thread (no hand-off to the model's own): its frames are measured and fit. */
 export function runsInline(build: Pick<RtlBuild, 'stackBytes'>, stack = koffiStack()): boolean {
   return typeof build.stackBytes === 'number' && build.stackBytes + STACK_MARGIN <= stack;
@@ -74,8 +57,7 @@ export function runsInline(build: Pick<RtlBuild, 'stackBytes'>, stack = koffiSta
 function bind(path: string): Abi {
   let abi = libraries.get(path);
   if (abi) return abi;
-  koffiStack();
-  const lib = koffi.load(path);
+  const lib = loadLibrary(path);
   abi = {
     info: lib.func('int ic_info(int32_t* out, int n)'),
     create: lib.func('void* ic_create(uint32_t seed)'),

@@ -2,11 +2,11 @@
  * The golden model's native kernels: out/native/golden-kernels.so, compiled from kernels.cc beside this file by
  * `make native` (which `make test`, `make cosim` and `make bench` run first), bound through koffi. Typed arrays are
  * passed zero-copy, WebAssembly memory included. `nativeKernels()` is null where the library is absent, older than
- * its source or of another ABI; the golden model then runs its WebAssembly kernels, and `nativeStatus()` says why.
+ * its source or of another ABI (loaded through quant/ffi/koffi.ts, which sets the call stacks harness/sim needs); the golden model then runs its WebAssembly kernels, and `nativeStatus()` says why.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import koffi from 'koffi';
+import { loadLibrary } from '../../ffi/koffi.ts';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
 const ABI = 6;
@@ -54,7 +54,7 @@ let status = '';
 
 /** Binds the library at `path` (a build of kernels.cc); throws when it cannot be loaded or is of another ABI. */
 export function loadNativeKernels(path: string): NativeKernels {
-  const lib = koffi.load(path);
+  const lib = loadLibrary(path);
   const abi = (lib.func('int ic_golden_abi(void)') as () => number)();
   if (abi !== ABI) throw new Error(`${path} has ABI ${abi}, this code binds ABI ${ABI}: run make native`);
   const isa = (lib.func('const char* ic_golden_isa(void)') as () => string)();

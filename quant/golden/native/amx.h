@@ -33,12 +33,44 @@ const bool amxGranted = requestAmx();
 // so no int32 lane can overflow, and tdpbssd's wrap-around is never relied on.
 constexpr int AMX_MAX_K = 8192;
 
-// fill(first, count, dst, ld): A's rows first .. first + count - 1 into dst, ld bytes apart (ld >= K).
+// fill(first, count, dst, ld): A's rows first .. first + count - 1 into dst, ld bytes apart (ld >= K);
+// fill.direct(first, count, kp, &ld): where the tiles may read those rows in place, K padded to kp included, a
+// pointer to the first (ld set to the row stride), else nullptr.
+// One block's 32 x 32 accumulators in memory, waiting for its output stage.
+struct PendingBlock {
+  alignas(64) int32_t acc[32 * 32];
+  int i0 = -1, p0 = 0, rows = 0;
+  bool two = false;
+};
+
+// The output stage (or the int32 copy) of a stored block. The epilogue runs one block behind the tiles: a vector
+// load of what a tile store has just written waits for that store to complete (tens of cycles a row, measured),
+// while the next block's tiles take that long anyway.
+inline void finishBlock(const PendingBlock& pb, int32_t* c, int ldc, int n, const Stages* st, int8_t* out, int ldo) {
+  for (int q = 0; q < (pb.two ? 2 : 1); q++) {
+    const int col0 = 16 * (pb.p0 + q);
+    const int left = n - col0;
+    const __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+    if (c != nullptr) {
+      for (int r = 0; r < pb.rows; r++) {
+        _mm512_mask_storeu_epi32(c + (int64_t)(pb.i0 + r) * ldc + col0, mask, _mm512_load_si512(pb.acc + r * 32 + 16 * q));
+      }
+    } else {
+      const StageVectors v = stageVectors(*st, col0);
+      for (int r = 0; r < pb.rows; r++) {
+        _mm_mask_storeu_epi8(out + (int64_t)(pb.i0 + r) * ldo + col0, mask, requantVector(_mm512_load_si512(pb.acc + r * 32 + 16 * q), *st, v));
+      }
+    }
+  }
+}
+
 template <class Fill>
 void gemmAmx(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int n, const Stages* st, int8_t* out,
              int ldo) {
-  alignas(64) static thread_local int8_t rows[32 * AMX_MAX_K + 64]; // + 64: ConvFill's last move
-  alignas(64) int32_t acc[32 * 32];
+  alignas(64) static thread_local int8_t rowsBuffer[32 * AMX_MAX_K + 64]; // + 64: ConvFill's last move
+  int8_t* const rows = rowsBuffer; // one TLS lookup a call
+  PendingBlock pending[2];
+  int turn = 0;
   TileConfig cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.palette = 1;
@@ -55,7 +87,12 @@ void gemmAmx(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int
     const int rowsA = m - i0 < 32 ? m - i0 : 32;
     // what `rows` holds past K meets B's zeros, and its rows past M give C rows that are never stored: neither is
     // cleared
-    fill(i0, rowsA, rows, kp);
+    int lda = kp;
+    const int8_t* a = fill.direct(i0, rowsA, kp, &lda);
+    if (a == nullptr) {
+      fill(i0, rowsA, rows, kp);
+      a = rows;
+    }
     for (int p0 = 0; p0 < panels; p0 += 2) {
       const bool two = p0 + 1 < panels;
       const int8_t* b0 = b + p0 * panel;
@@ -65,8 +102,8 @@ void gemmAmx(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int
       _tile_zero(2);
       _tile_zero(3);
       for (int kb = 0; kb < blocks; kb++) {
-        _tile_loadd(4, rows + kb * 64, kp);
-        _tile_loadd(5, rows + 16 * (int64_t)kp + kb * 64, kp);
+        _tile_loadd(4, a + kb * 64, lda);
+        _tile_loadd(5, a + 16 * (int64_t)lda + kb * 64, lda);
         _tile_loadd(6, b0 + kb * 1024, 64);
         _tile_dpbssd(0, 4, 6);
         _tile_dpbssd(2, 5, 6);
@@ -76,29 +113,25 @@ void gemmAmx(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int
           _tile_dpbssd(3, 5, 7);
         }
       }
-      // acc: 32 rows x 32 int32, 128 bytes a row
-      _tile_stored(0, acc, 128);
-      _tile_stored(1, acc + 16, 128);
-      _tile_stored(2, acc + 16 * 32, 128);
-      _tile_stored(3, acc + 16 * 32 + 16, 128);
-      for (int q = 0; q < (two ? 2 : 1); q++) {
-        const int col0 = 16 * (p0 + q);
-        const int left = n - col0;
-        const __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-        if (c != nullptr) {
-          for (int r = 0; r < rowsA; r++) {
-            _mm512_mask_storeu_epi32(c + (int64_t)(i0 + r) * ldc + col0, mask, _mm512_load_si512(acc + r * 32 + 16 * q));
-          }
-        } else {
-          const StageVectors v = stageVectors(*st, col0);
-          for (int r = 0; r < rowsA; r++) {
-            _mm_mask_storeu_epi8(out + (int64_t)(i0 + r) * ldo + col0, mask, requantVector(_mm512_load_si512(acc + r * 32 + 16 * q), *st, v));
-          }
-        }
-      }
+      // the previous block's epilogue while these tiles finish; then these stored (32 rows x 32 int32, 128 bytes a row)
+      PendingBlock& prev = pending[turn ^ 1];
+      if (prev.i0 >= 0) finishBlock(prev, c, ldc, n, st, out, ldo);
+      PendingBlock& cur = pending[turn];
+      _tile_stored(0, cur.acc, 128);
+      _tile_stored(1, cur.acc + 16, 128);
+      _tile_stored(2, cur.acc + 16 * 32, 128);
+      _tile_stored(3, cur.acc + 16 * 32 + 16, 128);
+      cur.i0 = i0;
+      cur.p0 = p0;
+      cur.rows = rowsA;
+      cur.two = two;
+      prev.i0 = -1;
+      turn ^= 1;
     }
   }
   _tile_release();
+  PendingBlock& last = pending[turn ^ 1];
+  if (last.i0 >= 0) finishBlock(last, c, ldc, n, st, out, ldo);
 }
 
 } // namespace

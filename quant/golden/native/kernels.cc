@@ -61,13 +61,20 @@ bool amxOn() {
 #endif
 }
 
-// A's rows copied as they lie (the AMX path's fill for a plain A).
+// A plain A for the AMX path: its 32-row blocks read in place where the tiles' reads past K (64 bytes at a time,
+// meeting B's zeros) stay inside A, else copied.
 struct PlainFill {
   const int8_t* a;
   int lda;
   int k;
+  int m;
   void operator()(int first, int count, int8_t* dst, int ld) const {
     for (int r = 0; r < count; r++) memcpy(dst + (int64_t)r * ld, a + (int64_t)(first + r) * lda, (size_t)k);
+  }
+  const int8_t* direct(int first, int count, int kp, int* ld) const {
+    if (count < 32 || (int64_t)(first + 31) * lda + kp > (int64_t)m * lda) return nullptr;
+    *ld = lda;
+    return a + (int64_t)first * lda;
   }
 };
 
@@ -96,6 +103,8 @@ inline void copyRun(int8_t* dst, const int8_t* src, int len) {
 struct ConvFill {
   PaddedImage image;
   int current = -1;
+
+  const int8_t* direct(int, int, int, int*) const { return nullptr; } // a patch row exists only once built
 
   ConvFill(const int8_t* src, const Geometry& g, int pad, std::vector<int8_t>& buffer) : image(src, g, pad, buffer) {}
 
@@ -153,7 +162,7 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
           int8_t* out, int ldo) {
 #if IC_GOLDEN_AMX
   if (amxGranted && k <= AMX_MAX_K) {
-    PlainFill fill{a, lda, k};
+    PlainFill fill{a, lda, k, m};
     gemmAmx(fill, m, k, b, c, ldc, n, st, out, ldo);
     return;
   }

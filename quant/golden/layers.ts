@@ -16,7 +16,7 @@ import { convGeometry, shapeSize, type ConvGeometry } from '../format/shapes.ts'
 import type { Conv2DLayer, DenseLayer, DepthwiseConv2DLayer, QuantLayer } from '../format/types.ts';
 import { add, averagePool2d, maxPool2d, prepareSoftmax, type PreparedSoftmax } from '../kernels/index.ts';
 import { defaultGemmEngine, gemmInt8Packed, packB, type PackedB } from './gemm/gemm.ts';
-import { nativeAddParams, runNativeAdd } from './native/add-layer.ts';
+import { nativeAddTable, runNativeAdd } from './native/add-layer.ts';
 import { prepareNativeDepthwise, runNativeDepthwise, type NativeDepthwisePlan } from './native/depthwise-layer.ts';
 import type { WasmPackedB } from './gemm/wasm-gemm.ts';
 import { im2col } from '../format/im2col.ts';
@@ -47,8 +47,8 @@ export interface PreparedLayer {
   wasmAvgPool?: WasmAvgPoolPlan;
   /** An add on the WebAssembly kernels (its table looked up there), else quant/kernels' runs. */
   wasmAdd?: boolean;
-  /** An add on the native kernels: its parameters as ic_golden_add takes them. */
-  nativeAdd?: Int32Array;
+  /** An add on the native kernels: its table as ic_golden_add takes it. */
+  nativeAdd?: Int8Array;
   /** A depthwise layer on the WebAssembly kernels, else runDepthwise's JS loops run. */
   wasmDepthwise?: WasmDepthwisePlan;
   /** A depthwise layer on the native kernels (before the WebAssembly ones). */
@@ -114,10 +114,7 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
   if (layer.type === 'maxpool2d' || layer.type === 'avgpool2d') {
     return { layer, inSize, outSize, geometry: convGeometry(layer.inputShape, layer.pool, layer.strides, layer.padding) };
   }
-  if (layer.type === 'add' && defaultGemmEngine() === 'native') {
-    const nativeAdd = nativeAddParams(layer.params);
-    if (nativeAdd) return { layer, inSize, outSize, nativeAdd };
-  }
+  if (layer.type === 'add' && defaultGemmEngine() === 'native') return { layer, inSize, outSize, nativeAdd: nativeAddTable(layer.params) };
   if (layer.type === 'add' && process.env.INT8COSIM_GEMM !== 'js' && wasmKernels() !== null) return { layer, inSize, outSize, wasmAdd: true };
   if (layer.type === 'softmax') return { layer, inSize, outSize, softmax: prepareSoftmax(layer, arithmetic.softmax) };
   return { layer, inSize, outSize };

@@ -33,7 +33,7 @@ const bool amxGranted = requestAmx();
 // so no int32 lane can overflow, and tdpbssd's wrap-around is never relied on.
 constexpr int AMX_MAX_K = 8192;
 
-// fill(first, count, dst, ld): A's rows first .. first + count - 1 into dst, ld bytes apart (ld >= K);
+// rows: room for 32 rows of AMX_MAX_K bytes and 64 more (ConvFill's last move); fill(first, count, dst, ld): A's rows first .. first + count - 1 into dst, ld bytes apart (ld >= K);
 // fill.direct(first, count, kp, &ld): where the tiles may read those rows in place, K padded to kp included, a
 // pointer to the first (ld set to the row stride), else nullptr.
 // One block's 32 x 32 accumulators in memory, waiting for its output stage.
@@ -66,9 +66,7 @@ inline void finishBlock(const PendingBlock& pb, int32_t* c, int ldc, int n, cons
 
 template <class Fill>
 void gemmAmx(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int n, const Stages* st, int8_t* out,
-             int ldo) {
-  alignas(64) static thread_local int8_t rowsBuffer[32 * AMX_MAX_K + 64]; // + 64: ConvFill's last move
-  int8_t* const rows = rowsBuffer; // one TLS lookup a call
+             int ldo, int8_t* rows) {
   PendingBlock pending[2];
   int turn = 0;
   TileConfig cfg;

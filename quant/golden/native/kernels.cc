@@ -8,7 +8,7 @@
 //                           out[m, n] = requantize(C[m, n], column n's stage)      twin: quant/spec requantize
 //   ic_golden_conv(_requant) the same on the patch matrix of NHWC images, built tile by tile    twin: im2col + gemm
 //   ic_golden_depthwise_requant  a depthwise conv (multiplier 1) and its output stage   twin: ../layers.ts runDepthwise
-//   ic_golden_add           ADD of two int8 tensors                              twin: quant/spec addElement
+//   ic_golden_add           ADD of two int8 tensors through its table          twin: quant/kernels add
 //   ic_golden_requant       the output stage alone (the scalar form; for tests)
 //
 // Integer arithmetic only: every path computes the same bits on every machine, whatever the compiler picked. The
@@ -16,7 +16,7 @@
 //   stages.h    the output stage, scalar        layout.h    B's packed layout
 //   avx512.h    AVX-512 VNNI GEMM and stage     amx.h       the AMX GEMM (where Linux grants AMX)
 //   portable.h  plain loops, for CPUs without AVX-512 VNNI
-//   add.h       ADD, on AVX-512 where there and one element at a time
+//   add.h       ADD's table lookup, 16 a gather on AVX-512
 //   image.h     an NHWC image padded for the windows of a conv   depthwise.h  the depthwise conv and its stage
 
 #include <stdint.h>
@@ -140,15 +140,16 @@ struct ConvFill {
 // Rows of A from `fill`, on the AMX path where it runs, else built a chunk at a time and multiplied in place.
 template <class Fill>
 void gemmFilled(Fill& fill, int m, int k, const int8_t* b, int32_t* c, int ldc, int n, const Stages* st,
-                int8_t* out, int ldo) {
+                int8_t* out, int ldo, Scratch& s) {
 #if IC_GOLDEN_AMX
   if (amxGranted && k <= AMX_MAX_K) {
-    gemmAmx(fill, m, k, b, c, ldc, n, st, out, ldo);
+    s.rows.resize((size_t)32 * AMX_MAX_K + 64);
+    gemmAmx(fill, m, k, b, c, ldc, n, st, out, ldo, s.rows.data());
     return;
   }
 #endif
   const int chunk = 256;
-  static thread_local std::vector<int8_t> rows;
+  std::vector<int8_t>& rows = s.rows;
   rows.resize((size_t)chunk * k + 64);
   for (int i0 = 0; i0 < m; i0 += chunk) {
     const int count = m - i0 < chunk ? m - i0 : chunk;
@@ -163,7 +164,9 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 #if IC_GOLDEN_AMX
   if (amxGranted && k <= AMX_MAX_K) {
     PlainFill fill{a, lda, k, m};
-    gemmAmx(fill, m, k, b, c, ldc, n, st, out, ldo);
+    Scratch& s = scratch();
+    s.rows.resize((size_t)32 * AMX_MAX_K + 64);
+    gemmAmx(fill, m, k, b, c, ldc, n, st, out, ldo, s.rows.data());
     return;
   }
 #endif
@@ -173,9 +176,9 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, int32_t* c, int ldc, int batch, int n,
           const Stages* st, int8_t* out, int ldo) {
   const Geometry g = geometryOf(geometry);
-  static thread_local std::vector<int8_t> image;
-  ConvFill fill(src, g, pad, image);
-  gemmFilled(fill, batch * g.outH * g.outW, g.kh * g.kw * g.inC, b, c, ldc, n, st, out, ldo);
+  Scratch& s = scratch();
+  ConvFill fill(src, g, pad, s.image);
+  gemmFilled(fill, batch * g.outH * g.outW, g.kh * g.kw * g.inC, b, c, ldc, n, st, out, ldo, s);
 }
 
 } // namespace
@@ -184,7 +187,7 @@ void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, 
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 6; }
+int ic_golden_abi(void) { return 7; }
 
 // Which path runs: "amx-int8" (compiled, and granted by the kernel), "avx512-vnni" or "portable".
 const char* ic_golden_isa(void) { return amxOn() ? "amx-int8" : IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
@@ -221,15 +224,12 @@ void ic_golden_depthwise_requant(const int8_t* src, const int32_t* geometry, int
                                  const int32_t* stages, int8_t* out, int batch) {
   const Geometry g = geometryOf(geometry);
   const Stages st = stagesOf(stages, g.inC);
-  static thread_local std::vector<int8_t> image;
-  depthwise(src, g, pad, weights, st, out, batch, image);
+  depthwise(src, g, pad, weights, st, out, batch, scratch().image);
 }
 
-// out[i] = ADD(a[i], b[i]) for i < n; params: quant/spec AddParams' twelve fields in their order.
-void ic_golden_add(const int8_t* a, const int8_t* b, const int32_t* params, int8_t* out, int n) {
-  AddParams p;
-  memcpy(&p, params, sizeof p);
-  add(a, b, p, out, n);
+// out[i] = ADD(a[i], b[i]) for i < n, looked up in the layer's table (add.h; 65536 + 4 bytes).
+void ic_golden_add(const int8_t* a, const int8_t* b, const int8_t* table, int8_t* out, int n) {
+  addLookup(a, b, table, out, n);
 }
 
 // The output stage alone on int32 accumulators C[m, n] (row stride ldc), for tests of both paths' arithmetic.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadLibrary } from '../../ffi/koffi.ts';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 6;
+const ABI = 7;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
@@ -33,8 +33,8 @@ export interface NativeKernels {
    * [kh * kw][C rounded up to 16] (depthwise-layer.ts), geometry and pad as conv's.
    */
   depthwiseRequant(src: Int8Array, geometry: Int32Array, pad: number, weights: Int8Array, stages: Int32Array, out: Int8Array, batch: number): void;
-  /** out[i] = ADD(a[i], b[i]), i < n; params: quant/spec AddParams' twelve fields in order (add-layer.ts). */
-  add(a: Int8Array, b: Int8Array, params: Int32Array, out: Int8Array, n: number): void;
+  /** out[i] = ADD(a[i], b[i]), i < n, looked up in the layer's table of 65536 + 4 bytes (add-layer.ts). */
+  add(a: Int8Array, b: Int8Array, table: Int8Array, out: Int8Array, n: number): void;
   /** The output stage alone on C[m, n] (row stride ldc): the scalar form of the fused one, for tests. */
   requant(c: Int32Array, ldc: number, stages: Int32Array, out: Int8Array, ldo: number, m: number, n: number): void;
 }
@@ -69,7 +69,7 @@ export function loadNativeKernels(path: string): NativeKernels {
   const convRequant = lib.func(
     'void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, const int32_t* stages, int8_t* out, int ldo, int batch, int n)',
   ) as NativeKernels['convRequant'];
-  const add = lib.func('void ic_golden_add(const int8_t* a, const int8_t* b, const int32_t* params, int8_t* out, int n)') as NativeKernels['add'];
+  const add = lib.func('void ic_golden_add(const int8_t* a, const int8_t* b, const int8_t* table, int8_t* out, int n)') as NativeKernels['add'];
   const depthwiseRequant = lib.func(
     'void ic_golden_depthwise_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* weights, const int32_t* stages, int8_t* out, int batch)',
   ) as NativeKernels['depthwiseRequant'];

@@ -17,6 +17,18 @@ namespace {
 // The stages (../gemm/native-gemm.ts nativeStages): int32 records of STAGE_FIELDS rows of the columns rounded up to
 // 16: bias, m0, shift; then the mode, zp, lo, hi once.
 // ------------------------------------------------------------------------------------------------------------
+// Each calling thread's buffers (the AMX row block, a conv's chunk of patch rows, the padded image), found once a
+// call: a thread_local in a library opened with dlopen costs a __tls_get_addr call each time it is named.
+struct Scratch {
+  std::vector<int8_t> rows;
+  std::vector<int8_t> image;
+};
+
+inline Scratch& scratch() {
+  static thread_local Scratch s;
+  return s;
+}
+
 struct Stages {
   const int32_t* bias;
   const int32_t* m0;

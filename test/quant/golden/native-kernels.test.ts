@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../quant/random.ts';
 import { convGeometry, im2col } from '../../../quant/format/index.ts';
 import { nativeGeometry } from '../../../quant/golden/wasm/layers/mac-layer.ts';
-import { nativeAddParams } from '../../../quant/golden/native/add-layer.ts';
+import { nativeAddTable } from '../../../quant/golden/native/add-layer.ts';
 import { addParams } from '../../../quant/spec/index.ts';
-import { add } from '../../../quant/kernels/index.ts';
+import { add, addDirect } from '../../../quant/kernels/index.ts';
 import type { AddLayer } from '../../../quant/format/index.ts';
 import { gemmInt8 } from '../../../quant/golden/index.ts';
 import { nativeStages, packBNative } from '../../../quant/golden/gemm/native-gemm.ts';
@@ -135,8 +135,9 @@ function checkConv(kern: NativeKernels, seed: number): void {
 }
 
 /**
- * ic_golden_add against quant/kernels add (the table of quant/spec addElement) on 100 random layers: scales over
- * 2^-6 .. 2^2, every zero point, clamps; the first takes every pair of codes once, lengths end inside a vector.
+ * ic_golden_add against quant/kernels add (the table of quant/spec addElement) and, on the first ten layers, the
+ * spec's element loop, on 100 random layers: scales over 2^-6 .. 2^2, every zero point, clamps; the first takes
+ * every pair of codes once, the lengths end inside a vector.
  */
 function checkAdd(kern: NativeKernels, seed: number): void {
   const rng = new Rng(seed);
@@ -148,11 +149,10 @@ function checkAdd(kern: NativeKernels, seed: number): void {
     const layer = { type: 'add', name: `add${t}`, inputShape: [n], outputShape: [n], params } as unknown as AddLayer;
     const a = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i >> 8) - 128) : Int8Array.from({ length: n }, () => rng.int(-128, 127));
     const b = t === 0 ? Int8Array.from({ length: n }, (_, i) => (i & 255) - 128) : Int8Array.from({ length: n }, () => rng.int(-128, 127));
-    const native = nativeAddParams(params);
-    assert.ok(native, `seed ${seed}, case ${t}: the kernel takes TFLite's int8 ADD parameters`);
     const out = new Int8Array(n);
-    kern.add(a, b, native, out, n);
+    kern.add(a, b, nativeAddTable(params), out, n);
     assert.deepEqual(out, add(layer, a, b), `seed ${seed}, case ${t}: ${kern.isa} add of ${n} elements`);
+    if (t < 10) assert.deepEqual(out, addDirect(layer, a, b), `seed ${seed}, case ${t}: ${kern.isa} add against the spec's element loop`);
   }
 }
 

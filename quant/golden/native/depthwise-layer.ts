@@ -1,6 +1,6 @@
 /**
  * A depthwise2d layer (depth multiplier 1) on the native kernels' ic_golden_depthwise_requant (./depthwise.h): the
- * windows and the output stage in one pass, 16 channels a vector, straight into the int8 output. Same bits as
+ * windows and the output stage in one pass, two taps of 16 channels a vpdpwssd, straight into the int8 output. Same bits as
  * runDepthwise in ../layers.ts; the WebAssembly layer (../wasm/layers/depthwise-layer.ts) runs where the library
  * is absent or the stage is outside what the kernel takes.
  */
@@ -15,7 +15,7 @@ export interface NativeDepthwisePlan {
   geometry: ConvGeometry;
   /** ic_golden_conv's geometry vector. */
   geometryVector: Int32Array;
-  /** int8 [kh * kw][C rounded up to 16], zero past C. */
+  /** int8 [kh * kw][C rounded up to 32], zero past C. */
   weights: Int8Array;
   /** nativeStages of the layer's output stage. */
   stages: Int32Array;
@@ -28,7 +28,7 @@ export function prepareNativeDepthwise(geometry: ConvGeometry, weights: Int8Arra
   const stages = nativeStages(out.bias, out.multiplier, out.shift, out.mode, out.zp, out.actMin, out.actMax);
   if (stages === undefined) return undefined;
   const { inC, kh, kw } = geometry;
-  const cp = (inC + 15) & ~15;
+  const cp = (inC + 31) & ~31;
   const packed = new Int8Array(kh * kw * cp);
   for (let t = 0; t < kh * kw; t++) packed.set(weights.subarray(t * inC, (t + 1) * inC), t * cp);
   return { geometry, geometryVector: nativeGeometry(geometry), weights: packed, stages, pad };

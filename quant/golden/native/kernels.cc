@@ -176,6 +176,11 @@ void gemm(const int8_t* a, int lda, const int8_t* b, int32_t* c, int ldc, int m,
 void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, int32_t* c, int ldc, int batch, int n,
           const Stages* st, int8_t* out, int ldo) {
   const Geometry g = geometryOf(geometry);
+  if (g.kh == 1 && g.kw == 1 && g.strideH == 1 && g.strideW == 1 && g.outH == g.inH && g.outW == g.inW) {
+    // a pointwise conv: its patch matrix is the images themselves, [batch * H * W, C]
+    gemm(src, g.inC, b, c, ldc, batch * g.outH * g.outW, g.inC, n, st, out, ldo);
+    return;
+  }
   Scratch& s = scratch();
   ConvFill fill(src, g, pad, s.image);
   gemmFilled(fill, batch * g.outH * g.outW, g.kh * g.kw * g.inC, b, c, ldc, n, st, out, ldo, s);
@@ -187,7 +192,7 @@ void conv(const int8_t* src, const int32_t* geometry, int pad, const int8_t* b, 
 extern "C" {
 
 // The ABI version ./kernels.ts checks before it binds anything: bump it with every change of a signature or layout.
-int ic_golden_abi(void) { return 7; }
+int ic_golden_abi(void) { return 8; }
 
 // Which path runs: "amx-int8" (compiled, and granted by the kernel), "avx512-vnni" or "portable".
 const char* ic_golden_isa(void) { return amxOn() ? "amx-int8" : IC_GOLDEN_VNNI ? "avx512-vnni" : "portable"; }
@@ -219,7 +224,7 @@ void ic_golden_conv_requant(const int8_t* src, const int32_t* geometry, int pad,
 }
 
 // The depthwise conv (depth multiplier 1) of `batch` NHWC images and its output stage into the int8 NHWC out;
-// weights: int8 [kh * kw][C rounded up to 16], zero past C (../gemm/native-gemm.ts packDepthwiseNative).
+// weights: int8 [kh * kw][C rounded up to 32], zero past C (depthwise-layer.ts prepareNativeDepthwise).
 void ic_golden_depthwise_requant(const int8_t* src, const int32_t* geometry, int pad, const int8_t* weights,
                                  const int32_t* stages, int8_t* out, int batch) {
   const Geometry g = geometryOf(geometry);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadLibrary } from '../../ffi/koffi.ts';
 
 /** The ABI version kernels.cc's ic_golden_abi returns. */
-const ABI = 7;
+const ABI = 8;
 
 /** The exports of kernels.cc (its comments give each one's contract). */
 export interface NativeKernels {
@@ -30,7 +30,7 @@ export interface NativeKernels {
   convRequant(src: Int8Array, geometry: Int32Array, pad: number, b: Int8Array, stages: Int32Array, out: Int8Array, ldo: number, batch: number, n: number): void;
   /**
    * A depthwise conv (multiplier 1) of `batch` NHWC images and its output stage into the int8 out; weights int8
-   * [kh * kw][C rounded up to 16] (depthwise-layer.ts), geometry and pad as conv's.
+   * [kh * kw][C rounded up to 32] (depthwise-layer.ts), geometry and pad as conv's.
    */
   depthwiseRequant(src: Int8Array, geometry: Int32Array, pad: number, weights: Int8Array, stages: Int32Array, out: Int8Array, batch: number): void;
   /** out[i] = ADD(a[i], b[i]), i < n, looked up in the layer's table of 65536 + 4 bytes (add-layer.ts). */

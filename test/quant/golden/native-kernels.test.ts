@@ -97,17 +97,19 @@ function checkRequant(kern: NativeKernels, seed: number): void {
 /**
  * ic_golden_conv and ic_golden_conv_requant against quant/format's im2col, the JS GEMM and the spec on random
  * geometries: kernels 1..5, strides 1..3, same and valid, inC 1..40 (runs of a few bytes to past 64), batches
- * whose rows end inside a tile.
+ * whose rows end inside a tile, and pointwise convs.
  */
 function checkConv(kern: NativeKernels, seed: number): void {
   const rng = new Rng(seed);
   for (let t = 0; t < 80; t++) {
     const inC = [1, 2, 3, 8, 16, 17, 32, 40][rng.int(0, 7)] as number;
     const shape = [rng.int(1, 12), rng.int(1, 12), inC];
-    const kernel: [number, number] = [rng.int(1, 5), rng.int(1, 5)];
+    // every eighth a pointwise conv (1x1, stride 1), which multiplies the images as they lie
+    const pointwise = t % 8 === 0;
+    const kernel: [number, number] = pointwise ? [1, 1] : [rng.int(1, 5), rng.int(1, 5)];
     const padding = rng.int(0, 1) === 0 ? 'same' : 'valid';
     if (padding === 'valid' && (kernel[0] > (shape[0] as number) || kernel[1] > (shape[1] as number))) continue;
-    const g = convGeometry(shape, kernel, [rng.int(1, 3), rng.int(1, 3)], padding);
+    const g = convGeometry(shape, kernel, pointwise ? [1, 1] : [rng.int(1, 3), rng.int(1, 3)], padding);
     const batch = rng.int(1, 6);
     const k = g.kh * g.kw * inC;
     const n = rng.int(1, 40);
@@ -180,7 +182,7 @@ function checkDepthwise(kern: NativeKernels, seed: number): void {
     const zp = rng.int(-128, 127);
     const actMin = rng.int(0, 1) === 0 ? -128 : zp;
     const stages = nativeStages(bias, m0, shift, mode, zp, actMin, 127) as Int32Array;
-    const cp = (inC + 15) & ~15;
+    const cp = (inC + 31) & ~31;
     const packed = new Int8Array(g.kh * g.kw * cp);
     for (let i = 0; i < g.kh * g.kw; i++) packed.set(w.subarray(i * inC, (i + 1) * inC), i * cp);
     const want = new Int8Array(batch * g.outH * g.outW * inC);

@@ -123,8 +123,8 @@ export function prepareLayer(layer: QuantLayer, arithmetic: ModelArithmetic = un
 let scratchCols = new Int8Array(0);
 let scratchAcc = new Int32Array(0);
 
-function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Array, batch: number): Int8Array {
-  if (p.wasm) return runWasmMac(p.wasm, input, batch);
+function runMac(p: PreparedLayer, layer: DenseLayer | Conv2DLayer, input: Int8Array, batch: number, into?: Int8Array): Int8Array {
+  if (p.wasm) return runWasmMac(p.wasm, input, batch, undefined, into);
   const mode = p.rounding as RoundingMode;
   const packed = p.packed as PackedB;
   const bias = p.foldedBias as Int32Array;
@@ -185,12 +185,15 @@ function runDepthwise(p: PreparedLayer, layer: DepthwiseConv2DLayer, input: Int8
 
 /**
  * Runs a prepared layer on `batch` inputs laid out one after the other; `inputs` holds one tensor per operand
- * (two for add, one otherwise), each batch x the layer's input size.
+ * (two for add, one otherwise), each batch x the layer's input size. With `out` (batch x the output size, no
+ * operand's memory), a layer on the native kernels writes its output there and returns it; every other path
+ * returns a new array.
  */
-export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[], batch = 1): Int8Array {
+export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[], batch = 1, out?: Int8Array): Int8Array {
   const layer = p.layer;
   const count = layer.type === 'add' ? 2 : 1;
   if (inputs.length !== count) throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected ${count} operand(s), got ${inputs.length}`);
+  if (out !== undefined && out.length !== batch * p.outSize) throw new ShapeError(`layer '${layer.name}' (${layer.type}): an output of ${batch * p.outSize} values, got room for ${out.length}`);
   for (const input of inputs) {
     if (input.length !== batch * p.inSize) {
       throw new ShapeError(`layer '${layer.name}' (${layer.type}): expected ${batch} x [${layer.inputShape.join(', ')}] = ${batch * p.inSize} values, got ${input.length}`);
@@ -200,16 +203,16 @@ export function runPreparedLayer(p: PreparedLayer, inputs: readonly Int8Array[],
   switch (layer.type) {
     case 'dense':
     case 'conv2d':
-      return runMac(p, layer, input, batch);
+      return runMac(p, layer, input, batch, out);
     case 'depthwise2d':
-      if (p.nativeDepthwise) return runNativeDepthwise(p.nativeDepthwise, input, batch);
+      if (p.nativeDepthwise) return runNativeDepthwise(p.nativeDepthwise, input, batch, out);
       return p.wasmDepthwise ? runWasmDepthwise(p.wasmDepthwise, input, batch) : runDepthwise(p, layer, input, batch);
     case 'maxpool2d':
       return p.wasmPool ? runWasmMaxPool(p.wasmPool, input, batch) : maxPool2d(layer, input, batch);
     case 'avgpool2d':
       return p.wasmAvgPool ? runWasmAvgPool(p.wasmAvgPool, input, batch) : averagePool2d(layer, input, batch);
     case 'add':
-      if (p.nativeAdd) return runNativeAdd(layer, p.nativeAdd, input, inputs[1] as Int8Array);
+      if (p.nativeAdd) return runNativeAdd(layer, p.nativeAdd, input, inputs[1] as Int8Array, out);
       return p.wasmAdd ? runWasmAdd(layer, input, inputs[1] as Int8Array) : add(layer, input, inputs[1] as Int8Array);
     case 'softmax':
       return (p.softmax as PreparedSoftmax)(input);

@@ -50,6 +50,8 @@ export class GoldenModel {
    * wasm/layers/mac-layer.ts fuseMaxPool), else undefined. A run that collects every layer's output runs them apart.
    */
   private readonly fusions = new Map<string, (WasmPoolFusion | undefined)[]>();
+  /** Per layer, the buffer its output goes to in runs that do not collect (all layers but the last). */
+  private readonly buffers: (Int8Array | undefined)[] = [];
 
   constructor(readonly model: QuantModel) {
     this.inputSize = shapeSize(model.input.shape);
@@ -81,6 +83,16 @@ export class GoldenModel {
     const readers = this.slots.filter((s) => s.includes(i + 1));
     if (readers.length !== 1 || this.slots[i + 1]?.length !== 1 || this.slots[i + 1]?.[0] !== i + 1) return undefined;
     return fuseMaxPool(p.wasm, p.layer.weights, next);
+  }
+
+  /** Layer i's reusable output buffer of `size` values (intermediate layers of runs that do not collect). */
+  private buffer(i: number, size: number): Int8Array {
+    let b = this.buffers[i];
+    if (b === undefined || b.length < size) {
+      b = new Int8Array(size);
+      this.buffers[i] = b;
+    }
+    return b.subarray(0, size);
   }
 
   run(input: Int8Array, opts: GoldenOptions = {}): GoldenResult {
@@ -118,7 +130,10 @@ export class GoldenModel {
         i++;
         continue;
       }
-      values.push(runPreparedLayer(p, operands, batch));
+      // a layer before the last writes into this model's buffer for it (where the native kernels run it): it
+      // dies with this batch, and allocating it anew each time made V8 collect garbage on a second core
+      const last = i === prepared.length - 1;
+      values.push(runPreparedLayer(p, operands, batch, collect || last ? undefined : this.buffer(i, batch * p.outSize)));
     }
     const output = values[values.length - 1] as Int8Array;
     return collect ? { output, layers: values.slice(1) } : { output };

@@ -18,14 +18,14 @@ export function nativeAddTable(p: AddParams): Int8Array {
   return t;
 }
 
-/** The layer on two operands of the same length, table from nativeAddTable(layer.params). */
-export function runNativeAdd(layer: AddLayer, table: Int8Array, input1: Int8Array, input2: Int8Array): Int8Array {
+/** The layer on two operands of the same length, table from nativeAddTable(layer.params); into `out` when given. */
+export function runNativeAdd(layer: AddLayer, table: Int8Array, input1: Int8Array, input2: Int8Array, out?: Int8Array): Int8Array {
   const kern = nativeKernels();
   if (kern === null) throw new RangeError('runNativeAdd: the native kernels are not loaded (run make native)');
   if (input1.length !== input2.length) {
     throw new ShapeError(`add '${layer.name}': operands of ${input1.length} and ${input2.length} codes (broadcasting is not supported)`);
   }
-  const out = uninitializedInt8(input1.length); // the kernel writes every element
-  kern.add(input1, input2, table, out, input1.length);
-  return out;
+  const result = out ?? uninitializedInt8(input1.length); // the kernel writes every element
+  kern.add(input1, input2, table, result, input1.length);
+  return result;
 }

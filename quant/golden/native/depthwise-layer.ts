@@ -34,12 +34,12 @@ export function prepareNativeDepthwise(geometry: ConvGeometry, weights: Int8Arra
   return { geometry, geometryVector: nativeGeometry(geometry), weights: packed, stages, pad };
 }
 
-/** Runs the layer on `batch` inputs laid out one after the other (the caller has checked the sizes). */
-export function runNativeDepthwise(plan: NativeDepthwisePlan, input: Int8Array, batch: number): Int8Array {
+/** Runs the layer on `batch` inputs laid out one after the other (the caller has checked the sizes); into `out` when given. */
+export function runNativeDepthwise(plan: NativeDepthwisePlan, input: Int8Array, batch: number, out?: Int8Array): Int8Array {
   const kern = nativeKernels();
   if (kern === null) throw new RangeError('runNativeDepthwise: the native kernels are not loaded (run make native)');
   const g = plan.geometry;
-  const out = uninitializedInt8(batch * g.outH * g.outW * g.inC); // the kernel writes every element
-  kern.depthwiseRequant(input, plan.geometryVector, plan.pad, plan.weights, plan.stages, out, batch);
-  return out;
+  const result = out ?? uninitializedInt8(batch * g.outH * g.outW * g.inC); // the kernel writes every element
+  kern.depthwiseRequant(input, plan.geometryVector, plan.pad, plan.weights, plan.stages, result, batch);
+  return result;
 }

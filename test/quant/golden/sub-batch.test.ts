@@ -1,6 +1,8 @@
 /**
  * GoldenModel.run on a batch larger than its sub-batch (32 images): the same outputs and collected layers as
- * image by image, on seeded random conv2d / maxpool2d / dense models, in every rounding mode.
+ * image by image, on seeded random conv2d / maxpool2d / dense models, in every rounding mode. And the model's
+ * reused buffers for the layers between (runs that do not collect): a run's output stays what it was after the
+ * next runs, and equals what a collecting run (new arrays throughout) gives.
  */
 import assert from 'node:assert/strict';
 import { Rng } from '../../../quant/random.ts';
@@ -32,4 +34,18 @@ describe('quant/golden GoldenModel.run in sub-batches', () => {
       }
     });
   }
+
+  it('runs that reuse the buffers between layers give what collecting runs give, and leave earlier outputs alone', () => {
+    const rng = new Rng(SEED + 5);
+    const model = randomModel(rng, { layers: ['conv2d', 'conv2d', 'dense', 'dense'], inputShape: [6, 6, 3], roundingMode: 'double' });
+    const golden = compileGolden(model);
+    const size = shapeSize(model.input.shape);
+    const runs = [70, 5, 33, 1].map((batch) => ({ batch, input: Int8Array.from({ length: batch * size }, () => rng.int(-128, 127)) }));
+    const outputs = runs.map(({ batch, input }) => golden.run(input, { batch }).output);
+    const kept = outputs.map((o) => o.slice());
+    runs.forEach(({ batch, input }, r) => {
+      assert.deepEqual(outputs[r], kept[r], `seed ${SEED}: run ${r}'s output after the runs that followed it`);
+      assert.deepEqual(outputs[r], golden.run(input, { batch, collect: true }).output, `seed ${SEED}: run ${r} (batch ${batch}) against a collecting run`);
+    });
+  });
 });

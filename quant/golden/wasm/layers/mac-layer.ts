@@ -111,15 +111,16 @@ export function fuseMaxPool(plan: WasmMacPlan, weights: Int8Array, pool: MaxPool
 
 /**
  * Runs the layer on `batch` inputs laid out one after the other (the caller has checked the sizes); with `pool`
- * (from fuseMaxPool on this plan), the layer and its max pool, returning the pool's output.
+ * (from fuseMaxPool on this plan), the layer and its max pool, returning the pool's output. `out`: where the
+ * native kernels run the whole layer, its output goes there (else a new array is returned).
  */
-export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, pool?: WasmPoolFusion): Int8Array {
+export function runWasmMac(plan: WasmMacPlan, input: Int8Array, batch: number, pool?: WasmPoolFusion, out?: Int8Array): Int8Array {
   const kern = wasmKernels();
   if (kern === null) throw new RangeError('runWasmMac: this runtime has no WebAssembly SIMD');
   const nat = plan.native ? nativeKernels() : null;
   if (plan.native && nat === null) throw new RangeError('runWasmMac: the plan is for the native kernels, which are not loaded');
   const { k, n, np, b, geometry: g } = plan;
-  if (nat && plan.nativeStages && !pool) return runFusedMac(plan, input, batch);
+  if (nat && plan.nativeStages && !pool) return runFusedMac(plan, input, batch, out);
   const stages = pool ? pool.stages : plan.stages;
   const pg = pool?.geometry;
   const plane = g ? g.outH * g.outW : 1;
@@ -188,11 +189,11 @@ export function nativeGeometry(g: ConvGeometry): Int32Array {
  * patch rows built tile by tile from the images) or ic_golden_gemm_requant (dense) straight into the int8 output;
  * the accumulators never leave the registers.
  */
-function runFusedMac(plan: WasmMacPlan, input: Int8Array, batch: number): Int8Array {
+function runFusedMac(plan: WasmMacPlan, input: Int8Array, batch: number, into?: Int8Array): Int8Array {
   const nat = nativeKernels() as NonNullable<ReturnType<typeof nativeKernels>>;
   const { k, n, b, geometry: g } = plan;
   const stages = plan.nativeStages as Int32Array;
-  const out = uninitializedInt8(batch * (g ? g.outH * g.outW : 1) * n); // the kernels write every element
+  const out = into ?? uninitializedInt8(batch * (g ? g.outH * g.outW : 1) * n); // the kernels write every element
   if (g) nat.convRequant(input, nativeGeometry(g), plan.pad, b.data as Int8Array, stages, out, n, batch, n);
   else nat.gemmRequant(input, k, b.data as Int8Array, stages, out, n, batch, k, n);
   return out;

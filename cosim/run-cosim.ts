@@ -16,6 +16,7 @@ import {
   TransactionRunner, type BuildRequest,
 } from '../harness/index.ts';
 import { UsageError } from '../quant/errors.ts';
+import { goldenKernels } from '../quant/golden/index.ts';
 import { LayerCheck } from '../harness/network/layerCheck.ts';
 import { defaultReferenceWorkers } from '../harness/network/referenceAhead.ts';
 import { formatWarningSummary, summarizeWarnings } from '../harness/build/warnings.ts';
@@ -133,7 +134,7 @@ export async function runCosim(o: CosimOptions): Promise<CosimResult> {
   // The golden model's accuracy over the whole test set (float, PTQ and QAT are over the whole set too): from the
   // byte check's own golden run when that covered the whole set, otherwise a run of its own.
   const integer = feed.labels === undefined ? undefined : await stage('golden', () => feed.goldenAccuracy(bytes.images === total ? bytes.predictions.golden : new Int32Array(0)));
-  if (integer !== undefined) log(`golden (integer, ${src.imported ? model.arithmetic : `${o.rounding} rounding`}) accuracy ${(integer * 100).toFixed(2)}% over all ${total} inputs`);
+  if (integer !== undefined) log(`golden (integer, ${src.imported ? model.arithmetic : `${o.rounding} rounding`}; kernels: ${goldenKernels()}) accuracy ${(integer * 100).toFixed(2)}% over all ${total} inputs`);
 
   wall.total = +((performance.now() - t0) / 1000).toFixed(3);
   const report = buildCosimReport({

@@ -1,5 +1,5 @@
 /** quant/golden: the integer golden model (exact int8 inference of an exported QuantModel). */
-export { defaultGemmEngine, gemmInt8, gemmInt8Packed, packB, type GemmEngine, type PackedB } from './gemm/gemm.ts';
+export { defaultGemmEngine, goldenKernels, gemmInt8, gemmInt8Packed, packB, type GemmEngine, type PackedB } from './gemm/gemm.ts';
 export { wasmGemmAvailable } from './gemm/wasm-gemm.ts';
 export { nativeGemmAvailable } from './gemm/native-gemm.ts';
 export { nativeStatus } from './native/kernels.ts';

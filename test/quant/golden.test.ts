@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../quant/random.ts';
 import { quantizeMultiplier, requantize, intRange } from '../../quant/spec/index.ts';
 import { im2col, randomModel, type Conv2DLayer, type QuantModel, type TensorQuant } from '../../quant/format/index.ts';
-import { argmax, evaluate, gemmInt8, nativeGemmAvailable, nativeStatus, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
+import { argmax, evaluate, gemmInt8, goldenKernels, nativeGemmAvailable, nativeStatus, quantizeImage, runGolden, runLayer, wasmGemmAvailable, type GemmEngine } from '../../quant/golden/index.ts';
 import { convGeometry } from '../../quant/format/shapes.ts';
 
 const SEED = process.env.SEED === undefined ? 7 : Number(process.env.SEED);
@@ -181,6 +181,20 @@ describe('quant/golden', () => {
         assert.equal(c[5], (k * -16256) | 0);
       });
     }
+    it('goldenKernels names the native path, or the engine that runs instead and why', () => {
+      assert.ok(nativeGemmAvailable(), `the native kernels: ${nativeStatus()}`);
+      assert.match(goldenKernels(), /^native, (amx-int8|avx512-vnni|portable)$/);
+      const before = process.env.INT8COSIM_GEMM;
+      try {
+        process.env.INT8COSIM_GEMM = 'wasm';
+        assert.equal(goldenKernels(), 'WebAssembly SIMD (INT8COSIM_GEMM=wasm)');
+        process.env.INT8COSIM_GEMM = 'js';
+        assert.equal(goldenKernels(), 'plain JS (INT8COSIM_GEMM=js)');
+      } finally {
+        if (before === undefined) delete process.env.INT8COSIM_GEMM;
+        else process.env.INT8COSIM_GEMM = before;
+      }
+    });
     it('im2col lays out patches in (kh, kw, cin) order with the zero point in the padding', () => {
       // 3x3x2 input, 2x2 kernel, stride 1, same: out 3x3, pad bottom/right only (padTotal = 1, before = 0)
       const g = convGeometry([3, 3, 2], [2, 2], [1, 1], 'same');

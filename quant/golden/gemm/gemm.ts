@@ -11,6 +11,7 @@
 import { ShapeError } from '../../errors.ts';
 import { gemmJs, packBJs } from './js-gemm.ts';
 import { gemmNative, nativeGemmAvailable, packBNative, type NativePackedB } from './native-gemm.ts';
+import { nativeKernels, nativeStatus } from '../native/kernels.ts';
 import { gemmWasm, packBWasm, wasmGemmAvailable, type WasmPackedB } from './wasm-gemm.ts';
 
 export type GemmEngine = 'native' | 'wasm' | 'js';
@@ -23,6 +24,15 @@ export function defaultGemmEngine(): GemmEngine {
   const cap = process.env.INT8COSIM_GEMM;
   if (cap !== 'js' && cap !== 'wasm' && nativeGemmAvailable()) return 'native';
   return cap !== 'js' && wasmGemmAvailable() ? 'wasm' : 'js';
+}
+
+/** One line on the kernels the golden model runs: the native path, or the engine that runs instead and why. */
+export function goldenKernels(): string {
+  const engine = defaultGemmEngine();
+  if (engine === 'native') return `native, ${nativeKernels()?.isa}`;
+  const capped = process.env.INT8COSIM_GEMM === 'wasm' || process.env.INT8COSIM_GEMM === 'js';
+  const why = capped ? `INT8COSIM_GEMM=${process.env.INT8COSIM_GEMM}` : `native kernels ${nativeStatus()}`;
+  return `${engine === 'wasm' ? 'WebAssembly SIMD' : 'plain JS'} (${why})`;
 }
 
 /** B[K, N] packed for one engine (build once per layer, multiply many times). */

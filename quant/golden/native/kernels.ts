@@ -76,10 +76,23 @@ export function loadNativeKernels(path: string): NativeKernels {
   return { path, isa, gemm, gemmRequant, conv, convRequant, depthwiseRequant, add, requant };
 }
 
-/** The kernels of out/native/golden-kernels.so, or null when that library is absent, stale or unusable. */
+/**
+ * The kernels of out/native/golden-kernels.so (or of the build of kernels.cc that INT8COSIM_GOLDEN_NATIVE names), or
+ * null when that library is absent, stale or unusable.
+ */
 export function nativeKernels(): NativeKernels | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
+  const named = process.env.INT8COSIM_GOLDEN_NATIVE;
+  if (named !== undefined && named !== '') {
+    try {
+      loaded = loadNativeKernels(named);
+      status = `${loaded.isa} (${named}, from INT8COSIM_GOLDEN_NATIVE)`;
+    } catch (e) {
+      status = `unusable (INT8COSIM_GOLDEN_NATIVE=${named}: ${(e as Error).message})`;
+    }
+    return loaded;
+  }
   if (!existsSync(NATIVE_LIBRARY)) {
     status = `not built (${NATIVE_LIBRARY} is absent: run make native)`;
   } else if (statSync(NATIVE_LIBRARY).mtimeMs < sourcesTime()) {

@@ -24,6 +24,7 @@ import { loadNativeKernels, nativeKernels, nativeStatus, type NativeKernels } fr
 
 const SEED = process.env.SEED === undefined ? 23 : Number(process.env.SEED);
 const SOURCE = fileURLToPath(new URL('../../../quant/golden/native/kernels.cc', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** gemm of one build against the JS engine on random shapes: m over the 8, 4 and 1-row tiles, n over 32/16 panels. */
 function checkAgainstJs(kern: NativeKernels, seed: number): void {
@@ -249,6 +250,22 @@ describe('quant/golden/native kernels equal the JS GEMM and quant/spec requantiz
       assert.equal(kern.isa, 'avx512-vnni');
       checkAll(kern, SEED + 100);
     });
+  });
+
+  it('a portable build named by INT8COSIM_GOLDEN_NATIVE is loaded, and the WebAssembly kernels still run by default', function () {
+    if (process.arch !== 'x64') this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'golden-native-'));
+    try {
+      const so = join(dir, 'portable.so');
+      execFileSync('g++', ['-std=c++17', '-O3', '-march=x86-64-v2', '-shared', '-fPIC', '-o', so, SOURCE]);
+      const script = `const g = await import('./quant/golden/gemm/gemm.ts');\nconsole.log(JSON.stringify([g.defaultGemmEngine(), g.goldenKernels()]));`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, INT8COSIM_GOLDEN_NATIVE: so, INT8COSIM_GEMM: '' },
+      });
+      assert.deepEqual(JSON.parse(out.trim().split('\n').pop() as string), ['wasm', 'WebAssembly SIMD (the native kernels have only their portable loops here, slower)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a portable build of the same source (no AVX-512), bit for bit', function () {

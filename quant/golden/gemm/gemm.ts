@@ -19,13 +19,13 @@ export type GemmEngine = 'native' | 'wasm' | 'js';
 /**
  * The engine used when none is named: native where its library is loaded on a SIMD path (AMX or AVX-512 VNNI),
  * else wasm where this runtime has WebAssembly SIMD, else native's portable loops where they are built, else js;
- * INT8COSIM_GEMM=wasm or =js caps the choice there. The portable loops run a tenth as fast as the WebAssembly
+ * INT8COSIM_GEMM=wasm or =js caps the choice there, =native takes the native kernels whatever their path. The portable loops run a tenth as fast as the WebAssembly
  * kernels (1.8 against 18.5 GMAC/s at 256x256x256, an x86-64-v3 build measured here), so they never displace them.
  */
 export function defaultGemmEngine(): GemmEngine {
   const cap = process.env.INT8COSIM_GEMM;
   const native = cap !== 'js' && cap !== 'wasm' ? nativeKernels() : null;
-  if (native !== null && native.isa !== 'portable') return 'native';
+  if (native !== null && (native.isa !== 'portable' || cap === 'native')) return 'native';
   if (cap !== 'js' && wasmGemmAvailable()) return 'wasm';
   return native !== null ? 'native' : 'js';
 }
@@ -35,6 +35,7 @@ export function goldenKernels(): string {
   const engine = defaultGemmEngine();
   if (engine === 'native') return `native, ${nativeKernels()?.isa}`;
   const capped = process.env.INT8COSIM_GEMM === 'wasm' || process.env.INT8COSIM_GEMM === 'js';
+  // (INT8COSIM_GEMM=native without a loaded library: the reason is the library's)
   const portable = nativeKernels()?.isa === 'portable';
   const why = capped ? `INT8COSIM_GEMM=${process.env.INT8COSIM_GEMM}` : portable ? 'the native kernels have only their portable loops here, slower' : `native kernels ${nativeStatus()}`;
   return `${engine === 'wasm' ? 'WebAssembly SIMD' : 'plain JS'} (${why})`;

@@ -214,7 +214,8 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
           actMin: rng.int(0, 1) === 1 ? zOut : -128, actMax: 127, relu: false,
         };
         const arithmetic = uniformArithmetic(mode);
-        // INT8COSIM_GEMM caps the engines a layer is prepared for: wasm keeps the native kernels out, js both
+        // INT8COSIM_GEMM names the engine a layer is prepared for: wasm keeps the native kernels out, js both, native
+        // takes them whatever their path
         const withCap = <T>(cap: string | undefined, f: () => T): T => {
           const before = process.env.INT8COSIM_GEMM;
           if (cap === undefined) delete process.env.INT8COSIM_GEMM;
@@ -226,7 +227,7 @@ describe('quant/golden/wasm kernels equal their plain twins', function () {
             else process.env.INT8COSIM_GEMM = before;
           }
         };
-        const wasm = withCap(engine === 'wasm' ? 'wasm' : undefined, () => prepareLayer(layer, arithmetic));
+        const wasm = withCap(engine, () => prepareLayer(layer, arithmetic));
         assert.ok(engine === 'native' ? wasm.nativeDepthwise : wasm.wasmDepthwise, `the ${engine} kernels take the layer`);
         const js = withCap('js', () => prepareLayer(layer, arithmetic));
         assert.equal(js.wasmDepthwise, undefined);
